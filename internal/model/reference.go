@@ -1,0 +1,70 @@
+package model
+
+// Region is a first-level administrative unit (ISO 3166-2).
+type Region struct {
+	Code             string
+	Jurisdiction     Jurisdiction
+	Kind             RegionKind
+	Names            Labels
+	Seat             string
+	Population       *int
+	PopulationDate   *string
+	PopulationSource *string
+	// CreatedYear is set for units created after 2000; they have no records before it.
+	CreatedYear *int
+}
+
+// Article is a legal provision, e.g. "CAO 456-2".
+type Article struct {
+	Code         string       `db:"code"`
+	Jurisdiction Jurisdiction `db:"jurisdiction"`
+	Liability    Liability    `db:"liability"`
+	// Category is the content category the provision usually concerns (used by the demo).
+	Category     *ContentCategory `db:"category"`
+	TitleEN      *string          `db:"title_en"`
+	TitleRU      *string          `db:"title_ru"`
+	TitleKK      *string          `db:"title_kk"`
+	Penalties    *string          `db:"penalties"`
+	Listed       bool             `db:"listed"`
+	Verification string           `db:"verification"`
+}
+
+// Title returns the article's title in lang, nil when it has none.
+func (a *Article) Title(lang Lang) *string {
+	switch lang {
+	case LangKK:
+		return a.TitleKK
+	case LangRU:
+		return a.TitleRU
+	}
+	return a.TitleEN
+}
+
+// Source names where a figure comes from.
+type Source struct {
+	Title string
+	URL   *string
+}
+
+// IndexUnit is the value of a monetary index unit (MCI, RP) in one year.
+type IndexUnit struct {
+	Jurisdiction Jurisdiction
+	Year         int
+	Unit         string
+	Value        int
+	Currency     string
+	Source       Source
+}
+
+// OfficialFigure is a published enforcement figure with its source and definition.
+type OfficialFigure struct {
+	Jurisdiction Jurisdiction
+	Metric       string
+	PeriodStart  string
+	PeriodEnd    string
+	Value        float64
+	Unit         string
+	Definition   string
+	Source       Source
+	Verified     string
+}

@@ -1,0 +1,107 @@
+// Package model holds casewatch's domain types: cases, appeals, events, releases and the
+// enumerations (with their labels in Kazakh, Russian and English) that every other package
+// speaks in. It depends on nothing but the standard library.
+package model
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Lang is a label language.
+type Lang string
+
+const (
+	LangKK Lang = "KK"
+	LangRU Lang = "RU"
+	LangEN Lang = "EN"
+)
+
+// Labels holds one label per language.
+type Labels struct{ KK, RU, EN string }
+
+// In returns the label in lang, English when lang is unknown.
+func (l Labels) In(lang Lang) string {
+	switch lang {
+	case LangKK:
+		return l.KK
+	case LangRU:
+		return l.RU
+	}
+	return l.EN
+}
+
+// Term is one code of an enumeration with its labels.
+type Term struct {
+	Code   string
+	Labels Labels
+}
+
+// Vocabulary is one enumeration: its schema name and its terms in schema order.
+type Vocabulary struct {
+	Name  string
+	Terms []Term
+	index map[string]int
+}
+
+func newVocabulary(name string, terms ...Term) *Vocabulary {
+	v := &Vocabulary{Name: name, Terms: terms, index: make(map[string]int, len(terms))}
+	for i, t := range terms {
+		v.index[t.Code] = i
+	}
+	vocabularies = append(vocabularies, v)
+	return v
+}
+
+// Has reports whether code belongs to the enumeration.
+func (v *Vocabulary) Has(code string) bool { _, ok := v.index[code]; return ok }
+
+// Label returns the label of code in lang, or the code itself when it is unknown.
+func (v *Vocabulary) Label(code string, lang Lang) string {
+	if i, ok := v.index[code]; ok {
+		return v.Terms[i].Labels.In(lang)
+	}
+	return code
+}
+
+// Codes lists the codes in schema order.
+func (v *Vocabulary) Codes() []string {
+	out := make([]string, len(v.Terms))
+	for i, t := range v.Terms {
+		out[i] = t.Code
+	}
+	return out
+}
+
+// Parse accepts a code in any letter case (the import format uses lower case) and returns it
+// in the canonical upper case, or an error that lists what is allowed.
+func (v *Vocabulary) Parse(s string) (string, error) {
+	code := strings.ToUpper(strings.TrimSpace(s))
+	if v.Has(code) {
+		return code, nil
+	}
+	return "", fmt.Errorf("%q is not a %s; use one of %s", s, v.Name, strings.Join(v.Codes(), ", "))
+}
+
+var vocabularies []*Vocabulary
+
+// Vocabularies lists every enumeration of the API.
+func Vocabularies() []*Vocabulary { return vocabularies }
+
+// The enumerations below implement gqlgen's Marshaler and Unmarshaler so the GraphQL layer
+// binds to them directly; the methods need only io, not gqlgen.
+
+func unmarshalEnum(v *Vocabulary, in any) (string, error) {
+	s, ok := in.(string)
+	if !ok {
+		return "", fmt.Errorf("%s must be a string", v.Name)
+	}
+	if !v.Has(s) {
+		return "", fmt.Errorf("%q is not a %s; use one of %s", s, v.Name, strings.Join(v.Codes(), ", "))
+	}
+	return s, nil
+}
+
+func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }

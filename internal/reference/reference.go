@@ -1,0 +1,240 @@
+// Package reference loads the published reference data that ships with casewatch: regions
+// with their names and population, legal provisions, monetary index units and official
+// figures. Each file under data/ keeps its sources next to its values.
+package reference
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+//go:embed data/*.csv
+var files embed.FS
+
+// Data is the whole reference set, loaded once.
+type Data struct {
+	Regions         []model.Region
+	Articles        []model.Article
+	IndexUnits      []model.IndexUnit
+	OfficialFigures []model.OfficialFigure
+
+	regionByCode map[string]*model.Region
+	indexByYear  map[indexKey]*model.IndexUnit
+}
+
+type indexKey struct {
+	jurisdiction model.Jurisdiction
+	year         int
+}
+
+// Load parses the embedded files. An error means a broken build, not bad input.
+func Load() (*Data, error) {
+	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{}}
+	steps := []struct {
+		file  string
+		parse func(row) error
+	}{
+		{"regions.csv", d.addRegion},
+		{"articles.csv", d.addArticle},
+		{"index_units.csv", d.addIndexUnit},
+		{"official_figures.csv", d.addOfficialFigure},
+	}
+	for _, s := range steps {
+		if err := readCSV(s.file, s.parse); err != nil {
+			return nil, fmt.Errorf("reference %s: %w", s.file, err)
+		}
+	}
+	for i := range d.Regions {
+		d.regionByCode[d.Regions[i].Code] = &d.Regions[i]
+	}
+	for i := range d.IndexUnits {
+		u := &d.IndexUnits[i]
+		d.indexByYear[indexKey{u.Jurisdiction, u.Year}] = u
+	}
+	return d, nil
+}
+
+// MustLoad is Load for program start-up and tests, where the embedded files cannot be wrong.
+func MustLoad() *Data {
+	d, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// Region returns the region with an ISO code, nil when there is none.
+func (d *Data) Region(code string) *model.Region { return d.regionByCode[code] }
+
+// IndexUnit returns the index unit of a jurisdiction in a year, nil when it is not known.
+func (d *Data) IndexUnit(j model.Jurisdiction, year int) *model.IndexUnit {
+	return d.indexByYear[indexKey{j, year}]
+}
+
+// InIndexUnits converts an amount of a jurisdiction's currency into index units of a year. ok is
+// false when the unit's value for that year is not known.
+func (d *Data) InIndexUnits(j model.Jurisdiction, year int, amount int64) (units float64, ok bool) {
+	u := d.IndexUnit(j, year)
+	if u == nil || u.Value == 0 {
+		return 0, false
+	}
+	return float64(amount) / float64(u.Value), true
+}
+
+// row gives a CSV record's cells by column name.
+type row map[string]string
+
+func (r row) opt(col string) *string {
+	if v := r[col]; v != "" {
+		return &v
+	}
+	return nil
+}
+
+func (r row) optInt(col string) (*int, error) {
+	if r[col] == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(r[col])
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", col, err)
+	}
+	return &n, nil
+}
+
+func readCSV(name string, each func(row) error) error {
+	f, err := files.Open("data/" + name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	header, err := r.Read()
+	if err != nil {
+		return err
+	}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cells := make(row, len(header))
+		for i, h := range header {
+			cells[h] = rec[i]
+		}
+		if err := each(cells); err != nil {
+			line, _ := r.FieldPos(0)
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+}
+
+func jurisdiction(s string) (model.Jurisdiction, error) {
+	code, err := model.JurisdictionVocabulary.Parse(s)
+	return model.Jurisdiction(code), err
+}
+
+func (d *Data) addRegion(r row) error {
+	j, err := jurisdiction(r["jurisdiction"])
+	if err != nil {
+		return err
+	}
+	kind, err := model.RegionKindVocabulary.Parse(r["kind"])
+	if err != nil {
+		return err
+	}
+	pop, err := r.optInt("population")
+	if err != nil {
+		return err
+	}
+	created, err := r.optInt("created")
+	if err != nil {
+		return err
+	}
+	kk := r["name_kk"]
+	d.Regions = append(d.Regions, model.Region{
+		Code: r["code"], Jurisdiction: j, Kind: model.RegionKind(kind),
+		Names:      model.Labels{KK: kk, RU: r["name_ru"], EN: r["name_en"]},
+		Seat:       r["capital_en"],
+		Population: pop, PopulationDate: r.opt("population_date"), PopulationSource: r.opt("population_source"),
+		CreatedYear: created,
+	})
+	return nil
+}
+
+func (d *Data) addArticle(r row) error {
+	j, err := jurisdiction(r["jurisdiction"])
+	if err != nil {
+		return err
+	}
+	liability, err := model.LiabilityVocabulary.Parse(r["liability"])
+	if err != nil {
+		return err
+	}
+	category, err := model.ContentCategoryVocabulary.Parse(r["category"])
+	if err != nil {
+		return err
+	}
+	c := model.ContentCategory(category)
+	d.Articles = append(d.Articles, model.Article{
+		Code: r["code"], Jurisdiction: j, Liability: model.Liability(liability), Category: &c,
+		TitleEN: r.opt("title_en"), TitleRU: r.opt("title_ru"), TitleKK: r.opt("title_kk"),
+		Penalties: r.opt("penalties"), Listed: true, Verification: r["verification"],
+	})
+	return nil
+}
+
+func (d *Data) addIndexUnit(r row) error {
+	j, err := jurisdiction(r["jurisdiction"])
+	if err != nil {
+		return err
+	}
+	year, err := strconv.Atoi(r["year"])
+	if err != nil {
+		return fmt.Errorf("year: %w", err)
+	}
+	value, err := strconv.Atoi(r["value"])
+	if err != nil {
+		return fmt.Errorf("value: %w", err)
+	}
+	d.IndexUnits = append(d.IndexUnits, model.IndexUnit{
+		Jurisdiction: j, Year: year, Unit: r["unit"], Value: value, Currency: r["currency"],
+		Source: model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+	})
+	return nil
+}
+
+func (d *Data) addOfficialFigure(r row) error {
+	j, err := jurisdiction(r["jurisdiction"])
+	if err != nil {
+		return err
+	}
+	value, err := strconv.ParseFloat(r["value"], 64)
+	if err != nil {
+		return fmt.Errorf("value: %w", err)
+	}
+	d.OfficialFigures = append(d.OfficialFigures, model.OfficialFigure{
+		Jurisdiction: j, Metric: r["metric"], PeriodStart: r["period_start"], PeriodEnd: r["period_end"],
+		Value: value, Unit: r["unit"], Definition: r["definition"],
+		Source:   model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+		Verified: r["verified"],
+	})
+	return nil
+}
+
+// Filter returns the items of a jurisdiction, all when j is empty.
+func Filter[T any](items []T, j model.Jurisdiction, of func(*T) model.Jurisdiction) []T {
+	if j == "" {
+		return items
+	}
+	return slices.DeleteFunc(slices.Clone(items), func(t T) bool { return of(&t) != j })
+}

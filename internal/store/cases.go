@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+const caseColumns = `id, reference, jurisdiction, region, category, concern, platform, article,
+	liability, stage, defendant_kind, defendant_gender, age_band, reported_on, expert_conclusion,
+	expert_on, case_opened_on, prosecutor_decision, prosecutor_on, court_decision, court_on,
+	sanction, fine_amount, appeal_status, summary, generalized, first_release_id`
+
+// CaseOrder is the order of a case list. Every order ends with the id, so it is total and
+// keyset pagination is stable.
+type CaseOrder string
+
+const (
+	ReportedDesc CaseOrder = "REPORTED_DESC"
+	ReportedAsc  CaseOrder = "REPORTED_ASC"
+	DecidedDesc  CaseOrder = "DECIDED_DESC"
+	DecidedAsc   CaseOrder = "DECIDED_ASC"
+)
+
+// sortKey is the SQL expression a case list is ordered by (before the id). Undecided cases
+// sort as ” so that both backends order them the same way.
+func (o CaseOrder) sortKey() string {
+	if o == DecidedDesc || o == DecidedAsc {
+		return "COALESCE(court_on, '')"
+	}
+	return "reported_on"
+}
+
+func (o CaseOrder) descending() bool { return o == ReportedDesc || o == DecidedDesc }
+
+// Valid reports whether o is a known order.
+func (o CaseOrder) Valid() bool {
+	switch o {
+	case ReportedDesc, ReportedAsc, DecidedDesc, DecidedAsc:
+		return true
+	}
+	return false
+}
+
+// CaseKey is the position of a case in a list: its sort value and id.
+type CaseKey struct {
+	Sort string
+	ID   int64
+}
+
+// CaseKeyOf returns the key of c in a list ordered by o.
+func CaseKeyOf(c *model.Case, o CaseOrder) CaseKey {
+	if o == DecidedDesc || o == DecidedAsc {
+		var decided string
+		if c.CourtOn != nil {
+			decided = *c.CourtOn
+		}
+		return CaseKey{Sort: decided, ID: c.ID}
+	}
+	return CaseKey{Sort: c.ReportedOn, ID: c.ID}
+}
+
+// ListCases returns up to first cases matching f in order o after the key (all from the
+// start when after is nil), and whether more follow.
+func (s *Store) ListCases(ctx context.Context, f model.CaseFilter, o CaseOrder, first int, after *CaseKey) ([]model.Case, bool, error) {
+	if !o.Valid() {
+		return nil, false, fmt.Errorf("unknown case order %q", o)
+	}
+	w := whereCases(f)
+	dir, cmp := "ASC", ">"
+	if o.descending() {
+		dir, cmp = "DESC", "<"
+	}
+	key := o.sortKey()
+	if after != nil {
+		w.add(fmt.Sprintf("(%s, id) %s (?, ?)", key, cmp), after.Sort, after.ID)
+	}
+	q := fmt.Sprintf("SELECT %s FROM cases%s ORDER BY %s %s, id %s LIMIT %d",
+		caseColumns, w.sql(), key, dir, dir, first+1)
+	var out []model.Case
+	if err := s.selectx(ctx, &out, q, w.args...); err != nil {
+		return nil, false, fmt.Errorf("list cases: %w", err)
+	}
+	more := len(out) > first
+	if more {
+		out = out[:first]
+	}
+	return out, more, nil
+}
+
+// CountCases counts the cases matching f.
+func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (int, error) {
+	w := whereCases(f)
+	var n int
+	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
+		return 0, fmt.Errorf("count cases: %w", err)
+	}
+	return n, nil
+}
+
+// CaseByReference returns one case, ErrNotFound when no case has that reference.
+func (s *Store) CaseByReference(ctx context.Context, reference string) (*model.Case, error) {
+	var c model.Case
+	if err := s.getx(ctx, &c, "SELECT "+caseColumns+" FROM cases WHERE reference = ?", reference); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// AppealsByCase returns the appeals of each case id, appeal before cassation.
+func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][]model.Appeal, error) {
+	out := make(map[int64][]model.Appeal, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	// 'APPEAL' < 'CASSATION', so ordering by level gives the court order.
+	q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE case_id IN (" +
+		placeholders(len(caseIDs)) + ") ORDER BY case_id, level"
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	var rows []model.Appeal
+	if err := s.selectx(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("appeals: %w", err)
+	}
+	for _, a := range rows {
+		out[a.CaseID] = append(out[a.CaseID], a)
+	}
+	return out, nil
+}
+
+// where builds a WHERE clause from conditions with `?` placeholders.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+func (w *where) sql() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// in adds "column IN (…)" for a non-empty list of string-like codes.
+func in[T ~string](w *where, column string, values []T) {
+	if len(values) == 0 {
+		return
+	}
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = string(v)
+	}
+	w.add(column+" IN ("+placeholders(len(values))+")", args...)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func whereCases(f model.CaseFilter) *where {
+	w := &where{}
+	if f.Jurisdiction != nil {
+		w.add("jurisdiction = ?", string(*f.Jurisdiction))
+	}
+	in(w, "region", f.Regions)
+	in(w, "category", f.Categories)
+	in(w, "concern", f.Concerns)
+	in(w, "platform", f.Platforms)
+	in(w, "article", f.Articles)
+	in(w, "liability", f.Liabilities)
+	in(w, "defendant_kind", f.DefendantKinds)
+	in(w, "stage", f.Stages)
+	in(w, "court_decision", f.Decisions)
+	in(w, "sanction", f.Sanctions)
+	in(w, "appeal_status", f.AppealStatuses)
+	if f.ReportedFrom != nil {
+		w.add("reported_on >= ?", *f.ReportedFrom)
+	}
+	if f.ReportedTo != nil {
+		w.add("reported_on <= ?", *f.ReportedTo)
+	}
+	if f.DecidedFrom != nil {
+		w.add("court_on >= ?", *f.DecidedFrom)
+	}
+	if f.DecidedTo != nil {
+		w.add("court_on <= ?", *f.DecidedTo)
+	}
+	if f.Search != nil {
+		for _, word := range SearchWords(*f.Search) {
+			w.add(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
+		}
+	}
+	return w
+}
+
+// SearchWords splits a search into the lower-case words matched against search_text, which
+// holds the summary in lower case (SQLite's lower() knows only ASCII, so both are folded in Go).
+func SearchWords(search string) []string {
+	return strings.Fields(strings.ToLower(search))
+}
+
+// SearchText is the folded form of a summary that search matches against.
+func SearchText(summary *string) *string {
+	if summary == nil {
+		return nil
+	}
+	t := strings.ToLower(*summary)
+	return &t
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

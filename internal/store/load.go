@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+// CaseRecord is a case as written: the published fields plus the keyed hashes that only the
+// store and statistics see. Neither hash can be turned back into the identifier it came from
+// without CASEWATCH_SECRET.
+type CaseRecord struct {
+	Case model.Case
+	// SourceKey is the keyed hash of (jurisdiction, source_id): re-imports find the row by it.
+	SourceKey string
+	// Pseudonym is the keyed hash of the defendant, for repeat-defendant statistics only.
+	Pseudonym *string
+	Appeals   []model.Appeal
+}
+
+// Batch receives the records of one bulk load. Records are buffered and written in chunks.
+type Batch struct {
+	tx         bulkTx
+	release    int64
+	nextCaseID int64
+	added      int
+	buffers    map[string]*buffer
+}
+
+type buffer struct {
+	columns []string
+	rows    [][]any
+}
+
+var tables = map[string][]string{
+	"cases": {"id", "reference", "source_key", "pseudonym", "jurisdiction", "region", "category",
+		"concern", "platform", "article", "liability", "stage", "defendant_kind", "defendant_gender",
+		"age_band", "reported_on", "expert_conclusion", "expert_on", "case_opened_on",
+		"prosecutor_decision", "prosecutor_on", "court_decision", "court_on", "sanction",
+		"fine_amount", "appeal_status", "summary", "search_text", "generalized",
+		"first_release_id", "updated_release_id"},
+	"appeals":    {"case_id", "level", "filed_by", "filed_on", "status", "decided_on", "fine_amount"},
+	"detections": {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
+}
+
+// chunkRows is how many rows go into one statement or COPY: large enough to amortise the
+// round trip, small enough for SQLite's limit of 32,766 parameters per statement.
+const chunkRows = 500
+
+// AddCase writes a new case with its appeals; it assigns the case's id and release.
+func (b *Batch) AddCase(ctx context.Context, r *CaseRecord) error {
+	c := &r.Case
+	c.ID = b.nextCaseID
+	b.nextCaseID++
+	c.FirstReleaseID = b.release
+	b.added++
+	if err := b.put(ctx, "cases", c.ID, c.Reference, r.SourceKey, r.Pseudonym, string(c.Jurisdiction),
+		c.RegionCode, string(c.Category), string(c.Concern), string(c.Platform), c.ArticleCode,
+		string(c.Liability), string(c.Stage), text(c.DefendantKind), text(c.DefendantGender),
+		text(c.AgeBand), c.ReportedOn, text(c.ExpertConclusion), c.ExpertOn, c.CaseOpenedOn,
+		text(c.ProsecutorDecision), c.ProsecutorOn, text(c.CourtDecision), c.CourtOn,
+		text(c.Sanction), c.FineAmount, text(c.AppealStatus), c.Summary, SearchText(c.Summary),
+		c.Generalized, b.release, b.release); err != nil {
+		return err
+	}
+	for i := range r.Appeals {
+		a := &r.Appeals[i]
+		a.CaseID = c.ID
+		if err := b.put(ctx, "appeals", a.CaseID, string(a.Level), text(a.FiledBy), a.FiledOn,
+			string(a.Status), a.DecidedOn, a.FineAmount); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddDetection writes one detection.
+func (b *Batch) AddDetection(ctx context.Context, d *model.Detection) error {
+	return b.put(ctx, "detections", string(d.Jurisdiction), d.RegionCode, string(d.Category),
+		string(d.Platform), string(d.Action), d.DetectedOn, b.release)
+}
+
+func (b *Batch) put(ctx context.Context, table string, values ...any) error {
+	buf := b.buffers[table]
+	if buf == nil {
+		buf = &buffer{columns: tables[table]}
+		b.buffers[table] = buf
+	}
+	buf.rows = append(buf.rows, values)
+	if len(buf.rows) >= chunkRows {
+		return b.flush(ctx, table)
+	}
+	return nil
+}
+
+// flush writes the buffered rows of a table. Cases go before appeals, whose foreign key
+// needs them: flushing "appeals" flushes "cases" first.
+func (b *Batch) flush(ctx context.Context, table string) error {
+	if table == "appeals" {
+		if err := b.flush(ctx, "cases"); err != nil {
+			return err
+		}
+	}
+	buf := b.buffers[table]
+	if buf == nil || len(buf.rows) == 0 {
+		return nil
+	}
+	if err := b.tx.copyRows(ctx, table, buf.columns, buf.rows); err != nil {
+		return fmt.Errorf("write %s: %w", table, err)
+	}
+	buf.rows = buf.rows[:0]
+	return nil
+}
+
+// text turns an optional enumeration into an optional string column value.
+func text[T ~string](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return string(*p)
+}
+
+// Load writes one release in a single transaction: fill adds the records, and the release
+// row records how many were added. It commits whole or not at all and returns the release.
+// Load is for bulk loads of new records (the demo seed); it does not look for existing ones.
+func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) error) (*model.Release, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	err := s.inBulkTx(ctx, func(tx bulkTx) error {
+		var err error
+		if rel.ID, err = tx.queryInt(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM releases"); err != nil {
+			return err
+		}
+		next, err := tx.queryInt(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases")
+		if err != nil {
+			return err
+		}
+		rel.PublishedAt = time.Now().UTC().Format(time.RFC3339)
+		if err := tx.exec(ctx, "INSERT INTO releases ("+releaseColumns+") VALUES (?, ?, ?, ?, 0, 0, 0, ?)",
+			rel.ID, rel.PublishedAt, rel.Note, rel.Synthetic, rel.Checksum); err != nil {
+			return err
+		}
+		b := &Batch{tx: tx, release: rel.ID, nextCaseID: next, buffers: map[string]*buffer{}}
+		if err := fill(b); err != nil {
+			return err
+		}
+		for _, t := range []string{"cases", "appeals", "detections"} {
+			if err := b.flush(ctx, t); err != nil {
+				return err
+			}
+		}
+		rel.RowsAdded = b.added
+		return tx.exec(ctx, "UPDATE releases SET rows_added = ? WHERE id = ?", rel.RowsAdded, rel.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &rel, nil
+}
+
+// bulkTx is a transaction that can write many rows fast: COPY on PostgreSQL, multi-row
+// INSERT statements on SQLite.
+type bulkTx interface {
+	exec(ctx context.Context, query string, args ...any) error
+	queryInt(ctx context.Context, query string, args ...any) (int64, error)
+	copyRows(ctx context.Context, table string, columns []string, rows [][]any) error
+}
+
+func (s *Store) inBulkTx(ctx context.Context, fn func(bulkTx) error) error {
+	if s.backend == Postgres {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.Raw(func(driverConn any) error {
+			pg := driverConn.(*stdlib.Conn).Conn()
+			return pgx.BeginFunc(ctx, pg, func(tx pgx.Tx) error { return fn(&pgBulk{s: s, tx: tx}) })
+		})
+	}
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(&sqliteBulk{s: s, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+type sqliteBulk struct {
+	s  *Store
+	tx *sqlx.Tx
+	// stmts caches one prepared multi-row INSERT per table and row count.
+	stmts map[string]*sql.Stmt
+}
+
+func (b *sqliteBulk) exec(ctx context.Context, query string, args ...any) error {
+	b.s.statements.Add(1)
+	_, err := b.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+func (b *sqliteBulk) queryInt(ctx context.Context, query string, args ...any) (int64, error) {
+	b.s.statements.Add(1)
+	var n int64
+	err := b.tx.QueryRowxContext(ctx, query, args...).Scan(&n)
+	return n, err
+}
+
+func (b *sqliteBulk) copyRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	key := fmt.Sprintf("%s/%d", table, len(rows))
+	if b.stmts == nil {
+		b.stmts = map[string]*sql.Stmt{}
+	}
+	stmt := b.stmts[key]
+	if stmt == nil {
+		tuple := "(" + placeholders(len(columns)) + ")"
+		q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(tuple+", ", len(rows)), ", ")
+		var err error
+		if stmt, err = b.tx.PrepareContext(ctx, q); err != nil {
+			return err
+		}
+		b.stmts[key] = stmt
+	}
+	args := make([]any, 0, len(rows)*len(columns))
+	for _, r := range rows {
+		args = append(args, r...)
+	}
+	b.s.statements.Add(1)
+	_, err := stmt.ExecContext(ctx, args...)
+	return err
+}
+
+type pgBulk struct {
+	s  *Store
+	tx pgx.Tx
+}
+
+func (b *pgBulk) exec(ctx context.Context, query string, args ...any) error {
+	b.s.statements.Add(1)
+	_, err := b.tx.Exec(ctx, sqlx.Rebind(sqlx.DOLLAR, query), args...)
+	return err
+}
+
+func (b *pgBulk) queryInt(ctx context.Context, query string, args ...any) (int64, error) {
+	b.s.statements.Add(1)
+	var n int64
+	err := b.tx.QueryRow(ctx, sqlx.Rebind(sqlx.DOLLAR, query), args...).Scan(&n)
+	return n, err
+}
+
+func (b *pgBulk) copyRows(ctx context.Context, table string, columns []string, rows [][]any) error {
+	b.s.statements.Add(1)
+	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+	return err
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+const releaseColumns = "id, published_at, note, synthetic, rows_added, rows_updated, rows_unchanged, checksum"
+
+// Generation is the number of the newest release, 0 when there is none. Every committed
+// batch raises it, so caches keyed by it never serve an answer of an older release.
+func (s *Store) Generation(ctx context.Context) (int64, error) {
+	var g int64
+	if err := s.getx(ctx, &g, "SELECT COALESCE(MAX(id), 0) FROM releases"); err != nil {
+		return 0, fmt.Errorf("generation: %w", err)
+	}
+	return g, nil
+}
+
+// Release returns one release, ErrNotFound when there is none with that id.
+func (s *Store) Release(ctx context.Context, id int64) (*model.Release, error) {
+	var r model.Release
+	if err := s.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases WHERE id = ?", id); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// CurrentRelease returns the newest release, ErrNotFound before the first one.
+func (s *Store) CurrentRelease(ctx context.Context) (*model.Release, error) {
+	var r model.Release
+	if err := s.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases ORDER BY id DESC LIMIT 1"); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ListReleases returns up to first releases, newest first, older than before (all when it
+// is 0), and whether more follow.
+func (s *Store) ListReleases(ctx context.Context, first int, before int64) ([]model.Release, bool, error) {
+	w := &where{}
+	if before > 0 {
+		w.add("id < ?", before)
+	}
+	var out []model.Release
+	q := fmt.Sprintf("SELECT %s FROM releases%s ORDER BY id DESC LIMIT %d", releaseColumns, w.sql(), first+1)
+	if err := s.selectx(ctx, &out, q, w.args...); err != nil {
+		return nil, false, fmt.Errorf("releases: %w", err)
+	}
+	more := len(out) > first
+	if more {
+		out = out[:first]
+	}
+	return out, more, nil
+}
+
+// CountReleases counts all releases.
+func (s *Store) CountReleases(ctx context.Context) (int, error) {
+	var n int
+	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM releases"); err != nil {
+		return 0, fmt.Errorf("count releases: %w", err)
+	}
+	return n, nil
+}
+
+// UnlistedArticles returns the articles that imports brought and the reference list lacks.
+func (s *Store) UnlistedArticles(ctx context.Context) ([]model.Article, error) {
+	var out []model.Article
+	if err := s.selectx(ctx, &out, "SELECT jurisdiction, code, liability FROM articles ORDER BY jurisdiction, code"); err != nil {
+		return nil, fmt.Errorf("articles: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,146 @@
+// Package store keeps casewatch's records in SQL through sqlx: SQLite (embedded default, a
+// cgo-free driver so `go run` needs no C compiler) or PostgreSQL (production, through pgx).
+// One set of migrations serves both; queries are written once with `?` placeholders and
+// rebound for the backend. The store never sees a direct identifier: it receives records the
+// privacy layer has already cleaned.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Backend names the SQL engine behind a store.
+type Backend string
+
+const (
+	SQLite   Backend = "sqlite"
+	Postgres Backend = "postgres"
+)
+
+// ErrNotFound is returned by lookups of one record that does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the SQL store. It is safe for concurrent use.
+type Store struct {
+	db      *sqlx.DB
+	backend Backend
+	// writeMu serialises writers: SQLite allows one at a time, and release numbers are
+	// assigned in order on both backends.
+	writeMu sync.Mutex
+	// statements counts the SQL statements run, so tests can see batching at work.
+	statements atomic.Int64
+}
+
+// Open connects to databaseURL: "sqlite:PATH" (or a path ending in .db) or
+// "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	backend, driver, dsn, err := parseURL(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlx.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", backend, err)
+	}
+	if backend == SQLite {
+		// WAL lets readers run beside the single writer; a few connections are enough for
+		// a 2-core machine and keep the page cache warm.
+		db.SetMaxOpenConns(4)
+		db.SetMaxIdleConns(4)
+	} else {
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+	}
+	db.SetConnMaxIdleTime(0)
+	s := &Store{db: db, backend: backend}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", backend, err)
+	}
+	return s, nil
+}
+
+func parseURL(u string) (backend Backend, driver, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return Postgres, "pgx", u, nil
+	case strings.HasPrefix(u, "sqlite:"), strings.HasSuffix(u, ".db"):
+		path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		if path == "" {
+			return "", "", "", fmt.Errorf("DATABASE_URL %q names no file; use sqlite:casewatch.db", u)
+		}
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		dsn := "file:" + path + sep +
+			"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+			"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
+		return SQLite, "sqlite", dsn, nil
+	}
+	return "", "", "", fmt.Errorf("DATABASE_URL %q: use sqlite:PATH or postgres://USER@HOST/DB", u)
+}
+
+// Backend tells which SQL engine this store uses.
+func (s *Store) Backend() Backend { return s.backend }
+
+// Close closes the connections.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Statements returns how many SQL statements the store has run so far.
+func (s *Store) Statements() int64 { return s.statements.Load() }
+
+// Migrate applies the embedded migrations that have not run yet.
+func (s *Store) Migrate(ctx context.Context) error {
+	dialect := goose.DialectSQLite3
+	if s.backend == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// query helpers: every statement goes through them so it is counted and rebound.
+
+func (s *Store) selectx(ctx context.Context, dest any, query string, args ...any) error {
+	s.statements.Add(1)
+	return s.db.SelectContext(ctx, dest, s.db.Rebind(query), args...)
+}
+
+func (s *Store) getx(ctx context.Context, dest any, query string, args ...any) error {
+	s.statements.Add(1)
+	err := s.db.GetContext(ctx, dest, s.db.Rebind(query), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,61 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/store/storetest"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func TestMigrateAndLoad(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, b.URL)
+			// Migrating twice is a no-op.
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			rel, err := s.Load(ctx, model.Release{Synthetic: true}, func(batch *store.Batch) error {
+				return batch.AddCase(ctx, &store.CaseRecord{
+					Case: model.Case{Reference: "KZ-2024-AAAAAA", Jurisdiction: model.JurisdictionKZ,
+						Category: model.ContentCategoryFalseInformation, Concern: model.ConcernCoreExpression,
+						Platform: model.PlatformTelegram, Liability: model.LiabilityAdministrative,
+						Stage: model.CaseStageAppeal, ReportedOn: "2024-03-02", CourtOn: ptr("2024-05-01"),
+						CourtDecision: ptr(model.DecisionLiable), Summary: ptr("Пост о ПАВОДКЕ")},
+					SourceKey: "k1",
+					Appeals:   []model.Appeal{{Level: model.AppealLevelAppeal, Status: model.AppealStatusPending}},
+				})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rel.ID != 1 || rel.RowsAdded != 1 {
+				t.Fatalf("release = %+v", rel)
+			}
+			c, err := s.CaseByReference(ctx, "KZ-2024-AAAAAA")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.CourtDecision == nil || *c.CourtDecision != model.DecisionLiable || c.FirstReleaseID != 1 {
+				t.Fatalf("case = %+v", c)
+			}
+			n, err := s.CountCases(ctx, model.CaseFilter{Search: ptr("паводке")})
+			if err != nil || n != 1 {
+				t.Fatalf("search count = %d, %v", n, err)
+			}
+			ap, err := s.AppealsByCase(ctx, []int64{c.ID, 999})
+			if err != nil || len(ap[c.ID]) != 1 || len(ap[999]) != 0 {
+				t.Fatalf("appeals = %v, %v", ap, err)
+			}
+			cur, err := s.CurrentRelease(ctx)
+			if err != nil || !cur.Synthetic || cur.RowsAdded != 1 {
+				t.Fatalf("current release = %+v, %v", cur, err)
+			}
+		})
+	}
+}
