@@ -53,13 +53,15 @@ func (c *Case) GeneralizedFields() []string {
 
 // Appeal is an appeal or a cassation of a case.
 type Appeal struct {
-	CaseID     int64        `db:"case_id"`
-	Level      AppealLevel  `db:"level"`
-	FiledBy    *AppealParty `db:"filed_by"`
-	FiledOn    *string      `db:"filed_on"`
-	Status     AppealStatus `db:"status"`
-	DecidedOn  *string      `db:"decided_on"`
-	FineAmount *int64       `db:"fine_amount"`
+	CaseID int64 `db:"case_id"`
+	// Jurisdiction is the case's, which sets the currency of FineAmount.
+	Jurisdiction Jurisdiction `db:"jurisdiction"`
+	Level        AppealLevel  `db:"level"`
+	FiledBy      *AppealParty `db:"filed_by"`
+	FiledOn      *string      `db:"filed_on"`
+	Status       AppealStatus `db:"status"`
+	DecidedOn    *string      `db:"decided_on"`
+	FineAmount   *int64       `db:"fine_amount"`
 }
 
 // CaseEvent is one step of a case's history, derived from the case and its appeals.

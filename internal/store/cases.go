@@ -116,8 +116,9 @@ func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][
 		return out, nil
 	}
 	// 'APPEAL' < 'CASSATION', so ordering by level gives the court order.
-	q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE case_id IN (" +
-		placeholders(len(caseIDs)) + ") ORDER BY case_id, level"
+	q := `SELECT a.case_id, c.jurisdiction, a.level, a.filed_by, a.filed_on, a.status, a.decided_on, a.fine_amount
+		FROM appeals a JOIN cases c ON c.id = a.case_id
+		WHERE a.case_id IN (` + placeholders(len(caseIDs)) + ") ORDER BY a.case_id, a.level"
 	args := make([]any, len(caseIDs))
 	for i, id := range caseIDs {
 		args[i] = id

@@ -28,6 +28,26 @@ func (s *Store) Release(ctx context.Context, id int64) (*model.Release, error) {
 	return &r, nil
 }
 
+// Releases returns the releases with the given ids; ids without one are left out.
+func (s *Store) Releases(ctx context.Context, ids []int64) (map[int64]*model.Release, error) {
+	out := make(map[int64]*model.Release, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var rows []model.Release
+	if err := s.selectx(ctx, &rows, "SELECT "+releaseColumns+" FROM releases WHERE id IN ("+placeholders(len(ids))+")", args...); err != nil {
+		return nil, fmt.Errorf("releases: %w", err)
+	}
+	for i := range rows {
+		out[rows[i].ID] = &rows[i]
+	}
+	return out, nil
+}
+
 // CurrentRelease returns the newest release, ErrNotFound before the first one.
 func (s *Store) CurrentRelease(ctx context.Context) (*model.Release, error) {
 	var r model.Release

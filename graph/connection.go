@@ -1,0 +1,23 @@
+package graph
+
+import (
+	"github.com/casewatch/casewatch/graph/model"
+	domain "github.com/casewatch/casewatch/internal/model"
+)
+
+// CaseConnection is a page of cases. The total is counted only when a query asks for it.
+type CaseConnection struct {
+	Edges    []*model.CaseEdge
+	PageInfo *model.PageInfo
+	filter   domain.CaseFilter
+}
+
+// ReleaseConnection is a page of releases.
+type ReleaseConnection struct {
+	Edges    []*model.ReleaseEdge
+	PageInfo *model.PageInfo
+}
+
+// Node is what Query.node returns: a *model.Case, *model.Region, *model.Article or
+// *model.Release of the domain. The domain types need no marker method for it.
+type Node any

@@ -1,0 +1,87 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Error codes of the public contract (extensions.code).
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeForbidden       = "FORBIDDEN"
+	CodeRateLimited     = "RATE_LIMITED"
+	CodeTooComplex      = "QUERY_TOO_COMPLEX"
+	CodeInternal        = "INTERNAL"
+)
+
+// inputError is a problem with what the client sent; its message says what to change.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+
+func badInput(format string, args ...any) error {
+	return &inputError{msg: fmt.Sprintf(format, args...)}
+}
+
+// internalError hides a server-side failure from the client; the cause is logged.
+type internalError struct {
+	cause error
+	// public, when set, replaces the generic message: for conditions that are safe and
+	// useful to tell, such as an empty database.
+	public string
+}
+
+func (e *internalError) Error() string { return "internal error" }
+func (e *internalError) Unwrap() error { return e.cause }
+
+// internal wraps a failure the client cannot fix. Resolvers return store errors only
+// through it, so no SQL or driver message reaches an answer.
+func internal(err error) error { return &internalError{cause: err} }
+
+// presentError gives every error one of the contract's codes. gqlgen's own parse and
+// validation failures, and argument values its scalars reject, are the client's input.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var ie *internalError
+		if errors.As(err, &ie) {
+			log.ErrorContext(ctx, "graphql resolver failed", "path", graphql.GetPath(ctx).String(), "err", ie.cause)
+			msg := "internal error; it has been logged"
+			if ie.public != "" {
+				msg = ie.public
+			}
+			gerr := gqlerror.ErrorPathf(graphql.GetPath(ctx), "%s", msg)
+			errcode.Set(gerr, CodeInternal)
+			return gerr
+		}
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		code, _ := gerr.Extensions["code"].(string)
+		switch code {
+		case CodeBadUserInput, CodeUnauthenticated, CodeForbidden, CodeRateLimited, CodeTooComplex, CodeInternal:
+		case "COMPLEXITY_LIMIT_EXCEEDED":
+			errcode.Set(gerr, CodeTooComplex)
+		default:
+			// GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, scalar and enum coercion and
+			// resolver input errors: all say what in the request to change.
+			if code != "" {
+				gerr.Extensions["reason"] = code
+			}
+			errcode.Set(gerr, CodeBadUserInput)
+		}
+		return gerr
+	}
+}
+
+// recoverPanic turns a panic into an internal error instead of a crashed request.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "graphql panic", "panic", fmt.Sprint(p))
+		return internal(fmt.Errorf("panic: %v", p))
+	}
+}

@@ -1,0 +1,508 @@
+package graph_test
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/store/storetest"
+)
+
+// fixture is a store filled with generated cases and the same cases as the test knows them,
+// so answers can be checked against an independent computation in Go.
+type fixture struct {
+	store *store.Store
+	cases []model.Case // with IDs as stored
+	url   string       // GraphQL endpoint
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// newFixture loads n cases drawn from a fixed seed into the database at databaseURL.
+func newFixture(t *testing.T, databaseURL string, n int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.Open(t, databaseURL)
+	ref := reference.MustLoad()
+	rng := rand.New(rand.NewPCG(7, 7))
+	pick := func(codes []string) string { return codes[rng.IntN(len(codes))] }
+	f := &fixture{store: st}
+	_, err := st.Load(ctx, model.Release{Synthetic: true}, func(b *store.Batch) error {
+		for i := range n {
+			j := model.JurisdictionKZ
+			if i%5 == 0 {
+				j = model.JurisdictionKG
+			}
+			regions := reference.Filter(ref.Regions, j, func(r *model.Region) model.Jurisdiction { return r.Jurisdiction })
+			cat := model.ContentCategory(pick([]string{"FALSE_INFORMATION", "INSULT_OR_LIBEL", "DRUG_PROMOTION", "INCITEMENT_OF_DISCORD"}))
+			// Few distinct days, so ties on the sort key are common and the id must break them.
+			reported := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(6), 1+rng.IntN(3))
+			c := model.Case{
+				Reference:    fmt.Sprintf("%s-2024-T%05d", j, i),
+				Jurisdiction: j, RegionCode: ptr(regions[rng.IntN(len(regions))].Code),
+				Category: cat, Concern: cat.Concern(),
+				Platform:  model.Platform(pick([]string{"TELEGRAM", "INSTAGRAM", "TIKTOK"})),
+				Liability: model.LiabilityAdministrative, ReportedOn: reported,
+				Summary: ptr(fmt.Sprintf("Публикация номер %d о паводке", i)),
+			}
+			if j == model.JurisdictionKZ && cat == model.ContentCategoryFalseInformation {
+				c.ArticleCode = ptr("CAO 456-2")
+			}
+			var appeals []model.Appeal
+			if rng.IntN(3) > 0 {
+				c.CaseOpenedOn, c.ProsecutorDecision = ptr("2024-07-01"), ptr(model.ProsecutorDecisionApproved)
+				c.ProsecutorOn = ptr("2024-07-02")
+				c.CourtDecision, c.CourtOn = ptr(model.DecisionLiable), ptr(fmt.Sprintf("2024-08-%02d", 1+rng.IntN(3)))
+				c.Sanction, c.FineAmount = ptr(model.SanctionFine), ptr(int64(73840))
+				if rng.IntN(2) == 0 {
+					appeals = append(appeals, model.Appeal{Level: model.AppealLevelAppeal, FiledOn: ptr("2024-08-09"),
+						Status: model.AppealStatusModified, DecidedOn: ptr("2024-09-10"), FineAmount: ptr(int64(36920))})
+					c.AppealStatus = ptr(model.AppealStatusModified)
+				}
+			}
+			c.Stage = c.DeriveStage(appeals)
+			rec := &store.CaseRecord{Case: c, SourceKey: fmt.Sprintf("src-%d", i), Appeals: appeals}
+			if err := b.AddCase(ctx, rec); err != nil {
+				return err
+			}
+			f.cases = append(f.cases, rec.Case)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(graph.NewHandler(graph.NewResolver(st, ref, []byte("test secret"), log)))
+	t.Cleanup(srv.Close)
+	f.url = srv.URL
+	return f
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type gqlResponse struct {
+	status int
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+func (f *fixture) post(t *testing.T, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(f.url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := gqlResponse{status: resp.StatusCode}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
+	}
+	return out
+}
+
+// data posts a query that must succeed and decodes its data into v.
+func (f *fixture) data(t *testing.T, query string, vars map[string]any, v any) {
+	t.Helper()
+	r := f.post(t, query, vars)
+	if len(r.Errors) > 0 || r.status != http.StatusOK {
+		t.Fatalf("status %d, errors %+v", r.status, r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const casesPage = `query($filter: CaseFilter, $order: CaseOrder, $first: Int, $after: String) {
+  cases(filter: $filter, orderBy: $order, first: $first, after: $after) {
+    totalCount
+    edges { cursor node { reference reportedMonth jurisdiction category
+      region { code } article { code }
+      outcome { decision decidedMonth fine { amount currency indexUnits indexUnit indexYear } }
+      appeals { level status filedMonth decidedMonth fine { amount } }
+      timeline { kind month result label(lang: RU) }
+      firstRelease { version synthetic } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`
+
+type casesAnswer struct {
+	Cases struct {
+		TotalCount int
+		Edges      []struct {
+			Cursor string
+			Node   struct {
+				Reference, ReportedMonth, Jurisdiction, Category string
+				Region                                           *struct{ Code string }
+				Article                                          *struct{ Code string }
+				Outcome                                          *struct {
+					Decision     string
+					DecidedMonth *string
+					Fine         *struct {
+						Amount     int
+						Currency   string
+						IndexUnits *float64
+						IndexUnit  string
+						IndexYear  int
+					}
+				}
+				Appeals []struct {
+					Level, Status            string
+					FiledMonth, DecidedMonth *string
+					Fine                     *struct{ Amount int }
+				}
+				Timeline []struct {
+					Kind, Month, Label string
+					Result             *string
+				}
+				FirstRelease struct {
+					Version   int
+					Synthetic bool
+				}
+			}
+		}
+		PageInfo struct {
+			HasNextPage bool
+			EndCursor   *string
+		}
+	}
+}
+
+// walk follows the pages of a case list to its end and returns the references in order.
+func (f *fixture) walk(t *testing.T, filter map[string]any, order string, first int) (refs []string, total int) {
+	t.Helper()
+	vars := map[string]any{"filter": filter, "order": order, "first": first}
+	for page := 0; ; page++ {
+		if page > 1000 {
+			t.Fatal("pagination does not end")
+		}
+		var a casesAnswer
+		f.data(t, casesPage, vars, &a)
+		total = a.Cases.TotalCount
+		for _, e := range a.Cases.Edges {
+			refs = append(refs, e.Node.Reference)
+		}
+		if !a.Cases.PageInfo.HasNextPage {
+			return refs, total
+		}
+		vars["after"] = *a.Cases.PageInfo.EndCursor
+	}
+}
+
+// expected computes, in Go, the references a filter and order select.
+func (f *fixture) expected(keep func(*model.Case) bool, order store.CaseOrder) []string {
+	var sel []model.Case
+	for _, c := range f.cases {
+		if keep(&c) {
+			sel = append(sel, c)
+		}
+	}
+	slices.SortFunc(sel, func(a, b model.Case) int {
+		ka, kb := store.CaseKeyOf(&a, order), store.CaseKeyOf(&b, order)
+		c := cmp.Or(cmp.Compare(ka.Sort, kb.Sort), cmp.Compare(ka.ID, kb.ID))
+		if order == store.ReportedDesc || order == store.DecidedDesc {
+			return -c
+		}
+		return c
+	})
+	refs := make([]string, len(sel))
+	for i, c := range sel {
+		refs[i] = c.Reference
+	}
+	return refs
+}
+
+func TestCasesFiltersOrdersAndPages(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixture(t, b.URL, 240)
+			tests := []struct {
+				name   string
+				filter map[string]any
+				keep   func(*model.Case) bool
+			}{
+				{"all", nil, func(*model.Case) bool { return true }},
+				{"KZ false information", map[string]any{"jurisdiction": "KZ", "categories": []string{"FALSE_INFORMATION"}},
+					func(c *model.Case) bool {
+						return c.Jurisdiction == "KZ" && c.Category == model.ContentCategoryFalseInformation
+					}},
+				{"three filters and dates", map[string]any{"jurisdiction": "KZ", "platforms": []string{"TELEGRAM", "TIKTOK"},
+					"concerns": []string{"CORE_EXPRESSION"}, "reportedFrom": "2024-02-01", "reportedTo": "2024-04-30"},
+					func(c *model.Case) bool {
+						return c.Jurisdiction == "KZ" && (c.Platform == "TELEGRAM" || c.Platform == "TIKTOK") &&
+							c.Concern == model.ConcernCoreExpression && c.ReportedOn >= "2024-02-01" && c.ReportedOn <= "2024-04-30"
+					}},
+				{"decided in range with appeal modified", map[string]any{"decidedFrom": "2024-08-02", "appealStatuses": []string{"MODIFIED"}},
+					func(c *model.Case) bool {
+						return c.CourtOn != nil && *c.CourtOn >= "2024-08-02" && c.AppealStatus != nil && *c.AppealStatus == model.AppealStatusModified
+					}},
+				{"article and search", map[string]any{"articles": []string{"CAO 456-2"}, "search": "  ПАВОДКЕ номер "},
+					func(c *model.Case) bool { return c.ArticleCode != nil && *c.ArticleCode == "CAO 456-2" }},
+				{"search for all words", map[string]any{"search": "номер 17 О"},
+					func(c *model.Case) bool {
+						s := strings.ToLower(*c.Summary)
+						return strings.Contains(s, "номер") && strings.Contains(s, "17") && strings.Contains(s, "о")
+					}},
+			}
+			for _, tt := range tests {
+				for _, order := range []store.CaseOrder{store.ReportedDesc, store.ReportedAsc, store.DecidedDesc, store.DecidedAsc} {
+					t.Run(tt.name+"/"+string(order), func(t *testing.T) {
+						want := f.expected(tt.keep, order)
+						got, total := f.walk(t, tt.filter, string(order), 7)
+						if !slices.Equal(got, want) {
+							t.Fatalf("got %d references %v\nwant %d %v", len(got), got, len(want), want)
+						}
+						if total != len(want) {
+							t.Fatalf("totalCount = %d, want %d", total, len(want))
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+func TestCaseFields(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 60)
+	var a casesAnswer
+	f.data(t, casesPage, map[string]any{"first": 100, "filter": map[string]any{"appealStatuses": []string{"MODIFIED"}, "jurisdiction": "KZ"}}, &a)
+	if len(a.Cases.Edges) == 0 {
+		t.Fatal("fixture has no appealed case")
+	}
+	n := a.Cases.Edges[0].Node
+	fine := n.Outcome.Fine
+	// 73,840 tenge at the 2024 MCI of 3,692 is 20 MCI.
+	if fine == nil || fine.Amount != 73840 || fine.Currency != "KZT" || fine.IndexUnit != "MCI" ||
+		fine.IndexYear != 2024 || fine.IndexUnits == nil || *fine.IndexUnits != 20 {
+		t.Fatalf("fine = %+v", fine)
+	}
+	if len(n.Appeals) != 1 || n.Appeals[0].Status != "MODIFIED" || n.Appeals[0].Fine.Amount != 36920 ||
+		*n.Appeals[0].DecidedMonth != "2024-09" {
+		t.Fatalf("appeals = %+v", n.Appeals)
+	}
+	kinds := []string{}
+	for _, e := range n.Timeline {
+		kinds = append(kinds, e.Kind)
+		if len(e.Month) != 7 {
+			t.Errorf("timeline month %q is not YYYY-MM", e.Month)
+		}
+	}
+	want := []string{"REPORTED", "CASE_OPENED", "PROSECUTOR_DECISION", "COURT_DECISION", "APPEAL_FILED", "APPEAL_DECIDED"}
+	if !slices.Equal(kinds, want) {
+		t.Fatalf("timeline kinds = %v, want %v", kinds, want)
+	}
+	if n.Timeline[0].Label != "Материал выявлен" {
+		t.Fatalf("label(lang: RU) = %q", n.Timeline[0].Label)
+	}
+	if !n.FirstRelease.Synthetic || n.FirstRelease.Version != 1 {
+		t.Fatalf("firstRelease = %+v", n.FirstRelease)
+	}
+
+	// node(id) returns what case(reference) does.
+	var byRef struct {
+		Case struct{ ID, Reference string }
+	}
+	f.data(t, `query($r: String!) { case(reference: $r) { id reference } }`, map[string]any{"r": n.Reference}, &byRef)
+	var byNode struct {
+		Node struct{ Reference string }
+	}
+	f.data(t, `query($id: ID!) { node(id: $id) { ... on Case { reference } } }`, map[string]any{"id": byRef.Case.ID}, &byNode)
+	if byNode.Node.Reference != n.Reference {
+		t.Fatalf("node(id) gave %q, want %q", byNode.Node.Reference, n.Reference)
+	}
+	var missing struct{ Case *struct{ Reference string } }
+	f.data(t, `{ case(reference: "KZ-2024-NOPE00") { reference } }`, nil, &missing)
+	if missing.Case != nil {
+		t.Fatal("unknown reference should give null")
+	}
+}
+
+func TestReferenceDataAndReleases(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 3)
+	var a struct {
+		Regions []struct {
+			Code, Name string
+			Population *int
+		}
+		Articles        []struct{ Code, Title string }
+		Categories      []struct{ Code, Concern, Label string }
+		OfficialFigures []struct {
+			Metric string
+			Value  float64
+			Source struct{ Title string }
+		}
+		CurrentRelease struct {
+			ID        string
+			Version   int
+			Synthetic bool
+			RowsAdded int
+		}
+		Releases struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ Version int } }
+		}
+	}
+	f.data(t, `{
+	  regions(jurisdiction: KZ) { code name(lang: KK) population }
+	  articles(jurisdiction: KZ) { code title(lang: RU) }
+	  categories { code concern label(lang: EN) }
+	  officialFigures(jurisdiction: KZ) { metric value source { title } }
+	  currentRelease { id version synthetic rowsAdded }
+	  releases(first: 5) { totalCount edges { node { version } } }
+	}`, nil, &a)
+	if len(a.Regions) != 20 {
+		t.Fatalf("KZ has 20 first-level units, got %d", len(a.Regions))
+	}
+	i := slices.IndexFunc(a.Regions, func(r struct {
+		Code, Name string
+		Population *int
+	}) bool {
+		return r.Code == "KZ-75"
+	})
+	if i < 0 || a.Regions[i].Name != "Алматы" || a.Regions[i].Population == nil || *a.Regions[i].Population != 2347924 {
+		t.Fatalf("KZ-75 = %+v", a.Regions[i])
+	}
+	if !slices.ContainsFunc(a.Articles, func(x struct{ Code, Title string }) bool {
+		return x.Code == "CAO 456-2" && x.Title == "Распространение ложной информации"
+	}) {
+		t.Fatalf("articles = %+v", a.Articles)
+	}
+	if len(a.Categories) != 10 || a.Categories[5].Code != "FALSE_INFORMATION" || a.Categories[5].Concern != "CORE_EXPRESSION" {
+		t.Fatalf("categories = %+v", a.Categories)
+	}
+	if !slices.ContainsFunc(a.OfficialFigures, func(x struct {
+		Metric string
+		Value  float64
+		Source struct{ Title string }
+	}) bool {
+		return x.Metric == "unlawful_material_identified" && x.Value == 116354 && x.Source.Title != ""
+	}) {
+		t.Fatalf("official figures = %+v", a.OfficialFigures)
+	}
+	if !a.CurrentRelease.Synthetic || a.CurrentRelease.Version != 1 || a.CurrentRelease.RowsAdded != 3 {
+		t.Fatalf("currentRelease = %+v", a.CurrentRelease)
+	}
+	if a.Releases.TotalCount != 1 || len(a.Releases.Edges) != 1 {
+		t.Fatalf("releases = %+v", a.Releases)
+	}
+	var node struct{ Node struct{ Version int } }
+	f.data(t, `query($id: ID!) { node(id: $id) { ... on Release { version } } }`, map[string]any{"id": a.CurrentRelease.ID}, &node)
+	if node.Node.Version != 1 {
+		t.Fatalf("node(release id) = %+v", node)
+	}
+}
+
+func TestBadInputIsBadUserInput(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 30)
+	var first casesAnswer
+	f.data(t, casesPage, map[string]any{"first": 2}, &first)
+	reportedCursor := *first.Cases.PageInfo.EndCursor
+	var rels struct {
+		Releases struct{ Edges []struct{ Cursor string } }
+	}
+	f.data(t, `{ releases { edges { cursor } } }`, nil, &rels)
+
+	tests := []struct {
+		name  string
+		query string
+		vars  map[string]any
+	}{
+		{"unknown enum literal", `{ cases(filter: {categories: [MEMES]}) { totalCount } }`, nil},
+		{"unknown enum variable", casesPage, map[string]any{"filter": map[string]any{"categories": []string{"MEMES"}}}},
+		{"first 0", casesPage, map[string]any{"first": 0}},
+		{"first 101", casesPage, map[string]any{"first": 101}},
+		{"releases first 101", `{ releases(first: 101) { totalCount } }`, nil},
+		{"malformed cursor", casesPage, map[string]any{"after": "not-a-cursor!"}},
+		{"cursor of another order", casesPage, map[string]any{"after": reportedCursor, "order": "REPORTED_ASC"}},
+		{"cursor of another list", casesPage, map[string]any{"after": rels.Releases.Edges[0].Cursor}},
+		{"tampered cursor", casesPage, map[string]any{"after": reportedCursor[:len(reportedCursor)-2] + "AA"}},
+		{"malformed date", casesPage, map[string]any{"filter": map[string]any{"reportedFrom": "2024-13-01"}}},
+		{"date with time", casesPage, map[string]any{"filter": map[string]any{"decidedTo": "2024-01-01T00:00:00Z"}}},
+		{"unknown region", casesPage, map[string]any{"filter": map[string]any{"regions": []string{"KZ-99"}}}},
+		{"region of the other jurisdiction", casesPage, map[string]any{"filter": map[string]any{"jurisdiction": "KG", "regions": []string{"KZ-75"}}}},
+		{"unknown article", casesPage, map[string]any{"filter": map[string]any{"articles": []string{"CAO 999"}}}},
+		{"empty date range", casesPage, map[string]any{"filter": map[string]any{"reportedFrom": "2024-05-01", "reportedTo": "2024-04-01"}}},
+		{"bad node id", `{ node(id: "%%%") { id } }`, nil},
+		{"unknown field", `{ cases { nope } }`, nil},
+		{"syntax error", `{ cases( }`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.post(t, tt.query, tt.vars)
+			if r.status >= 500 {
+				t.Fatalf("status %d", r.status)
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("no error; data %s", r.Data)
+			}
+			for _, e := range r.Errors {
+				if e.Extensions["code"] != graph.CodeBadUserInput {
+					t.Errorf("code = %v, want BAD_USER_INPUT (message %q)", e.Extensions["code"], e.Message)
+				}
+				if e.Message == "" || bytes.Contains([]byte(e.Message), []byte("goroutine")) {
+					t.Errorf("message %q", e.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestTooComplex(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 3)
+	page := `cases(first: 100) { edges { node { reference timeline { kind month label } appeals { level status fine { amount currency indexUnits } } outcome { decision fine { amount indexUnits } } region { code name population } article { code title } } } }`
+	q := "{ "
+	for i := range 12 {
+		q += fmt.Sprintf("p%d: %s ", i, page)
+	}
+	q += "}"
+	r := f.post(t, q, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeTooComplex {
+		t.Fatalf("errors = %+v", r.Errors)
+	}
+}
+
+// TestNoNPlusOne: the SQL statements for a page with appeals, timelines, articles and
+// releases do not grow with the page size.
+func TestNoNPlusOne(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixture(t, b.URL, 150)
+			count := func(first int) int64 {
+				before := f.store.Statements()
+				var a casesAnswer
+				f.data(t, casesPage, map[string]any{"first": first}, &a)
+				if len(a.Cases.Edges) != first {
+					t.Fatalf("got %d cases, want %d", len(a.Cases.Edges), first)
+				}
+				return f.store.Statements() - before
+			}
+			small, large := count(10), count(100)
+			if large != small {
+				t.Fatalf("a page of 100 ran %d statements, a page of 10 ran %d", large, small)
+			}
+			// list + count + appeals + releases
+			if large > 4 {
+				t.Fatalf("a page ran %d statements, want at most 4", large)
+			}
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+	maxSearchLength = 200
+)
+
+// caseCursor is the sealed content of a case list cursor.
+type caseCursor struct {
+	Sort string `json:"s"`
+	ID   int64  `json:"i"`
+}
+
+func checkFirst(first *int) (int, error) {
+	if first == nil {
+		return defaultPageSize, nil
+	}
+	if *first < 1 || *first > maxPageSize {
+		return 0, badInput("first must be between 1 and %d; got %d", maxPageSize, *first)
+	}
+	return *first, nil
+}
+
+// checkFilter rejects filters that name things that do not exist, so a typo is an error and
+// not an empty answer that looks like "no cases".
+func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model.CaseFilter, error) {
+	if in == nil {
+		return model.CaseFilter{}, nil
+	}
+	f := *in
+	for _, code := range f.Regions {
+		reg := r.ref.Region(code)
+		if reg == nil {
+			return f, badInput("filter.regions: %q is not a region code; use ISO 3166-2 codes such as KZ-75 (see Query.regions)", code)
+		}
+		if f.Jurisdiction != nil && reg.Jurisdiction != *f.Jurisdiction {
+			return f, badInput("filter.regions: %s is not in jurisdiction %s", code, *f.Jurisdiction)
+		}
+	}
+	if len(f.Articles) > 0 {
+		all, err := r.allArticles(ctx)
+		if err != nil {
+			return f, err
+		}
+		for _, code := range f.Articles {
+			if !slices.ContainsFunc(all, func(a model.Article) bool { return a.Code == code }) {
+				return f, badInput("filter.articles: %q is not a known article; write it as CODE NUMBER, e.g. \"CAO 456-2\" (see Query.articles)", code)
+			}
+		}
+	}
+	for _, p := range []struct {
+		from, to *string
+		name     string
+	}{{f.ReportedFrom, f.ReportedTo, "reported"}, {f.DecidedFrom, f.DecidedTo, "decided"}} {
+		if p.from != nil && p.to != nil && *p.from > *p.to {
+			return f, badInput("filter: %sFrom (%s) is after %sTo (%s); the range is empty", p.name, *p.from, p.name, *p.to)
+		}
+	}
+	if f.Search != nil {
+		s := strings.TrimSpace(*f.Search)
+		switch {
+		case s == "":
+			f.Search = nil
+		case utf8.RuneCountInString(s) > maxSearchLength:
+			return f, badInput("filter.search is longer than %d characters", maxSearchLength)
+		default:
+			f.Search = &s
+		}
+	}
+	return f, nil
+}
+
+// allArticles is the reference list plus the articles imports brought that it lacks.
+func (r *Resolver) allArticles(ctx context.Context) ([]model.Article, error) {
+	extra, err := loadersFrom(ctx).unlistedArticles()
+	if err != nil {
+		return nil, err
+	}
+	all := slices.Clone(r.ref.Articles)
+	for _, a := range extra {
+		a.Verification = "not in the reference list: first seen in an import"
+		all = append(all, a)
+	}
+	return all, nil
+}
+
+func (r *Resolver) article(ctx context.Context, j model.Jurisdiction, code string) (*model.Article, error) {
+	for i := range r.ref.Articles {
+		if a := &r.ref.Articles[i]; a.Jurisdiction == j && a.Code == code {
+			return a, nil
+		}
+	}
+	all, err := r.allArticles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].Jurisdiction == j && all[i].Code == code {
+			return &all[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// money expresses an amount in the jurisdiction's currency and in index units of the year
+// of date (the year the amount was set).
+func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *model1.Money {
+	if amount == nil {
+		return nil
+	}
+	m := &model1.Money{Amount: int(*amount), Currency: j.Currency(), IndexUnit: j.IndexUnit()}
+	if date != nil {
+		fmt.Sscanf(*date, "%d", &m.IndexYear)
+	}
+	if units, ok := r.ref.InIndexUnits(j, m.IndexYear, *amount); ok {
+		m.IndexUnits = &units
+	}
+	return m
+}
+
+// withheld reports whether privacy generalisation withheld a case's field.
+func withheld(c *model.Case, field string) bool {
+	return slices.Contains(c.GeneralizedFields(), field)
+}
+
+func monthOf(date *string) *string {
+	if date == nil {
+		return nil
+	}
+	m := model.Month(*date)
+	return &m
+}
+
+func firstDate(dates ...*string) *string {
+	for _, d := range dates {
+		if d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+func langOr(lang *model.Lang) model.Lang {
+	if lang == nil {
+		return model.LangEN
+	}
+	return *lang
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}

@@ -1,0 +1,129 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// loaders batch and remember what the resolvers of one operation fetch, so a page of 100
+// cases with their appeals, timelines, articles and releases costs the same number of SQL
+// statements as a page of 10.
+type loaders struct {
+	appeals  *dataloadgen.Loader[int64, []model.Appeal]
+	releases *dataloadgen.Loader[int64, *model.Release]
+	// unlistedArticles is read at most once per operation.
+	unlistedArticles func() ([]model.Article, error)
+
+	mu sync.Mutex
+	// pages maps a case id to the page of cases it was listed with. Resolvers of one case
+	// load for the whole page at once: deterministic batching, where waiting for sibling
+	// resolvers to arrive within a time window would depend on scheduling.
+	pages map[int64]*page
+}
+
+type page struct {
+	caseIDs    []int64
+	releaseIDs []int64 // distinct
+}
+
+type loadersKey struct{}
+
+// batchWait is how long a loader waits for more keys before it queries: long enough for
+// gqlgen to resolve the sibling items of a list, short against a query's own cost.
+const batchWait = time.Millisecond
+
+func newLoaders(ctx context.Context, st Store) *loaders {
+	return &loaders{
+		pages: map[int64]*page{},
+		appeals: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]model.Appeal, []error) {
+			byCase, err := st.AppealsByCase(ctx, ids)
+			if err != nil {
+				return nil, []error{internal(err)}
+			}
+			out := make([][]model.Appeal, len(ids))
+			for i, id := range ids {
+				out[i] = byCase[id]
+			}
+			return out, nil
+		}, dataloadgen.WithWait(batchWait)),
+		releases: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.Release, []error) {
+			byID, err := st.Releases(ctx, ids)
+			if err != nil {
+				return nil, []error{internal(err)}
+			}
+			out := make([]*model.Release, len(ids))
+			errs := make([]error, len(ids))
+			for i, id := range ids {
+				if out[i] = byID[id]; out[i] == nil {
+					errs[i] = internal(errors.Join(store.ErrNotFound, errors.New("release of a case")))
+				}
+			}
+			return out, errs
+		}, dataloadgen.WithWait(batchWait)),
+		unlistedArticles: sync.OnceValues(func() ([]model.Article, error) {
+			a, err := st.UnlistedArticles(ctx)
+			if err != nil {
+				return nil, internal(err)
+			}
+			return a, nil
+		}),
+	}
+}
+
+// notePage records that cases were listed together.
+func (l *loaders) notePage(cases []model.Case) {
+	p := &page{}
+	for i := range cases {
+		p.caseIDs = append(p.caseIDs, cases[i].ID)
+		if !slices.Contains(p.releaseIDs, cases[i].FirstReleaseID) {
+			p.releaseIDs = append(p.releaseIDs, cases[i].FirstReleaseID)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range p.caseIDs {
+		l.pages[id] = p
+	}
+}
+
+// pageOf returns the page c was listed in, or a page of c alone.
+func (l *loaders) pageOf(c *model.Case) *page {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if p, ok := l.pages[c.ID]; ok {
+		return p
+	}
+	return &page{caseIDs: []int64{c.ID}, releaseIDs: []int64{c.FirstReleaseID}}
+}
+
+// appealsOf loads the appeals of c, and with them those of its page.
+func (l *loaders) appealsOf(ctx context.Context, c *model.Case) ([]model.Appeal, error) {
+	ids := l.pageOf(c).caseIDs
+	all, err := l.appeals.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return all[slices.Index(ids, c.ID)], nil
+}
+
+// firstReleaseOf loads the release that first published c, with those of its page.
+func (l *loaders) firstReleaseOf(ctx context.Context, c *model.Case) (*model.Release, error) {
+	if _, err := l.releases.LoadAll(ctx, l.pageOf(c).releaseIDs); err != nil {
+		return nil, err
+	}
+	return l.releases.Load(ctx, c.FirstReleaseID) // from the loader's cache
+}
+
+func withLoaders(ctx context.Context, st Store) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(ctx, st))
+}
+
+func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }

@@ -1,0 +1,41 @@
+// Package graph is casewatch's GraphQL layer: the gqlgen resolvers, the dataloaders that
+// batch what they fetch, and the handler with its transports, limits and error codes.
+// Resolvers never talk SQL: they call the store through the Store interface.
+package graph
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// Store is what the resolvers read. *store.Store implements it; a cache may wrap it.
+type Store interface {
+	ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]model.Case, bool, error)
+	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
+	CaseByReference(ctx context.Context, reference string) (*model.Case, error)
+	AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][]model.Appeal, error)
+	Release(ctx context.Context, id int64) (*model.Release, error)
+	Releases(ctx context.Context, ids []int64) (map[int64]*model.Release, error)
+	CurrentRelease(ctx context.Context) (*model.Release, error)
+	ListReleases(ctx context.Context, first int, before int64) ([]model.Release, bool, error)
+	CountReleases(ctx context.Context) (int, error)
+	UnlistedArticles(ctx context.Context) ([]model.Article, error)
+}
+
+// Resolver is the root of the resolvers and holds their dependencies.
+type Resolver struct {
+	store   Store
+	ref     *reference.Data
+	cursors *cursorSealer
+	log     *slog.Logger
+}
+
+// NewResolver returns a resolver reading from st. secret keys the cursors, so a cursor
+// reveals nothing about the rows it points at and cannot be forged.
+func NewResolver(st Store, ref *reference.Data, secret []byte, log *slog.Logger) *Resolver {
+	return &Resolver{store: st, ref: ref, cursors: newCursorSealer(secret), log: log}
+}
