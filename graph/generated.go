@@ -1320,7 +1320,8 @@ type CaseEvent {
 
 """
 All filters are optional and combine with AND; a list means "any of".
-Dates are YYYY-MM-DD and inclusive. appealStatuses matches the latest appeal level of a case
+Dates are YYYY-MM-DD and inclusive, and match at month precision, the precision case-level
+dates are published at: reportedFrom 2024-05-17 lists cases reported from 2024-05-01 on. appealStatuses matches the latest appeal level of a case
 (cassation when there is one, else appeal). search looks for all its words in the summaries.
 """
 input CaseFilter {

@@ -246,14 +246,24 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 						return c.Jurisdiction == "KZ" && c.Category == model.ContentCategoryFalseInformation
 					}},
 				{"three filters and dates", map[string]any{"jurisdiction": "KZ", "platforms": []string{"TELEGRAM", "TIKTOK"},
-					"concerns": []string{"CORE_EXPRESSION"}, "reportedFrom": "2024-02-01", "reportedTo": "2024-04-30"},
+					"concerns": []string{"CORE_EXPRESSION"}, "reportedFrom": "2024-02-17", "reportedTo": "2024-04-02"},
 					func(c *model.Case) bool {
 						return c.Jurisdiction == "KZ" && (c.Platform == "TELEGRAM" || c.Platform == "TIKTOK") &&
 							c.Concern == model.ConcernCoreExpression && c.ReportedOn >= "2024-02-01" && c.ReportedOn <= "2024-04-30"
 					}},
-				{"decided in range with appeal modified", map[string]any{"decidedFrom": "2024-08-02", "appealStatuses": []string{"MODIFIED"}},
+				{"two categories merged", map[string]any{"categories": []string{"FALSE_INFORMATION", "DRUG_PROMOTION"}, "platforms": []string{"TELEGRAM"}},
 					func(c *model.Case) bool {
-						return c.CourtOn != nil && *c.CourtOn >= "2024-08-02" && c.AppealStatus != nil && *c.AppealStatus == model.AppealStatusModified
+						return (c.Category == "FALSE_INFORMATION" || c.Category == "DRUG_PROMOTION") && c.Platform == "TELEGRAM"
+					}},
+				{"regions and kind of defendant unknown", map[string]any{"regions": []string{"KZ-75", "KZ-71", "KG-GB"}},
+					func(c *model.Case) bool {
+						return slices.Contains([]string{"KZ-75", "KZ-71", "KG-GB"}, *c.RegionCode)
+					}},
+				{"decided in range with appeal modified", map[string]any{"decidedFrom": "2024-08-02", "decidedTo": "2024-08-02", "appealStatuses": []string{"MODIFIED"}},
+					func(c *model.Case) bool {
+						// Day-precise bounds widen to the month: all of August.
+						return c.CourtOn != nil && *c.CourtOn >= "2024-08-01" && *c.CourtOn <= "2024-08-31" &&
+							c.AppealStatus != nil && *c.AppealStatus == model.AppealStatusModified
 					}},
 				{"article and search", map[string]any{"articles": []string{"CAO 456-2"}, "search": "  ПАВОДКЕ номер "},
 					func(c *model.Case) bool { return c.ArticleCode != nil && *c.ArticleCode == "CAO 456-2" }},

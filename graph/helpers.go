@@ -68,6 +68,9 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 			return f, badInput("filter: %sFrom (%s) is after %sTo (%s); the range is empty", p.name, *p.from, p.name, *p.to)
 		}
 	}
+	// Case-level dates are published by month; a list filtered by day would reveal them.
+	f.ReportedFrom, f.ReportedTo = monthStart(f.ReportedFrom), monthEnd(f.ReportedTo)
+	f.DecidedFrom, f.DecidedTo = monthStart(f.DecidedFrom), monthEnd(f.DecidedTo)
 	if f.Search != nil {
 		s := strings.TrimSpace(*f.Search)
 		switch {
@@ -133,6 +136,25 @@ func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *mod
 // withheld reports whether privacy generalisation withheld a case's field.
 func withheld(c *model.Case, field string) bool {
 	return slices.Contains(c.GeneralizedFields(), field)
+}
+
+// monthStart moves a YYYY-MM-DD date to the first day of its month.
+func monthStart(date *string) *string {
+	if date == nil {
+		return nil
+	}
+	d := model.Month(*date) + "-01"
+	return &d
+}
+
+// monthEnd moves a YYYY-MM-DD date to the last day of its month. "-31" serves every month:
+// dates compare as text and no real date of the month sorts after it.
+func monthEnd(date *string) *string {
+	if date == nil {
+		return nil
+	}
+	d := model.Month(*date) + "-31"
+	return &d
 }
 
 func monthOf(date *string) *string {

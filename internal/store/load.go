@@ -51,11 +51,15 @@ var tables = map[string][]string{
 	"detections": {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
 }
 
-// chunkRows is how many rows go into one statement or COPY: large enough to amortise the
-// round trip, small enough for SQLite's limit of 32,766 parameters per statement.
-const chunkRows = 500
+// Rows are written in chunks: one COPY per chunk on PostgreSQL, one multi-row INSERT on
+// SQLite, where a statement may hold at most 32,766 parameters.
+const (
+	pgChunkRows      = 10_000
+	sqliteParameters = 32_000
+)
 
-// AddCase writes a new case with its appeals; it assigns the case's id and release.
+// AddCase writes a new case with its appeals; it assigns the case's id and release. The
+// batch keeps the record's values until it writes them: the caller must not change them.
 func (b *Batch) AddCase(ctx context.Context, r *CaseRecord) error {
 	c := &r.Case
 	c.ID = b.nextCaseID
@@ -95,20 +99,14 @@ func (b *Batch) put(ctx context.Context, table string, values ...any) error {
 		b.buffers[table] = buf
 	}
 	buf.rows = append(buf.rows, values)
-	if len(buf.rows) >= chunkRows {
+	if len(buf.rows) >= b.tx.chunkRows(len(buf.columns)) {
 		return b.flush(ctx, table)
 	}
 	return nil
 }
 
-// flush writes the buffered rows of a table. Cases go before appeals, whose foreign key
-// needs them: flushing "appeals" flushes "cases" first.
+// flush writes the buffered rows of a table.
 func (b *Batch) flush(ctx context.Context, table string) error {
-	if table == "appeals" {
-		if err := b.flush(ctx, "cases"); err != nil {
-			return err
-		}
-	}
 	buf := b.buffers[table]
 	if buf == nil || len(buf.rows) == 0 {
 		return nil
@@ -163,6 +161,9 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 	if err != nil {
 		return nil, err
 	}
+	if err := s.analyze(ctx); err != nil {
+		return nil, fmt.Errorf("analyze after load: %w", err)
+	}
 	return &rel, nil
 }
 
@@ -172,6 +173,8 @@ type bulkTx interface {
 	exec(ctx context.Context, query string, args ...any) error
 	queryInt(ctx context.Context, query string, args ...any) (int64, error)
 	copyRows(ctx context.Context, table string, columns []string, rows [][]any) error
+	// chunkRows is how many rows of a table with that many columns go into one copyRows.
+	chunkRows(columns int) int
 }
 
 func (s *Store) inBulkTx(ctx context.Context, fn func(bulkTx) error) error {
@@ -200,9 +203,11 @@ func (s *Store) inBulkTx(ctx context.Context, fn func(bulkTx) error) error {
 type sqliteBulk struct {
 	s  *Store
 	tx *sqlx.Tx
-	// stmts caches one prepared multi-row INSERT per table and row count.
+	// stmts caches the prepared multi-row INSERT of a full chunk, per table.
 	stmts map[string]*sql.Stmt
 }
+
+func (b *sqliteBulk) chunkRows(columns int) int { return sqliteParameters / columns }
 
 func (b *sqliteBulk) exec(ctx context.Context, query string, args ...any) error {
 	b.s.statements.Add(1)
@@ -218,27 +223,33 @@ func (b *sqliteBulk) queryInt(ctx context.Context, query string, args ...any) (i
 }
 
 func (b *sqliteBulk) copyRows(ctx context.Context, table string, columns []string, rows [][]any) error {
-	key := fmt.Sprintf("%s/%d", table, len(rows))
-	if b.stmts == nil {
-		b.stmts = map[string]*sql.Stmt{}
-	}
-	stmt := b.stmts[key]
-	if stmt == nil {
-		tuple := "(" + placeholders(len(columns)) + ")"
-		q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
-			strings.TrimSuffix(strings.Repeat(tuple+", ", len(rows)), ", ")
-		var err error
-		if stmt, err = b.tx.PrepareContext(ctx, q); err != nil {
-			return err
-		}
-		b.stmts[key] = stmt
-	}
 	args := make([]any, 0, len(rows)*len(columns))
 	for _, r := range rows {
 		args = append(args, r...)
 	}
 	b.s.statements.Add(1)
-	_, err := stmt.ExecContext(ctx, args...)
+	full := len(rows) == b.chunkRows(len(columns))
+	if stmt := b.stmts[table]; full && stmt != nil {
+		_, err := stmt.ExecContext(ctx, args...)
+		return err
+	}
+	tuple := "(" + placeholders(len(columns)) + ")"
+	q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(tuple+", ", len(rows)), ", ")
+	if !full {
+		// The last, partial chunk of a table: not worth keeping a statement for.
+		_, err := b.tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	stmt, err := b.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	if b.stmts == nil {
+		b.stmts = map[string]*sql.Stmt{}
+	}
+	b.stmts[table] = stmt
+	_, err = stmt.ExecContext(ctx, args...)
 	return err
 }
 
@@ -246,6 +257,8 @@ type pgBulk struct {
 	s  *Store
 	tx pgx.Tx
 }
+
+func (b *pgBulk) chunkRows(int) int { return pgChunkRows }
 
 func (b *pgBulk) exec(ctx context.Context, query string, args ...any) error {
 	b.s.statements.Add(1)

@@ -1,0 +1,120 @@
+package graph_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// The benchmarks run against the demo dataset at DESIGN §8's size (1,000,000 cases; set
+// CASEWATCH_BENCH_CASES to change it). The dataset is seeded once and kept for later runs:
+// SQLite in $CASEWATCH_BENCH_DIR (default the system temp dir), PostgreSQL in the schema
+// bench_N of $CASEWATCH_TEST_POSTGRES_URL. Seeding 1,000,000 cases takes a minute or two.
+//
+//	go test ./graph -run '^$' -bench Cases -benchtime 200x
+
+func benchCases() int {
+	if n, err := strconv.Atoi(os.Getenv("CASEWATCH_BENCH_CASES")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+func benchBackends(b *testing.B) map[string]string {
+	n := benchCases()
+	dir := os.Getenv("CASEWATCH_BENCH_DIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	out := map[string]string{"sqlite": "sqlite:" + filepath.Join(dir, fmt.Sprintf("casewatch-bench-%d.db", n))}
+	if pg := os.Getenv("CASEWATCH_TEST_POSTGRES_URL"); pg != "" {
+		schema := fmt.Sprintf("bench_%d", n)
+		s, err := store.Open(context.Background(), pg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		if err := s.Exec(context.Background(), "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+			b.Fatal(err)
+		}
+		u, _ := url.Parse(pg)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		out["postgres"] = u.String()
+	}
+	return out
+}
+
+// openBenchStore opens the benchmark dataset, seeding it on first use.
+func openBenchStore(b *testing.B, databaseURL string) *store.Store {
+	ctx := context.Background()
+	s, err := store.Open(ctx, databaseURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if gen, err := s.Generation(ctx); err != nil {
+		b.Fatal(err)
+	} else if gen == 0 {
+		b.Logf("seeding %d cases into %s (once)", benchCases(), s.Backend())
+		if _, err := demo.Seed(ctx, s, reference.MustLoad(), demo.Options{Cases: benchCases()}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
+
+const benchCaseFields = `reference jurisdiction region { code name } category concern platform article { code }
+  liability stage reportedMonth defendant { kind ageBand gender }
+  outcome { decision decidedMonth sanction fine { amount currency indexUnits } }
+  appeals { level status decidedMonth } timeline { kind month result } summary generalized`
+
+// BenchmarkCasesFirstPage: the first page of cases with three filters, uncached, through
+// the whole GraphQL handler. Target (DESIGN §8): under 30 ms at 1,000,000 cases.
+func BenchmarkCasesFirstPage(b *testing.B) {
+	queries := []struct{ name, query string }{
+		{"three-filters/first-20", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { edges { node { ` + benchCaseFields + ` } } pageInfo { hasNextPage endCursor } } }`},
+		{"three-filters/first-100", `{ cases(first: 100, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { edges { node { ` + benchCaseFields + ` } } pageInfo { hasNextPage endCursor } } }`},
+		{"three-filters/first-20+totalCount", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { totalCount edges { node { ` + benchCaseFields + ` } } } }`},
+		{"region-year-decision/first-20", `{ cases(first: 20, filter: {regions: ["KZ-75"], reportedFrom: "2025-01-01", reportedTo: "2025-12-31", decisions: [LIABLE]}, orderBy: DECIDED_DESC) { edges { node { ` + benchCaseFields + ` } } } }`},
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for name, dbURL := range benchBackends(b) {
+		b.Run(name, func(b *testing.B) {
+			s := openBenchStore(b, dbURL)
+			h := graph.NewHandler(graph.NewResolver(s, reference.MustLoad(), []byte("bench"), log))
+			for _, q := range queries {
+				body := `{"query":` + strconv.Quote(q.query) + `}`
+				b.Run(q.name, func(b *testing.B) {
+					for b.Loop() {
+						req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+						rec := httptest.NewRecorder()
+						h.ServeHTTP(rec, req)
+						if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+							b.Fatalf("%d %s", rec.Code, rec.Body)
+						}
+					}
+				})
+			}
+		})
+	}
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// demoSecret keys pseudonyms and cursors when CASEWATCH_SECRET is not set. It is public, so
+// it is fit only for the synthetic demo; serve logs a warning when it is in use.
+const demoSecret = "casewatch-demo-secret-not-for-real-data"
+
+// config is what every command reads: flags, each with an environment fallback.
+type config struct {
+	addr        string
+	databaseURL string
+	redisURL    string
+	secret      string
+	threshold   int
+	demo        bool
+	demoCases   int
+	logFormat   string
+	shutdown    time.Duration
+	// envErrs holds environment values that could not be read; parse reports them.
+	envErrs []error
+}
+
+// newFlagSet declares the shared flags of a command on fs; values not given on the command
+// line come from the environment, then from the defaults.
+func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *config) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{}
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.addr, "addr", env("ADDR", "localhost:8080"), "listen address (env ADDR)")
+	fs.StringVar(&c.databaseURL, "database-url", env("DATABASE_URL", "sqlite:casewatch.db"), "sqlite:PATH or postgres://… (env DATABASE_URL)")
+	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis for caching; none when empty (env REDIS_URL)")
+	fs.StringVar(&c.secret, "secret", env("CASEWATCH_SECRET", ""), "HMAC key for pseudonyms, public ids and cursors (env CASEWATCH_SECRET)")
+	fs.IntVar(&c.threshold, "suppression-threshold", c.envInt(getenv, "SUPPRESSION_THRESHOLD", 5), "k: smallest group size published (env SUPPRESSION_THRESHOLD)")
+	fs.BoolVar(&c.demo, "demo", c.envBool(getenv, "DEMO", true), "load the demo dataset into an empty database (env DEMO)")
+	fs.IntVar(&c.demoCases, "demo-cases", c.envInt(getenv, "DEMO_CASES", 50000), "cases in the demo dataset (env DEMO_CASES)")
+	fs.StringVar(&c.logFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
+	return fs, c
+}
+
+// parse parses args and checks the values; errors are usage errors.
+func (c *config) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	if err := errors.Join(c.envErrs...); err != nil {
+		return usageError{err}
+	}
+	if c.threshold < 3 {
+		return usageError{fmt.Errorf("SUPPRESSION_THRESHOLD is %d; it may not be below 3", c.threshold)}
+	}
+	if c.demoCases < 1 || c.demoCases > 10_000_000 {
+		return usageError{fmt.Errorf("DEMO_CASES is %d; use 1 to 10000000", c.demoCases)}
+	}
+	if c.logFormat != "text" && c.logFormat != "json" {
+		return usageError{fmt.Errorf("LOG_FORMAT is %q; use text or json", c.logFormat)}
+	}
+	return nil
+}
+
+// secretKey returns the configured secret, or the public demo key with demo=true.
+func (c *config) secretKey() (key []byte, demo bool) {
+	if c.secret == "" {
+		return []byte(demoSecret), true
+	}
+	return []byte(c.secret), false
+}
+
+func (c *config) logger(w io.Writer) *slog.Logger {
+	if c.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+func (c *config) envInt(getenv func(string) string, key string, def int) int {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", key, v))
+	}
+	return n
+}
+
+func (c *config) envBool(getenv func(string) string, key string, def bool) bool {
+	switch v := strings.ToLower(getenv(key)); v {
+	case "":
+		return def
+	case "0", "false", "no", "off":
+		return false
+	case "1", "true", "yes", "on":
+		return true
+	default:
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: use true or false", key, v))
+		return def
+	}
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// serve runs the HTTP server until ctx ends, then shuts down gracefully. It listens at once
+// and answers /readyz with 503 until the database is migrated and, on first start, seeded.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, cfg := newFlagSet("serve", getenv, stderr)
+	if err := cfg.parse(fs, args); err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+	secret, demoKey := cfg.secretKey()
+	if demoKey {
+		log.Warn("CASEWATCH_SECRET is not set: using the PUBLIC DEMO KEY. Fine for the synthetic demo, never for real data.")
+	}
+	ref, err := reference.Load()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	app := &app{
+		log:      log,
+		store:    st,
+		resolver: graph.NewResolver(st, ref, secret, log),
+	}
+	srv := &http.Server{
+		Handler:           routes(app),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	log.Info("casewatch listening", "url", "http://"+ln.Addr().String(), "database", string(st.Backend()))
+	fmt.Fprintf(stdout, "casewatch serving on http://%s\n", ln.Addr())
+
+	go func() {
+		if err := app.prepare(ctx, cfg, ref); err != nil {
+			log.Error("database not ready", "err", err)
+			return
+		}
+		app.ready.Store(true)
+		log.Info("ready")
+	}()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdown)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// app holds what the HTTP handlers share.
+type app struct {
+	log      *slog.Logger
+	store    *store.Store
+	resolver *graph.Resolver
+	// ready turns true once there is a release to publish.
+	ready atomic.Bool
+}
+
+// prepare seeds the demo dataset into an empty database when the demo is on.
+func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) error {
+	gen, err := a.store.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if gen > 0 {
+		return nil
+	}
+	if !cfg.demo {
+		a.log.Warn("the database is empty and the demo is off: import data to publish it")
+		return nil
+	}
+	a.log.Info("empty database: loading the synthetic demo dataset")
+	start := time.Now()
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases})
+	if err != nil {
+		return fmt.Errorf("demo seed: %w", err)
+	}
+	a.log.Info("demo dataset loaded", "release", rel.ID, "cases", rel.RowsAdded, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}

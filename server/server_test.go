@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casewatch/casewatch/internal/store/storetest"
+)
+
+// server is a casewatch process run in-process through run, as main would.
+type server struct {
+	url  string
+	stop func() error
+}
+
+// start runs the server with env as its whole environment and waits for /readyz.
+func start(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	env["ADDR"] = "127.0.0.1:0"
+	getenv := func(k string) string { return env[k] }
+	stdoutR, stdoutW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, args, getenv, stdoutW, io.Discard)
+		stdoutW.Close()
+	}()
+	// run prints its address on stdout once it listens.
+	line, err := bufio.NewReader(stdoutR).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("server did not start: %v (%v)", err, <-done)
+	}
+	go io.Copy(io.Discard, stdoutR)
+	s := &server{url: strings.TrimSpace(line[strings.Index(line, "http://"):])}
+	var stopped bool
+	s.stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			return errors.New("server did not stop within 30 s")
+		}
+	}
+	t.Cleanup(func() { _ = s.stop() })
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, err := http.Get(s.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 2 minutes (last: %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (s *server) graphql(t *testing.T, query string) (status int, body []byte) {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"query": query})
+	resp, err := http.Post(s.url+"/graphql", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ = io.ReadAll(resp.Body)
+	return resp.StatusCode, body
+}
+
+const falseInformationKZ = `{ cases(first: 100, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION]}) {
+  totalCount
+  edges { cursor node { id reference jurisdiction region { code name } category concern platform
+    article { code } liability stage reportedMonth expertConclusion prosecutorDecision
+    defendant { kind ageBand gender }
+    outcome { decision decidedMonth sanction fine { amount currency indexUnits indexUnit indexYear } }
+    appeals { level filedBy filedMonth status decidedMonth fine { amount } }
+    timeline { kind month result } summary generalized } }
+  pageInfo { hasNextPage endCursor } }
+  currentRelease { version synthetic rowsAdded } }`
+
+// TestSameAnswerOnSQLiteAndPostgres runs the server on each backend with the same demo
+// dataset and secret: the answers must be byte-identical.
+func TestSameAnswerOnSQLiteAndPostgres(t *testing.T) {
+	var answers []string
+	for _, b := range storetest.Backends(t) {
+		s := start(t, map[string]string{"DATABASE_URL": b.URL, "DEMO_CASES": "3000", "CASEWATCH_SECRET": "same secret"})
+		status, body := s.graphql(t, falseInformationKZ)
+		if status != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+			t.Fatalf("%s: status %d, %s", b.Name, status, body)
+		}
+		var a struct {
+			Data struct {
+				Cases struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ Jurisdiction, Category string } }
+				}
+				CurrentRelease struct{ Synthetic bool }
+			}
+		}
+		if err := json.Unmarshal(body, &a); err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Data.Cases.Edges) == 0 || !a.Data.CurrentRelease.Synthetic {
+			t.Fatalf("%s: %s", b.Name, body)
+		}
+		for _, e := range a.Data.Cases.Edges {
+			if e.Node.Jurisdiction != "KZ" || e.Node.Category != "FALSE_INFORMATION" {
+				t.Fatalf("%s: filter not applied: %+v", b.Name, e.Node)
+			}
+		}
+		answers = append(answers, string(body))
+		if err := s.stop(); err != nil {
+			t.Fatalf("%s: graceful stop: %v", b.Name, err)
+		}
+	}
+	if len(answers) == 2 && answers[0] != answers[1] {
+		t.Fatalf("SQLite and PostgreSQL answer differently:\n%s\n%s", answers[0], answers[1])
+	}
+}
+
+func TestServeEndpoints(t *testing.T) {
+	dbURL := storetest.SQLiteURL(t)
+	s := start(t, map[string]string{"DATABASE_URL": dbURL, "DEMO_CASES": "500"})
+	get := func(path string) (int, string, http.Header) {
+		resp, err := http.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	if code, _, _ := get("/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d", code)
+	}
+	if code, body, _ := get("/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Fatalf("/metrics = %d", code)
+	}
+	if code, body, h := get("/"); code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(strings.ToLower(body), "synthetic") {
+		t.Fatalf("/ = %d %s", code, h.Get("Content-Type"))
+	}
+	// GraphQL over GET.
+	code, body, _ := get("/graphql?query=" + "%7B%20currentRelease%20%7B%20version%20synthetic%20%7D%20%7D")
+	if code != 200 || body != `{"data":{"currentRelease":{"version":1,"synthetic":true}}}` {
+		t.Fatalf("GET /graphql = %d %s", code, body)
+	}
+	if code, body := s.graphql(t, `{ cases(first: 0) { totalCount } }`); code >= 500 || !strings.Contains(string(body), "BAD_USER_INPUT") {
+		t.Fatalf("bad input = %d %s", code, body)
+	}
+	if err := s.stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second start on the same database does not seed again.
+	s = start(t, map[string]string{"DATABASE_URL": dbURL, "DEMO_CASES": "500"})
+	if _, body := s.graphql(t, `{ releases { totalCount } }`); string(body) != `{"data":{"releases":{"totalCount":1}}}` {
+		t.Fatalf("restart: %s", body)
+	}
+}
+
+func TestDemoOff(t *testing.T) {
+	s := start(t, map[string]string{"DATABASE_URL": storetest.SQLiteURL(t), "DEMO": "false"})
+	if _, body := s.graphql(t, `{ cases { totalCount } releases { totalCount } }`); string(body) != `{"data":{"cases":{"totalCount":0},"releases":{"totalCount":0}}}` {
+		t.Fatalf("empty database: %s", body)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{[]string{"frobnicate"}, nil},
+		{[]string{"serve", "--no-such-flag"}, nil},
+		{nil, map[string]string{"SUPPRESSION_THRESHOLD": "2"}},
+		{nil, map[string]string{"SUPPRESSION_THRESHOLD": "five"}},
+		{nil, map[string]string{"DEMO": "maybe"}},
+		{[]string{"seed", "--cases", "0"}, nil},
+	} {
+		err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)
+		var u usageError
+		if !errors.As(err, &u) {
+			t.Errorf("run(%q, %v) = %v, want a usage error", tt.args, tt.env, err)
+		}
+	}
+}
