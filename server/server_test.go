@@ -109,7 +109,9 @@ func TestSameAnswerOnSQLiteAndPostgres(t *testing.T) {
 			Data struct {
 				Cases struct {
 					TotalCount int
-					Edges      []struct{ Node struct{ Jurisdiction, Category string } }
+					Edges      []struct {
+						Node struct{ Jurisdiction, Category string }
+					}
 				}
 				CurrentRelease struct{ Synthetic bool }
 			}
