@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	CaseConnection() CaseConnectionResolver
 	CaseEvent() CaseEventResolver
 	Category() CategoryResolver
+	DetectionDimensionValue() DetectionDimensionValueResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	Release() ReleaseResolver
@@ -121,6 +122,23 @@ type ComplexityRoot struct {
 		Kind    func(childComplexity int) int
 	}
 
+	DetectionBucket struct {
+		Count  func(childComplexity int) int
+		Key    func(childComplexity int) int
+		Period func(childComplexity int) int
+	}
+
+	DetectionDimensionValue struct {
+		Code      func(childComplexity int) int
+		Dimension func(childComplexity int) int
+		Label     func(childComplexity int, lang *model.Lang) int
+	}
+
+	DetectionStatistics struct {
+		Buckets func(childComplexity int) int
+		Total   func(childComplexity int) int
+	}
+
 	IndexUnit struct {
 		Currency     func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
@@ -168,6 +186,7 @@ type ComplexityRoot struct {
 		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) int
 		Categories      func(childComplexity int) int
 		CurrentRelease  func(childComplexity int) int
+		Detections      func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
 		IndexUnits      func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Node            func(childComplexity int, id string) int
 		OfficialFigures func(childComplexity int, jurisdiction *model.Jurisdiction) int
@@ -271,10 +290,14 @@ type CaseEventResolver interface {
 type CategoryResolver interface {
 	Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error)
 }
+type DetectionDimensionValueResolver interface {
+	Label(ctx context.Context, obj *model.DetectionDimensionValue, lang *model.Lang) (string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
 	Case(ctx context.Context, reference string) (*model.Case, error)
 	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error)
+	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error)
 	Regions(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Region, error)
 	Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error)
 	Categories(ctx context.Context) ([]*model1.Category, error)
@@ -634,6 +657,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DefendantProfile.Kind(childComplexity), true
 
+	case "DetectionBucket.count":
+		if e.ComplexityRoot.DetectionBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionBucket.Count(childComplexity), true
+	case "DetectionBucket.key":
+		if e.ComplexityRoot.DetectionBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionBucket.Key(childComplexity), true
+	case "DetectionBucket.period":
+		if e.ComplexityRoot.DetectionBucket.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionBucket.Period(childComplexity), true
+
+	case "DetectionDimensionValue.code":
+		if e.ComplexityRoot.DetectionDimensionValue.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionDimensionValue.Code(childComplexity), true
+	case "DetectionDimensionValue.dimension":
+		if e.ComplexityRoot.DetectionDimensionValue.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionDimensionValue.Dimension(childComplexity), true
+	case "DetectionDimensionValue.label":
+		if e.ComplexityRoot.DetectionDimensionValue.Label == nil {
+			break
+		}
+
+		args, err := ec.field_DetectionDimensionValue_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DetectionDimensionValue.Label(childComplexity, args["lang"].(*model.Lang)), true
+
+	case "DetectionStatistics.buckets":
+		if e.ComplexityRoot.DetectionStatistics.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionStatistics.Buckets(childComplexity), true
+	case "DetectionStatistics.total":
+		if e.ComplexityRoot.DetectionStatistics.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DetectionStatistics.Total(childComplexity), true
+
 	case "IndexUnit.currency":
 		if e.ComplexityRoot.IndexUnit.Currency == nil {
 			break
@@ -840,6 +919,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CurrentRelease(childComplexity), true
+	case "Query.detections":
+		if e.ComplexityRoot.Query.Detections == nil {
+			break
+		}
+
+		args, err := ec.field_Query_detections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Detections(childComplexity, args["filter"].(*model.DetectionFilter), args["groupBy"].([]model.DetectionDimension), args["interval"].(*model.Interval)), true
 	case "Query.indexUnits":
 		if e.ComplexityRoot.Query.IndexUnits == nil {
 			break
@@ -1110,6 +1200,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CaseFilter", ec.unmarshalInputCaseFilter),
+			graphql.NewInputUnmarshaler("DetectionFilter", ec.unmarshalInputDetectionFilter),
 		)
 	}
 	first := true
@@ -1203,6 +1294,13 @@ type Query {
   first: 1 to 100 (default 20). after: the endCursor of the previous page.
   """
   cases(filter: CaseFilter, orderBy: CaseOrder = REPORTED_DESC, first: Int = 20, after: String): CaseConnection!
+
+  """
+  Flagged content (detections) counted by the dimensions asked, per period when an interval
+  is given. A detection is one piece of content the Ministry of Culture and Information
+  flagged; it is never linked to a person, so its counts are not suppressed.
+  """
+  detections(filter: DetectionFilter, groupBy: [DetectionDimension!]!, interval: Interval): DetectionStatistics!
 
   "Regions (ISO 3166-2 first-level units) with their names and population."
   regions(jurisdiction: Jurisdiction): [Region!]!
@@ -1370,6 +1468,46 @@ type CaseEdge {
 type PageInfo {
   hasNextPage: Boolean!
   endCursor: String
+}
+
+# ---------------------------------------------------------------- detections
+
+"All optional, combined with AND; lists mean \"any of\". Dates YYYY-MM-DD, inclusive."
+input DetectionFilter {
+  jurisdiction: Jurisdiction
+  regions: [String!]
+  categories: [ContentCategory!]
+  concerns: [Concern!]
+  platforms: [Platform!]
+  actions: [DetectionAction!]
+  detectedFrom: Date
+  detectedTo: Date
+}
+
+enum DetectionDimension { JURISDICTION REGION CATEGORY CONCERN PLATFORM ACTION }
+
+"Calendar periods: \"2024\", \"2024-Q2\", \"2024-05\"."
+enum Interval { YEAR QUARTER MONTH }
+
+type DetectionStatistics {
+  "One bucket per combination of the grouped values (and period) that has detections, in order."
+  buckets: [DetectionBucket!]!
+  "All detections matching the filter."
+  total: Int!
+}
+
+type DetectionBucket {
+  key: [DetectionDimensionValue!]!
+  "The period, when an interval was asked."
+  period: String
+  count: Int!
+}
+
+type DetectionDimensionValue {
+  dimension: DetectionDimension!
+  "The code, e.g. KZ-75 or GAMBLING_ADVERTISING; \"NONE\" for detections without a region."
+  code: String!
+  label(lang: Lang = EN): String!
 }
 
 # ---------------------------------------------------------------- reference data
@@ -1704,6 +1842,40 @@ func (ec *executionContext) childFields_DefendantProfile(ctx context.Context, fi
 		return ec.fieldContext_DefendantProfile_gender(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DefendantProfile", field.Name)
+}
+
+func (ec *executionContext) childFields_DetectionBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_DetectionBucket_key(ctx, field)
+	case "period":
+		return ec.fieldContext_DetectionBucket_period(ctx, field)
+	case "count":
+		return ec.fieldContext_DetectionBucket_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DetectionBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_DetectionDimensionValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_DetectionDimensionValue_dimension(ctx, field)
+	case "code":
+		return ec.fieldContext_DetectionDimensionValue_code(ctx, field)
+	case "label":
+		return ec.fieldContext_DetectionDimensionValue_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DetectionDimensionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_DetectionStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "buckets":
+		return ec.fieldContext_DetectionStatistics_buckets(ctx, field)
+	case "total":
+		return ec.fieldContext_DetectionStatistics_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DetectionStatistics", field.Name)
 }
 
 func (ec *executionContext) childFields_IndexUnit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2048,6 +2220,20 @@ func (ec *executionContext) field_Category_label_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_DetectionDimensionValue_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2125,6 +2311,36 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_detections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DetectionFilter, error) {
+			return ec.unmarshalODetectionFilter2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.DetectionDimension, error) {
+			return ec.unmarshalNDetectionDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Interval, error) {
+			return ec.unmarshalOInterval2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
 	return args, nil
 }
 
@@ -3597,6 +3813,229 @@ func (ec *executionContext) fieldContext_DefendantProfile_gender(_ context.Conte
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "Gender")
 }
 
+func (ec *executionContext) _DetectionBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.DetectionBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DetectionDimensionValue) graphql.Marshaler {
+			return ec.marshalNDetectionDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DetectionBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DetectionDimensionValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DetectionBucket_period(ctx context.Context, field graphql.CollectedField, obj *model.DetectionBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionBucket_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionBucket_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetectionBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _DetectionBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.DetectionBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetectionBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DetectionDimensionValue_dimension(ctx context.Context, field graphql.CollectedField, obj *model.DetectionDimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionDimensionValue_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DetectionDimension) graphql.Marshaler {
+			return ec.marshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionDimensionValue_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetectionDimensionValue", field, false, false, "DetectionDimension")
+}
+
+func (ec *executionContext) _DetectionDimensionValue_code(ctx context.Context, field graphql.CollectedField, obj *model.DetectionDimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionDimensionValue_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionDimensionValue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetectionDimensionValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _DetectionDimensionValue_label(ctx context.Context, field graphql.CollectedField, obj *model.DetectionDimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionDimensionValue_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DetectionDimensionValue().Label(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionDimensionValue_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DetectionDimensionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DetectionDimensionValue_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DetectionStatistics_buckets(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionStatistics_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DetectionBucket) graphql.Marshaler {
+			return ec.marshalNDetectionBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionStatistics_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DetectionStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DetectionBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DetectionStatistics_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DetectionStatistics_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DetectionStatistics", field, false, false, "Int")
+}
+
 func (ec *executionContext) _IndexUnit_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4348,6 +4787,50 @@ func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_detections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_detections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Detections(ctx, fc.Args["filter"].(*model.DetectionFilter), fc.Args["groupBy"].([]model.DetectionDimension), fc.Args["interval"].(*model.Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
+			return ec.marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_detections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DetectionStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_detections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6741,6 +7224,97 @@ func UnmarshalCaseFilter(ctx context.Context, raw any) (model.CaseFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDetectionFilter(ctx context.Context, obj any) (model.DetectionFilter, error) {
+	var it model.DetectionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"jurisdiction", "regions", "categories", "concerns", "platforms", "actions", "detectedFrom", "detectedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "jurisdiction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jurisdiction"))
+			data, err := ec.unmarshalOJurisdiction2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Jurisdiction = data
+		case "regions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regions = data
+		case "categories":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categories"))
+			data, err := ec.unmarshalOContentCategory2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategoryᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Categories = data
+		case "concerns":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("concerns"))
+			data, err := ec.unmarshalOConcern2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐConcernᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Concerns = data
+		case "platforms":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platforms"))
+			data, err := ec.unmarshalOPlatform2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatformᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Platforms = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalODetectionAction2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionActionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "detectedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detectedFrom"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DetectedFrom = data
+		case "detectedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("detectedTo"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DetectedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDetectionFilter unmarshals raw into the DetectionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDetectionFilter(ctx context.Context, raw any) (model.DetectionFilter, error) {
+	var out model.DetectionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DetectionFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -7278,6 +7852,131 @@ func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var detectionBucketImplementors = []string{"DetectionBucket"}
+
+func (ec *executionContext) _DetectionBucket(ctx context.Context, sel ast.SelectionSet, obj *model.DetectionBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, detectionBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DetectionBucket")
+		case "key":
+			out.Values[i] = ec._DetectionBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._DetectionBucket_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DetectionBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var detectionDimensionValueImplementors = []string{"DetectionDimensionValue"}
+
+func (ec *executionContext) _DetectionDimensionValue(ctx context.Context, sel ast.SelectionSet, obj *model.DetectionDimensionValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, detectionDimensionValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DetectionDimensionValue")
+		case "dimension":
+			out.Values[i] = ec._DetectionDimensionValue_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._DetectionDimensionValue_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DetectionDimensionValue_label(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var detectionStatisticsImplementors = []string{"DetectionStatistics"}
+
+func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *model1.DetectionStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, detectionStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DetectionStatistics")
+		case "buckets":
+			out.Values[i] = ec._DetectionStatistics_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._DetectionStatistics_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var indexUnitImplementors = []string{"IndexUnit"}
 
 func (ec *executionContext) _IndexUnit(ctx context.Context, sel ast.SelectionSet, obj *model.IndexUnit) graphql.Marshaler {
@@ -7584,6 +8283,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cases(ctx, field)
+				})
+		case "detections":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_detections(ctx, field)
 				})
 		case "regions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -8669,6 +9374,118 @@ func (ec *executionContext) marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatch
 	return ec._DefendantProfile(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDetectionAction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionAction(ctx context.Context, v any) (model.DetectionAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.DetectionAction(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDetectionAction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionAction(ctx context.Context, sel ast.SelectionSet, v model.DetectionAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DetectionAction!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNDetectionBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DetectionBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDetectionBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDetectionBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucket(ctx context.Context, sel ast.SelectionSet, v *model.DetectionBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DetectionBucket!")
+		return graphql.Null
+	}
+	return ec._DetectionBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx context.Context, v any) (model.DetectionDimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.DetectionDimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx context.Context, sel ast.SelectionSet, v model.DetectionDimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DetectionDimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDetectionDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionᚄ(ctx context.Context, v any) ([]model.DetectionDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DetectionDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDetectionDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DetectionDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDetectionDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValue(ctx context.Context, sel ast.SelectionSet, v model.DetectionDimensionValue) graphql.Marshaler {
+	return ec._DetectionDimensionValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDetectionDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DetectionDimensionValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDetectionDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx context.Context, sel ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DetectionStatistics!")
+		return graphql.Null
+	}
+	return ec._DetectionStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -9515,6 +10332,50 @@ func (ec *executionContext) marshalODefendantKind2ᚖgithubᚗcomᚋcasewatchᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalODetectionAction2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionActionᚄ(ctx context.Context, v any) ([]model.DetectionAction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DetectionAction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDetectionAction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODetectionAction2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionActionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DetectionAction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDetectionAction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODetectionFilter2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionFilter(ctx context.Context, v any) (*model.DetectionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDetectionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐExpertConclusion(ctx context.Context, v any) (*model.ExpertConclusion, error) {
 	if v == nil {
 		return nil, nil
@@ -9585,6 +10446,25 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInterval2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐInterval(ctx context.Context, v any) (*model.Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.Interval(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterval2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v *model.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
 	return res
 }
 

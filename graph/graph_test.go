@@ -25,8 +25,9 @@ import (
 // fixture is a store filled with generated cases and the same cases as the test knows them,
 // so answers can be checked against an independent computation in Go.
 type fixture struct {
-	store *store.Store
-	cases []model.Case // with IDs as stored
+	store      *store.Store
+	cases      []model.Case // with IDs as stored
+	detections []model.Detection
 	url   string       // GraphQL endpoint
 }
 
@@ -80,6 +81,22 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 				return err
 			}
 			f.cases = append(f.cases, rec.Case)
+		}
+		for i := range 4 * n {
+			d := model.Detection{
+				Jurisdiction: model.JurisdictionKZ,
+				Category:     model.ContentCategory(pick(model.ContentCategoryVocabulary.Codes())),
+				Platform:     model.Platform(pick([]string{"TELEGRAM", "WEBSITE"})),
+				Action:       model.DetectionAction(pick(model.DetectionActionVocabulary.Codes())),
+				DetectedOn:   fmt.Sprintf("%d-%02d-%02d", 2023+rng.IntN(2), 1+rng.IntN(12), 1+rng.IntN(28)),
+			}
+			if i%4 != 0 {
+				d.RegionCode = ptr(pick([]string{"KZ-75", "KZ-71", "KZ-79"}))
+			}
+			if err := b.AddDetection(ctx, &d); err != nil {
+				return err
+			}
+			f.detections = append(f.detections, d)
 		}
 		return nil
 	})
@@ -512,6 +529,77 @@ func TestNoNPlusOne(t *testing.T) {
 			// list + count + appeals + releases
 			if large > 4 {
 				t.Fatalf("a page ran %d statements, want at most 4", large)
+			}
+		})
+	}
+}
+
+func TestDetectionsMatchAnIndependentCount(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixture(t, b.URL, 100)
+			var a struct {
+				Detections struct {
+					Total   int
+					Buckets []struct {
+						Period *string
+						Count  int
+						Key    []struct{ Dimension, Code, Label string }
+					}
+				}
+			}
+			f.data(t, `query($f: DetectionFilter) { detections(filter: $f, groupBy: [REGION, CONCERN], interval: QUARTER) {
+				total buckets { period count key { dimension code label(lang: RU) } } } }`,
+				map[string]any{"f": map[string]any{"concerns": []string{"HARM", "CORE_EXPRESSION"}, "detectedFrom": "2023-04-01", "platforms": []string{"TELEGRAM"}}}, &a)
+
+			want := map[string]int{}
+			total := 0
+			for _, d := range f.detections {
+				concern := d.Category.Concern()
+				if d.Platform != "TELEGRAM" || d.DetectedOn < "2023-04-01" || (concern != model.ConcernHarm && concern != model.ConcernCoreExpression) {
+					continue
+				}
+				region := "NONE"
+				if d.RegionCode != nil {
+					region = *d.RegionCode
+				}
+				var month int
+				fmt.Sscanf(d.DetectedOn[5:7], "%d", &month)
+				want[fmt.Sprintf("%s/%s/%s-Q%d", region, concern, d.DetectedOn[:4], (month+2)/3)]++
+				total++
+			}
+			got := map[string]int{}
+			for _, bk := range a.Detections.Buckets {
+				if len(bk.Key) != 2 || bk.Key[0].Dimension != "REGION" || bk.Key[1].Dimension != "CONCERN" || bk.Period == nil {
+					t.Fatalf("bucket %+v", bk)
+				}
+				if bk.Key[0].Code == "KZ-75" && bk.Key[0].Label != "Алматы" || bk.Key[0].Code == "NONE" && bk.Key[0].Label != "Регион не указан" {
+					t.Fatalf("label %+v", bk.Key[0])
+				}
+				got[bk.Key[0].Code+"/"+bk.Key[1].Code+"/"+*bk.Period] = bk.Count
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d buckets, want %d", len(got), len(want))
+			}
+			for k, n := range want {
+				if got[k] != n {
+					t.Errorf("%s: %d, want %d", k, got[k], n)
+				}
+			}
+			if a.Detections.Total != total || total == 0 {
+				t.Fatalf("total %d, want %d", a.Detections.Total, total)
+			}
+
+			for _, q := range []string{
+				`{ detections(groupBy: [REGION, CONCERN, ACTION, PLATFORM]) { total } }`,
+				`{ detections(groupBy: [REGION, REGION]) { total } }`,
+				`{ detections(groupBy: [], filter: {detectedFrom: "2024-02-01", detectedTo: "2024-01-01"}) { total } }`,
+				`{ detections(groupBy: [], filter: {regions: ["XX-1"]}) { total } }`,
+			} {
+				r := f.post(t, q, nil)
+				if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeBadUserInput {
+					t.Errorf("%s: %+v", q, r.Errors)
+				}
 			}
 		})
 	}

@@ -40,14 +40,8 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 		return model.CaseFilter{}, nil
 	}
 	f := *in
-	for _, code := range f.Regions {
-		reg := r.ref.Region(code)
-		if reg == nil {
-			return f, badInput("filter.regions: %q is not a region code; use ISO 3166-2 codes such as KZ-75 (see Query.regions)", code)
-		}
-		if f.Jurisdiction != nil && reg.Jurisdiction != *f.Jurisdiction {
-			return f, badInput("filter.regions: %s is not in jurisdiction %s", code, *f.Jurisdiction)
-		}
+	if err := r.checkRegions(f.Regions, f.Jurisdiction); err != nil {
+		return f, err
 	}
 	if len(f.Articles) > 0 {
 		all, err := r.allArticles(ctx)
@@ -83,6 +77,69 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 		}
 	}
 	return f, nil
+}
+
+// maxDimensions bounds how many dimensions one answer is grouped by.
+const maxDimensions = 3
+
+func (r *Resolver) checkDetectionFilter(in *model.DetectionFilter, groupBy []model.DetectionDimension) (model.DetectionFilter, error) {
+	if len(groupBy) > maxDimensions {
+		return model.DetectionFilter{}, badInput("groupBy: at most %d dimensions, got %d", maxDimensions, len(groupBy))
+	}
+	for i, d := range groupBy {
+		if slices.Contains(groupBy[:i], d) {
+			return model.DetectionFilter{}, badInput("groupBy: %s is listed twice", d)
+		}
+	}
+	if in == nil {
+		return model.DetectionFilter{}, nil
+	}
+	f := *in
+	if err := r.checkRegions(f.Regions, f.Jurisdiction); err != nil {
+		return f, err
+	}
+	if f.DetectedFrom != nil && f.DetectedTo != nil && *f.DetectedFrom > *f.DetectedTo {
+		return f, badInput("filter: detectedFrom (%s) is after detectedTo (%s); the range is empty", *f.DetectedFrom, *f.DetectedTo)
+	}
+	return f, nil
+}
+
+func (r *Resolver) checkRegions(codes []string, j *model.Jurisdiction) error {
+	for _, code := range codes {
+		reg := r.ref.Region(code)
+		if reg == nil {
+			return badInput("filter.regions: %q is not a region code; use ISO 3166-2 codes such as KZ-75 (see Query.regions)", code)
+		}
+		if j != nil && reg.Jurisdiction != *j {
+			return badInput("filter.regions: %s is not in jurisdiction %s", code, *j)
+		}
+	}
+	return nil
+}
+
+// noRegionLabel names the group of records without a region.
+var noRegionLabel = model.Labels{KK: "Өңірі көрсетілмеген", RU: "Регион не указан", EN: "No region given"}
+
+// dimensionLabel labels a grouped value in lang.
+func (r *Resolver) dimensionLabel(d model.DetectionDimension, code string, lang model.Lang) string {
+	switch d {
+	case model.DetectionDimensionRegion:
+		if reg := r.ref.Region(code); reg != nil {
+			return reg.Names.In(lang)
+		}
+		return noRegionLabel.In(lang)
+	case model.DetectionDimensionJurisdiction:
+		return model.JurisdictionVocabulary.Label(code, lang)
+	case model.DetectionDimensionCategory:
+		return model.ContentCategoryVocabulary.Label(code, lang)
+	case model.DetectionDimensionConcern:
+		return model.ConcernVocabulary.Label(code, lang)
+	case model.DetectionDimensionPlatform:
+		return model.PlatformVocabulary.Label(code, lang)
+	case model.DetectionDimensionAction:
+		return model.DetectionActionVocabulary.Label(code, lang)
+	}
+	return code
 }
 
 // allArticles is the reference list plus the articles imports brought that it lacks.

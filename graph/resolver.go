@@ -24,6 +24,7 @@ type Store interface {
 	ListReleases(ctx context.Context, first int, before int64) ([]model.Release, bool, error)
 	CountReleases(ctx context.Context) (int, error)
 	UnlistedArticles(ctx context.Context) ([]model.Article, error)
+	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 }
 
 // Resolver is the root of the resolvers and holds their dependencies.

@@ -157,6 +157,11 @@ func (r *categoryResolver) Label(ctx context.Context, obj *model1.Category, lang
 	return model.ContentCategoryVocabulary.Label(string(obj.Code), langOr(lang)), nil
 }
 
+// Label is the resolver for the label field.
+func (r *detectionDimensionValueResolver) Label(ctx context.Context, obj *model.DetectionDimensionValue, lang *model.Lang) (string, error) {
+	return r.dimensionLabel(obj.Dimension, obj.Code, langOr(lang)), nil
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (Node, error) {
 	kind, key, err := parseNodeID(id)
@@ -240,6 +245,23 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
 	}
 	return conn, nil
+}
+
+// Detections is the resolver for the detections field.
+func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error) {
+	f, err := r.checkDetectionFilter(filter, groupBy)
+	if err != nil {
+		return nil, err
+	}
+	buckets, err := r.store.CountDetections(ctx, f, groupBy, interval)
+	if err != nil {
+		return nil, internal(err)
+	}
+	out := &model1.DetectionStatistics{Buckets: pointers(buckets)}
+	for _, b := range buckets {
+		out.Total += b.Count
+	}
+	return out, nil
 }
 
 // Regions is the resolver for the regions field.
@@ -360,6 +382,10 @@ func (r *Resolver) CaseEvent() CaseEventResolver { return &caseEventResolver{r} 
 
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
+func (r *Resolver) DetectionDimensionValue() DetectionDimensionValueResolver {
+	return &detectionDimensionValueResolver{r}
+}
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
@@ -373,15 +399,16 @@ func (r *Resolver) ReleaseConnection() ReleaseConnectionResolver {
 func (r *Resolver) Term() TermResolver { return &termResolver{r} }
 
 type (
-	appealResolver            struct{ *Resolver }
-	articleResolver           struct{ *Resolver }
-	caseResolver              struct{ *Resolver }
-	caseConnectionResolver    struct{ *Resolver }
-	caseEventResolver         struct{ *Resolver }
-	categoryResolver          struct{ *Resolver }
-	queryResolver             struct{ *Resolver }
-	regionResolver            struct{ *Resolver }
-	releaseResolver           struct{ *Resolver }
-	releaseConnectionResolver struct{ *Resolver }
-	termResolver              struct{ *Resolver }
+	appealResolver                  struct{ *Resolver }
+	articleResolver                 struct{ *Resolver }
+	caseResolver                    struct{ *Resolver }
+	caseConnectionResolver          struct{ *Resolver }
+	caseEventResolver               struct{ *Resolver }
+	categoryResolver                struct{ *Resolver }
+	detectionDimensionValueResolver struct{ *Resolver }
+	queryResolver                   struct{ *Resolver }
+	regionResolver                  struct{ *Resolver }
+	releaseResolver                 struct{ *Resolver }
+	releaseConnectionResolver       struct{ *Resolver }
+	termResolver                    struct{ *Resolver }
 )

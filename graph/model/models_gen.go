@@ -24,6 +24,13 @@ type DefendantProfile struct {
 	Gender  *model.Gender        `json:"gender,omitempty"`
 }
 
+type DetectionStatistics struct {
+	// One bucket per combination of the grouped values (and period) that has detections, in order.
+	Buckets []*model.DetectionBucket `json:"buckets"`
+	// All detections matching the filter.
+	Total int `json:"total"`
+}
+
 // An amount of money with its value in the jurisdiction's index unit of that year.
 type Money struct {
 	// Whole units of currency.

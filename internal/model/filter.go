@@ -22,3 +22,50 @@ type CaseFilter struct {
 	// Search holds words that must all appear in a case's summary.
 	Search *string
 }
+
+// DetectionFilter selects detections, like CaseFilter selects cases.
+type DetectionFilter struct {
+	Jurisdiction *Jurisdiction
+	Regions      []string
+	Categories   []ContentCategory
+	Concerns     []Concern
+	Platforms    []Platform
+	Actions      []DetectionAction
+	DetectedFrom *string
+	DetectedTo   *string
+}
+
+// DetectionDimension is a property detections can be grouped by.
+type DetectionDimension string
+
+const (
+	DetectionDimensionJurisdiction DetectionDimension = "JURISDICTION"
+	DetectionDimensionRegion       DetectionDimension = "REGION"
+	DetectionDimensionCategory     DetectionDimension = "CATEGORY"
+	DetectionDimensionConcern      DetectionDimension = "CONCERN"
+	DetectionDimensionPlatform     DetectionDimension = "PLATFORM"
+	DetectionDimensionAction       DetectionDimension = "ACTION"
+)
+
+// Interval is a calendar period statistics can be split by.
+type Interval string
+
+const (
+	IntervalYear    Interval = "YEAR"
+	IntervalQuarter Interval = "QUARTER"
+	IntervalMonth   Interval = "MONTH"
+)
+
+// DetectionBucket counts the detections of one combination of grouped values and period.
+type DetectionBucket struct {
+	Key    []DetectionDimensionValue
+	Period *string
+	Count  int
+}
+
+// DetectionDimensionValue is one grouped value of a bucket. Code is "NONE" for a missing
+// region.
+type DetectionDimensionValue struct {
+	Dimension DetectionDimension
+	Code      string
+}
