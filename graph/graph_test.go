@@ -28,7 +28,7 @@ type fixture struct {
 	store      *store.Store
 	cases      []model.Case // with IDs as stored
 	detections []model.Detection
-	url   string       // GraphQL endpoint
+	url        string // GraphQL endpoint
 }
 
 func ptr[T any](v T) *T { return &v }
