@@ -21,13 +21,18 @@ const (
 	CodeInternal        = "INTERNAL"
 )
 
-// inputError is a problem with what the client sent; its message says what to change.
-type inputError struct{ msg string }
+// clientError is a problem with the request that the client can fix; its message says
+// what to change.
+type clientError struct {
+	code       string
+	msg        string
+	extensions map[string]any
+}
 
-func (e *inputError) Error() string { return e.msg }
+func (e *clientError) Error() string { return e.msg }
 
 func badInput(format string, args ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, args...)}
+	return &clientError{code: CodeBadUserInput, msg: fmt.Sprintf(format, args...)}
 }
 
 // internalError hides a server-side failure from the client; the cause is logged.
@@ -61,6 +66,17 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gerr
 		}
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		var ce *clientError
+		if errors.As(err, &ce) {
+			for k, v := range ce.extensions {
+				if gerr.Extensions == nil {
+					gerr.Extensions = map[string]any{}
+				}
+				gerr.Extensions[k] = v
+			}
+			errcode.Set(gerr, ce.code)
+			return gerr
+		}
 		code, _ := gerr.Extensions["code"].(string)
 		switch code {
 		case CodeBadUserInput, CodeUnauthenticated, CodeForbidden, CodeRateLimited, CodeTooComplex, CodeInternal:

@@ -19,12 +19,16 @@ import (
 // nesting pages of pages does not.
 const MaxComplexity = 20000
 
+// MaxUploadBytes bounds one imported file.
+const MaxUploadBytes = 512 << 20
+
 // NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r.
 func NewHandler(r *Resolver) *handler.Server {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 32 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))

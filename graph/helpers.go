@@ -190,11 +190,6 @@ func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *mod
 	return m
 }
 
-// withheld reports whether privacy generalisation withheld a case's field.
-func withheld(c *model.Case, field string) bool {
-	return slices.Contains(c.GeneralizedFields(), field)
-}
-
 // monthStart moves a YYYY-MM-DD date to the first day of its month.
 func monthStart(date *string) *string {
 	if date == nil {

@@ -5,8 +5,10 @@ package graph
 
 import (
 	"context"
+	"io"
 	"log/slog"
 
+	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
@@ -27,12 +29,30 @@ type Store interface {
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 }
 
+// Importer imports a batch of case records (ingest.Importer).
+type Importer interface {
+	Import(ctx context.Context, r io.Reader, opts ingest.Options) (*ingest.Result, error)
+}
+
+// Auditor records mutations.
+type Auditor interface {
+	Audit(ctx context.Context, e store.AuditEntry) error
+}
+
 // Resolver is the root of the resolvers and holds their dependencies.
 type Resolver struct {
 	store   Store
 	ref     *reference.Data
 	cursors *cursorSealer
 	log     *slog.Logger
+	// importer is nil while imports are off (no CASEWATCH_SECRET).
+	importer Importer
+	audit    Auditor
+}
+
+// EnableImports turns on the importCases mutation.
+func (r *Resolver) EnableImports(im Importer, audit Auditor) {
+	r.importer, r.audit = im, audit
 }
 
 // NewResolver returns a resolver reading from st. secret keys the cursors, so a cursor

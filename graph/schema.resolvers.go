@@ -8,10 +8,13 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
@@ -49,7 +52,7 @@ func (r *caseResolver) ID(ctx context.Context, obj *model.Case) (string, error) 
 
 // Region is the resolver for the region field.
 func (r *caseResolver) Region(ctx context.Context, obj *model.Case) (*model.Region, error) {
-	if obj.RegionCode == nil || withheld(obj, "region") {
+	if obj.RegionCode == nil {
 		return nil, nil
 	}
 	return r.ref.Region(*obj.RegionCode), nil
@@ -70,17 +73,7 @@ func (r *caseResolver) ReportedMonth(ctx context.Context, obj *model.Case) (stri
 
 // Defendant is the resolver for the defendant field.
 func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*model1.DefendantProfile, error) {
-	p := &model1.DefendantProfile{}
-	if !withheld(obj, "defendant.kind") {
-		p.Kind = obj.DefendantKind
-	}
-	if !withheld(obj, "defendant.ageBand") {
-		p.AgeBand = obj.AgeBand
-	}
-	if !withheld(obj, "defendant.gender") {
-		p.Gender = obj.DefendantGender
-	}
-	return p, nil
+	return &model1.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
 }
 
 // Outcome is the resolver for the outcome field.
@@ -162,6 +155,46 @@ func (r *detectionDimensionValueResolver) Label(ctx context.Context, obj *model.
 	return r.dimensionLabel(obj.Dimension, obj.Code, langOr(lang)), nil
 }
 
+// ImportCases is the resolver for the importCases field.
+func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload, dryRun *bool, note *string) (*ingest.Result, error) {
+	caller, err := requireEditor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r.importer == nil {
+		return nil, &clientError{code: CodeForbidden, msg: "imports are off on this server: it has no CASEWATCH_SECRET"}
+	}
+	opts := ingest.Options{Format: ingest.FormatOf(file.Filename), DryRun: deref(dryRun), Note: deref(note)}
+	res, err := r.importer.Import(ctx, file.File, opts)
+	entry := store.AuditEntry{TokenName: caller.Name, Action: "importCases"}
+	var rejected *ingest.RejectedError
+	switch {
+	case errors.As(err, &rejected):
+		entry.Detail = fmt.Sprintf("rejected: %d problem(s)", len(rejected.Issues)+rejected.More)
+	case err != nil:
+		entry.Detail = "failed"
+	default:
+		entry.Detail = fmt.Sprintf("added %d, updated %d, unchanged %d, dry run %t", res.Added, res.Updated, res.Unchanged, res.DryRun)
+		if res.Release != nil {
+			entry.ReleaseID = &res.Release.ID
+		}
+	}
+	if aerr := r.audit.Audit(ctx, entry); aerr != nil {
+		return nil, internal(errors.Join(err, aerr))
+	}
+	if rejected != nil {
+		issues := make([]map[string]any, len(rejected.Issues))
+		for i, is := range rejected.Issues {
+			issues[i] = map[string]any{"line": is.Line, "column": is.Column, "message": is.Message}
+		}
+		return nil, &clientError{code: CodeBadUserInput, msg: rejected.Error(), extensions: map[string]any{"issues": issues}}
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return res, nil
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (Node, error) {
 	kind, key, err := parseNodeID(id)
@@ -205,7 +238,8 @@ func (r *queryResolver) Case(ctx context.Context, reference string) (*model.Case
 	if err != nil {
 		return nil, internal(err)
 	}
-	return c, nil
+	p := c.Published()
+	return &p, nil
 }
 
 // Cases is the resolver for the cases field.
@@ -237,6 +271,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	loadersFrom(ctx).notePage(cases)
 	conn := &CaseConnection{filter: f, Edges: make([]*model1.CaseEdge, len(cases)), PageInfo: &model1.PageInfo{HasNextPage: more}}
 	for i := range cases {
+		cases[i] = cases[i].Published()
 		k := store.CaseKeyOf(&cases[i], order)
 		cursor := r.cursors.seal("cases/"+string(order), caseCursor{Sort: k.Sort, ID: k.ID})
 		conn.Edges[i] = &model1.CaseEdge{Cursor: cursor, Node: &cases[i]}
@@ -386,6 +421,8 @@ func (r *Resolver) DetectionDimensionValue() DetectionDimensionValueResolver {
 	return &detectionDimensionValueResolver{r}
 }
 
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
@@ -406,6 +443,7 @@ type (
 	caseEventResolver               struct{ *Resolver }
 	categoryResolver                struct{ *Resolver }
 	detectionDimensionValueResolver struct{ *Resolver }
+	mutationResolver                struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }
 	releaseResolver                 struct{ *Resolver }

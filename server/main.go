@@ -1,8 +1,10 @@
 // Command server runs casewatch: the portal and its GraphQL API (serve, the default), and
-// the operator's subcommands (seed).
+// the operator's subcommands (seed, import, token).
 //
 //	go run ./server            serve the portal on localhost:8080 (SQLite, demo data)
-//	go run ./server seed -cases 1000000
+//	go run ./server seed --cases 1000000
+//	go run ./server import cases.csv --dry-run
+//	go run ./server token create --role editor --name newsroom
 package main
 
 import (
@@ -20,7 +22,9 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "casewatch:", err)
+		if !errors.Is(err, errRejected) {
+			fmt.Fprintln(os.Stderr, "casewatch:", err)
+		}
 		var u usageError
 		if errors.As(err, &u) {
 			os.Exit(2)
@@ -46,6 +50,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return seed(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, getenv, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -57,7 +65,9 @@ const usage = `usage: casewatch [command] [flags]
 
 commands:
   serve   serve the portal and API (default)
-  seed    write the synthetic demo dataset as a new release (-cases N)
+  seed    write the synthetic demo dataset into an empty database (--cases N)
+  import  import a CSV or NDJSON file of case records as a release (--dry-run)
+  token   create --role editor --name NAME | revoke NAME
   help    show this text
 
 Run "casewatch COMMAND -h" for a command's flags.

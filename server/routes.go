@@ -21,7 +21,9 @@ func routes(a *app) http.Handler {
 	m := newHTTPMetrics(reg)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.instrument("graphql", a.requireReady(graph.NewHandler(a.resolver))))
+	mux.Handle("/graphql", m.instrument("graphql", a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))))
+	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.resolver.ExportHandler("csv"))))
+	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.resolver.ExportHandler("ndjson"))))
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -46,6 +47,9 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	start := time.Now()
 	rel, err := demo.Seed(ctx, st, ref, demo.Options{Cases: *cases})
 	if err != nil {
+		return err
+	}
+	if err := st.Regeneralize(ctx, ingest.Generalizer(cfg.threshold)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "release %d: %d synthetic cases in %s\n", rel.ID, rel.RowsAdded, time.Since(start).Round(time.Millisecond))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -50,6 +51,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log:      log,
 		store:    st,
 		resolver: graph.NewResolver(st, ref, secret, log),
+	}
+	if !demoKey {
+		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
+	} else {
+		log.Warn("imports are off: set CASEWATCH_SECRET to accept importCases")
 	}
 	srv := &http.Server{
 		Handler:           routes(app),
@@ -114,6 +120,10 @@ func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) err
 	start := time.Now()
 	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases})
 	if err != nil {
+		return fmt.Errorf("demo seed: %w", err)
+	}
+	// Synthetic or not, the case-level view follows the privacy rules.
+	if err := a.store.Regeneralize(ctx, ingest.Generalizer(cfg.threshold)); err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
 	a.log.Info("demo dataset loaded", "release", rel.ID, "cases", rel.RowsAdded, "took", time.Since(start).Round(time.Millisecond))

@@ -44,6 +44,10 @@ type Money struct {
 	IndexYear int    `json:"indexYear"`
 }
 
+// Changes need an editor's token: Authorization: Bearer TOKEN.
+type Mutation struct {
+}
+
 // First-instance court decision.
 type Outcome struct {
 	Decision model.Decision `json:"decision"`

@@ -51,6 +51,26 @@ func (c *Case) GeneralizedFields() []string {
 	return strings.Split(c.Generalized, ",")
 }
 
+// Published returns the case as the case-level view may show it: the quasi-identifiers
+// that generalisation withheld are blanked. Every public answer about one case (the API,
+// the exports) goes through it.
+func (c *Case) Published() Case {
+	p := *c
+	for _, f := range c.GeneralizedFields() {
+		switch f {
+		case "region":
+			p.RegionCode = nil
+		case "defendant.kind":
+			p.DefendantKind = nil
+		case "defendant.ageBand":
+			p.AgeBand = nil
+		case "defendant.gender":
+			p.DefendantGender = nil
+		}
+	}
+	return p
+}
+
 // Appeal is an appeal or a cassation of a case.
 type Appeal struct {
 	CaseID int64 `db:"case_id"`

@@ -2,10 +2,12 @@ package model
 
 // Region is a first-level administrative unit (ISO 3166-2).
 type Region struct {
-	Code             string
-	Jurisdiction     Jurisdiction
-	Kind             RegionKind
-	Names            Labels
+	Code         string
+	Jurisdiction Jurisdiction
+	Kind         RegionKind
+	Names        Labels
+	// NameKY is the Kyrgyz name of a Kyrgyz region (imports may use it).
+	NameKY           string
 	Seat             string
 	Population       *int
 	PopulationDate   *string

@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
@@ -164,6 +165,7 @@ func (d *Data) addRegion(r row) error {
 	d.Regions = append(d.Regions, model.Region{
 		Code: r["code"], Jurisdiction: j, Kind: model.RegionKind(kind),
 		Names:      model.Labels{KK: kk, RU: r["name_ru"], EN: r["name_en"]},
+		NameKY:     r["name_ky"],
 		Seat:       r["capital_en"],
 		Population: pop, PopulationDate: r.opt("population_date"), PopulationSource: r.opt("population_source"),
 		CreatedYear: created,
@@ -237,4 +239,50 @@ func Filter[T any](items []T, j model.Jurisdiction, of func(*T) model.Jurisdicti
 		return items
 	}
 	return slices.DeleteFunc(slices.Clone(items), func(t T) bool { return of(&t) != j })
+}
+
+// FindRegion finds a region of j by its ISO code or by its name in Kazakh, Russian,
+// English or Kyrgyz, ignoring letter case, "г."/"город" and "область"/"облысы"/"Region".
+func (d *Data) FindRegion(j model.Jurisdiction, name string) *model.Region {
+	key := regionKey(name)
+	for i := range d.Regions {
+		r := &d.Regions[i]
+		if r.Jurisdiction != j {
+			continue
+		}
+		if strings.EqualFold(r.Code, strings.TrimSpace(name)) {
+			return r
+		}
+		for _, n := range []string{r.Names.KK, r.Names.RU, r.Names.EN, r.NameKY} {
+			if n != "" && regionKey(n) == key {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// regionKey folds a region name to compare spellings: "Алматинская область",
+// "алматинская обл." and "Almaty Region" each fold to their bare, lower-case name.
+func regionKey(name string) string {
+	words := strings.Fields(strings.ToLower(strings.ReplaceAll(name, "ё", "е")))
+	var keep []string
+	for _, w := range words {
+		switch strings.Trim(w, ".,") {
+		case "г", "город", "область", "обл", "облысы", "облусу", "region", "city", "қаласы", "шаары":
+			continue
+		}
+		keep = append(keep, strings.Trim(w, ".,"))
+	}
+	return strings.Join(keep, " ")
+}
+
+// Article returns the reference article of j with that code, nil when it is not listed.
+func (d *Data) Article(j model.Jurisdiction, code string) *model.Article {
+	for i := range d.Articles {
+		if a := &d.Articles[i]; a.Jurisdiction == j && a.Code == code {
+			return a
+		}
+	}
+	return nil
 }

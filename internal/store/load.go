@@ -24,6 +24,25 @@ type CaseRecord struct {
 	// Pseudonym is the keyed hash of the defendant, for repeat-defendant statistics only.
 	Pseudonym *string
 	Appeals   []model.Appeal
+	// Line is where the record came from in an import, for error messages.
+	Line int
+}
+
+// caseRow lists a record's values in the order of tables["cases"].
+func caseRow(r *CaseRecord, release int64) []any {
+	c := &r.Case
+	return []any{c.ID, c.Reference, r.SourceKey, r.Pseudonym, string(c.Jurisdiction),
+		c.RegionCode, string(c.Category), string(c.Concern), string(c.Platform), c.ArticleCode,
+		string(c.Liability), string(c.Stage), text(c.DefendantKind), text(c.DefendantGender),
+		text(c.AgeBand), c.ReportedOn, text(c.ExpertConclusion), c.ExpertOn, c.CaseOpenedOn,
+		text(c.ProsecutorDecision), c.ProsecutorOn, text(c.CourtDecision), c.CourtOn,
+		text(c.Sanction), c.FineAmount, text(c.AppealStatus), c.Summary, SearchText(c.Summary),
+		c.Generalized, c.FirstReleaseID, release}
+}
+
+// appealRow lists an appeal's values in the order of tables["appeals"].
+func appealRow(caseID int64, a *model.Appeal) []any {
+	return []any{caseID, string(a.Level), text(a.FiledBy), a.FiledOn, string(a.Status), a.DecidedOn, a.FineAmount}
 }
 
 // Batch receives the records of one bulk load. Records are buffered and written in chunks.
@@ -66,20 +85,13 @@ func (b *Batch) AddCase(ctx context.Context, r *CaseRecord) error {
 	b.nextCaseID++
 	c.FirstReleaseID = b.release
 	b.added++
-	if err := b.put(ctx, "cases", c.ID, c.Reference, r.SourceKey, r.Pseudonym, string(c.Jurisdiction),
-		c.RegionCode, string(c.Category), string(c.Concern), string(c.Platform), c.ArticleCode,
-		string(c.Liability), string(c.Stage), text(c.DefendantKind), text(c.DefendantGender),
-		text(c.AgeBand), c.ReportedOn, text(c.ExpertConclusion), c.ExpertOn, c.CaseOpenedOn,
-		text(c.ProsecutorDecision), c.ProsecutorOn, text(c.CourtDecision), c.CourtOn,
-		text(c.Sanction), c.FineAmount, text(c.AppealStatus), c.Summary, SearchText(c.Summary),
-		c.Generalized, b.release, b.release); err != nil {
+	if err := b.put(ctx, "cases", caseRow(r, b.release)...); err != nil {
 		return err
 	}
 	for i := range r.Appeals {
 		a := &r.Appeals[i]
 		a.CaseID = c.ID
-		if err := b.put(ctx, "appeals", a.CaseID, string(a.Level), text(a.FiledBy), a.FiledOn,
-			string(a.Status), a.DecidedOn, a.FineAmount); err != nil {
+		if err := b.put(ctx, "appeals", appealRow(c.ID, a)...); err != nil {
 			return err
 		}
 	}

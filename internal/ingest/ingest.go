@@ -1,0 +1,204 @@
+// Package ingest imports raw case records (CSV or NDJSON, DESIGN §5): it parses them as a
+// stream, checks every field, passes identifiers through the privacy rules and hands the
+// cleaned records to the store, which commits the whole batch as one release or nothing.
+// The `import` command and the importCases mutation both call Importer.Import.
+package ingest
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// Importer imports batches into a store.
+type Importer struct {
+	store     *store.Store
+	conv      *converter
+	refKey    []byte
+	threshold int
+}
+
+// NewImporter returns an importer keyed by secret (CASEWATCH_SECRET), publishing case-level
+// quasi-identifiers only in groups of at least k.
+func NewImporter(st *store.Store, ref *reference.Data, secret []byte, k int) *Importer {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("casewatch public reference"))
+	return &Importer{
+		store:     st,
+		conv:      &converter{ref: ref, keys: privacy.NewKeys(secret)},
+		refKey:    mac.Sum(nil),
+		threshold: k,
+	}
+}
+
+// Options steer one import.
+type Options struct {
+	Format Format
+	DryRun bool
+	Note   string
+}
+
+// Result tells what an import did. Release is nil when the batch changed nothing or was a
+// dry run.
+type Result struct {
+	Release                   *model.Release
+	Added, Updated, Unchanged int
+	NewArticles               int
+	Warnings                  []Issue
+	DryRun                    bool
+}
+
+// RejectedError lists why a batch was rejected; nothing was written.
+type RejectedError struct {
+	Issues []Issue
+	// More counts issues found beyond those listed.
+	More int
+}
+
+func (e *RejectedError) Error() string {
+	msg := fmt.Sprintf("import rejected: %d problem(s), nothing was written", len(e.Issues)+e.More)
+	if len(e.Issues) > 0 {
+		msg += "; first: " + e.Issues[0].String()
+	}
+	return msg
+}
+
+// errRejected stops the store's transaction once the batch is known to be rejected.
+var errRejected = errors.New("rejected")
+
+// Import reads one batch from r and writes it as one release. Bad input yields a
+// *RejectedError and changes nothing.
+func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Result, error) {
+	sum := sha256.New()
+	in := io.TeeReader(r, sum)
+	var rows rowReader
+	if opts.Format == NDJSON {
+		rows = newNDJSONRows(in)
+	} else {
+		rows = newCSVRows(in)
+	}
+	var note *string
+	if opts.Note != "" {
+		note = &opts.Note
+	}
+	res := &Result{DryRun: opts.DryRun}
+	rejected := &RejectedError{}
+	sopts := store.ImportOptions{
+		Release:    model.Release{Note: note},
+		DryRun:     opts.DryRun,
+		Reference:  im.reference,
+		Generalize: im.generalize,
+	}
+	sres, err := im.store.Import(ctx, sopts, func(b *store.ImportBatch) error {
+		for {
+			row, err := rows.next()
+			if err == io.EOF {
+				break
+			}
+			var issue *Issue
+			if errors.As(err, &issue) {
+				rejected.add(*issue)
+				break // the stream cannot be read past this point
+			}
+			if err != nil {
+				return err
+			}
+			rec, article, warnings, issues := im.conv.convert(row)
+			res.Warnings = append(res.Warnings, warnings...)
+			for _, is := range issues {
+				rejected.add(is)
+			}
+			if rec == nil || len(rejected.Issues) > 0 {
+				continue // keep checking, so every problem is reported at once
+			}
+			rec.Line = row.line
+			if article != nil {
+				b.AddArticle(*article)
+			}
+			if err := b.Put(ctx, rec); err != nil {
+				var dup *store.DuplicateError
+				if errors.As(err, &dup) {
+					rejected.add(Issue{Line: dup.Line, Column: 1, Message: dup.Error()})
+					continue
+				}
+				return err
+			}
+		}
+		if len(rejected.Issues) > 0 {
+			return errRejected
+		}
+		// The checksum is complete only now that the input is read.
+		checksum := hex.EncodeToString(sum.Sum(nil))
+		b.SetChecksum(checksum)
+		return nil
+	})
+	if errors.Is(err, errRejected) || (err == nil && len(rejected.Issues) > 0) {
+		return nil, rejected
+	}
+	var dup *store.DuplicateError
+	if errors.As(err, &dup) {
+		rejected.add(Issue{Line: dup.Line, Column: 1, Message: dup.Error()})
+		return nil, rejected
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Release, res.Added, res.Updated, res.Unchanged, res.NewArticles = sres.Release, sres.Added, sres.Updated, sres.Unchanged, sres.NewArticles
+	return res, nil
+}
+
+func (e *RejectedError) add(i Issue) {
+	if len(e.Issues) < maxIssuesListed {
+		e.Issues = append(e.Issues, i)
+	} else {
+		e.More++
+	}
+}
+
+// crockford is Crockford's base 32: no I, L, O or U, so references read aloud well.
+const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// reference derives a case's public reference, e.g. KZ-2024-7Q3M2C, from its source key
+// under a key of its own: stable across re-imports, unrelated to any court number.
+func (im *Importer) reference(rec *store.CaseRecord, attempt int) string {
+	mac := hmac.New(sha256.New, im.refKey)
+	mac.Write([]byte(rec.SourceKey))
+	mac.Write([]byte(strconv.Itoa(attempt)))
+	sum := mac.Sum(nil)
+	code := make([]byte, 6)
+	for i := range code {
+		code[i] = crockford[sum[i]%32]
+	}
+	return string(rec.Case.Jurisdiction) + "-" + rec.Case.ReportedOn[:4] + "-" + string(code)
+}
+
+// generalize adapts the store's view of quasi-identifiers to the privacy rules.
+func (im *Importer) generalize(qis []store.QuasiIdentifiers) [][]string {
+	return Generalizer(im.threshold)(qis)
+}
+
+// Generalizer returns the function the store calls to decide which quasi-identifiers each
+// case withholds, for groups of at least k.
+func Generalizer(k int) func([]store.QuasiIdentifiers) [][]string {
+	return func(qis []store.QuasiIdentifiers) [][]string {
+		in := make([]privacy.QuasiIdentifiers, len(qis))
+		for i, q := range qis {
+			year, _ := strconv.Atoi(q.ReportedOn[:4])
+			in[i] = privacy.QuasiIdentifiers{
+				Year: year, Jurisdiction: model.Jurisdiction(q.Jurisdiction), Region: q.Region,
+				Kind: (*model.DefendantKind)(q.Kind), AgeBand: (*model.AgeBand)(q.AgeBand), Gender: (*model.Gender)(q.Gender),
+			}
+		}
+		return privacy.Generalize(in, k)
+	}
+}

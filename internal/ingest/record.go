@@ -1,0 +1,370 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// converter checks raw rows and turns them into the records the store keeps. This is
+// where direct identifiers end: the defendant's name, IIN, birth date, phone and address
+// are read here, used for the pseudonym, the age band and the redaction of the excerpt,
+// and dropped.
+type converter struct {
+	ref  *reference.Data
+	keys *privacy.Keys
+}
+
+// row checks collect every problem of a row, so one pass reports them all.
+type rowCheck struct {
+	row    *rawRow
+	issues []Issue
+}
+
+func (c *rowCheck) fail(cl cell, format string, args ...any) {
+	c.issues = append(c.issues, Issue{Line: c.row.line, Column: cl.column, Message: fmt.Sprintf(format, args...)})
+}
+
+// text returns a column's trimmed value, checking its encoding and length.
+func (c *rowCheck) text(name string, max int) (string, cell) {
+	cl := c.row.get(name)
+	if !utf8.ValidString(cl.value) {
+		c.fail(cl, "%s is not valid UTF-8", name)
+		return "", cl
+	}
+	v := strings.TrimSpace(cl.value)
+	if len(v) > max {
+		c.fail(cl, "%s is %d bytes long; at most %d are allowed", name, len(v), max)
+		return "", cl
+	}
+	return v, cl
+}
+
+func (c *rowCheck) required(name string) string {
+	cl := c.row.get(name)
+	if strings.TrimSpace(cl.value) == "" {
+		c.fail(cl, "%s is required", name)
+		return ""
+	}
+	v, _ := c.text(name, maxShortField)
+	return v
+}
+
+func (c *rowCheck) requiredCode(name string, vocab *model.Vocabulary) string {
+	if c.required(name) == "" {
+		return ""
+	}
+	if code := c.code(name, vocab); code != nil {
+		return *code
+	}
+	return ""
+}
+
+func (c *rowCheck) number(name string) *float64 {
+	v, cl := c.text(name, maxShortField)
+	if v == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f != f {
+		c.fail(cl, "%s: %q is not a non-negative number", name, v)
+		return nil
+	}
+	return &f
+}
+
+// code parses an optional lower-case code of an enumeration.
+func (c *rowCheck) code(name string, vocab *model.Vocabulary) *string {
+	v, cl := c.text(name, maxShortField)
+	if v == "" {
+		return nil
+	}
+	code, err := vocab.Parse(v)
+	if err != nil {
+		c.fail(cl, "%s: %q is not a known code; use one of %s", name, v, strings.ToLower(strings.Join(vocab.Codes(), ", ")))
+		return nil
+	}
+	return &code
+}
+
+func (c *rowCheck) date(name string) *string {
+	v, cl := c.text(name, maxShortField)
+	if v == "" {
+		return nil
+	}
+	if _, err := time.Parse(time.DateOnly, v); err != nil || len(v) != 10 {
+		c.fail(cl, "%s: %q is not a date; write YYYY-MM-DD", name, v)
+		return nil
+	}
+	return &v
+}
+
+func (c *rowCheck) amount(name string) *int64 {
+	v, cl := c.text(name, maxShortField)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		c.fail(cl, "%s: %q is not a whole amount of money", name, v)
+		return nil
+	}
+	if n < 0 {
+		c.fail(cl, "%s: %d is negative", name, n)
+		return nil
+	}
+	return &n
+}
+
+var articlePattern = regexp.MustCompile(`^([A-Za-z]{2,4}) ([0-9]{1,4}(?:-[0-9]{1,2})?)$`)
+
+// convert checks one row. It returns the record and warnings, or the row's issues.
+func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []Issue, []Issue) {
+	c := &rowCheck{row: row}
+	var warnings []Issue
+	rec := &store.CaseRecord{}
+	cs := &rec.Case
+
+	sourceID := c.required("source_id")
+	cs.Jurisdiction = model.Jurisdiction(c.requiredCode("jurisdiction", model.JurisdictionVocabulary))
+	if c.required("reported_on") != "" {
+		if d := c.date("reported_on"); d != nil {
+			cs.ReportedOn = *d
+		}
+	}
+	cs.Platform = model.Platform(c.requiredCode("platform", model.PlatformVocabulary))
+	cs.Category = model.ContentCategory(c.requiredCode("content_category", model.ContentCategoryVocabulary))
+	cs.Concern = cs.Category.Concern()
+
+	// Region: an ISO code or a name, as it was when the content was reported.
+	if name, cl := c.text("region", maxShortField); name != "" && cs.Jurisdiction != "" {
+		reg := cv.ref.FindRegion(cs.Jurisdiction, name)
+		switch {
+		case reg == nil:
+			c.fail(cl, "region: %q is not a region of %s; use an ISO 3166-2 code such as %s or its Kazakh, Russian or English name", name, cs.Jurisdiction, exampleRegion(cs.Jurisdiction))
+		case reg.CreatedYear != nil && cs.ReportedOn != "" && cs.ReportedOn[:4] < strconv.Itoa(*reg.CreatedYear):
+			c.fail(cl, "region: %s was created in %d, after this report; give the region as it was at the time", reg.Code, *reg.CreatedYear)
+		default:
+			cs.RegionCode = &reg.Code
+		}
+	}
+
+	cs.ExpertConclusion = (*model.ExpertConclusion)(c.code("expert_conclusion", model.ExpertConclusionVocabulary))
+	cs.ExpertOn = c.date("expert_on")
+	cs.CaseOpenedOn = c.date("case_opened_on")
+	cs.ProsecutorDecision = (*model.ProsecutorDecision)(c.code("prosecutor_decision", model.ProsecutorDecisionVocabulary))
+	cs.ProsecutorOn = c.date("prosecutor_on")
+	cs.CourtDecision = (*model.Decision)(c.code("court_decision", model.DecisionVocabulary))
+	cs.CourtOn = c.date("court_on")
+	cs.Sanction = (*model.Sanction)(c.code("sanction", model.SanctionVocabulary))
+	cs.FineAmount = c.amount("fine_amount")
+	if units := c.number("fine_index_units"); units != nil && cs.FineAmount == nil {
+		cv.fineFromUnits(c, cs, *units)
+	}
+	cs.DefendantKind = (*model.DefendantKind)(c.code("defendant_kind", model.DefendantKindVocabulary))
+	cs.DefendantGender = (*model.Gender)(c.code("defendant_gender", model.GenderVocabulary))
+
+	// The article decides the liability; one not in the reference list is accepted, since
+	// codes change, and listed with a warning.
+	var newArticle *model.Article
+	cs.Liability = model.LiabilityAdministrative
+	if cs.ExpertConclusion != nil && *cs.ExpertConclusion == model.ExpertConclusionCriminalOffense {
+		cs.Liability = model.LiabilityCriminal
+	}
+	if text, cl := c.text("article", maxShortField); text != "" {
+		m := articlePattern.FindStringSubmatch(strings.Join(strings.Fields(text), " "))
+		if m == nil {
+			c.fail(cl, "article: %q is not CODE NUMBER, e.g. \"CAO 456-2\" or \"CC 274\"", text)
+		} else {
+			code := strings.ToUpper(m[1])
+			if code == "COO" {
+				code = "CoO"
+			}
+			code += " " + m[2]
+			cs.ArticleCode = &code
+			if a := cv.ref.Article(cs.Jurisdiction, code); a != nil {
+				cs.Liability = a.Liability
+			} else if cs.Jurisdiction != "" {
+				if strings.HasPrefix(code, "CC ") {
+					cs.Liability = model.LiabilityCriminal
+				}
+				newArticle = &model.Article{Jurisdiction: cs.Jurisdiction, Code: code, Liability: cs.Liability}
+				warnings = append(warnings, Issue{Line: row.line, Column: cl.column,
+					Message: fmt.Sprintf("article %q is not in the reference list; it is accepted and listed as unverified", code)})
+			}
+		}
+	}
+
+	rec.Appeals = append(rec.Appeals, cv.appeal(c, model.AppealLevelAppeal, "appeal_")...)
+	rec.Appeals = append(rec.Appeals, cv.appeal(c, model.AppealLevelCassation, "cassation_")...)
+
+	// The defendant's identifiers: read, used, never kept.
+	name, _ := c.text("defendant_name", maxShortField)
+	iin, iinCell := c.text("defendant_iin", maxShortField)
+	birth := c.date("defendant_birth_date")
+	c.text("defendant_phone", maxShortField)
+	c.text("defendant_address", maxShortField)
+	if iin != "" && !privacy.ValidIIN(digits(iin)) && !privacy.ValidKGPIN(digits(iin)) {
+		c.fail(iinCell, "defendant_iin is neither a valid IIN (12 digits with its checksum) nor a Kyrgyz PIN (14 digits)")
+	}
+	birthDate := ""
+	if birth != nil {
+		birthDate = *birth
+	}
+	if p, ok := cv.keys.Pseudonym(digits(iin), name, birthDate); ok {
+		rec.Pseudonym = &p
+	}
+	if birth != nil {
+		at := cs.ReportedOn
+		if cs.CourtOn != nil {
+			at = *cs.CourtOn
+		}
+		if band, ok := privacy.AgeBand(*birth, at); ok {
+			b := model.AgeBand(band)
+			cs.AgeBand = &b
+		}
+	}
+	if excerpt, _ := c.text("content_excerpt", maxFieldBytes); excerpt != "" {
+		if summary, ok := privacy.Redact(excerpt, name); ok {
+			cs.Summary = &summary
+		}
+	}
+
+	cv.checkConsistency(c, rec)
+	if len(c.issues) > 0 {
+		return nil, nil, warnings, c.issues
+	}
+	rec.SourceKey = cv.keys.SourceKey(cs.Jurisdiction, sourceID)
+	cs.Stage = cs.DeriveStage(rec.Appeals)
+	if n := len(rec.Appeals); n > 0 {
+		st := rec.Appeals[n-1].Status
+		cs.AppealStatus = &st
+	}
+	return rec, newArticle, warnings, nil
+}
+
+// fineFromUnits sets a fine given only in index units, at the unit's value in the year of
+// the decision.
+func (cv *converter) fineFromUnits(c *rowCheck, cs *model.Case, units float64) {
+	date := cs.ReportedOn
+	if cs.CourtOn != nil {
+		date = *cs.CourtOn
+	}
+	year, _ := strconv.Atoi(date[:min(4, len(date))])
+	u := cv.ref.IndexUnit(cs.Jurisdiction, year)
+	if u == nil {
+		c.fail(c.row.get("fine_index_units"), "fine_index_units: the value of %s's index unit in %d is not known; give fine_amount in %s", cs.Jurisdiction, year, cs.Jurisdiction.Currency())
+		return
+	}
+	amount := int64(units*float64(u.Value) + 0.5)
+	cs.FineAmount = &amount
+}
+
+// appeal reads the columns of one appeal level; none when they are all empty.
+func (cv *converter) appeal(c *rowCheck, level model.AppealLevel, prefix string) []model.Appeal {
+	a := model.Appeal{
+		Level:      level,
+		FiledBy:    (*model.AppealParty)(c.code(prefix+"filed_by", model.AppealPartyVocabulary)),
+		FiledOn:    c.date(prefix + "filed_on"),
+		DecidedOn:  c.date(prefix + "decided_on"),
+		FineAmount: c.amount(prefix + "fine_amount"),
+	}
+	status := c.code(prefix+"status", model.AppealStatusVocabulary)
+	if status == nil && a.FiledBy == nil && a.FiledOn == nil && a.DecidedOn == nil && a.FineAmount == nil {
+		return nil
+	}
+	if status == nil {
+		c.fail(c.row.get(prefix+"status"), "%sstatus is required when the %s is given", prefix, strings.TrimSuffix(prefix, "_"))
+		return nil
+	}
+	a.Status = model.AppealStatus(*status)
+	if a.Status != model.AppealStatusPending && a.DecidedOn == nil {
+		c.fail(c.row.get(prefix+"decided_on"), "%sdecided_on is required when the status is %s", prefix, strings.ToLower(*status))
+	}
+	return []model.Appeal{a}
+}
+
+// checkConsistency rejects records whose steps contradict each other.
+func (cv *converter) checkConsistency(c *rowCheck, rec *store.CaseRecord) {
+	cs := &rec.Case
+	// Dates along the pipeline never go backwards.
+	steps := []struct {
+		name string
+		date *string
+	}{
+		{"reported_on", &cs.ReportedOn}, {"expert_on", cs.ExpertOn}, {"case_opened_on", cs.CaseOpenedOn},
+		{"prosecutor_on", cs.ProsecutorOn}, {"court_on", cs.CourtOn},
+	}
+	for _, a := range rec.Appeals {
+		p := strings.ToLower(string(a.Level)) + "_"
+		steps = append(steps, struct {
+			name string
+			date *string
+		}{p + "filed_on", a.FiledOn}, struct {
+			name string
+			date *string
+		}{p + "decided_on", a.DecidedOn})
+	}
+	prev, prevName := "", ""
+	for _, s := range steps {
+		if s.date == nil || *s.date == "" {
+			continue
+		}
+		if *s.date < prev {
+			c.fail(c.row.get(s.name), "%s (%s) is before %s (%s); dates must follow the pipeline", s.name, *s.date, prevName, prev)
+		}
+		prev, prevName = *s.date, s.name
+	}
+	pairs := []struct {
+		decision   bool
+		pending    bool
+		date       *string
+		name, date2 string
+	}{
+		{cs.ExpertConclusion != nil, false, cs.ExpertOn, "expert_conclusion", "expert_on"},
+		{cs.ProsecutorDecision != nil, cs.ProsecutorDecision != nil && *cs.ProsecutorDecision == model.ProsecutorDecisionPending, cs.ProsecutorOn, "prosecutor_decision", "prosecutor_on"},
+		{cs.CourtDecision != nil, cs.CourtDecision != nil && *cs.CourtDecision == model.DecisionPending, cs.CourtOn, "court_decision", "court_on"},
+	}
+	for _, p := range pairs {
+		if p.decision && !p.pending && p.date == nil {
+			c.fail(c.row.get(p.date2), "%s is required when %s is given", p.date2, p.name)
+		}
+	}
+	if cs.FineAmount != nil && (cs.Sanction == nil || *cs.Sanction != model.SanctionFine) {
+		c.fail(c.row.get("fine_amount"), "fine_amount is given but the sanction is not fine")
+	}
+	if cs.Sanction != nil && (cs.CourtDecision == nil || *cs.CourtDecision != model.DecisionLiable) {
+		c.fail(c.row.get("sanction"), "a sanction needs court_decision liable")
+	}
+	if len(rec.Appeals) > 0 && (cs.CourtDecision == nil || *cs.CourtDecision == model.DecisionPending) {
+		c.fail(c.row.get("appeal_status"), "an appeal needs a first-instance court decision")
+	}
+	if len(rec.Appeals) == 1 && rec.Appeals[0].Level == model.AppealLevelCassation {
+		c.fail(c.row.get("cassation_status"), "a cassation needs the appeal before it")
+	}
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func exampleRegion(j model.Jurisdiction) string {
+	if j == model.JurisdictionKG {
+		return "KG-GB"
+	}
+	return "KZ-75"
+}

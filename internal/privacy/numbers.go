@@ -1,0 +1,299 @@
+package privacy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Numbers. A digit group is a run of numbers joined by the separators people put inside
+// phone, card and identity numbers: spaces, dashes, dots, slashes, parentheses, asterisks
+// ("+7 (701) 123-45-67", "9001 0130 0123"). Up to three separator characters may join two
+// numbers, but never a full stop and a space together (a sentence end). The group's digits
+// decide what it is; every group of five digits or more is replaced by something.
+
+const groupSeparators = "-–—‐‑‒−./()*"
+
+// digitGroup returns the end (exclusive) of the digit group starting at number token i, its
+// digits (digits of other scripts are written as '0': counted, never valid identifiers) and
+// how many numbers it joins.
+func (r *redactor) digitGroup(i int) (end int, digits string, numbers int, nonASCII bool) {
+	var b strings.Builder
+	end = i
+	for {
+		for _, d := range r.str(end) {
+			if d >= '0' && d <= '9' {
+				b.WriteRune(d)
+			} else {
+				nonASCII = true
+				b.WriteByte('0')
+			}
+		}
+		numbers++
+		end++
+		// Separators, then another number?
+		j, dot, space := end, false, false
+		for j < len(r.toks) && j-end < 3 && r.isPunct(j, groupSeparators) {
+			dot = dot || r.isPunct(j, ".")
+			space = space || r.toks[j].spaced
+			j++
+		}
+		space = space || r.spaced(j)
+		if j-end == 0 && !space || dot && space || !r.isNumber(j) || !r.free(j) {
+			return end, b.String(), numbers, nonASCII
+		}
+		end = j
+	}
+}
+
+// markDigitGroups classifies every free digit group.
+func (r *redactor) markDigitGroups() {
+	for i := 0; i < len(r.toks); i++ {
+		if r.toks[i].kind != tokNumber || !r.free(i) {
+			continue
+		}
+		end, digits, numbers, nonASCII := r.digitGroup(i)
+		start := i
+		plus := false
+		if r.isPunct(start-1, "(") && r.joined(start) && r.isPunct(i+1, ")") {
+			start-- // "(701) 123-45-67": take the bracket along
+		}
+		if r.isPunct(start-1, "+") && r.joined(start) {
+			start--
+			plus = true
+		}
+		var k kind
+		switch {
+		case numbers == 2 && r.isYearRange(i, end):
+			k = kindNone
+		case nonASCII && len(digits) >= 5:
+			k = kindNumber
+		default:
+			k = classifyDigits(digits, plus)
+		}
+		if k != kindNone {
+			r.mark(start, end, k)
+		}
+		i = end - 1
+	}
+}
+
+// classifyDigits names a digit group by its digits. Fewer than five digits are left alone
+// (article numbers, amounts in MCI, years).
+func classifyDigits(d string, plus bool) kind {
+	n := len(d)
+	switch {
+	case n < 5:
+		return kindNone
+	case plus && (n == 11 && d[0] == '7' || n == 12 && strings.HasPrefix(d, "996") || n >= 8 && n <= 15):
+		return kindPhone
+	case n == 12 && iinChecksumOK(d):
+		return kindIIN // an IIN, or a BIN (same check digit), or an IIN with a wrong date
+	case n == 14 && ValidKGPIN(d):
+		return kindIIN
+	case n == 12 && strings.HasPrefix(d, "996"):
+		return kindPhone // 996 555 123 456
+	case n == 11 && (d[0] == '8' || d[0] == '7'):
+		return kindPhone // 8 701 123 45 67, 7 701 123 45 67
+	case n == 10 && (d[0] == '0' || d[0] == '7'):
+		return kindPhone // 0555 123 456 (KG), 701 123 45 67 (KZ without prefix)
+	case n >= 13 && n <= 19:
+		return kindCard
+	}
+	return kindNumber
+}
+
+// isYearRange reports whether the two numbers of the group [i, end) are a range of years,
+// "2020-2024" or "2020 – 2024", which is kept.
+func (r *redactor) isYearRange(i, end int) bool {
+	if !isYear(r.str(i)) || !isYear(r.str(end-1)) {
+		return false
+	}
+	for j := i + 1; j < end-1; j++ {
+		if !r.isPunct(j, "-–—‐‑‒−/") {
+			return false
+		}
+	}
+	return true
+}
+
+func isYear(s string) bool {
+	return len(s) == 4 && allDigits(s) && (s[:2] == "19" || s[:2] == "20")
+}
+
+// markKeywordNumbers handles numbers announced by a word: "ИИН 900101300123" is an [IIN]
+// even with a wrong checksum, "тел. 1234" a [PHONE], "дело № 2-1234/2024" a [NUMBER].
+func (r *redactor) markKeywordNumbers() {
+	for i := range r.toks {
+		t := &r.toks[i]
+		switch t.kind {
+		case tokWord:
+			switch {
+			case t.vocab&vocabIINKeyword != 0:
+				r.markNumberAfter(i+1, kindIIN)
+			case t.vocab&vocabPhoneKeyword != 0:
+				r.markNumberAfter(i+1, kindPhone)
+			case t.vocab&vocabCaseKeyword != 0:
+				r.markCodeAfter(i+1, true)
+			case t.runes == 2 && t.capital && (r.str(i) == "No" || r.str(i) == "Nr") && r.isPunct(i+1, "."):
+				r.markCodeAfter(i+2, false)
+			}
+		case tokPunct:
+			if r.isPunct(i, "№#") {
+				r.markCodeAfter(i+1, false)
+			}
+		}
+	}
+}
+
+// markNumberAfter marks the digit group that starts at token i, after at most four of ":",
+// "№", "-", ".", "=", "+".
+func (r *redactor) markNumberAfter(i int, k kind) {
+	j := i
+	for j < len(r.toks) && j-i < 4 && r.isPunct(j, ":№#-.=+") {
+		j++
+	}
+	if !r.isNumber(j) || !r.free(j) {
+		return
+	}
+	end, _, _, _ := r.digitGroup(j)
+	start := j
+	if r.isPunct(j-1, "+") {
+		start--
+	}
+	r.mark(start, end, k)
+}
+
+// markCodeAfter marks a case-number-like code starting at token i: letters, numbers and "-",
+// "/", ".", ":" without spaces, containing a number. needSeparator asks for a "-" or "/" in
+// the code (after "дело", where a bare number may be a count); a "№" there starts the code
+// instead.
+func (r *redactor) markCodeAfter(i int, needSeparator bool) {
+	if needSeparator && r.isPunct(i, "№") {
+		r.markCodeAfter(i+1, false)
+		return
+	}
+	end := i
+	hasNumber, hasSeparator := false, false
+	for end < len(r.toks) && end-i < 16 && r.free(end) && (end == i || r.joined(end)) {
+		if r.isNumber(end) {
+			hasNumber = true
+		} else if r.isPunct(end, "-/.:") && r.joined(end+1) && (r.isNumber(end+1) || r.isWord(end+1)) {
+			hasSeparator = true
+		} else if !r.isWord(end) || r.toks[end].runes > 6 {
+			break
+		}
+		end++
+	}
+	if hasNumber && (hasSeparator || !needSeparator) {
+		r.mark(i, end, kindNumber)
+	}
+}
+
+// markDates replaces full dates: 01.05.2024, 1/5/2024, 2024-05-01, 01.05.24, "1 мая 2024",
+// "May 1, 2024", "1 May 2024", "2024 жылғы 1 мамыр". A month with a year alone ("мая 2024")
+// is month precision and stays.
+func (r *redactor) markDates() {
+	for i := 0; i < len(r.toks); i++ {
+		if r.has(i, vocabEnglishMonth) {
+			r.markEnglishDate(i)
+			continue
+		}
+		if !r.isNumber(i) || !r.free(i) {
+			continue
+		}
+		end := r.numericDate(i)
+		if end == 0 {
+			end = r.wordDate(i)
+		}
+		if end > 0 {
+			r.mark(i, end, kindDate)
+			i = end - 1
+		}
+	}
+}
+
+// numericDate returns the end of a numeric date starting at token i, or 0.
+func (r *redactor) numericDate(i int) int {
+	if !r.isNumber(i+2) || !r.isNumber(i+4) || !r.isPunct(i+1, ".-/") || r.str(i+1) != r.str(i+3) {
+		return 0
+	}
+	for j := i + 1; j <= i+4; j++ {
+		if r.toks[j].spaced {
+			return 0
+		}
+	}
+	a, b, c := r.str(i), r.str(i+2), r.str(i+4)
+	if !allDigits(a) || !allDigits(b) || !allDigits(c) {
+		return 0
+	}
+	switch {
+	case len(a) == 4 && len(b) <= 2 && len(c) <= 2: // 2024-05-01
+		if isMonth(b) && isDay(c) {
+			return i + 5
+		}
+	case len(a) <= 2 && len(b) <= 2 && (len(c) == 4 || len(c) == 2 && r.str(i+1) == "."): // 01.05.2024
+		if isDay(a) && isMonth(b) || isMonth(a) && isDay(b) {
+			return i + 5
+		}
+	}
+	return 0
+}
+
+// wordDate returns the end of "1 мая 2024", "1 May 2024" or "2024 жылғы 1 мамыр" starting
+// at token i, or 0.
+func (r *redactor) wordDate(i int) int {
+	first := r.str(i)
+	if isDay(first) && r.spaced(i+1) && r.isWord(i+1) && r.spaced(i+2) && r.isNumber(i+2) &&
+		isYearLike(r.str(i+2)) && (r.has(i+1, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(i+1))) {
+		return i + 3
+	}
+	if isYearLike(first) && r.spaced(i+1) && r.isWord(i+1) && r.fold(i+1) == "жылғы" &&
+		r.spaced(i+2) && r.isNumber(i+2) && isDay(r.str(i+2)) &&
+		r.spaced(i+3) && r.isWord(i+3) && isKazakhMonth(r.fold(i+3)) {
+		return i + 4
+	}
+	return 0
+}
+
+// markEnglishDate marks "May 1, 2024" or "Jan. 1 2024" starting at the month word i.
+func (r *redactor) markEnglishDate(i int) {
+	j := i + 1
+	if r.isPunct(j, ".") {
+		j++
+	}
+	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
+		return
+	}
+	j++
+	if r.isPunct(j, ",") {
+		j++
+	}
+	if r.spaced(j) && r.isNumber(j) && isYearLike(r.str(j)) && r.free(j) {
+		r.mark(i, j+1, kindDate)
+	}
+}
+
+func isKazakhMonth(w string) bool {
+	for _, m := range kazakhMonths {
+		if strings.HasPrefix(w, m) && utf8.RuneCountInString(w)-utf8.RuneCountInString(m) <= 4 {
+			return true
+		}
+	}
+	return false
+}
+
+func isDay(s string) bool   { n, ok := smallNumber(s); return ok && n >= 1 && n <= 31 }
+func isMonth(s string) bool { n, ok := smallNumber(s); return ok && n >= 1 && n <= 12 }
+
+func isYearLike(s string) bool { return len(s) == 4 && allDigits(s) }
+
+func smallNumber(s string) (int, bool) {
+	if len(s) == 0 || len(s) > 2 || !allDigits(s) {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}

@@ -1,0 +1,426 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+// ImportOptions steer one import.
+type ImportOptions struct {
+	Release model.Release
+	// DryRun checks and counts everything, then writes nothing.
+	DryRun bool
+	// Reference gives a new case its public reference; attempt counts up on a collision.
+	Reference func(rec *CaseRecord, attempt int) string
+	// Generalize returns, for each case, the quasi-identifiers to withhold from the
+	// case-level view (see privacy.Generalize).
+	Generalize func([]QuasiIdentifiers) [][]string
+}
+
+// QuasiIdentifiers are the fields of a case that could single out a defendant together.
+type QuasiIdentifiers struct {
+	ID           int64   `db:"id"`
+	ReportedOn   string  `db:"reported_on"`
+	Jurisdiction string  `db:"jurisdiction"`
+	Region       *string `db:"region"`
+	Kind         *string `db:"defendant_kind"`
+	AgeBand      *string `db:"age_band"`
+	Gender       *string `db:"defendant_gender"`
+	Generalized  string  `db:"generalized"`
+}
+
+// ImportResult counts what an import did. Release is nil when nothing changed (or on a dry
+// run): an unchanged re-import creates no release.
+type ImportResult struct {
+	Release                   *model.Release
+	Added, Updated, Unchanged int
+	NewArticles               int
+}
+
+// DuplicateError reports a record whose source id appeared earlier in the same import.
+type DuplicateError struct{ Line, FirstLine int }
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("this source_id and jurisdiction already appeared on line %d of this file", e.FirstLine)
+}
+
+// ImportBatch receives the records of one import.
+type ImportBatch struct {
+	s       *Store
+	tx      *sqlx.Tx
+	opts    *ImportOptions
+	release int64
+	nextID  int64
+	pending []*CaseRecord
+	res     ImportResult
+	// lines remembers where each source key of this import was first seen; only for the
+	// current chunk and the keys written by this import, looked up in the database.
+	firstLine map[string]int
+	articles  map[string]model.Article
+}
+
+const importChunk = 500
+
+// Put adds or updates one record. Records are written in chunks.
+func (b *ImportBatch) Put(ctx context.Context, rec *CaseRecord) error {
+	b.pending = append(b.pending, rec)
+	if len(b.pending) >= importChunk {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+// SetChecksum records the checksum of the input, known once it has all been read.
+func (b *ImportBatch) SetChecksum(sum string) { b.opts.Release.Checksum = &sum }
+
+// AddArticle lists an article the reference list lacks.
+func (b *ImportBatch) AddArticle(a model.Article) {
+	b.articles[string(a.Jurisdiction)+" "+a.Code] = a
+}
+
+// Import writes one batch of records as a release, in one transaction that commits whole
+// or not at all. Records are matched by their source key: a new one is added, a changed
+// one updated with a correction, an unchanged one left alone.
+func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*ImportBatch) error) (*ImportResult, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}}
+	if err := tx.GetContext(ctx, &b.release, "SELECT COALESCE(MAX(id), 0) + 1 FROM releases"); err != nil {
+		return nil, err
+	}
+	if err := tx.GetContext(ctx, &b.nextID, "SELECT COALESCE(MAX(id), 0) + 1 FROM cases"); err != nil {
+		return nil, err
+	}
+	rel := opts.Release
+	rel.ID = b.release
+	rel.PublishedAt = time.Now().UTC().Format(time.RFC3339)
+	// The release row goes first: the cases written below name it.
+	if _, err := tx.ExecContext(ctx, tx.Rebind("INSERT INTO releases ("+releaseColumns+") VALUES (?, ?, ?, ?, 0, 0, 0, ?)"),
+		rel.ID, rel.PublishedAt, rel.Note, rel.Synthetic, rel.Checksum); err != nil {
+		return nil, err
+	}
+	if err := fill(b); err != nil {
+		return nil, err
+	}
+	if err := b.flush(ctx); err != nil {
+		return nil, err
+	}
+	if err := b.writeArticles(ctx); err != nil {
+		return nil, err
+	}
+	res := b.res
+	if res.Added+res.Updated+res.NewArticles == 0 || opts.DryRun {
+		return &res, nil // rolled back: nothing to publish
+	}
+	if opts.Generalize != nil {
+		if err := s.generalize(ctx, tx, opts.Generalize); err != nil {
+			return nil, err
+		}
+	}
+	rel.RowsAdded, rel.RowsUpdated, rel.RowsUnchanged = res.Added, res.Updated, res.Unchanged
+	rel.Checksum = opts.Release.Checksum
+	if _, err := tx.ExecContext(ctx, tx.Rebind("UPDATE releases SET rows_added = ?, rows_updated = ?, rows_unchanged = ?, checksum = ? WHERE id = ?"),
+		rel.RowsAdded, rel.RowsUpdated, rel.RowsUnchanged, rel.Checksum, rel.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	res.Release = &rel
+	if err := s.analyze(ctx); err != nil {
+		return nil, fmt.Errorf("analyze after import: %w", err)
+	}
+	return &res, nil
+}
+
+// storedCase is a case as stored, with the hashes compared on re-import.
+type storedCase struct {
+	model.Case
+	SourceKey        string  `db:"source_key"`
+	Pseudonym        *string `db:"pseudonym"`
+	UpdatedReleaseID int64   `db:"updated_release_id"`
+}
+
+func (b *ImportBatch) flush(ctx context.Context) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	recs := b.pending
+	b.pending = b.pending[:0:0]
+
+	keys := make([]any, len(recs))
+	for i, r := range recs {
+		keys[i] = r.SourceKey
+	}
+	var existing []storedCase
+	q := "SELECT " + caseColumns + ", source_key, pseudonym, updated_release_id FROM cases WHERE source_key IN (" + placeholders(len(keys)) + ")"
+	b.s.statements.Add(1)
+	if err := b.tx.SelectContext(ctx, &existing, b.tx.Rebind(q), keys...); err != nil {
+		return fmt.Errorf("look up cases: %w", err)
+	}
+	bySource := make(map[string]*storedCase, len(existing))
+	ids := make([]any, len(existing))
+	for i := range existing {
+		bySource[existing[i].SourceKey] = &existing[i]
+		ids[i] = existing[i].ID
+	}
+	storedAppeals := map[int64][]model.Appeal{}
+	if len(ids) > 0 {
+		var rows []model.Appeal
+		q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE case_id IN (" + placeholders(len(ids)) + ") ORDER BY case_id, level"
+		b.s.statements.Add(1)
+		if err := b.tx.SelectContext(ctx, &rows, b.tx.Rebind(q), ids...); err != nil {
+			return fmt.Errorf("look up appeals: %w", err)
+		}
+		for _, a := range rows {
+			storedAppeals[a.CaseID] = append(storedAppeals[a.CaseID], a)
+		}
+	}
+
+	var added []*CaseRecord
+	seen := map[string]int{}
+	for _, r := range recs {
+		if first, ok := seen[r.SourceKey]; ok {
+			return &DuplicateError{Line: r.Line, FirstLine: first}
+		}
+		seen[r.SourceKey] = r.Line
+		old := bySource[r.SourceKey]
+		if old == nil {
+			added = append(added, r)
+			continue
+		}
+		if old.UpdatedReleaseID == b.release {
+			return &DuplicateError{Line: r.Line, FirstLine: b.firstLine[r.SourceKey]}
+		}
+		b.firstLine[r.SourceKey] = r.Line
+		changed := changedFields(&old.Case, old.Pseudonym, storedAppeals[old.ID], r)
+		if len(changed) == 0 {
+			b.res.Unchanged++
+			continue
+		}
+		if err := b.update(ctx, old, r, changed); err != nil {
+			return err
+		}
+		b.res.Updated++
+	}
+	if err := b.insert(ctx, added); err != nil {
+		return err
+	}
+	for _, r := range added {
+		b.firstLine[r.SourceKey] = r.Line
+	}
+	b.res.Added += len(added)
+	return nil
+}
+
+// insert writes new cases, giving each an id and a reference no other case has.
+func (b *ImportBatch) insert(ctx context.Context, recs []*CaseRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	attempt := make([]int, len(recs))
+	for {
+		refs := make([]any, len(recs))
+		for i, r := range recs {
+			r.Case.Reference = b.opts.Reference(r, attempt[i])
+			refs[i] = r.Case.Reference
+		}
+		var taken []string
+		b.s.statements.Add(1)
+		if err := b.tx.SelectContext(ctx, &taken, b.tx.Rebind("SELECT reference FROM cases WHERE reference IN ("+placeholders(len(refs))+")"), refs...); err != nil {
+			return err
+		}
+		clash := false
+		for i, r := range recs {
+			dup := slices.ContainsFunc(recs[:i], func(o *CaseRecord) bool { return o.Case.Reference == r.Case.Reference })
+			if dup || slices.Contains(taken, r.Case.Reference) {
+				attempt[i]++
+				clash = true
+			}
+		}
+		if !clash {
+			break
+		}
+	}
+	var cases, appeals [][]any
+	for _, r := range recs {
+		r.Case.ID = b.nextID
+		b.nextID++
+		r.Case.FirstReleaseID = b.release
+		cases = append(cases, caseRow(r, b.release))
+		for _, a := range r.Appeals {
+			appeals = append(appeals, appealRow(r.Case.ID, &a))
+		}
+	}
+	if err := b.insertRows(ctx, "cases", cases); err != nil {
+		return err
+	}
+	return b.insertRows(ctx, "appeals", appeals)
+}
+
+func (b *ImportBatch) insertRows(ctx context.Context, table string, rows [][]any) error {
+	columns := tables[table]
+	per := sqliteParameters / len(columns)
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		tuple := "(" + placeholders(len(columns)) + ")"
+		q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
+			strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
+		var args []any
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		b.s.statements.Add(1)
+		if _, err := b.tx.ExecContext(ctx, b.tx.Rebind(q), args...); err != nil {
+			return fmt.Errorf("write %s: %w", table, err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// update rewrites a changed case and records the correction.
+func (b *ImportBatch) update(ctx context.Context, old *storedCase, r *CaseRecord, changed []string) error {
+	r.Case.ID, r.Case.Reference, r.Case.FirstReleaseID = old.ID, old.Reference, old.FirstReleaseID
+	row := caseRow(r, b.release)
+	cols := tables["cases"]
+	var sets []string
+	var args []any
+	for i, c := range cols {
+		if c == "id" || c == "reference" || c == "source_key" || c == "first_release_id" || c == "generalized" {
+			continue
+		}
+		sets = append(sets, c+" = ?")
+		args = append(args, row[i])
+	}
+	args = append(args, old.ID)
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{"UPDATE cases SET " + strings.Join(sets, ", ") + " WHERE id = ?", args},
+		{"DELETE FROM appeals WHERE case_id = ?", []any{old.ID}},
+		{"INSERT INTO corrections (case_id, release_id, fields) VALUES (?, ?, ?)", []any{old.ID, b.release, strings.Join(changed, ",")}},
+	}
+	for _, st := range stmts {
+		b.s.statements.Add(1)
+		if _, err := b.tx.ExecContext(ctx, b.tx.Rebind(st.q), st.args...); err != nil {
+			return fmt.Errorf("update case: %w", err)
+		}
+	}
+	var appeals [][]any
+	for _, a := range r.Appeals {
+		appeals = append(appeals, appealRow(old.ID, &a))
+	}
+	return b.insertRows(ctx, "appeals", appeals)
+}
+
+func (b *ImportBatch) writeArticles(ctx context.Context) error {
+	for _, a := range b.articles {
+		var n int
+		if err := b.tx.GetContext(ctx, &n, b.tx.Rebind("SELECT COUNT(*) FROM articles WHERE jurisdiction = ? AND code = ?"), string(a.Jurisdiction), a.Code); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := b.tx.ExecContext(ctx, b.tx.Rebind("INSERT INTO articles (jurisdiction, code, liability, first_release_id) VALUES (?, ?, ?, ?)"),
+			string(a.Jurisdiction), a.Code, string(a.Liability), b.release); err != nil {
+			return err
+		}
+		b.res.NewArticles++
+	}
+	return nil
+}
+
+// changedFields names the published fields of a stored case that a record changes.
+func changedFields(old *model.Case, oldPseudonym *string, oldAppeals []model.Appeal, r *CaseRecord) []string {
+	var out []string
+	ov, nv := reflect.ValueOf(*old), reflect.ValueOf(r.Case)
+	t := ov.Type()
+	for i := range t.NumField() {
+		tag := t.Field(i).Tag.Get("db")
+		switch tag {
+		case "", "-", "id", "reference", "first_release_id", "generalized":
+			continue
+		}
+		if !reflect.DeepEqual(ov.Field(i).Interface(), nv.Field(i).Interface()) {
+			out = append(out, tag)
+		}
+	}
+	if !reflect.DeepEqual(oldPseudonym, r.Pseudonym) {
+		out = append(out, "defendant")
+	}
+	strip := func(as []model.Appeal) []model.Appeal {
+		c := slices.Clone(as)
+		for i := range c {
+			c[i].CaseID, c[i].Jurisdiction = 0, ""
+		}
+		return c
+	}
+	if !reflect.DeepEqual(strip(oldAppeals), strip(r.Appeals)) && (len(oldAppeals) > 0 || len(r.Appeals) > 0) {
+		out = append(out, "appeals")
+	}
+	return out
+}
+
+// generalize recomputes, over all cases, which quasi-identifiers the case-level view
+// withholds, and writes the rows whose answer changed.
+func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string) error {
+	var qis []QuasiIdentifiers
+	s.statements.Add(1)
+	if err := tx.SelectContext(ctx, &qis, "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases ORDER BY id"); err != nil {
+		return fmt.Errorf("generalize: %w", err)
+	}
+	masks := fn(qis)
+	if len(masks) != len(qis) {
+		return errors.New("generalize: one answer per case expected")
+	}
+	stmt, err := tx.PreparexContext(ctx, tx.Rebind("UPDATE cases SET generalized = ? WHERE id = ?"))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, q := range qis {
+		g := strings.Join(masks[i], ",")
+		if g == q.Generalized {
+			continue
+		}
+		s.statements.Add(1)
+		if _, err := stmt.ExecContext(ctx, g, q.ID); err != nil {
+			return fmt.Errorf("generalize: %w", err)
+		}
+	}
+	return nil
+}
+
+// Regeneralize recomputes the withheld quasi-identifiers of every case, in a transaction of
+// its own: after a bulk load, which does not.
+func (s *Store) Regeneralize(ctx context.Context, fn func([]QuasiIdentifiers) [][]string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.generalize(ctx, tx, fn); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

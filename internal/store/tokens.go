@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Token is an editor's API token as stored: its hash, never the token.
+type Token struct {
+	Name      string  `db:"name"`
+	Role      string  `db:"role"`
+	Hash      string  `db:"hash"`
+	CreatedAt string  `db:"created_at"`
+	RevokedAt *string `db:"revoked_at"`
+}
+
+// ErrExists is returned when a name is already taken.
+var ErrExists = errors.New("already exists")
+
+// CreateToken stores a new token's hash under a name no token has had before (names of
+// revoked tokens stay taken, so the audit log keeps meaning one holder).
+func (s *Store) CreateToken(ctx context.Context, name, role, hash string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var n int
+	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM tokens WHERE name = ?", name); err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("token %q: %w", name, ErrExists)
+	}
+	return s.Exec(ctx, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
+		name, role, hash, time.Now().UTC().Format(time.RFC3339))
+}
+
+// RevokeToken revokes the token of that name; ErrNotFound when there is no active one.
+func (s *Store) RevokeToken(ctx context.Context, name string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.statements.Add(1)
+	res, err := s.db.ExecContext(ctx, s.db.Rebind("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"),
+		time.Now().UTC().Format(time.RFC3339), name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("token %q: %w", name, ErrNotFound)
+	}
+	return nil
+}
+
+// ActiveToken returns the unrevoked token with that hash, ErrNotFound when there is none.
+func (s *Store) ActiveToken(ctx context.Context, hash string) (*Token, error) {
+	var t Token
+	if err := s.getx(ctx, &t, "SELECT name, role, hash, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", hash); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// AuditEntry records one mutation.
+type AuditEntry struct {
+	ID        int64  `db:"id"`
+	At        string `db:"at"`
+	TokenName string `db:"token_name"`
+	Action    string `db:"action"`
+	ReleaseID *int64 `db:"release_id"`
+	Detail    string `db:"detail"`
+}
+
+// Audit appends an entry to the audit log.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if e.At == "" {
+		e.At = time.Now().UTC().Format(time.RFC3339)
+	}
+	return s.Exec(ctx, `INSERT INTO audit_log (id, at, token_name, action, release_id, detail)
+		VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log), ?, ?, ?, ?, ?)`,
+		e.At, e.TokenName, e.Action, e.ReleaseID, e.Detail)
+}
+
+// AuditLog returns the audit log, oldest first.
+func (s *Store) AuditLog(ctx context.Context) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.selectx(ctx, &out, "SELECT id, at, token_name, action, release_id, detail FROM audit_log ORDER BY id")
+	return out, err
+}

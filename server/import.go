@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/casewatch/casewatch/internal/ingest"
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
+)
+
+// errRejected is the import command's exit code 1 without a further message: the
+// problems are already on stderr.
+var errRejected = errors.New("import rejected; nothing was written")
+
+// importCmd imports one file of case records as a release.
+func importCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, cfg := newFlagSet("import", getenv, stderr)
+	dryRun := fs.Bool("dry-run", false, "check and count, write nothing")
+	note := fs.String("note", "", "a note for the release")
+	format := fs.String("format", "", "csv or ndjson (default: from the file name)")
+	if err := cfg.parse(fs, interleave(args)); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{fmt.Errorf("usage: import [--dry-run] [--note TEXT] FILE")}
+	}
+	if cfg.secret == "" {
+		return usageError{errors.New("CASEWATCH_SECRET must be set to import: it keys the pseudonyms, and the public demo key would let anyone recompute them")}
+	}
+	path := fs.Arg(0)
+	f := ingest.FormatOf(path)
+	switch *format {
+	case "":
+	case "csv", "ndjson":
+		f = ingest.Format(*format)
+	default:
+		return usageError{fmt.Errorf("--format %q: use csv or ndjson", *format)}
+	}
+	in, err := os.Open(path)
+	if err != nil {
+		return usageError{err}
+	}
+	defer in.Close()
+
+	ref, err := reference.Load()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		return err
+	}
+	im := ingest.NewImporter(st, ref, []byte(cfg.secret), cfg.threshold)
+	res, err := im.Import(ctx, in, ingest.Options{Format: f, DryRun: *dryRun, Note: *note})
+	var rejected *ingest.RejectedError
+	if errors.As(err, &rejected) {
+		for _, is := range rejected.Issues {
+			fmt.Fprintln(stderr, is.String())
+		}
+		if rejected.More > 0 {
+			fmt.Fprintf(stderr, "… and %d more problem(s)\n", rejected.More)
+		}
+		return errRejected
+	}
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(stderr, "warning: "+w.String())
+	}
+	fmt.Fprintln(stdout, describeImport(res))
+	return nil
+}
+
+func describeImport(res *ingest.Result) string {
+	counts := fmt.Sprintf("%d added, %d updated, %d unchanged", res.Added, res.Updated, res.Unchanged)
+	switch {
+	case res.DryRun:
+		return "dry run, nothing written: would have " + counts
+	case res.Release == nil:
+		return "no changes (" + counts + "): no release created"
+	}
+	return fmt.Sprintf("release %d: %s", res.Release.ID, counts)
+}
+
+// interleave moves flags after the file name to the front, so "import FILE --dry-run"
+// works as well as "import --dry-run FILE".
+func interleave(args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			rest = append(rest, args[i+1:]...)
+			return append(flags, append([]string{"--"}, rest...)...)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			if (a == "--note" || a == "-note" || a == "--format" || a == "-format") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(flags, rest...)
+}
