@@ -83,7 +83,7 @@ func rawRecords(rng *rand.Rand, n int, p *planted) [][]string {
 			"court_decision": "liable", "court_on": "2024-04-15", "sanction": "fine", "fine_amount": "73840",
 			"defendant_kind": "blogger", "defendant_gender": "female", "defendant_name": full, "defendant_iin": iin,
 			"defendant_birth_date": p.add(fmt.Sprintf("19%02d-%02d-%02d", 70+rng.IntN(25), 1+rng.IntN(12), 10+rng.IntN(18))),
-			"defendant_phone": phone, "defendant_address": p.add(fmt.Sprintf("г. Алматы, ул. Абая %d, кв. %d", 10+i, 100+i)),
+			"defendant_phone":      phone, "defendant_address": p.add(fmt.Sprintf("г. Алматы, ул. Абая %d, кв. %d", 10+i, 100+i)),
 		}
 		if i%3 == 0 {
 			row["appeal_filed_on"], row["appeal_filed_by"], row["appeal_status"], row["appeal_decided_on"], row["appeal_fine_amount"] =

@@ -324,9 +324,9 @@ func (cv *converter) checkConsistency(c *rowCheck, rec *store.CaseRecord) {
 		prev, prevName = *s.date, s.name
 	}
 	pairs := []struct {
-		decision   bool
-		pending    bool
-		date       *string
+		decision    bool
+		pending     bool
+		date        *string
 		name, date2 string
 	}{
 		{cs.ExpertConclusion != nil, false, cs.ExpertOn, "expert_conclusion", "expert_on"},
