@@ -40,7 +40,7 @@ func (r *redactor) markAddresses() {
 			}
 		case r.isStreetWordAfterName(i):
 			if start := r.streetNameBefore(i); start < i {
-				end = r.houseParts(i + 1)
+				end = r.houseParts(r.skipDot(i + 1))
 				r.mark(start, end, kindAddress)
 			}
 		}
@@ -85,6 +85,7 @@ func (r *redactor) addressBody(i int) int {
 		switch {
 		case r.isNumber(j):
 		case r.isWord(j) && r.toks[j].capital && !r.has(j, vocabHouseWord):
+		case parts > 0 && r.has(j, vocabStreetParticle): // "Толе би", "Қабанбай батыр"
 		default:
 			return end
 		}

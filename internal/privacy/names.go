@@ -46,6 +46,9 @@ type nameWord struct {
 	skel  string   // its skeleton
 	class byte     // skeletonClass of its first byte
 	stems []string // skeleton stems that take endings; none for parts shorter than 3 letters
+	// shortStem is a two-letter stem left by collapsed doubled letters (Анна → "ana" → "an"
+	// for Анны, Анне); it takes only the Russian feminine endings, to limit false matches.
+	shortStem string
 }
 
 // parseNames cuts the names given to Redact into parts: each run of letters, and also its
@@ -114,6 +117,9 @@ func (r *redactor) addNameWord(fold, skel string, letters int32) {
 		r.stems = appendNameStems(r.stems, skel)
 		nw.stems = r.stems[start:len(r.stems):len(r.stems)]
 	}
+	if stem, ok := strings.CutSuffix(skel, "a"); ok && letters >= 4 && len(stem) == 2 {
+		nw.shortStem = stem
+	}
 	r.names = append(r.names, nw)
 }
 
@@ -152,6 +158,9 @@ func (nw *nameWord) matches(fold, skel string) bool {
 	if len(nw.stems) == 0 {
 		return len(skel) >= 2 && skel == nw.skel
 	}
+	if rest, ok := strings.CutPrefix(skel, nw.shortStem); ok && nw.shortStem != "" && shortStemEndings[rest] {
+		return true
+	}
 	for _, stem := range nw.stems {
 		if !strings.HasPrefix(skel, stem) {
 			continue
@@ -164,6 +173,10 @@ func (nw *nameWord) matches(fold, skel string) bool {
 	}
 	return false
 }
+
+// shortStemEndings are the endings of Russian feminine names in -а: Анна, Анны, Анне, Анну,
+// Анной, Анною.
+var shortStemEndings = map[string]bool{"a": true, "i": true, "e": true, "u": true, "oi": true, "oiu": true}
 
 // endingOK reports whether rest can follow a name stem: a case ending, or the feminine "a"
 // and a case ending (Ахметова+ға).
@@ -198,7 +211,7 @@ func (r *redactor) markNames() {
 			r.extendName(i-1, 2, 1)
 		case isInitial(r, i):
 			r.markInitials(i)
-		case t.capital && t.runes >= 5 && t.vocab&vocabStopWord == 0 && isSurnameShaped(r.skel(i)):
+		case t.capital && t.runes >= 5 && t.vocab&vocabStopWord == 0 && isSurnameShaped(r.fold(i), r.skel(i)):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
 		}
@@ -344,8 +357,10 @@ func isPatronymic(skel string) bool {
 			return true
 		}
 	}
+	// The stem may be two letters only because doubled letters collapsed (Бекқызы →
+	// "bekizi").
 	for _, suffix := range []string{"uli", "kizi", "ulu"} {
-		if i := strings.LastIndex(skel, suffix); i >= 3 && endingOK(skel[i+len(suffix):]) {
+		if i := strings.LastIndex(skel, suffix); i >= 2 && endingOK(skel[i+len(suffix):]) {
 			return true
 		}
 	}
@@ -364,8 +379,12 @@ func isPatronymicWord(skel string) bool {
 }
 
 // isSurnameShaped: a stem of three letters or more, then -ов/-ев (Latin -ov/-ev), then
-// nothing, the feminine -а, or a case ending; or -енко.
-func isSurnameShaped(skel string) bool {
+// nothing, the feminine -а, or a case ending; or -енко. Russian village names in -овка/-евка
+// (Ивановка, Ivanovka) are not surnames; the Kazakh dative of a surname is -овқа.
+func isSurnameShaped(fold, skel string) bool {
+	if strings.HasSuffix(fold, "вка") || strings.HasSuffix(fold, "vka") {
+		return false
+	}
 	if strings.HasSuffix(skel, "enko") && len(skel) >= 7 {
 		return true
 	}

@@ -75,6 +75,9 @@ var (
 		бульвар бульваре бульвара шоссе`))
 )
 
+// Lower-case words inside street names: "ул. Толе би", "Қабанбай батыр даңғылы".
+var streetParticles = set(fields(`би батыр ата хан ана ақын акын`))
+
 // House and flat words that need a number ("д. 15", "кв. 7", "15-үй", "12-пәтер").
 var houseWords = set(fields(`д дом дома доме кв квартира квартире квартиры корп корпус оф офис
 	үй үйі пәтер пәтері apt apartment flat`))
@@ -144,6 +147,7 @@ const (
 	vocabStopWord
 	vocabRussianMonth
 	vocabEnglishMonth
+	vocabStreetParticle
 )
 
 var (
@@ -158,6 +162,7 @@ func init() {
 		vocabStreetAbbreviation: streetAbbreviations, vocabHouseWord: houseWords,
 		vocabEnglishStreetWord: englishStreetWords, vocabStopWord: nameStopWords,
 		vocabRussianMonth: russianMonths, vocabEnglishMonth: englishMonths,
+		vocabStreetParticle: streetParticles,
 	} {
 		for w := range words {
 			vocabulary[w] |= class
