@@ -99,47 +99,40 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 		Reference:  im.reference,
 		Generalize: im.generalize,
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := im.convertAll(ctx, rows)
 	sres, err := im.store.Import(ctx, sopts, func(b *store.ImportBatch) error {
-		for {
-			row, err := rows.next()
-			if err == io.EOF {
-				break
+		for batch := range batches {
+			if batch.err != nil {
+				return batch.err
 			}
-			var issue *Issue
-			if errors.As(err, &issue) {
-				rejected.add(*issue)
-				break // the stream cannot be read past this point
-			}
-			if err != nil {
-				return err
-			}
-			rec, article, warnings, issues := im.conv.convert(row)
-			res.Warnings = append(res.Warnings, warnings...)
-			for _, is := range issues {
-				rejected.add(is)
-			}
-			if rec == nil || len(rejected.Issues) > 0 {
-				continue // keep checking, so every problem is reported at once
-			}
-			rec.Line = row.line
-			if article != nil {
-				b.AddArticle(*article)
-			}
-			if err := b.Put(ctx, rec); err != nil {
-				var dup *store.DuplicateError
-				if errors.As(err, &dup) {
-					rejected.add(Issue{Line: dup.Line, Column: 1, Message: dup.Error()})
-					continue
+			for _, c := range batch.rows {
+				res.Warnings = append(res.Warnings, c.warnings...)
+				for _, is := range c.issues {
+					rejected.add(is)
 				}
-				return err
+				if c.rec == nil || len(rejected.Issues) > 0 {
+					continue // keep checking, so every problem is reported at once
+				}
+				if c.article != nil {
+					b.AddArticle(*c.article)
+				}
+				if err := b.Put(ctx, c.rec); err != nil {
+					var dup *store.DuplicateError
+					if errors.As(err, &dup) {
+						rejected.add(Issue{Line: dup.Line, Column: 1, Message: dup.Error()})
+						continue
+					}
+					return err
+				}
 			}
 		}
 		if len(rejected.Issues) > 0 {
 			return errRejected
 		}
 		// The checksum is complete only now that the input is read.
-		checksum := hex.EncodeToString(sum.Sum(nil))
-		b.SetChecksum(checksum)
+		b.SetChecksum(hex.EncodeToString(sum.Sum(nil)))
 		return nil
 	})
 	if errors.Is(err, errRejected) || (err == nil && len(rejected.Issues) > 0) {
@@ -155,6 +148,68 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 	}
 	res.Release, res.Added, res.Updated, res.Unchanged, res.NewArticles = sres.Release, sres.Added, sres.Updated, sres.Unchanged, sres.NewArticles
 	return res, nil
+}
+
+// convertedRow is one input row after the checks and the privacy rules.
+type convertedRow struct {
+	rec      *store.CaseRecord
+	article  *model.Article
+	warnings []Issue
+	issues   []Issue
+}
+
+type convertedBatch struct {
+	rows []convertedRow
+	err  error
+}
+
+// convertAll reads and converts rows on a goroutine of its own, in batches, so that the
+// privacy work of one batch overlaps the writing of the one before. The channel closes
+// at the end of the input, after a batch with err set, or when ctx ends.
+func (im *Importer) convertAll(ctx context.Context, rows rowReader) <-chan convertedBatch {
+	const batchRows = 256
+	out := make(chan convertedBatch, 4)
+	go func() {
+		defer close(out)
+		for {
+			batch := convertedBatch{rows: make([]convertedRow, 0, batchRows)}
+			end := false
+			for len(batch.rows) < batchRows {
+				row, err := rows.next()
+				if err == io.EOF {
+					end = true
+					break
+				}
+				var issue *Issue
+				if errors.As(err, &issue) {
+					// The stream cannot be read past this point.
+					batch.rows = append(batch.rows, convertedRow{issues: []Issue{*issue}})
+					end = true
+					break
+				}
+				if err != nil {
+					batch.err = err
+					end = true
+					break
+				}
+				var c convertedRow
+				c.rec, c.article, c.warnings, c.issues = im.conv.convert(row)
+				if c.rec != nil {
+					c.rec.Line = row.line
+				}
+				batch.rows = append(batch.rows, c)
+			}
+			select {
+			case out <- batch:
+			case <-ctx.Done():
+				return
+			}
+			if end {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 func (e *RejectedError) add(i Issue) {

@@ -126,3 +126,87 @@ func TestImportLeavesNoIdentifierAndReimportIsANoOp(t *testing.T) {
 		})
 	}
 }
+
+const minimalHeader = "source_id,jurisdiction,region,reported_on,platform,content_category,court_decision,court_on,sanction,fine_amount\n"
+
+func TestRejectedInputChangesNothing(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.URL)
+			ctx := context.Background()
+			if _, err := e.importCSV(t, []byte(minimalHeader+"S-1,kz,KZ-75,2024-01-10,telegram,false_information,,,,\n"), ingest.Options{}); err != nil {
+				t.Fatal(err)
+			}
+			huge := strings.Repeat("я", 5<<20) // 10 MB of text in one field
+			tests := []struct {
+				name, data string
+				format     ingest.Format
+				want       string // in the first issue's "line N, column C: message"
+			}{
+				{"broken quoting", minimalHeader + "S-2,kz,KZ-75,2024-01-10,\"telegram,false_information,,,,\n", ingest.CSV, "line 2, column"},
+				{"non-UTF-8", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\xff\xfe\n", ingest.CSV, "line 2, column 55: fine_amount is not valid UTF-8"},
+				{"missing required column", "source_id,jurisdiction,reported_on,platform\nS-2,kz,2024-01-10,telegram\n", ingest.CSV, "missing required column(s): content_category"},
+				{"unknown column", "source_id,jurisdiction,reported_on,platform,content_category,defendant_inn\n", ingest.CSV, `unknown column "defendant_inn"`},
+				{"unknown code", minimalHeader + "S-2,kz,KZ-75,2024-01-10,myspace,false_information,,,,\n", ingest.CSV, "line 2, column 25: platform"},
+				{"court before report", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,liable,2023-12-01,warning,\n", ingest.CSV, "court_on (2023-12-01) is before reported_on"},
+				{"negative fine", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,liable,2024-02-01,fine,-100\n", ingest.CSV, "fine_amount: -100 is negative"},
+				{"region created later", minimalHeader + "S-2,kz,Abai Region,2021-05-10,telegram,false_information,,,,\n", ingest.CSV, "KZ-10 was created in 2022"},
+				{"10 MB field", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\"" + huge + "\"\n", ingest.CSV, "line 2, column 1: line longer than"},
+				{"same row twice", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-2,kz,KZ-75,2024-01-11,telegram,false_information,,,,\n", ingest.CSV, "line 3, column 1: this source_id and jurisdiction already appeared on line 2"},
+				{"bad JSON", `{"source_id": "S-2", "jurisdiction": "kz",` + "\n", ingest.NDJSON, "line 1, column"},
+				{"empty", "", ingest.CSV, "the file is empty"},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					before, _ := e.store.Generation(ctx)
+					res, err := e.im.Import(ctx, strings.NewReader(tt.data), ingest.Options{Format: tt.format})
+					var rejected *ingest.RejectedError
+					if !errors.As(err, &rejected) {
+						t.Fatalf("result %+v, error %v", res, err)
+					}
+					if got := rejected.Issues[0].String(); !strings.Contains(got, tt.want) {
+						t.Fatalf("first issue %q, want %q (all: %v)", got, tt.want, rejected.Issues)
+					}
+					after, _ := e.store.Generation(ctx)
+					n, _ := e.store.CountCases(ctx, model.CaseFilter{})
+					if after != before || n != 1 {
+						t.Fatalf("a rejected import changed the data: generation %d→%d, %d cases", before, after, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestCorrectionsDryRunAndNDJSON(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	first := minimalHeader + "S-1,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-2,kg,Бишкек,2024-01-11,tiktok,insult_or_libel,,,,\n"
+	if _, err := e.importCSV(t, []byte(first), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The same records as NDJSON, one of them decided since: one correction.
+	ndjson := `{"source_id": "S-1", "jurisdiction": "KZ", "region": "Алматы", "reported_on": "2024-01-10", "platform": "telegram", "content_category": "false_information", "court_decision": "liable", "court_on": "2024-03-01", "sanction": "fine", "fine_amount": 73840, "appeal": {"filed_on": "2024-03-05", "filed_by": "defendant", "status": "pending"}}
+{"source_id": " s-2 ", "jurisdiction": "kg", "region": "KG-GB", "reported_on": "2024-01-11", "platform": "tiktok", "content_category": "insult_or_libel"}
+`
+	dry, err := e.im.Import(ctx, strings.NewReader(ndjson), ingest.Options{Format: ingest.NDJSON, DryRun: true})
+	if err != nil || dry.Release != nil || dry.Updated != 1 || dry.Unchanged != 1 {
+		t.Fatalf("dry run %+v %v", dry, err)
+	}
+	if g, _ := e.store.Generation(ctx); g != 1 {
+		t.Fatalf("a dry run wrote a release")
+	}
+	res, err := e.im.Import(ctx, strings.NewReader(ndjson), ingest.Options{Format: ingest.NDJSON, Note: "decisions"})
+	if err != nil || res.Release == nil || res.Release.ID != 2 || res.Updated != 1 || res.Unchanged != 1 || res.Added != 0 {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	cases, _, _ := e.store.ListCases(ctx, model.CaseFilter{Stages: []model.CaseStage{model.CaseStageAppeal}}, store.ReportedDesc, 10, nil)
+	if len(cases) != 1 || *cases[0].FineAmount != 73840 || cases[0].FirstReleaseID != 1 {
+		t.Fatalf("updated case %+v", cases)
+	}
+	corr, err := e.store.CorrectionsByCase(ctx, []int64{cases[0].ID})
+	if err != nil || len(corr[cases[0].ID]) != 1 || corr[cases[0].ID][0].ReleaseID != 2 ||
+		!strings.Contains(corr[cases[0].ID][0].Fields, "court_decision") || !strings.Contains(corr[cases[0].ID][0].Fields, "appeals") {
+		t.Fatalf("corrections %+v %v", corr, err)
+	}
+}

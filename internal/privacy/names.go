@@ -191,11 +191,7 @@ func endingOK(rest string) bool {
 func (r *redactor) markNames() {
 	r.makeSkeletons()
 	if len(r.names) > 0 {
-		for i := range r.toks {
-			if r.freeWord(i) && r.isOwnName(i) {
-				r.mark(i, i+1, kindName)
-			}
-		}
+		r.markOwnNames()
 	}
 	for i := range r.toks {
 		if !r.freeWord(i) {
@@ -249,9 +245,40 @@ func (r *redactor) needsSkeleton(t *token) bool {
 	return false
 }
 
-// isOwnName reports whether word i is a form of one of the defendant's name parts.
-func (r *redactor) isOwnName(i int) bool {
-	fold, skel := r.fold(i), r.skel(i)
+// markOwnNames marks the forms of the defendant's name parts. Where the tokenizer cut a run
+// of letters in pieces ("ИвановИван", but also "ИваН"), the whole run is tried as well.
+func (r *redactor) markOwnNames() {
+	for i := 0; i < len(r.toks); {
+		if !r.isWord(i) {
+			i++
+			continue
+		}
+		end := i + 1
+		for r.isWord(end) && r.joined(end) {
+			end++
+		}
+		for j := i; j < end; j++ {
+			if r.free(j) && r.isOwnName(r.fold(j), r.skel(j)) {
+				r.mark(j, j+1, kindName)
+			}
+		}
+		if end-i > 1 {
+			var fold strings.Builder
+			for j := i; j < end; j++ {
+				fold.WriteString(r.fold(j))
+			}
+			whole := r.text[r.toks[i].start:r.toks[end-1].end]
+			if r.isOwnName(fold.String(), skeleton(whole)) {
+				r.mark(i, end, kindName)
+			}
+		}
+		i = end
+	}
+}
+
+// isOwnName reports whether a word, given case-folded and as a skeleton, is a form of one
+// of the defendant's name parts.
+func (r *redactor) isOwnName(fold, skel string) bool {
 	for k := range r.names {
 		if r.names[k].matches(fold, skel) {
 			return true

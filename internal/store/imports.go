@@ -424,3 +424,30 @@ func (s *Store) Regeneralize(ctx context.Context, fn func([]QuasiIdentifiers) []
 	}
 	return tx.Commit()
 }
+
+// Correction records that a release changed published fields of a case.
+type Correction struct {
+	CaseID    int64  `db:"case_id"`
+	ReleaseID int64  `db:"release_id"`
+	Fields    string `db:"fields"` // comma-separated column names
+}
+
+// CorrectionsByCase returns the corrections of each case, oldest first.
+func (s *Store) CorrectionsByCase(ctx context.Context, caseIDs []int64) (map[int64][]Correction, error) {
+	out := make(map[int64][]Correction, len(caseIDs))
+	if len(caseIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(caseIDs))
+	for i, id := range caseIDs {
+		args[i] = id
+	}
+	var rows []Correction
+	if err := s.selectx(ctx, &rows, "SELECT case_id, release_id, fields FROM corrections WHERE case_id IN ("+placeholders(len(caseIDs))+") ORDER BY case_id, release_id", args...); err != nil {
+		return nil, fmt.Errorf("corrections: %w", err)
+	}
+	for _, c := range rows {
+		out[c.CaseID] = append(out[c.CaseID], c)
+	}
+	return out, nil
+}
