@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	CaseConnection() CaseConnectionResolver
 	CaseEvent() CaseEventResolver
 	Category() CategoryResolver
+	Correction() CorrectionResolver
 	DetectionDimensionValue() DetectionDimensionValueResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -76,6 +77,7 @@ type ComplexityRoot struct {
 		Article            func(childComplexity int) int
 		Category           func(childComplexity int) int
 		Concern            func(childComplexity int) int
+		Corrections        func(childComplexity int) int
 		Defendant          func(childComplexity int) int
 		ExpertConclusion   func(childComplexity int) int
 		FirstRelease       func(childComplexity int) int
@@ -116,6 +118,11 @@ type ComplexityRoot struct {
 		Code    func(childComplexity int) int
 		Concern func(childComplexity int) int
 		Label   func(childComplexity int, lang *model.Lang) int
+	}
+
+	Correction struct {
+		Fields  func(childComplexity int) int
+		Release func(childComplexity int) int
 	}
 
 	DefendantProfile struct {
@@ -300,6 +307,7 @@ type CaseResolver interface {
 
 	Generalized(ctx context.Context, obj *model.Case) ([]string, error)
 	FirstRelease(ctx context.Context, obj *model.Case) (*model.Release, error)
+	Corrections(ctx context.Context, obj *model.Case) ([]*store.Correction, error)
 }
 type CaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *CaseConnection) (int, error)
@@ -311,6 +319,10 @@ type CaseEventResolver interface {
 }
 type CategoryResolver interface {
 	Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error)
+}
+type CorrectionResolver interface {
+	Release(ctx context.Context, obj *store.Correction) (*model.Release, error)
+	Fields(ctx context.Context, obj *store.Correction) ([]string, error)
 }
 type DetectionDimensionValueResolver interface {
 	Label(ctx context.Context, obj *model.DetectionDimensionValue, lang *model.Lang) (string, error)
@@ -480,6 +492,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Concern(childComplexity), true
+	case "Case.corrections":
+		if e.ComplexityRoot.Case.Corrections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.Corrections(childComplexity), true
 	case "Case.defendant":
 		if e.ComplexityRoot.Case.Defendant == nil {
 			break
@@ -662,6 +680,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Category.Label(childComplexity, args["lang"].(*model.Lang)), true
+
+	case "Correction.fields":
+		if e.ComplexityRoot.Correction.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Fields(childComplexity), true
+	case "Correction.release":
+		if e.ComplexityRoot.Correction.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Release(childComplexity), true
 
 	case "DefendantProfile.ageBand":
 		if e.ComplexityRoot.DefendantProfile.AgeBand == nil {
@@ -1509,6 +1540,15 @@ type Case implements Node {
   generalized: [String!]!
   "Release in which this case was first published."
   firstRelease: Release!
+  "Later releases that changed what is published about this case, oldest first."
+  corrections: [Correction!]!
+}
+
+"A release that changed published fields of a case."
+type Correction {
+  release: Release!
+  "The fields that changed, e.g. [\"court_decision\", \"appeals\"]."
+  fields: [String!]!
 }
 
 "Who the defendant is, as categories only. Each field is null when unknown or withheld."
@@ -1928,6 +1968,8 @@ func (ec *executionContext) childFields_Case(ctx context.Context, field graphql.
 		return ec.fieldContext_Case_generalized(ctx, field)
 	case "firstRelease":
 		return ec.fieldContext_Case_firstRelease(ctx, field)
+	case "corrections":
+		return ec.fieldContext_Case_corrections(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Case", field.Name)
 }
@@ -1978,6 +2020,16 @@ func (ec *executionContext) childFields_Category(ctx context.Context, field grap
 		return ec.fieldContext_Category_label(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Category", field.Name)
+}
+
+func (ec *executionContext) childFields_Correction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "release":
+		return ec.fieldContext_Correction_release(ctx, field)
+	case "fields":
+		return ec.fieldContext_Correction_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Correction", field.Name)
 }
 
 func (ec *executionContext) childFields_DefendantProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3609,6 +3661,38 @@ func (ec *executionContext) fieldContext_Case_firstRelease(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Case_corrections(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Case_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Case().Corrections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCorrectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Case_corrections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Case",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CaseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *CaseConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3952,6 +4036,61 @@ func (ec *executionContext) fieldContext_Category_label(ctx context.Context, fie
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Correction_release(ctx context.Context, field graphql.CollectedField, obj *store.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Release(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_fields(ctx context.Context, field graphql.CollectedField, obj *store.Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Fields(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, true, true, "String")
 }
 
 func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
@@ -8118,6 +8257,12 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Case_firstRelease(ctx, field, obj)
 				})
+		case "corrections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_corrections(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8293,6 +8438,46 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Category_label(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var correctionImplementors = []string{"Correction"}
+
+func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSet, obj *store.Correction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Correction")
+		case "release":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Correction_release(ctx, field, obj)
+				})
+		case "fields":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Correction_fields(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9971,6 +10156,30 @@ func (ec *executionContext) marshalNContentCategory2githubᚗcomᚋcasewatchᚋc
 		graphql.AddInvalidNullFromMarshaler(ctx, "ContentCategory!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNCorrection2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCorrectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Correction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCorrection2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCorrection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCorrection2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCorrection(ctx context.Context, sel ast.SelectionSet, v *store.Correction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Correction!")
+		return graphql.Null
+	}
+	return ec._Correction(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {

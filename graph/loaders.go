@@ -17,7 +17,8 @@ import (
 // cases with their appeals, timelines, articles and releases costs the same number of SQL
 // statements as a page of 10.
 type loaders struct {
-	appeals  *dataloadgen.Loader[int64, []model.Appeal]
+	appeals     *dataloadgen.Loader[int64, []model.Appeal]
+	corrections *dataloadgen.Loader[int64, []store.Correction]
 	releases *dataloadgen.Loader[int64, *model.Release]
 	// unlistedArticles is read at most once per operation.
 	unlistedArticles func() ([]model.Article, error)
@@ -43,17 +44,8 @@ const batchWait = time.Millisecond
 func newLoaders(ctx context.Context, st Store) *loaders {
 	return &loaders{
 		pages: map[int64]*page{},
-		appeals: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]model.Appeal, []error) {
-			byCase, err := st.AppealsByCase(ctx, ids)
-			if err != nil {
-				return nil, []error{internal(err)}
-			}
-			out := make([][]model.Appeal, len(ids))
-			for i, id := range ids {
-				out[i] = byCase[id]
-			}
-			return out, nil
-		}, dataloadgen.WithWait(batchWait)),
+		appeals:     dataloadgen.NewLoader(perCase(st.AppealsByCase), dataloadgen.WithWait(batchWait)),
+		corrections: dataloadgen.NewLoader(perCase(st.CorrectionsByCase), dataloadgen.WithWait(batchWait)),
 		releases: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.Release, []error) {
 			byID, err := st.Releases(ctx, ids)
 			if err != nil {
@@ -104,12 +96,28 @@ func (l *loaders) pageOf(c *model.Case) *page {
 	return &page{caseIDs: []int64{c.ID}, releaseIDs: []int64{c.FirstReleaseID}}
 }
 
-// appealsOf loads the appeals of c, and with them those of its page.
-func (l *loaders) appealsOf(ctx context.Context, c *model.Case) ([]model.Appeal, error) {
+// perCase adapts a store lookup by case ids to a loader's fetch function.
+func perCase[T any](lookup func(context.Context, []int64) (map[int64][]T, error)) func(context.Context, []int64) ([][]T, []error) {
+	return func(ctx context.Context, ids []int64) ([][]T, []error) {
+		byCase, err := lookup(ctx, ids)
+		if err != nil {
+			return nil, []error{internal(err)}
+		}
+		out := make([][]T, len(ids))
+		for i, id := range ids {
+			out[i] = byCase[id]
+		}
+		return out, nil
+	}
+}
+
+// loadWithPage loads what loader holds for c, and with it what it holds for c's page.
+func loadWithPage[T any](ctx context.Context, l *loaders, loader *dataloadgen.Loader[int64, T], c *model.Case) (T, error) {
 	ids := l.pageOf(c).caseIDs
-	all, err := l.appeals.LoadAll(ctx, ids)
+	all, err := loader.LoadAll(ctx, ids)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	return all[slices.Index(ids, c.ID)], nil
 }

@@ -20,6 +20,7 @@ type Store interface {
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 	CaseByReference(ctx context.Context, reference string) (*model.Case, error)
 	AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][]model.Appeal, error)
+	CorrectionsByCase(ctx context.Context, caseIDs []int64) (map[int64][]store.Correction, error)
 	Release(ctx context.Context, id int64) (*model.Release, error)
 	Releases(ctx context.Context, ids []int64) (map[int64]*model.Release, error)
 	CurrentRelease(ctx context.Context) (*model.Release, error)

@@ -91,7 +91,7 @@ func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*model1.Ou
 
 // Appeals is the resolver for the appeals field.
 func (r *caseResolver) Appeals(ctx context.Context, obj *model.Case) ([]*model.Appeal, error) {
-	appeals, err := loadersFrom(ctx).appealsOf(ctx, obj)
+	appeals, err := loadWithPage(ctx, loadersFrom(ctx), loadersFrom(ctx).appeals, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (r *caseResolver) Appeals(ctx context.Context, obj *model.Case) ([]*model.A
 
 // Timeline is the resolver for the timeline field.
 func (r *caseResolver) Timeline(ctx context.Context, obj *model.Case) ([]*model.CaseEvent, error) {
-	appeals, err := loadersFrom(ctx).appealsOf(ctx, obj)
+	appeals, err := loadWithPage(ctx, loadersFrom(ctx), loadersFrom(ctx).appeals, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +124,16 @@ func (r *caseResolver) Generalized(ctx context.Context, obj *model.Case) ([]stri
 // FirstRelease is the resolver for the firstRelease field.
 func (r *caseResolver) FirstRelease(ctx context.Context, obj *model.Case) (*model.Release, error) {
 	return loadersFrom(ctx).firstReleaseOf(ctx, obj)
+}
+
+// Corrections is the resolver for the corrections field.
+func (r *caseResolver) Corrections(ctx context.Context, obj *model.Case) ([]*store.Correction, error) {
+	l := loadersFrom(ctx)
+	corrections, err := loadWithPage(ctx, l, l.corrections, obj)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(corrections), nil
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -148,6 +158,16 @@ func (r *caseEventResolver) Label(ctx context.Context, obj *model.CaseEvent, lan
 // Label is the resolver for the label field.
 func (r *categoryResolver) Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error) {
 	return model.ContentCategoryVocabulary.Label(string(obj.Code), langOr(lang)), nil
+}
+
+// Release is the resolver for the release field.
+func (r *correctionResolver) Release(ctx context.Context, obj *store.Correction) (*model.Release, error) {
+	return loadersFrom(ctx).releases.Load(ctx, obj.ReleaseID)
+}
+
+// Fields is the resolver for the fields field.
+func (r *correctionResolver) Fields(ctx context.Context, obj *store.Correction) ([]string, error) {
+	return strings.Split(obj.Fields, ","), nil
 }
 
 // Label is the resolver for the label field.
@@ -417,6 +437,8 @@ func (r *Resolver) CaseEvent() CaseEventResolver { return &caseEventResolver{r} 
 
 func (r *Resolver) Category() CategoryResolver { return &categoryResolver{r} }
 
+func (r *Resolver) Correction() CorrectionResolver { return &correctionResolver{r} }
+
 func (r *Resolver) DetectionDimensionValue() DetectionDimensionValueResolver {
 	return &detectionDimensionValueResolver{r}
 }
@@ -442,6 +464,7 @@ type (
 	caseConnectionResolver          struct{ *Resolver }
 	caseEventResolver               struct{ *Resolver }
 	categoryResolver                struct{ *Resolver }
+	correctionResolver              struct{ *Resolver }
 	detectionDimensionValueResolver struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
