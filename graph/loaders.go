@@ -19,7 +19,7 @@ import (
 type loaders struct {
 	appeals     *dataloadgen.Loader[int64, []model.Appeal]
 	corrections *dataloadgen.Loader[int64, []store.Correction]
-	releases *dataloadgen.Loader[int64, *model.Release]
+	releases    *dataloadgen.Loader[int64, *model.Release]
 	// unlistedArticles is read at most once per operation.
 	unlistedArticles func() ([]model.Article, error)
 
@@ -43,7 +43,7 @@ const batchWait = time.Millisecond
 
 func newLoaders(ctx context.Context, st Store) *loaders {
 	return &loaders{
-		pages: map[int64]*page{},
+		pages:       map[int64]*page{},
 		appeals:     dataloadgen.NewLoader(perCase(st.AppealsByCase), dataloadgen.WithWait(batchWait)),
 		corrections: dataloadgen.NewLoader(perCase(st.CorrectionsByCase), dataloadgen.WithWait(batchWait)),
 		releases: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.Release, []error) {
