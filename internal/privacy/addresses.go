@@ -28,12 +28,12 @@ func (r *redactor) markAddresses() {
 		}
 		end := 0
 		switch {
-		case t.vocab&vocabStreetWord != 0 || t.vocab&vocabStreetAbbreviation != 0 && r.streetAbbreviation(i):
+		case r.streetNameFollows(i) && r.has(i, vocabStreetWord|vocabStreetAbbreviation):
 			if end = r.addressBody(r.skipDot(i + 1)); end > 0 {
 				end = r.houseParts(end)
 				r.mark(i, end, kindAddress)
 			}
-		case t.vocab&vocabHouseWord != 0:
+		case (r.isNumber(i+1) || r.isPunct(i+1, ".")) && r.has(i, vocabHouseWord):
 			if end = r.housePart(i); end > 0 {
 				end = r.houseParts(end)
 				r.mark(i, end, kindAddress)
@@ -50,10 +50,10 @@ func (r *redactor) markAddresses() {
 	}
 }
 
-// streetAbbreviation reports whether the abbreviation at i is used as one: followed by a
-// full stop, or by a capitalised word or a number ("мкр Самал", "пр. Абая"; not "и пр." at
-// the end of a list).
-func (r *redactor) streetAbbreviation(i int) bool {
+// streetNameFollows reports whether a street word or abbreviation at i is followed, after
+// an optional full stop, by a capitalised word or a number: "мкр Самал", "пр. Абая",
+// "улица Ленина"; not "и пр." at the end of a list, nor "на улице" alone.
+func (r *redactor) streetNameFollows(i int) bool {
 	next := i + 1
 	if r.isPunct(next, ".") {
 		next++
@@ -111,13 +111,15 @@ func (r *redactor) joinedParts(i int) int {
 	return i
 }
 
-// housePart reads "д. 15", "кв 7", "дом 3", "apt. 4" at i and returns its end, or 0.
+// housePart reads "д. 15", "кв 7", "дом 3", "apt. 4" at i and returns its end, or 0. Not
+// the "д." of "т.д." (glued to a full stop before it), nor "2 кв. 2024" (a quarter: a year
+// is not a house number).
 func (r *redactor) housePart(i int) int {
-	if !r.has(i, vocabHouseWord) {
+	if !r.has(i, vocabHouseWord) || r.isPunct(i-1, ".") && r.joined(i) {
 		return 0
 	}
 	j := r.skipDot(i + 1)
-	if !r.isNumber(j) {
+	if !r.isNumber(j) || isYear(r.str(j)) {
 		return 0
 	}
 	return r.joinedParts(j + 1)

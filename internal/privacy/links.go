@@ -18,12 +18,14 @@ type span struct {
 }
 
 // findLinkSpans appends the links, e-mail addresses and handles of s (normalised text) to
-// spans. Only the chunks that have an '@', or a '.' or ':' with something after it (not a
-// sentence end or "ст."), are examined.
+// spans. Only the chunks with a hint of one (linkHint) are examined.
 func findLinkSpans(spans []span, s string) []span {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '@' && (c != '.' && c != ':' || i+1 == len(s) || s[i+1] == ' ') {
+		next := strings.IndexAny(s[i:], "@.:")
+		if next < 0 {
+			break
+		}
+		if i += next; !linkHint(s, i) {
 			continue
 		}
 		cs := strings.LastIndexByte(s[:i], ' ') + 1
@@ -37,6 +39,23 @@ func findLinkSpans(spans []span, s string) []span {
 		i = ce // the next chunk
 	}
 	return spans
+}
+
+// linkHint reports whether s[i] suggests a link, address or handle around it: an '@', a '.'
+// followed by a letter (a domain: not a sentence end, "ст." or a date), or "://".
+func linkHint(s string, i int) bool {
+	switch s[i] {
+	case '@':
+		return true
+	case '.':
+		if i+1 < len(s) {
+			r, _ := decodeRune(s, i+1)
+			return propsOf(r).is(flagLetter)
+		}
+	case ':':
+		return strings.HasPrefix(s[i+1:], "//")
+	}
+	return false
 }
 
 func linkSpansInChunk(spans []span, s string, cs, ce int) []span {

@@ -155,6 +155,9 @@ func (nw *nameWord) matches(fold, skel string) bool {
 	if fold == nw.fold {
 		return true
 	}
+	if skel == "" || skeletonClass(skel[0]) != nw.class {
+		return false // every stem starts with the name's first letter
+	}
 	if len(nw.stems) == 0 {
 		return len(skel) >= 2 && skel == nw.skel
 	}
@@ -207,7 +210,7 @@ func (r *redactor) markNames() {
 			r.extendName(i-1, 2, 1)
 		case isInitial(r, i):
 			r.markInitials(i)
-		case t.capital && t.runes >= 5 && t.vocab&vocabStopWord == 0 && isSurnameShaped(r.fold(i), r.skel(i)):
+		case t.capital && t.runes >= 5 && isSurnameShaped(r.fold(i), r.skel(i)) && !r.has(i, vocabStopWord):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
 		}
@@ -298,7 +301,7 @@ func (r *redactor) nameCandidate(i int, capsName bool) bool {
 		return true
 	}
 	t := &r.toks[i]
-	if !r.free(i) || !t.capital || t.runes < 2 || t.vocab&vocabStopWord != 0 {
+	if !r.free(i) || !t.capital || t.runes < 2 || r.has(i, vocabStopWord) {
 		return false
 	}
 	return !t.allCaps || t.runes > 4 || capsName

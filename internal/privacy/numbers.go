@@ -127,12 +127,15 @@ func (r *redactor) markKeywordNumbers() {
 		t := &r.toks[i]
 		switch t.kind {
 		case tokWord:
+			if !r.numberSoon(i + 1) {
+				continue // every rule here needs a number right after the word
+			}
 			switch {
-			case t.vocab&vocabIINKeyword != 0:
+			case r.has(i, vocabIINKeyword):
 				r.markNumberAfter(i+1, kindIIN)
-			case t.vocab&vocabPhoneKeyword != 0:
+			case r.has(i, vocabPhoneKeyword):
 				r.markNumberAfter(i+1, kindPhone)
-			case t.vocab&vocabCaseKeyword != 0:
+			case r.has(i, vocabCaseKeyword):
 				r.markCodeAfter(i+1, true)
 			case t.runes == 2 && t.capital && (r.str(i) == "No" || r.str(i) == "Nr") && r.isPunct(i+1, "."):
 				r.markCodeAfter(i+2, false)
@@ -143,6 +146,21 @@ func (r *redactor) markKeywordNumbers() {
 			}
 		}
 	}
+}
+
+// numberSoon reports whether a number starts at token i or after at most four punctuation
+// characters.
+func (r *redactor) numberSoon(i int) bool {
+	for j := i; j < i+5; j++ {
+		switch r.kindAt(j) {
+		case tokNumber:
+			return true
+		case tokPunct:
+			continue
+		}
+		return false
+	}
+	return false
 }
 
 // markNumberAfter marks the digit group that starts at token i, after at most four of ":",
@@ -194,7 +212,7 @@ func (r *redactor) markCodeAfter(i int, needSeparator bool) {
 // is month precision and stays.
 func (r *redactor) markDates() {
 	for i := 0; i < len(r.toks); i++ {
-		if r.has(i, vocabEnglishMonth) {
+		if r.isWord(i) && (r.isNumber(i+1) || r.isPunct(i+1, ".")) && r.has(i, vocabEnglishMonth) {
 			r.markEnglishDate(i)
 			continue
 		}

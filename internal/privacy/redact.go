@@ -183,7 +183,16 @@ func (r *redactor) isPunct(i int, set string) bool {
 }
 
 // has reports whether token i is a word on one of the vocabulary lists in c.
-func (r *redactor) has(i int, c vocabClass) bool { return r.isWord(i) && r.toks[i].vocab&c != 0 }
+func (r *redactor) has(i int, c vocabClass) bool {
+	if !r.isWord(i) {
+		return false
+	}
+	t := &r.toks[i]
+	if !t.vocabKnown {
+		t.vocab, t.vocabKnown = lookupVocab(r.fold(i)), true
+	}
+	return t.vocab&c != 0
+}
 
 // freeWord reports whether token i is an unmarked word.
 func (r *redactor) freeWord(i int) bool { return r.isWord(i) && r.free(i) }

@@ -284,6 +284,7 @@ func TestRedactAddresses(t *testing.T) {
 		{name: "en avenue", text: "The office at Dostyk Ave. 5 was searched.", gone: []string{"Dostyk", "5"}, tokens: []string{TokenAddress}},
 		{name: "en apartment", text: "The flat at apt. 4 was searched.", gone: []string{"apt. 4"}, tokens: []string{TokenAddress}},
 		{name: "not an address", text: "Митинг прошёл на улице, участники разошлись.", keep: []string{"на улице, участники"}},
+		{name: "not a house", text: "Во 2 кв. 2024 года было 5 дел, и т.д. 15 лет назад тоже.", keep: []string{"2 кв. 2024 года", "т.д. 15 лет"}},
 	})
 }
 

@@ -13,7 +13,8 @@ import (
 // ("ИвановИван", "ivanIvanov"), so that glued words are still matched.
 //
 // Each character is decoded once; a word's case-folded form is written out only when it
-// differs from the word, and its entry in the vocabulary (vocab.go) is looked up once.
+// differs from the word. Its entry in the vocabulary (vocab.go) is looked up when a detector
+// first asks (redactor.has), since most words are never asked about.
 // Skeletons are made later, only for the words name matching looks at (names.go).
 
 type tokenKind uint8
@@ -31,7 +32,7 @@ type token struct {
 	// itself when foldIsText.
 	foldStart, foldEnd int32
 	runes              int32 // number of letters
-	vocab              vocabClass
+	vocab              vocabClass // valid when vocabKnown
 	kind               tokenKind
 	first              byte // first byte of the word's transliteration (0: unknown), see skeletonClass
 	spaced             bool // a space comes before the token
@@ -39,6 +40,7 @@ type token struct {
 	capital            bool // the first letter is upper or title case
 	allCaps            bool // every cased letter is upper case
 	mixed              bool // the word mixes Cyrillic and Latin letters
+	vocabKnown         bool
 }
 
 // tokenizer holds the buffers of tokenize, reused from one text to the next.
@@ -98,6 +100,23 @@ func readWord(t *token, s string, buf []byte) []byte {
 	prevLower := false
 	j := i
 	for j < len(s) {
+		// Fast path for the most common letters, lower-case Cyrillic а–я and Latin a–z, after
+		// the first: letters, lower case, their own folded form. Only counted here.
+		if j > i && t.foldIsText {
+			if b0 := s[j]; b0 >= 'a' && b0 <= 'z' {
+				t.runes++
+				cased++
+				latin, prevLower = true, true
+				j++
+				continue
+			} else if j+1 < len(s) && (b0 == 0xD0 && s[j+1] >= 0xB0 && s[j+1] <= 0xBF || b0 == 0xD1 && s[j+1] >= 0x80 && s[j+1] <= 0x8F) {
+				t.runes++
+				cased++
+				cyrillic, prevLower = true, true
+				j += 2
+				continue
+			}
+		}
 		r, size := decodeRune(s, j)
 		var p runeProps
 		if uint32(r) < tableLimit {
@@ -143,11 +162,8 @@ func readWord(t *token, s string, buf []byte) []byte {
 	if t.mixed {
 		t.first = 0 // look-alikes change the transliteration: unknown
 	}
-	if t.foldIsText {
-		t.vocab = lookupVocab(s[i:j])
-	} else {
+	if !t.foldIsText {
 		t.foldEnd = int32(len(buf))
-		t.vocab = lookupVocabBytes(buf[t.foldStart:t.foldEnd])
 	}
 	return buf
 }

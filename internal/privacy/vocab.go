@@ -179,9 +179,3 @@ func lookupVocab(fold string) vocabClass {
 	return vocabulary[fold]
 }
 
-func lookupVocabBytes(fold []byte) vocabClass {
-	if len(fold) > maxVocabBytes {
-		return 0
-	}
-	return vocabulary[string(fold)]
-}
