@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -186,19 +185,9 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	}
 	opts := ingest.Options{Format: ingest.FormatOf(file.Filename), DryRun: deref(dryRun), Note: deref(note)}
 	res, err := r.importer.Import(ctx, file.File, opts)
-	entry := store.AuditEntry{TokenName: caller.Name, Action: "importCases"}
 	var rejected *ingest.RejectedError
-	switch {
-	case errors.As(err, &rejected):
-		entry.Detail = fmt.Sprintf("rejected: %d problem(s)", len(rejected.Issues)+rejected.More)
-	case err != nil:
-		entry.Detail = "failed"
-	default:
-		entry.Detail = fmt.Sprintf("added %d, updated %d, unchanged %d, dry run %t", res.Added, res.Updated, res.Unchanged, res.DryRun)
-		if res.Release != nil {
-			entry.ReleaseID = &res.Release.ID
-		}
-	}
+	errors.As(err, &rejected)
+	entry := ingest.AuditEntry(caller.Name, "importCases", res, err)
 	if aerr := r.audit.Audit(ctx, entry); aerr != nil {
 		return nil, internal(errors.Join(err, aerr))
 	}

@@ -60,6 +60,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	im := ingest.NewImporter(st, ref, []byte(cfg.secret), cfg.threshold)
 	res, err := im.Import(ctx, in, ingest.Options{Format: f, DryRun: *dryRun, Note: *note})
+	if aerr := st.Audit(ctx, ingest.AuditEntry("command line", "import", res, err)); aerr != nil {
+		return errors.Join(err, aerr)
+	}
 	var rejected *ingest.RejectedError
 	if errors.As(err, &rejected) {
 		for _, is := range rejected.Issues {

@@ -177,6 +177,12 @@ func TestTokensAndImportMutation(t *testing.T) {
 			}
 		}
 	}
+	st := storetest.Open(t, db)
+	audit, err := st.AuditLog(context.Background())
+	if err != nil || len(audit) != 3 || audit[0].TokenName != "newsroom" || audit[0].ReleaseID == nil || *audit[0].ReleaseID != 1 ||
+		!strings.HasPrefix(audit[2].Detail, "rejected: 1 problem") {
+		t.Fatalf("audit log %+v %v", audit, err)
+	}
 	if !strings.HasPrefix(csvBody, "reference,jurisdiction,region") || strings.Count(csvBody, "\n") != 3 {
 		t.Fatalf("csv export:\n%s", csvBody)
 	}

@@ -257,3 +257,22 @@ func Generalizer(k int) func([]store.QuasiIdentifiers) [][]string {
 		return privacy.Generalize(in, k)
 	}
 }
+
+// AuditEntry describes an import for the audit log: who ran it, through what, and what
+// came of it.
+func AuditEntry(who, action string, res *Result, err error) store.AuditEntry {
+	e := store.AuditEntry{TokenName: who, Action: action}
+	var rejected *RejectedError
+	switch {
+	case errors.As(err, &rejected):
+		e.Detail = fmt.Sprintf("rejected: %d problem(s)", len(rejected.Issues)+rejected.More)
+	case err != nil:
+		e.Detail = "failed"
+	default:
+		e.Detail = fmt.Sprintf("added %d, updated %d, unchanged %d, dry run %t", res.Added, res.Updated, res.Unchanged, res.DryRun)
+		if res.Release != nil {
+			e.ReleaseID = &res.Release.ID
+		}
+	}
+	return e
+}
