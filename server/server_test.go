@@ -75,6 +75,12 @@ func start(t *testing.T, env map[string]string, args ...string) *server {
 func (s *server) graphql(t *testing.T, query string) (status int, body []byte) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"query": query})
+	return s.graphqlRaw(t, b)
+}
+
+// graphqlRaw posts a JSON request body as it is.
+func (s *server) graphqlRaw(t *testing.T, b []byte) (status int, body []byte) {
+	t.Helper()
 	resp, err := http.Post(s.url+"/graphql", "application/json", bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
