@@ -66,6 +66,40 @@ type ImportBatch struct {
 	// current chunk and the keys written by this import, looked up in the database.
 	firstLine map[string]int
 	articles  map[string]model.Article
+	// stmts keeps prepared statements by text: chunks repeat the same long statements,
+	// and preparing one costs as much as running it.
+	stmts map[string]*sqlx.Stmt
+}
+
+func (b *ImportBatch) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if st, ok := b.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := b.tx.PreparexContext(ctx, b.tx.Rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[query] = st
+	return st, nil
+}
+
+func (b *ImportBatch) selectx(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	b.s.statements.Add(1)
+	return st.SelectContext(ctx, dest, args...)
+}
+
+func (b *ImportBatch) exec(ctx context.Context, query string, args ...any) error {
+	st, err := b.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	b.s.statements.Add(1)
+	_, err = st.ExecContext(ctx, args...)
+	return err
 }
 
 const importChunk = 500
@@ -99,7 +133,7 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 	}
 	defer tx.Rollback()
 
-	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}}
+	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}, stmts: map[string]*sqlx.Stmt{}}
 	if err := tx.GetContext(ctx, &b.release, "SELECT COALESCE(MAX(id), 0) + 1 FROM releases"); err != nil {
 		return nil, err
 	}
@@ -169,8 +203,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	}
 	var existing []storedCase
 	q := "SELECT " + caseColumns + ", source_key, pseudonym, updated_release_id FROM cases WHERE source_key IN (" + placeholders(len(keys)) + ")"
-	b.s.statements.Add(1)
-	if err := b.tx.SelectContext(ctx, &existing, b.tx.Rebind(q), keys...); err != nil {
+	if err := b.selectx(ctx, &existing, q, keys...); err != nil {
 		return fmt.Errorf("look up cases: %w", err)
 	}
 	bySource := make(map[string]*storedCase, len(existing))
@@ -183,8 +216,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	if len(ids) > 0 {
 		var rows []model.Appeal
 		q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE case_id IN (" + placeholders(len(ids)) + ") ORDER BY case_id, level"
-		b.s.statements.Add(1)
-		if err := b.tx.SelectContext(ctx, &rows, b.tx.Rebind(q), ids...); err != nil {
+		if err := b.selectx(ctx, &rows, q, ids...); err != nil {
 			return fmt.Errorf("look up appeals: %w", err)
 		}
 		for _, a := range rows {
@@ -241,8 +273,7 @@ func (b *ImportBatch) insert(ctx context.Context, recs []*CaseRecord) error {
 			refs[i] = r.Case.Reference
 		}
 		var taken []string
-		b.s.statements.Add(1)
-		if err := b.tx.SelectContext(ctx, &taken, b.tx.Rebind("SELECT reference FROM cases WHERE reference IN ("+placeholders(len(refs))+")"), refs...); err != nil {
+		if err := b.selectx(ctx, &taken, "SELECT reference FROM cases WHERE reference IN ("+placeholders(len(refs))+")", refs...); err != nil {
 			return err
 		}
 		clash := false
@@ -281,12 +312,11 @@ func (b *ImportBatch) insertRows(ctx context.Context, table string, rows [][]any
 		tuple := "(" + placeholders(len(columns)) + ")"
 		q := "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES " +
 			strings.TrimSuffix(strings.Repeat(tuple+", ", n), ", ")
-		var args []any
+		args := make([]any, 0, n*len(columns))
 		for _, r := range rows[:n] {
 			args = append(args, r...)
 		}
-		b.s.statements.Add(1)
-		if _, err := b.tx.ExecContext(ctx, b.tx.Rebind(q), args...); err != nil {
+		if err := b.exec(ctx, q, args...); err != nil {
 			return fmt.Errorf("write %s: %w", table, err)
 		}
 		rows = rows[n:]
