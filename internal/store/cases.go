@@ -231,12 +231,19 @@ func whereCases(f model.CaseFilter, skip string) *where {
 		w.add("jurisdiction = ?", string(*f.Jurisdiction))
 	}
 	in(w, "region", f.Regions)
+	if len(f.Regions) > 0 {
+		// A case whose region is withheld must not be found by its region either.
+		w.add("generalized NOT LIKE '%region%'")
+	}
 	in(w, "category", f.Categories)
 	in(w, "concern", f.Concerns)
 	in(w, "platform", f.Platforms)
 	in(w, "article", f.Articles)
 	in(w, "liability", f.Liabilities)
 	in(w, "defendant_kind", f.DefendantKinds)
+	if len(f.DefendantKinds) > 0 {
+		w.add("generalized NOT LIKE '%defendant.kind%'")
+	}
 	in(w, "stage", f.Stages)
 	in(w, "court_decision", f.Decisions)
 	in(w, "sanction", f.Sanctions)
