@@ -157,10 +157,8 @@ func (r *Resolver) allArticles(ctx context.Context) ([]model.Article, error) {
 }
 
 func (r *Resolver) article(ctx context.Context, j model.Jurisdiction, code string) (*model.Article, error) {
-	for i := range r.ref.Articles {
-		if a := &r.ref.Articles[i]; a.Jurisdiction == j && a.Code == code {
-			return a, nil
-		}
+	if a := r.ref.Article(j, code); a != nil {
+		return a, nil
 	}
 	all, err := r.allArticles(ctx)
 	if err != nil {

@@ -296,22 +296,17 @@ func (cv *converter) appeal(c *rowCheck, level model.AppealLevel, prefix string)
 func (cv *converter) checkConsistency(c *rowCheck, rec *store.CaseRecord) {
 	cs := &rec.Case
 	// Dates along the pipeline never go backwards.
-	steps := []struct {
+	type step struct {
 		name string
 		date *string
-	}{
+	}
+	steps := []step{
 		{"reported_on", &cs.ReportedOn}, {"expert_on", cs.ExpertOn}, {"case_opened_on", cs.CaseOpenedOn},
 		{"prosecutor_on", cs.ProsecutorOn}, {"court_on", cs.CourtOn},
 	}
 	for _, a := range rec.Appeals {
 		p := strings.ToLower(string(a.Level)) + "_"
-		steps = append(steps, struct {
-			name string
-			date *string
-		}{p + "filed_on", a.FiledOn}, struct {
-			name string
-			date *string
-		}{p + "decided_on", a.DecidedOn})
+		steps = append(steps, step{p + "filed_on", a.FiledOn}, step{p + "decided_on", a.DecidedOn})
 	}
 	prev, prevName := "", ""
 	for _, s := range steps {

@@ -174,10 +174,7 @@ func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][
 	q := `SELECT a.case_id, c.jurisdiction, a.level, a.filed_by, a.filed_on, a.status, a.decided_on, a.fine_amount
 		FROM appeals a JOIN cases c ON c.id = a.case_id
 		WHERE a.case_id IN (` + placeholders(len(caseIDs)) + ") ORDER BY a.case_id, a.level"
-	args := make([]any, len(caseIDs))
-	for i, id := range caseIDs {
-		args[i] = id
-	}
+	args := anyArgs(caseIDs)
 	var rows []model.Appeal
 	if err := s.selectx(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("appeals: %w", err)
@@ -217,6 +214,15 @@ func in[T ~string](w *where, column string, values []T) {
 		args[i] = string(v)
 	}
 	w.add(column+" IN ("+placeholders(len(values))+")", args...)
+}
+
+// anyArgs passes a list of values as query arguments.
+func anyArgs[T any](values []T) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = v
+	}
+	return out
 }
 
 func placeholders(n int) string {

@@ -468,10 +468,7 @@ func (s *Store) CorrectionsByCase(ctx context.Context, caseIDs []int64) (map[int
 	if len(caseIDs) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(caseIDs))
-	for i, id := range caseIDs {
-		args[i] = id
-	}
+	args := anyArgs(caseIDs)
 	var rows []Correction
 	if err := s.selectx(ctx, &rows, "SELECT case_id, release_id, fields FROM corrections WHERE case_id IN ("+placeholders(len(caseIDs))+") ORDER BY case_id, release_id", args...); err != nil {
 		return nil, fmt.Errorf("corrections: %w", err)

@@ -34,10 +34,7 @@ func (s *Store) Releases(ctx context.Context, ids []int64) (map[int64]*model.Rel
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := anyArgs(ids)
 	var rows []model.Release
 	if err := s.selectx(ctx, &rows, "SELECT "+releaseColumns+" FROM releases WHERE id IN ("+placeholders(len(ids))+")", args...); err != nil {
 		return nil, fmt.Errorf("releases: %w", err)
