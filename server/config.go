@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
 )
 
 // demoSecret keys pseudonyms and cursors when CASEWATCH_SECRET is not set. It is public, so
@@ -113,4 +117,21 @@ func (c *config) envBool(getenv func(string) string, key string, def bool) bool 
 		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: use true or false", key, v))
 		return def
 	}
+}
+
+// open connects to the configured database, migrates it and loads the reference data.
+func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error) {
+	ref, err := reference.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, c.databaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, ref, nil
 }

@@ -8,8 +8,6 @@ import (
 	"os"
 
 	"github.com/casewatch/casewatch/internal/ingest"
-	"github.com/casewatch/casewatch/internal/reference"
-	"github.com/casewatch/casewatch/internal/store"
 )
 
 // errRejected is the import command's exit code 1 without a further message: the
@@ -46,18 +44,11 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer in.Close()
 
-	ref, err := reference.Load()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.databaseURL)
+	st, ref, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	im := ingest.NewImporter(st, ref, []byte(cfg.secret), cfg.threshold)
 	res, err := im.Import(ctx, in, ingest.Options{Format: f, DryRun: *dryRun, Note: *note})
 	if aerr := st.Audit(ctx, ingest.AuditEntry("command line", "import", res, err)); aerr != nil {

@@ -8,8 +8,6 @@ import (
 
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
-	"github.com/casewatch/casewatch/internal/reference"
-	"github.com/casewatch/casewatch/internal/store"
 )
 
 // seed writes the synthetic demo dataset as a new release.
@@ -25,18 +23,11 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("seed takes no arguments; got %q", fs.Args())}
 	}
-	ref, err := reference.Load()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.databaseURL)
+	st, ref, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	// Synthetic records must never mix with real ones, and a second seed would collide
 	// with the first.
 	if gen, err := st.Generation(ctx); err != nil {

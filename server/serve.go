@@ -30,18 +30,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if demoKey {
 		log.Warn("CASEWATCH_SECRET is not set: using the PUBLIC DEMO KEY. Fine for the synthetic demo, never for real data.")
 	}
-	ref, err := reference.Load()
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.databaseURL)
+	st, ref, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

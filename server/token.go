@@ -11,7 +11,6 @@ import (
 	"io"
 	"regexp"
 
-	"github.com/casewatch/casewatch/internal/store"
 )
 
 var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
@@ -47,14 +46,11 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return usageError{fmt.Errorf("unknown token command %q; use create or revoke", sub)}
 	}
 
-	st, err := store.Open(ctx, cfg.databaseURL)
+	st, _, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	if sub == "revoke" {
 		return st.RevokeToken(ctx, fs.Arg(0))
 	}
