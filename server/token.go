@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-
 )
 
 var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)

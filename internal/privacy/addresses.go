@@ -151,9 +151,9 @@ func (r *redactor) houseParts(i int) int {
 // isStreetWordAfterName reports whether the word at i names a street written after its
 // name: Kazakh "көшесі", "даңғылы" (any case ending), English "Street", "Ave.".
 func (r *redactor) isStreetWordAfterName(i int) bool {
-	if r.has(i, vocabEnglishStreetWord) {
-		// "on the street" is not an address: ask for a capitalised name before it.
-		return r.spaced(i) && r.isWord(i-1) && r.toks[i-1].capital
+	// "on the street" is not an address: English needs a capitalised name before the word.
+	if r.spaced(i) && r.isWord(i-1) && r.toks[i-1].capital && r.has(i, vocabEnglishStreetWord) {
+		return true
 	}
 	if r.toks[i].runes < 5 {
 		return false

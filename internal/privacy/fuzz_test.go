@@ -37,6 +37,9 @@ func FuzzRedact(f *testing.F) {
 			}
 			in = strings.ToValidUTF8(in, "\uFFFD")
 		}
+		if isPlain(in) && normalizeText(in) != in {
+			t.Fatalf("isPlain(%q) but normalizeText changes it to %q", in, normalizeText(in))
+		}
 		p := plantIdentifiers(in)
 		out, _ := Redact(p.text, p.names...)
 		if !utf8.ValidString(out) {
@@ -223,3 +226,6 @@ func longestDigitRun(s string) int {
 	}
 	return longest
 }
+
+// isWordRune: the characters of words, as the tokenizer reads them.
+func isWordRune(r rune) bool { return propsOf(r).is(flagLetter | flagMark) }

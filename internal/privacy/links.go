@@ -21,7 +21,7 @@ type span struct {
 // spans. Only the chunks with a hint of one (linkHint) are examined.
 func findLinkSpans(spans []span, s string) []span {
 	for i := 0; i < len(s); i++ {
-		next := strings.IndexAny(s[i:], "@.:")
+		next := strings.IndexAny(s[i:], "@.:_")
 		if next < 0 {
 			break
 		}
@@ -42,10 +42,11 @@ func findLinkSpans(spans []span, s string) []span {
 }
 
 // linkHint reports whether s[i] suggests a link, address or handle around it: an '@', a '.'
-// followed by a letter (a domain: not a sentence end, "ст." or a date), or "://".
+// followed by a letter (a domain: not a sentence end, "ст." or a date), "://", or an '_'
+// (user names).
 func linkHint(s string, i int) bool {
 	switch s[i] {
-	case '@':
+	case '@', '_':
 		return true
 	case '.':
 		if i+1 < len(s) {
@@ -115,6 +116,29 @@ func linkSpansInChunk(spans []span, s string, cs, ce int) []span {
 		if handleEnd > i+1 {
 			spans = append(spans, span{cs + i, cs + handleEnd, kindHandle})
 		}
+	}
+
+	// User names without an '@': a run of letters, digits, '_' and '.' with an underscore
+	// inside ("ник aigerim_a", "instagram: ivan_ivanov_kz"). Prose has no underscores.
+	for i := 0; i < len(chunk); {
+		r, size := utf8.DecodeRuneInString(chunk[i:])
+		if !isUserNameRune(r) {
+			i += size
+			continue
+		}
+		runEnd := i
+		for runEnd < len(chunk) {
+			r, size := utf8.DecodeRuneInString(chunk[runEnd:])
+			if !isUserNameRune(r) {
+				break
+			}
+			runEnd += size
+		}
+		name := strings.TrimRight(chunk[i:runEnd], "._")
+		if under := strings.IndexByte(name, '_'); under > 0 && under < len(name)-1 {
+			spans = append(spans, span{cs + i, cs + i + len(name), kindHandle})
+		}
+		i = runEnd
 	}
 
 	// Bare domains: "t.me/…", "instagram.com/…", "news.kz", "something.tld/path".
@@ -193,6 +217,8 @@ func isLetterOrDigit(r rune) bool { return propsOf(r).is(flagLetter | flagDigit)
 
 // isHostRune: characters of a host name (any script: "президент.рф").
 func isHostRune(r rune) bool { return isLetterOrDigit(r) || r == '-' || r == '_' || r == '.' }
+
+func isUserNameRune(r rune) bool { return isLetterOrDigit(r) || r == '_' || r == '.' }
 
 func isEmailLocalRune(r rune) bool {
 	return isLetterOrDigit(r) || strings.ContainsRune("._%+-", r)

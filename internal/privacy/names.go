@@ -80,12 +80,13 @@ func (r *redactor) parseNames(names []string) bool {
 			r.addNameWord(fold, skeleton(n[t.start:t.end]), t.runes)
 			// A run of letters the tokenizer cut in pieces: add it whole as well.
 			if joinedWord(toks, i+1) && !joinedWord(toks, i) {
-				end := i + 1
+				end, letters := i+1, t.runes
 				for joinedWord(toks, end) {
+					letters += toks[end].runes
 					end++
 				}
 				whole := n[t.start:toks[end-1].end]
-				r.addNameWord(foldString(whole), skeleton(whole), int32(utf8.RuneCountInString(whole)))
+				r.addNameWord(foldString(whole), skeleton(whole), letters)
 			}
 		}
 	}
@@ -218,7 +219,7 @@ func (r *redactor) markNames() {
 }
 
 // makeSkeletons makes the skeletons of the words the name rules look at: capitalised words,
-// words that may start like one of the defendant's names, words that may be "уулу" or
+// words that may start like one of the defendant's names, short words that may be "уулу" or
 // "кызы", and words whose start is unknown. Other words get an empty skeleton, which no
 // rule matches.
 func (r *redactor) makeSkeletons() {
@@ -237,7 +238,7 @@ func (r *redactor) makeSkeletons() {
 
 func (r *redactor) needsSkeleton(t *token) bool {
 	class := skeletonClass(t.first)
-	if t.capital || t.first == 0 || class == 'u' || class == 'k' {
+	if t.capital || t.first == 0 || t.runes <= 12 && (class == 'u' || class == 'k') {
 		return true
 	}
 	for k := range r.names {
@@ -373,10 +374,17 @@ func (r *redactor) markInitials(i int) {
 	}
 }
 
+// adjectiveEndings end adjectives in -ов-/-ев- but never a surname (whose forms are -ова,
+// -овы, -ову, -овым, -овой…).
+var adjectiveEndings = fields(`овый евый овое евое овая евая овые евые ового евого овому евому овую евую`)
+
 // Name shapes, on skeletons.
 
 // isPatronymic: Иванович, Ивановича, Ивановна, Ильинична, Serikuly, Нұрланұлы, Асанқызы…
 func isPatronymic(skel string) bool {
+	if !strings.ContainsAny(skel, "vhuz") {
+		return false // every suffix below has one of these letters
+	}
 	for _, suffix := range []string{"ovich", "evich"} {
 		if i := strings.LastIndex(skel, suffix); i >= 2 && endingOK(skel[i+len(suffix):]) {
 			return true
@@ -409,11 +417,19 @@ func isPatronymicWord(skel string) bool {
 }
 
 // isSurnameShaped: a stem of three letters or more, then -ов/-ев (Latin -ov/-ev), then
-// nothing, the feminine -а, or a case ending; or -енко. Russian village names in -овка/-евка
-// (Ивановка, Ivanovka) are not surnames; the Kazakh dative of a surname is -овқа.
+// nothing, the feminine -а, or a case ending; or -енко. Not surnames although shaped like
+// them: village names in -овка/-евка (Ивановка; the Kazakh dative of a surname is -овқа),
+// adjectives in -овый/-овая/-ового… (Торговый) and participles in -ованный
+// (Специализированный).
 func isSurnameShaped(fold, skel string) bool {
-	if strings.HasSuffix(fold, "вка") || strings.HasSuffix(fold, "vka") {
+	if strings.HasSuffix(fold, "вка") || strings.HasSuffix(fold, "vka") ||
+		strings.Contains(fold, "ованн") || strings.Contains(fold, "еванн") {
 		return false
+	}
+	for _, adjective := range adjectiveEndings {
+		if strings.HasSuffix(fold, adjective) {
+			return false
+		}
 	}
 	if strings.HasSuffix(skel, "enko") && len(skel) >= 7 {
 		return true

@@ -13,21 +13,11 @@ import (
 
 const groupSeparators = "-–—‐‑‒−./()*"
 
-// digitGroup returns the end (exclusive) of the digit group starting at number token i, its
-// digits (digits of other scripts are written as '0': counted, never valid identifiers) and
+// digitGroup returns the end (exclusive) of the digit group starting at number token i and
 // how many numbers it joins.
-func (r *redactor) digitGroup(i int) (end int, digits string, numbers int, nonASCII bool) {
-	var b strings.Builder
+func (r *redactor) digitGroup(i int) (end, numbers int) {
 	end = i
 	for {
-		for _, d := range r.str(end) {
-			if d >= '0' && d <= '9' {
-				b.WriteRune(d)
-			} else {
-				nonASCII = true
-				b.WriteByte('0')
-			}
-		}
 		numbers++
 		end++
 		// Separators, then another number?
@@ -39,10 +29,30 @@ func (r *redactor) digitGroup(i int) (end int, digits string, numbers int, nonAS
 		}
 		space = space || r.spaced(j)
 		if j-end == 0 && !space || dot && space || !r.isNumber(j) || !r.free(j) {
-			return end, b.String(), numbers, nonASCII
+			return end, numbers
 		}
 		end = j
 	}
+}
+
+// groupDigits returns the digits of the group [i, end). Digits of other scripts are written
+// as '0': counted, never valid identifiers.
+func (r *redactor) groupDigits(i, end int) (digits string, nonASCII bool) {
+	var b strings.Builder
+	for j := i; j < end; j++ {
+		if !r.isNumber(j) {
+			continue
+		}
+		for _, d := range r.str(j) {
+			if d >= '0' && d <= '9' {
+				b.WriteRune(d)
+			} else {
+				nonASCII = true
+				b.WriteByte('0')
+			}
+		}
+	}
+	return b.String(), nonASCII
 }
 
 // markDigitGroups classifies every free digit group.
@@ -51,7 +61,17 @@ func (r *redactor) markDigitGroups() {
 		if r.toks[i].kind != tokNumber || !r.free(i) {
 			continue
 		}
-		end, digits, numbers, nonASCII := r.digitGroup(i)
+		end, numbers := r.digitGroup(i)
+		size := 0 // bytes of digits: at least the number of digits
+		for j := i; j < end; j++ {
+			if r.isNumber(j) {
+				size += int(r.toks[j].end - r.toks[j].start)
+			}
+		}
+		if size < 5 {
+			i = end - 1
+			continue // fewer than five digits: article numbers, amounts in MCI, years
+		}
 		start := i
 		plus := false
 		if r.isPunct(start-1, "(") && r.joined(start) && r.isPunct(i+1, ")") {
@@ -61,13 +81,14 @@ func (r *redactor) markDigitGroups() {
 			start--
 			plus = true
 		}
+		digits, nonASCII := r.groupDigits(i, end)
 		var k kind
 		switch {
 		case numbers == 2 && r.isYearRange(i, end):
 			k = kindNone
 		case nonASCII && len(digits) >= 5:
-			k = kindNumber
-		default:
+			k = kindNumber // digits of another script: never a valid identifier, still a number
+		case !nonASCII:
 			k = classifyDigits(digits, plus)
 		}
 		if k != kindNone {
@@ -173,7 +194,7 @@ func (r *redactor) markNumberAfter(i int, k kind) {
 	if !r.isNumber(j) || !r.free(j) {
 		return
 	}
-	end, _, _, _ := r.digitGroup(j)
+	end, _ := r.digitGroup(j)
 	start := j
 	if r.isPunct(j-1, "+") {
 		start--
@@ -223,11 +244,44 @@ func (r *redactor) markDates() {
 		if end == 0 {
 			end = r.wordDate(i)
 		}
+		if end == 0 && r.isBirthYear(i) {
+			end = i + 1
+		}
 		if end > 0 {
 			r.mark(i, end, kindDate)
 			i = end - 1
 		}
 	}
+}
+
+// isBirthYear reports whether the number i is a year of birth, which is part of the birth
+// date: "1990 г.р.", "1990 года рождения", "1990 жылы туған", "born in 1990".
+func (r *redactor) isBirthYear(i int) bool {
+	if !isYear(r.str(i)) {
+		return false
+	}
+	next := func(k int) string { // the k-th word after the number, or ""
+		for j := i + 1; j < len(r.toks) && j <= i+4; j++ {
+			if r.isWord(j) {
+				if k--; k == 0 {
+					return r.fold(j)
+				}
+			}
+		}
+		return ""
+	}
+	switch w1, w2 := next(1), next(2); {
+	case w1 == "г" && (w2 == "р" || w2 == "рождения"),
+		w1 == "года" && w2 == "рождения",
+		w1 == "жылы" && w2 == "туған",
+		w1 == "ж" && w2 == "т":
+		return true
+	}
+	prev := i - 1
+	if r.has(prev, vocabEnglishBorn) {
+		return true
+	}
+	return r.isWord(prev) && r.fold(prev) == "in" && r.has(prev-1, vocabEnglishBorn)
 }
 
 // numericDate returns the end of a numeric date starting at token i, or 0.

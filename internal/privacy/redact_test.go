@@ -134,6 +134,8 @@ func TestRedactEmailsLinksHandles(t *testing.T) {
 		{name: "handle kk", text: "@qazaq_news арнасында жалған ақпарат таратылды.", gone: []string{"qazaq_news"}, tokens: []string{TokenHandle}},
 		{name: "handle en", text: "Posts by @Ivan_Petrov_1990 were removed.", gone: []string{"ivan_petrov"}, tokens: []string{TokenHandle}},
 		{name: "handle cyrillic", text: "Канал @новости_алматы заблокирован.", gone: []string{"новости_алматы"}, tokens: []string{TokenHandle}},
+		{name: "user name without @", text: "Блогер под ником aigerim_a_kz удалил пост.", gone: []string{"aigerim_a_kz", "aigerim"}, tokens: []string{TokenHandle}},
+		{name: "user name en", text: "Instagram: ivan_petrov.1990, now private.", gone: []string{"ivan_petrov"}, tokens: []string{TokenHandle}},
 		{name: "not a link", text: "Суд, т.е. районный суд г.Алматы, рассмотрел дело и т.д.", keep: []string{"т.е.", "г.Алматы", "т.д."}},
 	})
 }
@@ -166,6 +168,10 @@ func TestRedactCardsNumbersDates(t *testing.T) {
 		{name: "date kk day month year", text: "Пост 15 наурыз 2024 жарияланды.", gone: []string{"15 наурыз 2024"}, tokens: []string{TokenDate}},
 		{name: "date en", text: "The post of May 1, 2024 was removed.", gone: []string{"May 1, 2024"}, tokens: []string{TokenDate}},
 		{name: "date en day first", text: "The post of 1 May 2024 was removed.", gone: []string{"1 May 2024"}, tokens: []string{TokenDate}},
+		{name: "birth year ru", text: "Блогер 1990 г.р. из Алматы оштрафован в 2024 г.", gone: []string{"1990"}, tokens: []string{TokenDate}, keep: []string{"2024 г."}},
+		{name: "birth year ru words", text: "Житель Шымкента 1985 года рождения задержан в 2023 году.", gone: []string{"1985"}, keep: []string{"2023 году"}},
+		{name: "birth year kk", text: "1990 жылы туған блогер айыппұл төледі.", gone: []string{"1990"}, tokens: []string{TokenDate}},
+		{name: "birth year en", text: "The blogger, born in 1990, was fined in 2024.", gone: []string{"1990"}, keep: []string{"2024"}},
 	})
 }
 
@@ -181,6 +187,32 @@ func TestRedactKeepsOrdinaryText(t *testing.T) {
 		"Facebook-та жарияланған пост үшін 30 АЕК айыппұл салынды.",
 		"The court fined the blogger 20 MCI under article 456-2 of the Code.",
 		"Суд признал публикацию ложной информацией; штраф уплачен.",
+		"Алматинский городской суд оставил в силе решение о штрафе в отношении блогера за публикацию в Facebook.",
+		"Прокуратура Мангистауской области согласовала протокол по статье 456-2 КоАП.",
+		"Министерство культуры и информации выявило материалы, распространяемые через Telegram-каналы.",
+		"Специализированный межрайонный административный суд города Астаны назначил штраф в размере 20 МРП.",
+		"По данным МВД, за восемь месяцев 2025 года по статье 456-2 привлечены 51 человек.",
+		"Экспертиза Центра судебных экспертиз Минюста не нашла признаков разжигания розни.",
+		"Сотрудники департамента полиции Туркестанской области задержали администратора канала.",
+		"Жамбыл облысының әкімдігі жалған ақпарат туралы мәлімдеме жасады.",
+		"Қарағанды облыстық соты шағымды қанағаттандырусыз қалдырды.",
+		"The Specialized Interdistrict Administrative Court of Almaty fined the activist 30 MCI for a post on Instagram.",
+		"Human Rights Watch and Adil Soz criticised the prosecution.",
+		"Kazakhstan's Ministry of Culture and Information flagged 116,354 items in 2024.",
+		"Согласно статье 274 УК РК, распространение заведомо ложной информации наказывается штрафом до 3000 МРП.",
+		"Пользователь разместил видео о Кантаре, ссылаясь на Ростов и Саратов.",
+		"Блогер из Павлодара опубликовал пост о ценах на бензин; суд Павлодарской области оштрафовал его.",
+		"Итогов проверки нет. Фактов давления не выявлено. Случаев повторного нарушения два.",
+		"Ақтөбе облысында Telegram-арнаның әкімшісі 15 тәулікке қамалды.",
+		"Суд Бишкека оштрафовал пользователя по статье 107-1 Кодекса о правонарушениях на 200 расчётных показателей.",
+		"Видео набрало 1,5 млн просмотров за 3 дня, после чего было удалено.",
+		"В посте утверждалось, что в Атырау закрывают школы из-за вспышки кори.",
+		"Адвокат обжаловал постановление в апелляционной коллегии Алматинского городского суда.",
+		"Основанием для проверки стало обращение депутата Мажилиса.",
+		"Жители микрорайона жаловались на шум; пост собрал 300 комментариев.",
+		"Сот шешімі 2024 жылы заңды күшіне енді.",
+		"Ковид, вакцинация и чипирование: автор повторял конспирологические версии.",
+		"Статья опубликована на сайте издания, затем перепечатана в Instagram.",
 	} {
 		out, ok := Redact(text)
 		if out != text || !ok {
@@ -370,23 +402,28 @@ func TestRedactNormalisesSpace(t *testing.T) {
 
 // Hostile input must be handled in time linear in its length: no input makes Redact slow.
 func TestRedactHostileInput(t *testing.T) {
-	n := MaxRedactBytes / 4
+	n := MaxRedactBytes
 	inputs := map[string]string{
-		"at signs":     strings.Repeat("a@", n/2),
-		"dots":         strings.Repeat("a.", n/2),
-		"digits":       strings.Repeat("1 ", n/2),
-		"long number":  strings.Repeat("9", n),
-		"long word":    strings.Repeat("ж", n/2),
-		"initials":     strings.Repeat("И. ", n/3),
-		"streets":      strings.Repeat("ул. Абая, д. 1, ", n/16),
-		"patronymics":  strings.Repeat("Иванович ", n/17),
-		"schemes":      strings.Repeat("http://", n/7),
-		"brackets":     strings.Repeat("[NAME", n/5),
-		"numero":       strings.Repeat("№ ", n/4),
-		"combining":    "a" + strings.Repeat("\u0301", n/2),
-		"format chars": strings.Repeat("\u200b", n/3),
-		"cjk":          strings.Repeat("漢字", n/6),
-		"emoji":        strings.Repeat("👍🏽", n/8),
+		"at signs":      strings.Repeat("a@", n/2),
+		"dots":          strings.Repeat("a.", n/2),
+		"digits":        strings.Repeat("1 ", n/2),
+		"long number":   strings.Repeat("9", n),
+		"long word":     strings.Repeat("ж", n/2),
+		"initials":      strings.Repeat("И. ", n/3),
+		"streets":       strings.Repeat("ул. Абая, д. 1, ", n/16),
+		"patronymics":   strings.Repeat("Иванович ", n/17),
+		"schemes":       strings.Repeat("http://", n/7),
+		"brackets":      strings.Repeat("[NAME", n/5),
+		"open brackets": strings.Repeat("[", n),
+		"camel case":    strings.Repeat("aB", n/2),
+		"dashes":        strings.Repeat("1-", n/2),
+		"emails":        strings.Repeat("a.b@c.d ", n/8),
+		"houses":        strings.Repeat("д. 1 ", n/6),
+		"numero":        strings.Repeat("№ ", n/4),
+		"combining":     "a" + strings.Repeat("\u0301", n/2),
+		"format chars":  strings.Repeat("\u200b", n/3),
+		"cjk":           strings.Repeat("漢字", n/6),
+		"emoji":         strings.Repeat("👍🏽", n/8),
 	}
 	for name, in := range inputs {
 		start := time.Now()
@@ -429,5 +466,46 @@ func containsWord(s, w string) bool {
 			}
 		}
 		i = start + 1
+	}
+}
+
+func TestRedactOtherScriptDigits(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{name: "arabic-indic", text: "Номер ٩٠٠١٠١٣٠٠١٢٣ указан в посте.", gone: []string{"٩٠٠١٠١٣٠٠١٢٣"}, tokens: []string{TokenNumber}},
+		{name: "devanagari short", text: "Счёт ४२ за ноябрь оплачен вовремя.", keep: []string{"४२"}},
+		{name: "mathematical bold", text: "ИИН 𝟗𝟎𝟎𝟏𝟎𝟏𝟑𝟎𝟎𝟏𝟐𝟑 указан в посте.", gone: []string{"900101300123"}, tokens: []string{TokenIIN}},
+	})
+}
+
+// Redactors are pooled: concurrent calls must not see each other's state.
+func TestRedactConcurrent(t *testing.T) {
+	iin := makeIIN(t, "010203", '5', 9)
+	texts := []struct{ text, name string }{
+		{benchSummary, benchName},
+		{"Иванов Иван Иванович, ИИН " + iin + ", тел. 8 701 123 45 67.", "Иванов Иван"},
+		{"Ахметовтың посты t.me/joinchat/xyz; email a.b@mail.kz, @aigerim_a.", "Ахметов"},
+		{"Blogger A. Smith posted on www.example.com; 15 Abay Street.", "John Smith"},
+	}
+	want := make([]string, len(texts))
+	for i, tt := range texts {
+		want[i], _ = Redact(tt.text, tt.name)
+	}
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			ok := true
+			for n := 0; n < 200; n++ {
+				i := (g + n) % len(texts)
+				if got, _ := Redact(texts[i].text, texts[i].name); got != want[i] {
+					ok = false
+				}
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if !<-done {
+			t.Error("concurrent Redact gave a different result")
+		}
 	}
 }

@@ -4,9 +4,9 @@ import "unicode/utf8"
 
 // A word's skeleton is the key that name matching compares: the word in lower case,
 // transliterated to plain Latin letters with the distinctions that spellings of one name
-// disagree on removed. "Ахметова", "Akhmetova", "Ахметова" with a Latin "a" inside, and
-// "Ахмeтова" all have the skeleton "ahmetova"; Kazakh letters fold to their Russian
-// neighbours (Нұрлан = Нурлан = Nurlan). Collisions between different words only cause
+// disagree on removed. "Ахметова", "AKHMETOVA" and "Ахметова" typed with Latin look-alike
+// letters all have the skeleton "ahmetova"; Kazakh letters fold to their Russian neighbours
+// (Нұрлан = Нурлан = Nurlan). Collisions between different words only cause
 // over-redaction; the skeleton is never shown to anyone.
 //
 // Steps: (1) in a word mixing Cyrillic and Latin letters, Latin look-alikes become Cyrillic

@@ -31,7 +31,7 @@ type token struct {
 	// For words: the case-folded form (runes.go) is info[foldStart:foldEnd], or the word
 	// itself when foldIsText.
 	foldStart, foldEnd int32
-	runes              int32 // number of letters
+	runes              int32      // number of letters
 	vocab              vocabClass // valid when vocabKnown
 	kind               tokenKind
 	first              byte // first byte of the word's transliteration (0: unknown), see skeletonClass
@@ -170,8 +170,9 @@ func readWord(t *token, s string, buf []byte) []byte {
 
 // replacedTokenLen returns the length of the replacement token at the start of s, or 0.
 func replacedTokenLen(s string) int {
-	end := strings.IndexByte(s, ']')
-	if end < 2 || end > 10 {
+	// Look only as far as the longest token, so that many '[' cost linear time.
+	end := strings.IndexByte(s[:min(len(s), len(TokenAddress))], ']')
+	if end < 2 {
 		return 0
 	}
 	if _, ok := kindByName[s[1:end]]; !ok {
@@ -179,5 +180,3 @@ func replacedTokenLen(s string) int {
 	}
 	return end + 1
 }
-
-func isWordRune(r rune) bool { return propsOf(r).is(flagLetter | flagMark) }

@@ -123,7 +123,12 @@ var nameStopWords = set(fields(
 	талдыкорган талдықорған жезказган жезқазған кокшетау көкшетау экибастуз
 	almaty astana shymkent bishkek osh
 	коап коапа ук ук рк кр кыргызской казахской республики республика закон закона кодекс
-	кодекса статья статьей статье`))
+	кодекса статья статьей статье
+	ростов саратов киев львов харьков тамбов псков азов кишинёв
+	итогов фактов случаев штрафов постов материалов протоколов приговоров блогеров
+	журналистов активистов комментариев просмотров репостов видеороликов сотрудников районов
+	регионов депутатов кандидатов выводов доводов призывов митингов пикетов участников
+	подписчиков процентов миллионов тысяч`))
 
 // Top-level domains that make "name.tld" a link even without a path. Any other ASCII TLD
 // counts when a path follows ("something.tld/path").
@@ -148,6 +153,7 @@ const (
 	vocabRussianMonth
 	vocabEnglishMonth
 	vocabStreetParticle
+	vocabEnglishBorn
 )
 
 var (
@@ -162,7 +168,7 @@ func init() {
 		vocabStreetAbbreviation: streetAbbreviations, vocabHouseWord: houseWords,
 		vocabEnglishStreetWord: englishStreetWords, vocabStopWord: nameStopWords,
 		vocabRussianMonth: russianMonths, vocabEnglishMonth: englishMonths,
-		vocabStreetParticle: streetParticles,
+		vocabStreetParticle: streetParticles, vocabEnglishBorn: {"born": true, "b": true},
 	} {
 		for w := range words {
 			vocabulary[w] |= class
@@ -178,4 +184,3 @@ func lookupVocab(fold string) vocabClass {
 	}
 	return vocabulary[fold]
 }
-
