@@ -23,7 +23,9 @@ type converter struct {
 	keys *privacy.Keys
 }
 
-// row checks collect every problem of a row, so one pass reports them all.
+// row checks collect every problem of a row, so one pass reports them all. Messages never
+// repeat the value they reject: a shifted column could put a name or a birth date there, and
+// the line and column already point at it.
 type rowCheck struct {
 	row    *rawRow
 	issues []Issue
@@ -75,7 +77,7 @@ func (c *rowCheck) number(name string) *float64 {
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || f < 0 || f != f {
-		c.fail(cl, "%s: %q is not a non-negative number", name, v)
+		c.fail(cl, "%s is not a non-negative number", name)
 		return nil
 	}
 	return &f
@@ -89,7 +91,7 @@ func (c *rowCheck) code(name string, vocab *model.Vocabulary) *string {
 	}
 	code, err := vocab.Parse(v)
 	if err != nil {
-		c.fail(cl, "%s: %q is not a known code; use one of %s", name, v, strings.ToLower(strings.Join(vocab.Codes(), ", ")))
+		c.fail(cl, "%s is not a known code; use one of %s", name, strings.ToLower(strings.Join(vocab.Codes(), ", ")))
 		return nil
 	}
 	return &code
@@ -101,7 +103,7 @@ func (c *rowCheck) date(name string) *string {
 		return nil
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil || len(v) != 10 {
-		c.fail(cl, "%s: %q is not a date; write YYYY-MM-DD", name, v)
+		c.fail(cl, "%s is not a date; write YYYY-MM-DD", name)
 		return nil
 	}
 	return &v
@@ -114,7 +116,7 @@ func (c *rowCheck) amount(name string) *int64 {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		c.fail(cl, "%s: %q is not a whole amount of money", name, v)
+		c.fail(cl, "%s is not a whole amount of money", name)
 		return nil
 	}
 	if n < 0 {
@@ -149,7 +151,7 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 		reg := cv.ref.FindRegion(cs.Jurisdiction, name)
 		switch {
 		case reg == nil:
-			c.fail(cl, "region: %q is not a region of %s; use an ISO 3166-2 code such as %s or its Kazakh, Russian or English name", name, cs.Jurisdiction, exampleRegion(cs.Jurisdiction))
+			c.fail(cl, "region is not a region of %s; use an ISO 3166-2 code such as %s or its Kazakh, Russian or English name", cs.Jurisdiction, exampleRegion(cs.Jurisdiction))
 		case reg.CreatedYear != nil && cs.ReportedOn != "" && cs.ReportedOn[:4] < strconv.Itoa(*reg.CreatedYear):
 			c.fail(cl, "region: %s was created in %d, after this report; give the region as it was at the time", reg.Code, *reg.CreatedYear)
 		default:
@@ -182,7 +184,7 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 	if text, cl := c.text("article", maxShortField); text != "" {
 		m := articlePattern.FindStringSubmatch(strings.Join(strings.Fields(text), " "))
 		if m == nil {
-			c.fail(cl, "article: %q is not CODE NUMBER, e.g. \"CAO 456-2\" or \"CC 274\"", text)
+			c.fail(cl, "article is not CODE NUMBER, e.g. \"CAO 456-2\" or \"CC 274\"")
 		} else {
 			code := strings.ToUpper(m[1])
 			if code == "COO" {
