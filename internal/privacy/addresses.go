@@ -16,7 +16,7 @@ import "strings"
 func (r *redactor) markAddresses() {
 	for i := 0; i < len(r.toks); i++ {
 		t := &r.toks[i]
-		if t.kind == tokNumber && r.free(i) && r.isPunct(i+1, "-") && r.has(i+2, vocabHouseWord) {
+		if t.kind == tokNumber && r.free(i) && r.isChar(i+1, '-') && r.has(i+2, vocabHouseWord) {
 			// "15-үй", "12-пәтер": number, hyphen, house word.
 			end := r.houseParts(i + 3)
 			r.mark(i, end, kindAddress)
@@ -33,7 +33,7 @@ func (r *redactor) markAddresses() {
 				end = r.houseParts(end)
 				r.mark(i, end, kindAddress)
 			}
-		case (r.isNumber(i+1) || r.isPunct(i+1, ".")) && r.has(i, vocabHouseWord):
+		case (r.isNumber(i+1) || r.isChar(i+1, '.')) && r.has(i, vocabHouseWord):
 			if end = r.housePart(i); end > 0 {
 				end = r.houseParts(end)
 				r.mark(i, end, kindAddress)
@@ -55,7 +55,7 @@ func (r *redactor) markAddresses() {
 // "улица Ленина"; not "и пр." at the end of a list, nor "на улице" alone.
 func (r *redactor) streetNameFollows(i int) bool {
 	next := i + 1
-	if r.isPunct(next, ".") {
+	if r.isChar(next, '.') {
 		next++
 	}
 	return r.isWord(next) && r.toks[next].capital || r.isNumber(next)
@@ -63,7 +63,7 @@ func (r *redactor) streetNameFollows(i int) bool {
 
 // skipDot skips an optional full stop at i.
 func (r *redactor) skipDot(i int) int {
-	if r.isPunct(i, ".") {
+	if r.isChar(i, '.') {
 		return i + 1
 	}
 	return i
@@ -79,7 +79,7 @@ func (r *redactor) addressBody(i int) int {
 		if parts > 0 && !r.spaced(j) {
 			break
 		}
-		if r.isWord(j) && r.fold(j) == "им" && r.isPunct(j+1, ".") {
+		if r.isWord(j) && r.fold(j) == "им" && r.isChar(j+1, '.') {
 			j += 2
 		}
 		switch {
@@ -115,7 +115,7 @@ func (r *redactor) joinedParts(i int) int {
 // the "д." of "т.д." (glued to a full stop before it), nor "2 кв. 2024" (a quarter: a year
 // is not a house number).
 func (r *redactor) housePart(i int) int {
-	if !r.has(i, vocabHouseWord) || r.isPunct(i-1, ".") && r.joined(i) {
+	if !r.has(i, vocabHouseWord) || r.isChar(i-1, '.') && r.joined(i) {
 		return 0
 	}
 	j := r.skipDot(i + 1)
@@ -129,7 +129,7 @@ func (r *redactor) housePart(i int) int {
 func (r *redactor) houseParts(i int) int {
 	for n := 0; n < 4; n++ {
 		j := i
-		if r.isPunct(j, ",") {
+		if r.isChar(j, ',') {
 			j++
 		}
 		switch {
@@ -137,7 +137,7 @@ func (r *redactor) houseParts(i int) int {
 			i = r.housePart(j)
 		case r.isNumber(j) && r.spaced(j):
 			end := r.joinedParts(j + 1)
-			if r.isPunct(end, "-") && r.has(end+1, vocabHouseWord) {
+			if r.isChar(end, '-') && r.has(end+1, vocabHouseWord) {
 				end += 2 // 15-үй
 			}
 			i = end
@@ -155,8 +155,8 @@ func (r *redactor) isStreetWordAfterName(i int) bool {
 	if r.spaced(i) && r.isWord(i-1) && r.toks[i-1].capital && r.has(i, vocabEnglishStreetWord) {
 		return true
 	}
-	if r.toks[i].runes < 5 {
-		return false
+	if r.toks[i].runes < 5 || !r.toks[i].kazakh {
+		return false // every Kazakh street word below has a Kazakh letter
 	}
 	w := r.fold(i)
 	for _, p := range kazakhStreetPrefixes {

@@ -21,11 +21,7 @@ type span struct {
 // spans. Only the chunks with a hint of one (linkHint) are examined.
 func findLinkSpans(spans []span, s string) []span {
 	for i := 0; i < len(s); i++ {
-		next := strings.IndexAny(s[i:], "@.:_")
-		if next < 0 {
-			break
-		}
-		if i += next; !linkHint(s, i) {
+		if c := s[i]; c != '@' && c != '.' && c != ':' && c != '_' || !linkHint(s, i) {
 			continue
 		}
 		cs := strings.LastIndexByte(s[:i], ' ') + 1
@@ -48,6 +44,8 @@ func linkHint(s string, i int) bool {
 	switch s[i] {
 	case '@', '_':
 		return true
+	default:
+		return false
 	case '.':
 		if i+1 < len(s) {
 			r, _ := decodeRune(s, i+1)

@@ -237,16 +237,11 @@ func (r *redactor) makeSkeletons() {
 }
 
 func (r *redactor) needsSkeleton(t *token) bool {
+	if t.runes < 2 {
+		return false // no rule needs the skeleton of a single letter
+	}
 	class := skeletonClass(t.first)
-	if t.capital || t.first == 0 || t.runes <= 12 && (class == 'u' || class == 'k') {
-		return true
-	}
-	for k := range r.names {
-		if r.names[k].class == class {
-			return true
-		}
-	}
-	return false
+	return t.capital || t.runes <= 12 && (class == 'u' || class == 'k') || r.startsLikeName(t.first)
 }
 
 // markOwnNames marks the forms of the defendant's name parts. Where the tokenizer cut a run
@@ -266,7 +261,7 @@ func (r *redactor) markOwnNames() {
 				r.mark(j, j+1, kindName)
 			}
 		}
-		if end-i > 1 {
+		if end-i > 1 && r.startsLikeName(r.toks[i].first) {
 			var fold strings.Builder
 			for j := i; j < end; j++ {
 				fold.WriteString(r.fold(j))
@@ -278,6 +273,21 @@ func (r *redactor) markOwnNames() {
 		}
 		i = end
 	}
+}
+
+// startsLikeName reports whether a word whose transliteration starts with first may be a
+// form of one of the defendant's name parts: its skeleton starts like one of theirs, or its
+// start is unknown (first is 0).
+func (r *redactor) startsLikeName(first byte) bool {
+	if first == 0 {
+		return true
+	}
+	for k := range r.names {
+		if r.names[k].class == skeletonClass(first) {
+			return true
+		}
+	}
+	return false
 }
 
 // isOwnName reports whether a word, given case-folded and as a skeleton, is a form of one
@@ -340,7 +350,7 @@ func (r *redactor) neighbour(i, dir int) int {
 		if r.isWord(j) && r.spaced(j) {
 			return j
 		}
-		if r.isPunct(j, "-") && r.joined(j) && r.isWord(j+1) && r.joined(j+1) {
+		if r.isChar(j, '-') && r.joined(j) && r.isWord(j+1) && r.joined(j+1) {
 			return j + 1
 		}
 		return -1
@@ -348,7 +358,7 @@ func (r *redactor) neighbour(i, dir int) int {
 	if r.isWord(j) && r.spaced(i) {
 		return j
 	}
-	if r.isPunct(j, "-") && r.joined(i) && r.joined(j) && r.isWord(j-1) {
+	if r.isChar(j, '-') && r.joined(i) && r.joined(j) && r.isWord(j-1) {
 		return j - 1
 	}
 	return -1
@@ -356,7 +366,7 @@ func (r *redactor) neighbour(i, dir int) int {
 
 // isInitial reports whether token i is an initial: one capital letter and a full stop.
 func isInitial(r *redactor, i int) bool {
-	return r.isWord(i) && r.toks[i].runes == 1 && r.toks[i].capital && r.isPunct(i+1, ".") && r.joined(i+1)
+	return r.isWord(i) && r.toks[i].runes == 1 && r.toks[i].capital && r.isChar(i+1, '.') && r.joined(i+1)
 }
 
 // markInitials marks initials starting at i ("И.И.", "И. И.") together with the capitalised

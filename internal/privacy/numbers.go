@@ -23,7 +23,7 @@ func (r *redactor) digitGroup(i int) (end, numbers int) {
 		// Separators, then another number?
 		j, dot, space := end, false, false
 		for j < len(r.toks) && j-end < 3 && r.isPunct(j, groupSeparators) {
-			dot = dot || r.isPunct(j, ".")
+			dot = dot || r.isChar(j, '.')
 			space = space || r.toks[j].spaced
 			j++
 		}
@@ -74,10 +74,10 @@ func (r *redactor) markDigitGroups() {
 		}
 		start := i
 		plus := false
-		if r.isPunct(start-1, "(") && r.joined(start) && r.isPunct(i+1, ")") {
+		if r.isChar(start-1, '(') && r.joined(start) && r.isChar(i+1, ')') {
 			start-- // "(701) 123-45-67": take the bracket along
 		}
-		if r.isPunct(start-1, "+") && r.joined(start) {
+		if r.isChar(start-1, '+') && r.joined(start) {
 			start--
 			plus = true
 		}
@@ -158,7 +158,7 @@ func (r *redactor) markKeywordNumbers() {
 				r.markNumberAfter(i+1, kindPhone)
 			case r.has(i, vocabCaseKeyword):
 				r.markCodeAfter(i+1, true)
-			case t.runes == 2 && t.capital && (r.str(i) == "No" || r.str(i) == "Nr") && r.isPunct(i+1, "."):
+			case t.runes == 2 && t.capital && (r.str(i) == "No" || r.str(i) == "Nr") && r.isChar(i+1, '.'):
 				r.markCodeAfter(i+2, false)
 			}
 		case tokPunct:
@@ -196,7 +196,7 @@ func (r *redactor) markNumberAfter(i int, k kind) {
 	}
 	end, _ := r.digitGroup(j)
 	start := j
-	if r.isPunct(j-1, "+") {
+	if r.isChar(j-1, '+') {
 		start--
 	}
 	r.mark(start, end, k)
@@ -233,7 +233,7 @@ func (r *redactor) markCodeAfter(i int, needSeparator bool) {
 // is month precision and stays.
 func (r *redactor) markDates() {
 	for i := 0; i < len(r.toks); i++ {
-		if r.isWord(i) && (r.isNumber(i+1) || r.isPunct(i+1, ".")) && r.has(i, vocabEnglishMonth) {
+		if r.isWord(i) && (r.isNumber(i+1) || r.isChar(i+1, '.')) && r.has(i, vocabEnglishMonth) {
 			r.markEnglishDate(i)
 			continue
 		}
@@ -330,14 +330,14 @@ func (r *redactor) wordDate(i int) int {
 // markEnglishDate marks "May 1, 2024" or "Jan. 1 2024" starting at the month word i.
 func (r *redactor) markEnglishDate(i int) {
 	j := i + 1
-	if r.isPunct(j, ".") {
+	if r.isChar(j, '.') {
 		j++
 	}
 	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
 		return
 	}
 	j++
-	if r.isPunct(j, ",") {
+	if r.isChar(j, ',') {
 		j++
 	}
 	if r.spaced(j) && r.isNumber(j) && isYearLike(r.str(j)) && r.free(j) {

@@ -177,9 +177,18 @@ func (r *redactor) isNumber(i int) bool { return r.kindAt(i) == tokNumber }
 func (r *redactor) spaced(i int) bool { return r.kindAt(i) != 0 && r.toks[i].spaced }
 func (r *redactor) joined(i int) bool { return r.kindAt(i) != 0 && !r.toks[i].spaced }
 
+// isChar reports whether token i is the ASCII punctuation character c.
+func (r *redactor) isChar(i int, c byte) bool { return r.kindAt(i) == tokPunct && r.toks[i].punct == c }
+
 // isPunct reports whether token i is one of the punctuation characters in set.
 func (r *redactor) isPunct(i int, set string) bool {
-	return r.kindAt(i) == tokPunct && strings.Contains(set, r.str(i))
+	if r.kindAt(i) != tokPunct {
+		return false
+	}
+	if c := r.toks[i].punct; c != 0 {
+		return strings.IndexByte(set, c) >= 0 // ASCII: cannot match inside a longer character
+	}
+	return strings.Contains(set, r.str(i))
 }
 
 // has reports whether token i is a word on one of the vocabulary lists in c.
@@ -240,7 +249,7 @@ func (r *redactor) output() (out string, words, tokens int) {
 		for i < len(r.toks) {
 			if r.kindOf(i) == k {
 				i++
-			} else if r.isPunct(i, "-") && i+1 < len(r.toks) && r.kindOf(i+1) == k {
+			} else if r.isChar(i, '-') && i+1 < len(r.toks) && r.kindOf(i+1) == k {
 				i += 2
 			} else {
 				break

@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +29,7 @@ const (
 	flagLatin // ASCII letter
 	flagNFKCInert
 	flagFoldSelf // the rune is its own case-folded form (most lower-case letters)
+	flagKazakh   // ә ғ қ ң ө ұ ү һ і, upper or lower case
 )
 
 // runeProps is kept to 8 bytes so that propsOf stays cheap to call.
@@ -58,14 +60,6 @@ var translits = func() []string {
 	slices.Sort(list[2:]) // deterministic indexes
 	return list
 }()
-
-// appendTranslit appends the transliteration of the letter with properties p.
-func appendTranslit(dst []byte, p runeProps) []byte {
-	if p.translit == 0 {
-		return utf8.AppendRune(dst, p.fold)
-	}
-	return append(dst, translits[p.translit]...)
-}
 
 // firstTranslitByte returns the first byte of the transliteration, or 0 when it is empty.
 func firstTranslitByte(p runeProps) byte {
@@ -158,6 +152,9 @@ func computeProps(r rune) runeProps {
 	}
 	if p.fold == r {
 		p.flags |= flagFoldSelf
+	}
+	if strings.ContainsRune("әғқңөұүһі", p.fold) {
+		p.flags |= flagKazakh
 	}
 	if t, ok := cyrillicLatin[p.fold]; ok {
 		p.translit = uint8(slices.Index(translits, t))

@@ -63,7 +63,11 @@ func appendSkeleton(dst []byte, word string, mixed bool) []byte {
 				p = propsOf(c)
 			}
 		}
-		lat = appendTranslit(lat, p)
+		if p.translit == 0 { // a letter without a transliteration of its own
+			lat = utf8.AppendRune(lat, p.fold)
+		} else {
+			lat = append(lat, translits[p.translit]...)
+		}
 	}
 	return appendSkeletonOf(dst, lat)
 }

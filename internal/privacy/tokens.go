@@ -34,12 +34,14 @@ type token struct {
 	runes              int32      // number of letters
 	vocab              vocabClass // valid when vocabKnown
 	kind               tokenKind
+	punct              byte // for one-byte punctuation, the character
 	first              byte // first byte of the word's transliteration (0: unknown), see skeletonClass
 	spaced             bool // a space comes before the token
 	foldIsText         bool // the word is already case-folded
 	capital            bool // the first letter is upper or title case
 	allCaps            bool // every cased letter is upper case
 	mixed              bool // the word mixes Cyrillic and Latin letters
+	kazakh             bool // the word has a letter of the Kazakh alphabet not in Russian's
 	vocabKnown         bool
 }
 
@@ -56,15 +58,16 @@ func (tz *tokenizer) tokenize(s string) (toks []token, info string) {
 	toks, buf := tz.toks[:0], tz.buf[:0]
 	spaced := false
 	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			spaced = true
+			i++
+			continue
+		}
 		r, size := decodeRune(s, i)
 		p := propsOf(r)
 		t := token{start: int32(i), spaced: spaced}
 		spaced = false
 		switch {
-		case r == ' ':
-			spaced = true
-			i++
-			continue
 		case r == '[' && replacedTokenLen(s[i:]) > 0:
 			t.kind = tokReplaced
 			t.end = int32(i + replacedTokenLen(s[i:]))
@@ -82,6 +85,9 @@ func (tz *tokenizer) tokenize(s string) (toks []token, info string) {
 			buf = readWord(&t, s, buf)
 		default:
 			t.kind, t.end = tokPunct, int32(i+size)
+			if size == 1 {
+				t.punct = s[i]
+			}
 		}
 		toks = append(toks, t)
 		i = int(t.end)
@@ -145,6 +151,7 @@ func readWord(t *token, s string, buf []byte) []byte {
 		}
 		cyrillic = cyrillic || p.is(flagCyrillic)
 		latin = latin || p.is(flagLatin)
+		t.kazakh = t.kazakh || p.is(flagKazakh)
 		// The folded form is written out only from the first letter that changes.
 		if t.foldIsText && !p.is(flagFoldSelf) {
 			t.foldIsText = false
