@@ -1,6 +1,8 @@
 package privacy
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -135,5 +137,41 @@ func TestNormalizePersonName(t *testing.T) {
 		if got := NormalizePersonName(in); got != want {
 			t.Errorf("NormalizePersonName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// The hashes are stored: their definition must not change by accident.
+func TestKeyDerivationIsStable(t *testing.T) {
+	hmacHex := func(key []byte, msg string) string {
+		h := hmac.New(sha256.New, key)
+		h.Write([]byte(msg))
+		return hex.EncodeToString(h.Sum(nil))
+	}
+	subKey := func(purpose string) []byte {
+		h := hmac.New(sha256.New, []byte("test secret"))
+		h.Write([]byte(purpose))
+		return h.Sum(nil)
+	}
+	k := NewKeys([]byte("test secret"))
+	if got, want := k.SourceKey(model.JurisdictionKG, " ab-12 "), hmacHex(subKey("casewatch source key v1"), "KG\x00AB-12"); got != want {
+		t.Errorf("SourceKey = %s, want %s", got, want)
+	}
+	iin := makeIIN(t, "900101", '3', 1)
+	if got, want := mustPseudonym(t, k, iin, "", ""), hmacHex(subKey("casewatch pseudonym key v1"), "id\x00"+iin); got != want {
+		t.Errorf("Pseudonym by IIN = %s, want %s", got, want)
+	}
+	if got, want := mustPseudonym(t, k, "", "Иван Иванов", "1990-01-01"),
+		hmacHex(subKey("casewatch pseudonym key v1"), "name\x00иван иванов\x001990-01-01"); got != want {
+		t.Errorf("Pseudonym by name = %s, want %s", got, want)
+	}
+}
+
+func BenchmarkPseudonym(b *testing.B) {
+	k := NewKeys([]byte("bench secret"))
+	iin := makeIIN(b, "900101", '3', 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		k.Pseudonym(iin, "Ахметова Айгерим", "1990-01-01")
+		k.SourceKey(model.JurisdictionKZ, "KZ-2024-000123")
 	}
 }

@@ -58,36 +58,50 @@ func (r *redactor) parseNames(names []string) bool {
 	r.names, r.stems = r.names[:0], r.stems[:0]
 	total := 0
 	for _, n := range names {
+		if !utf8.ValidString(n) {
+			return false
+		}
 		total += len(n)
 	}
 	if total > maxNameBytes {
 		return false
 	}
-	for _, n := range names {
-		if !utf8.ValidString(n) {
-			return false
+	if total == 0 {
+		return true
+	}
+	// The parts of all names, separated by spaces, as one text.
+	n := normalizeText(strings.Join(names, " "))
+	toks, info := r.tz.tokenize(n)
+	// The skeletons of all words in one string (skelOf is free until makeSkeletons).
+	buf := r.skelBuf[:0]
+	r.skelOf = slices.Grow(r.skelOf[:0], len(toks))[:len(toks)]
+	for i, t := range toks {
+		start := len(buf)
+		if t.kind == tokWord {
+			buf = appendSkeleton(buf, n[t.start:t.end], t.mixed)
 		}
-		n = normalizeText(n)
-		toks, info := r.tz.tokenize(n)
-		for i, t := range toks {
-			if t.kind != tokWord {
-				continue
+		r.skelOf[i] = [2]int32{int32(start), int32(len(buf))}
+	}
+	r.skelBuf = buf
+	skels := string(buf)
+	for i, t := range toks {
+		if t.kind != tokWord {
+			continue
+		}
+		fold := n[t.start:t.end]
+		if !t.foldIsText {
+			fold = info[t.foldStart:t.foldEnd]
+		}
+		r.addNameWord(fold, skels[r.skelOf[i][0]:r.skelOf[i][1]], t.runes)
+		// A run of letters the tokenizer cut in pieces: add it whole as well.
+		if joinedWord(toks, i+1) && !joinedWord(toks, i) {
+			end, letters := i+1, t.runes
+			for joinedWord(toks, end) {
+				letters += toks[end].runes
+				end++
 			}
-			fold := n[t.start:t.end]
-			if !t.foldIsText {
-				fold = info[t.foldStart:t.foldEnd]
-			}
-			r.addNameWord(fold, skeleton(n[t.start:t.end]), t.runes)
-			// A run of letters the tokenizer cut in pieces: add it whole as well.
-			if joinedWord(toks, i+1) && !joinedWord(toks, i) {
-				end, letters := i+1, t.runes
-				for joinedWord(toks, end) {
-					letters += toks[end].runes
-					end++
-				}
-				whole := n[t.start:toks[end-1].end]
-				r.addNameWord(foldString(whole), skeleton(whole), letters)
-			}
+			whole := n[t.start:toks[end-1].end]
+			r.addNameWord(foldString(whole), skeleton(whole), letters)
 		}
 	}
 	return len(r.names) <= maxNameWords

@@ -25,6 +25,14 @@ var cyrillicLatin = map[rune]string{
 	'ў': "u", 'ї': "i", 'є': "e", 'ј': "j",
 }
 
+// basicCyrillicLatin is cyrillicLatin for а–я, indexed by the rune minus 'а'.
+var basicCyrillicLatin = func() (t [32]string) {
+	for r := 'а'; r <= 'я'; r++ {
+		t[r-'а'] = cyrillicLatin[r]
+	}
+	return t
+}()
+
 // latinExtra transliterates lower-case Latin letters with diacritics (Kazakh and Turkic
 // Latin alphabets, and the usual European ones).
 var latinExtra = map[rune]string{
@@ -48,7 +56,20 @@ var latinLookalikes = map[rune]rune{
 func appendSkeleton(dst []byte, word string, mixed bool) []byte {
 	var scratch [64]byte
 	lat := scratch[:0]
-	for _, r := range word {
+	for i := 0; i < len(word); {
+		// Fast path for lower-case Latin a–z and Cyrillic а–я (U+0430–U+044F).
+		if b0 := word[i]; b0 >= 'a' && b0 <= 'z' && !mixed {
+			lat = append(lat, b0)
+			i++
+			continue
+		} else if i+1 < len(word) && (b0 == 0xD0 && word[i+1] >= 0xB0 && word[i+1] <= 0xBF || b0 == 0xD1 && word[i+1] >= 0x80 && word[i+1] <= 0x8F) {
+			r := rune(b0&0x1F)<<6 | rune(word[i+1]&0x3F)
+			lat = append(lat, basicCyrillicLatin[r-0x430]...)
+			i += 2
+			continue
+		}
+		r, size := decodeRune(word, i)
+		i += size
 		var p runeProps
 		if uint32(r) < tableLimit {
 			p = lowTable[r] // propsOf by hand in a hot loop

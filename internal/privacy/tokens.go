@@ -106,20 +106,23 @@ func readWord(t *token, s string, buf []byte) []byte {
 	prevLower := false
 	j := i
 	for j < len(s) {
-		// Fast path for the most common letters, lower-case Cyrillic а–я and Latin a–z, after
-		// the first: letters, lower case, their own folded form. Only counted here.
-		if j > i && t.foldIsText {
+		// Fast path for the most common letters, lower-case Latin a–z and Cyrillic а–я, after
+		// the first: letters, lower case, their own folded form, no mark.
+		if j > i {
+			n := 0
 			if b0 := s[j]; b0 >= 'a' && b0 <= 'z' {
-				t.runes++
-				cased++
-				latin, prevLower = true, true
-				j++
-				continue
+				n, latin = 1, true
 			} else if j+1 < len(s) && (b0 == 0xD0 && s[j+1] >= 0xB0 && s[j+1] <= 0xBF || b0 == 0xD1 && s[j+1] >= 0x80 && s[j+1] <= 0x8F) {
+				n, cyrillic = 2, true
+			}
+			if n > 0 {
 				t.runes++
 				cased++
-				cyrillic, prevLower = true, true
-				j += 2
+				prevLower = true
+				if !t.foldIsText {
+					buf = append(buf, s[j:j+n]...)
+				}
+				j += n
 				continue
 			}
 		}
