@@ -216,3 +216,35 @@ func TestCorrectionsDryRunAndNDJSON(t *testing.T) {
 		t.Fatalf("corrections %+v %v", corr, err)
 	}
 }
+
+// A summary in which the row's own phone number survives redaction is not published.
+func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t))
+	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,defendant_phone\n" +
+		"S-1,kz,2024-01-10,telegram,other,\"Объявление о продаже, звонить семь ноль один: 123 45 67, спросить хозяина дома\",+7 701 123 45 67\n" +
+		"S-2,kz,2024-01-10,telegram,other,\"Объявление о продаже автомобиля в городе, спросить хозяина\",+7 701 123 45 67\n"
+	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cases, _, err := e.store.ListCases(context.Background(), model.CaseFilter{}, store.ReportedAsc, 10, nil)
+	if err != nil || len(cases) != 2 {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if c.Summary != nil && strings.Contains(digitsOf(*c.Summary), "1234567") {
+			t.Fatalf("summary %q keeps the phone number", *c.Summary)
+		}
+	}
+	if cases[1].Summary == nil {
+		t.Fatal("a clean summary was dropped")
+	}
+}
+
+func digitsOf(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}

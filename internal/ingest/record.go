@@ -212,7 +212,6 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 	name, _ := c.text("defendant_name", maxShortField)
 	iin, iinCell := c.text("defendant_iin", maxShortField)
 	birth := c.date("defendant_birth_date")
-	c.text("defendant_phone", maxShortField)
 	c.text("defendant_address", maxShortField)
 	if iin != "" && !privacy.ValidIIN(digits(iin)) && !privacy.ValidKGPIN(digits(iin)) {
 		c.fail(iinCell, "defendant_iin is neither a valid IIN (12 digits with its checksum) nor a Kyrgyz PIN (14 digits)")
@@ -234,8 +233,9 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 			cs.AgeBand = &b
 		}
 	}
+	phone, _ := c.text("defendant_phone", maxShortField)
 	if excerpt, _ := c.text("content_excerpt", maxFieldBytes); excerpt != "" {
-		if summary, ok := privacy.Redact(excerpt, name); ok {
+		if summary, ok := privacy.Redact(excerpt, name); ok && !leaksNumber(summary, iin, phone) {
 			cs.Summary = &summary
 		}
 	}
@@ -347,6 +347,18 @@ func (cv *converter) checkConsistency(c *rowCheck, rec *store.CaseRecord) {
 	if len(rec.Appeals) == 1 && rec.Appeals[0].Level == model.AppealLevelCassation {
 		c.fail(c.row.get("cassation_status"), "a cassation needs the appeal before it")
 	}
+}
+
+// leaksNumber is a last check on a redacted summary: when the digits of the row's own IIN or
+// phone number still stand in it, in whatever spelling, no summary is published.
+func leaksNumber(summary string, numbers ...string) bool {
+	in := digits(summary)
+	for _, n := range numbers {
+		if d := digits(n); len(d) >= 6 && strings.Contains(in, d[len(d)-6:]) {
+			return true
+		}
+	}
+	return false
 }
 
 func digits(s string) string {
