@@ -66,6 +66,9 @@ type ImportBatch struct {
 	// current chunk and the keys written by this import, looked up in the database.
 	firstLine map[string]int
 	articles  map[string]model.Article
+	// touched lists the (jurisdiction, year) groups the import changed: generalisation
+	// works within them, so only they need recomputing.
+	touched map[yearGroup]bool
 	// stmts keeps prepared statements by text: chunks repeat the same long statements,
 	// and preparing one costs as much as running it.
 	stmts map[string]*sqlx.Stmt
@@ -133,7 +136,7 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 	}
 	defer tx.Rollback()
 
-	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}, stmts: map[string]*sqlx.Stmt{}}
+	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}, stmts: map[string]*sqlx.Stmt{}, touched: map[yearGroup]bool{}}
 	if err := tx.GetContext(ctx, &b.release, "SELECT COALESCE(MAX(id), 0) + 1 FROM releases"); err != nil {
 		return nil, err
 	}
@@ -162,8 +165,10 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 		return &res, nil // rolled back: nothing to publish
 	}
 	if opts.Generalize != nil {
-		if err := s.generalize(ctx, tx, opts.Generalize); err != nil {
-			return nil, err
+		for g := range b.touched {
+			if err := s.generalize(ctx, tx, opts.Generalize, &g); err != nil {
+				return nil, err
+			}
 		}
 	}
 	rel.RowsAdded, rel.RowsUpdated, rel.RowsUnchanged = res.Added, res.Updated, res.Unchanged
@@ -232,6 +237,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		}
 		seen[r.SourceKey] = r.Line
 		old := bySource[r.SourceKey]
+		b.touch(&r.Case)
 		if old == nil {
 			added = append(added, r)
 			continue
@@ -245,6 +251,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 			b.res.Unchanged++
 			continue
 		}
+		b.touch(&old.Case)
 		if err := b.update(ctx, old, r, changed); err != nil {
 			return err
 		}
@@ -409,12 +416,33 @@ func changedFields(old *model.Case, oldPseudonym *string, oldAppeals []model.App
 	return out
 }
 
-// generalize recomputes, over all cases, which quasi-identifiers the case-level view
-// withholds, and writes the rows whose answer changed.
-func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string) error {
+// yearGroup is a jurisdiction and a year of reports: the scope within which generalisation
+// makes combinations of quasi-identifiers common enough.
+type yearGroup struct {
+	jurisdiction model.Jurisdiction
+	year         string
+}
+
+func (b *ImportBatch) touch(c *model.Case) {
+	if len(c.ReportedOn) >= 4 {
+		b.touched[yearGroup{c.Jurisdiction, c.ReportedOn[:4]}] = true
+	}
+}
+
+// generalize recomputes which quasi-identifiers the case-level view withholds, over the
+// cases of one jurisdiction and year (all cases when g is nil), and writes the rows whose
+// answer changed.
+func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup) error {
+	w := &where{}
+	if g != nil {
+		w.add("jurisdiction = ?", string(g.jurisdiction))
+		w.add("reported_on >= ?", g.year+"-01-01")
+		w.add("reported_on <= ?", g.year+"-12-31")
+	}
 	var qis []QuasiIdentifiers
 	s.statements.Add(1)
-	if err := tx.SelectContext(ctx, &qis, "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases ORDER BY id"); err != nil {
+	q := "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases" + w.sql() + " ORDER BY id"
+	if err := tx.SelectContext(ctx, &qis, tx.Rebind(q), w.args...); err != nil {
 		return fmt.Errorf("generalize: %w", err)
 	}
 	masks := fn(qis)
@@ -449,7 +477,7 @@ func (s *Store) Regeneralize(ctx context.Context, fn func([]QuasiIdentifiers) []
 		return err
 	}
 	defer tx.Rollback()
-	if err := s.generalize(ctx, tx, fn); err != nil {
+	if err := s.generalize(ctx, tx, fn, nil); err != nil {
 		return err
 	}
 	return tx.Commit()

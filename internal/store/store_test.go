@@ -91,3 +91,44 @@ func TestFiltersDoNotFindWithheldValues(t *testing.T) {
 		}
 	}
 }
+
+// An import recomputes generalisation for the years it touched, and only for them.
+func TestImportGeneralizesTheYearsItTouches(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t, storetest.SQLiteURL(t))
+	// The fake rule withholds the region of every case it is shown.
+	var seen []string
+	withholdAll := func(qis []store.QuasiIdentifiers) [][]string {
+		out := make([][]string, len(qis))
+		for i, q := range qis {
+			seen = append(seen, q.ReportedOn[:4])
+			out[i] = []string{"region"}
+		}
+		return out
+	}
+	rec := func(key, reported string) *store.CaseRecord {
+		return &store.CaseRecord{SourceKey: key, Case: model.Case{Jurisdiction: model.JurisdictionKZ, Category: model.ContentCategoryOther,
+			Concern: model.ConcernOther, Platform: model.PlatformX, Liability: model.LiabilityAdministrative,
+			Stage: model.CaseStageExpertReview, ReportedOn: reported, RegionCode: ptr("KZ-75")}}
+	}
+	opts := store.ImportOptions{Generalize: withholdAll, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint(r.SourceKey, n) }}
+	if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {
+		if err := b.Put(ctx, rec("a", "2023-05-01")); err != nil {
+			return err
+		}
+		return b.Put(ctx, rec("b", "2024-05-01"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	seen = nil
+	if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error { return b.Put(ctx, rec("c", "2024-06-01")) }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(seen) != "[2024 2024]" {
+		t.Fatalf("the second import generalised the cases of %v; want the two of 2024", seen)
+	}
+	c, err := s.CaseByReference(ctx, "c0")
+	if err != nil || c.Generalized != "region" {
+		t.Fatalf("case c: %+v %v", c, err)
+	}
+}
