@@ -47,25 +47,30 @@ type ImportResult struct {
 }
 
 // DuplicateError reports a record whose source id appeared earlier in the same import.
-type DuplicateError struct{ Line, FirstLine int }
+type DuplicateError struct {
+	Line int
+	// FirstLine is where it appeared first, 0 when that was in an earlier chunk: only the
+	// current chunk's lines are kept, so memory stays flat however long the file.
+	FirstLine int
+}
 
 func (e *DuplicateError) Error() string {
+	if e.FirstLine == 0 {
+		return "this source_id and jurisdiction already appeared earlier in this file"
+	}
 	return fmt.Sprintf("this source_id and jurisdiction already appeared on line %d of this file", e.FirstLine)
 }
 
 // ImportBatch receives the records of one import.
 type ImportBatch struct {
-	s       *Store
-	tx      *sqlx.Tx
-	opts    *ImportOptions
-	release int64
-	nextID  int64
-	pending []*CaseRecord
-	res     ImportResult
-	// lines remembers where each source key of this import was first seen; only for the
-	// current chunk and the keys written by this import, looked up in the database.
-	firstLine map[string]int
-	articles  map[string]model.Article
+	s        *Store
+	tx       *sqlx.Tx
+	opts     *ImportOptions
+	release  int64
+	nextID   int64
+	pending  []*CaseRecord
+	res      ImportResult
+	articles map[string]model.Article
 	// touched lists the (jurisdiction, year) groups the import changed: generalisation
 	// works within them, so only they need recomputing.
 	touched map[yearGroup]bool
@@ -136,7 +141,7 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 	}
 	defer tx.Rollback()
 
-	b := &ImportBatch{s: s, tx: tx, opts: &opts, firstLine: map[string]int{}, articles: map[string]model.Article{}, stmts: map[string]*sqlx.Stmt{}, touched: map[yearGroup]bool{}}
+	b := &ImportBatch{s: s, tx: tx, opts: &opts, articles: map[string]model.Article{}, stmts: map[string]*sqlx.Stmt{}, touched: map[yearGroup]bool{}}
 	if err := tx.GetContext(ctx, &b.release, "SELECT COALESCE(MAX(id), 0) + 1 FROM releases"); err != nil {
 		return nil, err
 	}
@@ -237,21 +242,23 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		}
 		seen[r.SourceKey] = r.Line
 		old := bySource[r.SourceKey]
-		b.touch(&r.Case)
 		if old == nil {
+			b.touch(&r.Case)
 			added = append(added, r)
 			continue
 		}
+		// Rows this import added or updated carry its release. A row it left unchanged does
+		// not: a later copy of that one in another chunk passes as unchanged or as an update.
 		if old.UpdatedReleaseID == b.release {
-			return &DuplicateError{Line: r.Line, FirstLine: b.firstLine[r.SourceKey]}
+			return &DuplicateError{Line: r.Line}
 		}
-		b.firstLine[r.SourceKey] = r.Line
 		changed := changedFields(&old.Case, old.Pseudonym, storedAppeals[old.ID], r)
 		if len(changed) == 0 {
 			b.res.Unchanged++
 			continue
 		}
 		b.touch(&old.Case)
+		b.touch(&r.Case)
 		if err := b.update(ctx, old, r, changed); err != nil {
 			return err
 		}
@@ -259,9 +266,6 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	}
 	if err := b.insert(ctx, added); err != nil {
 		return err
-	}
-	for _, r := range added {
-		b.firstLine[r.SourceKey] = r.Line
 	}
 	b.res.Added += len(added)
 	return nil
