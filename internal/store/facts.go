@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/casewatch/casewatch/internal/model"
+)
+
+// CaseFact is what statistics need of one case: its exact categories (not the generalised
+// case-level view), its dates, its first-instance fine and its appeals. Byte slices are
+// only valid until the callback returns.
+type CaseFact struct {
+	ID int64
+	// Codes, nil when the column is NULL.
+	Jurisdiction, Region, Category, Platform, Article, Liability, DefendantKind, Stage,
+	Decision, Sanction, AppealStatus, Prosecutor, Expert sql.RawBytes
+	CaseOpened bool
+	// Dates, YYYY-MM-DD; CourtOn nil while undecided.
+	ReportedOn, CourtOn sql.RawBytes
+	FineAmount          sql.NullInt64
+	Pseudonym           sql.RawBytes
+	// Appeal and cassation: status (nil when there is none) and the fine they set.
+	AppealOutcome, CassationOutcome sql.RawBytes
+	AppealFine, CassationFine       sql.NullInt64
+}
+
+// EachCaseFact calls fn for every case changed by a release after the given one (every
+// case when after is 0), in id order.
+func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) error {
+	q := `SELECT c.id, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
+		c.defendant_kind, c.stage, c.court_decision, c.sanction, c.appeal_status,
+		c.prosecutor_decision, c.expert_conclusion,
+		CASE WHEN c.case_opened_on IS NULL THEN 0 ELSE 1 END, c.reported_on, c.court_on,
+		c.fine_amount, c.pseudonym, a.status, a.fine_amount, x.status, x.fine_amount
+		FROM cases c
+		LEFT JOIN appeals a ON a.case_id = c.id AND a.level = 'APPEAL'
+		LEFT JOIN appeals x ON x.case_id = c.id AND x.level = 'CASSATION'`
+	var args []any
+	if after > 0 {
+		q += " WHERE c.updated_release_id > ?"
+		args = append(args, after)
+	}
+	q += " ORDER BY c.id"
+	s.statements.Add(1)
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("case facts: %w", err)
+	}
+	defer rows.Close()
+	var f CaseFact
+	var opened int
+	dest := []any{&f.ID, &f.Jurisdiction, &f.Region, &f.Category, &f.Platform, &f.Article,
+		&f.Liability, &f.DefendantKind, &f.Stage, &f.Decision, &f.Sanction, &f.AppealStatus,
+		&f.Prosecutor, &f.Expert, &opened, &f.ReportedOn, &f.CourtOn, &f.FineAmount,
+		&f.Pseudonym, &f.AppealOutcome, &f.AppealFine, &f.CassationOutcome, &f.CassationFine}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("case facts: %w", err)
+		}
+		f.CaseOpened = opened == 1
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("case facts: %w", err)
+	}
+	return nil
+}
+
+// CaseIDsMatchingSearch returns the ids of the cases whose summary holds every word of
+// search (as CaseFilter.Search matches them).
+func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error) {
+	w := whereCases(model.CaseFilter{Search: &search}, "")
+	var ids []int64
+	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
+		return nil, fmt.Errorf("search cases: %w", err)
+	}
+	return ids, nil
+}
