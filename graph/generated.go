@@ -40,6 +40,8 @@ type ResolverRoot interface {
 	Category() CategoryResolver
 	Correction() CorrectionResolver
 	DetectionDimensionValue() DetectionDimensionValueResolver
+	DimensionValue() DimensionValueResolver
+	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Region() RegionResolver
@@ -148,6 +150,38 @@ type ComplexityRoot struct {
 		Total   func(childComplexity int) int
 	}
 
+	DimensionValue struct {
+		Code      func(childComplexity int) int
+		Dimension func(childComplexity int) int
+		Label     func(childComplexity int, lang *model.Lang) int
+	}
+
+	FineStats struct {
+		Count      func(childComplexity int) int
+		Currency   func(childComplexity int) int
+		IndexUnits func(childComplexity int) int
+		Max        func(childComplexity int) int
+		Mean       func(childComplexity int) int
+		Median     func(childComplexity int) int
+		Min        func(childComplexity int) int
+		P90        func(childComplexity int) int
+		Total      func(childComplexity int) int
+	}
+
+	Funnel struct {
+		Steps                func(childComplexity int) int
+		SuppressionThreshold func(childComplexity int) int
+	}
+
+	FunnelStep struct {
+		Available       func(childComplexity int) int
+		Count           func(childComplexity int) int
+		Label           func(childComplexity int, lang *model.Lang) int
+		ShareOfPrevious func(childComplexity int) int
+		Step            func(childComplexity int) int
+		Suppressed      func(childComplexity int) int
+	}
+
 	ImportIssue struct {
 		Column  func(childComplexity int) int
 		Line    func(childComplexity int) int
@@ -171,6 +205,16 @@ type ComplexityRoot struct {
 		Unit         func(childComplexity int) int
 		Value        func(childComplexity int) int
 		Year         func(childComplexity int) int
+	}
+
+	IndexedFineStats struct {
+		Max    func(childComplexity int) int
+		Mean   func(childComplexity int) int
+		Median func(childComplexity int) int
+		Min    func(childComplexity int) int
+		P90    func(childComplexity int) int
+		Total  func(childComplexity int) int
+		Unit   func(childComplexity int) int
 	}
 
 	Money struct {
@@ -216,11 +260,13 @@ type ComplexityRoot struct {
 		Categories      func(childComplexity int) int
 		CurrentRelease  func(childComplexity int) int
 		Detections      func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
+		Funnel          func(childComplexity int, filter *model.CaseFilter, suppressionThreshold *int) int
 		IndexUnits      func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Node            func(childComplexity int, id string) int
 		OfficialFigures func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Regions         func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Releases        func(childComplexity int, first *int, after *string) int
+		Statistics      func(childComplexity int, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) int
 		Vocabulary      func(childComplexity int) int
 	}
 
@@ -263,6 +309,29 @@ type ComplexityRoot struct {
 	Source struct {
 		Title func(childComplexity int) int
 		URL   func(childComplexity int) int
+	}
+
+	StatBucket struct {
+		Appealed                func(childComplexity int) int
+		AppealsSucceeded        func(childComplexity int) int
+		Count                   func(childComplexity int) int
+		CountPer100k            func(childComplexity int) int
+		ExpertNoOffenceRate     func(childComplexity int) int
+		Fined                   func(childComplexity int) int
+		Fines                   func(childComplexity int) int
+		Key                     func(childComplexity int) int
+		Liable                  func(childComplexity int) int
+		MedianDaysToDecision    func(childComplexity int) int
+		Period                  func(childComplexity int) int
+		ProsecutorRejectionRate func(childComplexity int) int
+		RepeatDefendants        func(childComplexity int) int
+		Suppressed              func(childComplexity int) int
+	}
+
+	Statistics struct {
+		Buckets              func(childComplexity int) int
+		SuppressionThreshold func(childComplexity int) int
+		Total                func(childComplexity int) int
 	}
 
 	Term struct {
@@ -327,6 +396,12 @@ type CorrectionResolver interface {
 type DetectionDimensionValueResolver interface {
 	Label(ctx context.Context, obj *model.DetectionDimensionValue, lang *model.Lang) (string, error)
 }
+type DimensionValueResolver interface {
+	Label(ctx context.Context, obj *model.DimensionValue, lang *model.Lang) (string, error)
+}
+type FunnelStepResolver interface {
+	Label(ctx context.Context, obj *model.FunnelStep, lang *model.Lang) (string, error)
+}
 type MutationResolver interface {
 	ImportCases(ctx context.Context, file graphql.Upload, dryRun *bool, note *string) (*ingest.Result, error)
 }
@@ -334,6 +409,8 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
 	Case(ctx context.Context, reference string) (*model.Case, error)
 	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error)
+	Statistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) (*model.Statistics, error)
+	Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error)
 	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error)
 	Regions(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Region, error)
 	Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error)
@@ -769,6 +846,140 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DetectionStatistics.Total(childComplexity), true
 
+	case "DimensionValue.code":
+		if e.ComplexityRoot.DimensionValue.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionValue.Code(childComplexity), true
+	case "DimensionValue.dimension":
+		if e.ComplexityRoot.DimensionValue.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DimensionValue.Dimension(childComplexity), true
+	case "DimensionValue.label":
+		if e.ComplexityRoot.DimensionValue.Label == nil {
+			break
+		}
+
+		args, err := ec.field_DimensionValue_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.DimensionValue.Label(childComplexity, args["lang"].(*model.Lang)), true
+
+	case "FineStats.count":
+		if e.ComplexityRoot.FineStats.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Count(childComplexity), true
+	case "FineStats.currency":
+		if e.ComplexityRoot.FineStats.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Currency(childComplexity), true
+	case "FineStats.indexUnits":
+		if e.ComplexityRoot.FineStats.IndexUnits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.IndexUnits(childComplexity), true
+	case "FineStats.max":
+		if e.ComplexityRoot.FineStats.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Max(childComplexity), true
+	case "FineStats.mean":
+		if e.ComplexityRoot.FineStats.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Mean(childComplexity), true
+	case "FineStats.median":
+		if e.ComplexityRoot.FineStats.Median == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Median(childComplexity), true
+	case "FineStats.min":
+		if e.ComplexityRoot.FineStats.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Min(childComplexity), true
+	case "FineStats.p90":
+		if e.ComplexityRoot.FineStats.P90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.P90(childComplexity), true
+	case "FineStats.total":
+		if e.ComplexityRoot.FineStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineStats.Total(childComplexity), true
+
+	case "Funnel.steps":
+		if e.ComplexityRoot.Funnel.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.Steps(childComplexity), true
+	case "Funnel.suppressionThreshold":
+		if e.ComplexityRoot.Funnel.SuppressionThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Funnel.SuppressionThreshold(childComplexity), true
+
+	case "FunnelStep.available":
+		if e.ComplexityRoot.FunnelStep.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Available(childComplexity), true
+	case "FunnelStep.count":
+		if e.ComplexityRoot.FunnelStep.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Count(childComplexity), true
+	case "FunnelStep.label":
+		if e.ComplexityRoot.FunnelStep.Label == nil {
+			break
+		}
+
+		args, err := ec.field_FunnelStep_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.FunnelStep.Label(childComplexity, args["lang"].(*model.Lang)), true
+	case "FunnelStep.shareOfPrevious":
+		if e.ComplexityRoot.FunnelStep.ShareOfPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.ShareOfPrevious(childComplexity), true
+	case "FunnelStep.step":
+		if e.ComplexityRoot.FunnelStep.Step == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Step(childComplexity), true
+	case "FunnelStep.suppressed":
+		if e.ComplexityRoot.FunnelStep.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Suppressed(childComplexity), true
+
 	case "ImportIssue.column":
 		if e.ComplexityRoot.ImportIssue.Column == nil {
 			break
@@ -867,6 +1078,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IndexUnit.Year(childComplexity), true
+
+	case "IndexedFineStats.max":
+		if e.ComplexityRoot.IndexedFineStats.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Max(childComplexity), true
+	case "IndexedFineStats.mean":
+		if e.ComplexityRoot.IndexedFineStats.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Mean(childComplexity), true
+	case "IndexedFineStats.median":
+		if e.ComplexityRoot.IndexedFineStats.Median == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Median(childComplexity), true
+	case "IndexedFineStats.min":
+		if e.ComplexityRoot.IndexedFineStats.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Min(childComplexity), true
+	case "IndexedFineStats.p90":
+		if e.ComplexityRoot.IndexedFineStats.P90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.P90(childComplexity), true
+	case "IndexedFineStats.total":
+		if e.ComplexityRoot.IndexedFineStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Total(childComplexity), true
+	case "IndexedFineStats.unit":
+		if e.ComplexityRoot.IndexedFineStats.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndexedFineStats.Unit(childComplexity), true
 
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
@@ -1060,6 +1314,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Detections(childComplexity, args["filter"].(*model.DetectionFilter), args["groupBy"].([]model.DetectionDimension), args["interval"].(*model.Interval)), true
+	case "Query.funnel":
+		if e.ComplexityRoot.Query.Funnel == nil {
+			break
+		}
+
+		args, err := ec.field_Query_funnel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Funnel(childComplexity, args["filter"].(*model.CaseFilter), args["suppressionThreshold"].(*int)), true
 	case "Query.indexUnits":
 		if e.ComplexityRoot.Query.IndexUnits == nil {
 			break
@@ -1116,6 +1381,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Releases(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.statistics":
+		if e.ComplexityRoot.Query.Statistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Statistics(childComplexity, args["filter"].(*model.CaseFilter), args["groupBy"].([]model.Dimension), args["interval"].(*model.Interval), args["suppressionThreshold"].(*int)), true
 	case "Query.vocabulary":
 		if e.ComplexityRoot.Query.Vocabulary == nil {
 			break
@@ -1289,6 +1565,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
 
+	case "StatBucket.appealed":
+		if e.ComplexityRoot.StatBucket.Appealed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Appealed(childComplexity), true
+	case "StatBucket.appealsSucceeded":
+		if e.ComplexityRoot.StatBucket.AppealsSucceeded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.AppealsSucceeded(childComplexity), true
+	case "StatBucket.count":
+		if e.ComplexityRoot.StatBucket.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Count(childComplexity), true
+	case "StatBucket.countPer100k":
+		if e.ComplexityRoot.StatBucket.CountPer100k == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.CountPer100k(childComplexity), true
+	case "StatBucket.expertNoOffenceRate":
+		if e.ComplexityRoot.StatBucket.ExpertNoOffenceRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.ExpertNoOffenceRate(childComplexity), true
+	case "StatBucket.fined":
+		if e.ComplexityRoot.StatBucket.Fined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Fined(childComplexity), true
+	case "StatBucket.fines":
+		if e.ComplexityRoot.StatBucket.Fines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Fines(childComplexity), true
+	case "StatBucket.key":
+		if e.ComplexityRoot.StatBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Key(childComplexity), true
+	case "StatBucket.liable":
+		if e.ComplexityRoot.StatBucket.Liable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Liable(childComplexity), true
+	case "StatBucket.medianDaysToDecision":
+		if e.ComplexityRoot.StatBucket.MedianDaysToDecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.MedianDaysToDecision(childComplexity), true
+	case "StatBucket.period":
+		if e.ComplexityRoot.StatBucket.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Period(childComplexity), true
+	case "StatBucket.prosecutorRejectionRate":
+		if e.ComplexityRoot.StatBucket.ProsecutorRejectionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.ProsecutorRejectionRate(childComplexity), true
+	case "StatBucket.repeatDefendants":
+		if e.ComplexityRoot.StatBucket.RepeatDefendants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.RepeatDefendants(childComplexity), true
+	case "StatBucket.suppressed":
+		if e.ComplexityRoot.StatBucket.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.Suppressed(childComplexity), true
+
+	case "Statistics.buckets":
+		if e.ComplexityRoot.Statistics.Buckets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Buckets(childComplexity), true
+	case "Statistics.suppressionThreshold":
+		if e.ComplexityRoot.Statistics.SuppressionThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.SuppressionThreshold(childComplexity), true
+	case "Statistics.total":
+		if e.ComplexityRoot.Statistics.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Total(childComplexity), true
+
 	case "Term.code":
 		if e.ComplexityRoot.Term.Code == nil {
 			break
@@ -1442,6 +1822,42 @@ type Query {
   first: 1 to 100 (default 20). after: the endCursor of the previous page.
   """
   cases(filter: CaseFilter, orderBy: CaseOrder = REPORTED_DESC, first: Int = 20, after: String): CaseConnection!
+
+  """
+  Case figures grouped by up to three dimensions and, when an interval is given, by period.
+
+  Periods: count, repeatDefendants and the two rates follow the date the content was
+  reported; the outcome figures (liable, fined, fines, medianDaysToDecision, appealed,
+  appealsSucceeded) follow the date of the first-instance decision. Without an interval,
+  every figure covers all cases matching the filter.
+
+  Figures are computed from the exact categories of every case (the case-level view may
+  withhold a region or defendant kind; these figures do not), then protected:
+  - a count between 1 and k-1 is withheld (null, and the bucket's suppressed is true),
+    where k is suppressionThreshold (this server's SUPPRESSION_THRESHOLD, at least 3, or
+    the higher threshold asked for);
+  - complementary suppression: the buckets of each count add up to the total's, so when a
+    count is withheld, more buckets (the smallest), or else the total, are withheld too,
+    until no withheld count can be worked out from the others: at least two are withheld
+    and together they hold at least k cases. A bucket's fined is the sum of its fine
+    counts per currency, so those are withheld together;
+  - medians and percentiles need at least k values; rates need a denominator of at least
+    k and neither the numerator nor the rest between 1 and k-1.
+  groupBy: at most three distinct dimensions. An answer has at most 5000 buckets.
+  """
+  statistics(filter: CaseFilter, groupBy: [Dimension!]!, interval: Interval, suppressionThreshold: Int): Statistics!
+
+  """
+  The road from flagged content to punishment for the cases matching the filter:
+  DETECTED → REFERRED (detections) → EXPERT_REVIEWED → OFFENCE_FOUND → CASE_OPENED →
+  APPROVED → DECIDED → LIABLE → FINED → APPEALED → OVERTURNED_OR_MODIFIED (cases).
+  Each case step counts the cases of the step before that went on to it, so the steps
+  never grow. Detections and cases are different records (a detection is never linked
+  to a case), so the first case step is not a part of the referrals.
+  Disclosure control: a case step is withheld when it, or its difference to the last
+  published step before it, lies between 1 and k-1.
+  """
+  funnel(filter: CaseFilter, suppressionThreshold: Int): Funnel!
 
   """
   Flagged content (detections) counted by the dimensions asked, per period when an interval
@@ -1656,6 +2072,161 @@ type CaseEdge {
 type PageInfo {
   hasNextPage: Boolean!
   endCursor: String
+}
+
+# ---------------------------------------------------------------- statistics
+
+"Properties cases can be grouped by. Cases without a value (no region, not decided, never appealed, …) form the group NONE."
+enum Dimension {
+  JURISDICTION
+  REGION
+  CATEGORY
+  "The freedom-of-expression concern of the category (see Concern)."
+  CONCERN
+  PLATFORM
+  ARTICLE
+  LIABILITY
+  DEFENDANT_KIND
+  "Where the case stands now."
+  STAGE
+  "First-instance decision."
+  DECISION
+  "First-instance sanction."
+  SANCTION
+  "Status of the latest appeal level (cassation when there is one, else appeal)."
+  APPEAL_STATUS
+}
+
+type Statistics {
+  "One bucket per combination of grouped values (and period) that has cases, ordered by value (NONE last), then period."
+  buckets: [StatBucket!]!
+  "The figures of every case matching the filter."
+  total: StatBucket!
+  "k: no published count lies between 1 and k-1."
+  suppressionThreshold: Int!
+}
+
+"The figures of one group of cases. A null figure is withheld for disclosure control (or, for rates, medians and per-capita figures, not defined)."
+type StatBucket {
+  "The grouped values; empty for the total."
+  key: [DimensionValue!]!
+  "The period, \"2024\", \"2024-Q2\" or \"2024-05\", when an interval was asked; null for the total."
+  period: String
+  "Cases (by report date)."
+  count: Int
+  "True when any count of this bucket (count, liable, fined, appealed, appealsSucceeded, a currency's fines) is withheld."
+  suppressed: Boolean!
+  "Cases found liable at first instance (by decision date)."
+  liable: Int
+  "Cases found liable and fined at first instance (by decision date)."
+  fined: Int
+  "Cases whose first-instance decision was appealed, by either party, at any level (by decision date)."
+  appealed: Int
+  """
+  Cases that appeal and cassation left better off than the first instance did: a liable
+  decision overturned, or the fine modified to a lower one (by decision date).
+  """
+  appealsSucceeded: Int
+  "First-instance fines, one entry per currency (by decision date)."
+  fines: [FineStats!]!
+  "Median days from report to first-instance decision (by decision date); null with fewer than k decisions."
+  medianDaysToDecision: Float
+  "Share of the prosecutor's decisions (approved, rejected, returned) that rejected the case (by report date)."
+  prosecutorRejectionRate: Float
+  "Share of expert conclusions that found no offence (by report date)."
+  expertNoOffenceRate: Float
+  """
+  Defendants with two or more cases in this bucket, counted from keyed pseudonyms (who
+  they are is never stored); null when between 1 and k-1.
+  """
+  repeatDefendants: Int
+  """
+  count per 100,000 inhabitants, for buckets grouped by REGION (that region's population)
+  or by JURISDICTION without REGION (the country's); see Region.population for the
+  figure and its source. Null otherwise, or when count is withheld.
+  """
+  countPer100k: Float
+}
+
+type DimensionValue {
+  dimension: Dimension!
+  "The code, e.g. KZ-75, FALSE_INFORMATION, \"CAO 456-2\"; NONE for cases without a value."
+  code: String!
+  label(lang: Lang = EN): String!
+}
+
+"""
+First-instance fines of one currency. All figures are null when the count is withheld;
+median and p90 need at least k fines. p90 is the nearest-rank 90th percentile (the value
+at rank ceil(0.9 n)); the median of an even count is the mean of the middle two.
+"""
+type FineStats {
+  "KZT or KGS."
+  currency: String!
+  count: Int
+  "Whole units of currency."
+  total: Int
+  mean: Float
+  median: Float
+  p90: Float
+  min: Int
+  max: Int
+  "The same figures in index units of each fine's decision year; null when withheld or when a year's unit is not known."
+  indexUnits: IndexedFineStats
+}
+
+"Fine figures in index units (MCI in Kazakhstan, RP in Kyrgyzstan)."
+type IndexedFineStats {
+  "MCI or RP."
+  unit: String!
+  total: Float!
+  mean: Float!
+  median: Float
+  p90: Float
+  min: Float!
+  max: Float!
+}
+
+type Funnel {
+  steps: [FunnelStep!]!
+  suppressionThreshold: Int!
+}
+
+type FunnelStep {
+  step: FunnelStepKind!
+  label(lang: Lang = EN): String!
+  "Null when withheld (suppressed) or when the step does not apply to the filter (available false)."
+  count: Int
+  suppressed: Boolean!
+  "False for the detection steps when the filter uses a field detections do not have (article, outcome, defendant, decision dates, search)."
+  available: Boolean!
+  "count divided by the previous step's count, when both are published (and the steps count the same records)."
+  shareOfPrevious: Float
+}
+
+enum FunnelStepKind {
+  "Content flagged by the Ministry of Culture and Information."
+  DETECTED
+  "Flagged content referred to the police."
+  REFERRED
+  "Cases with an expert conclusion."
+  EXPERT_REVIEWED
+  "… in which the experts found an administrative or criminal offence."
+  OFFENCE_FOUND
+  "… for which a protocol or criminal case was opened."
+  CASE_OPENED
+  "… approved by the prosecutor."
+  APPROVED
+  "… decided by a court of first instance."
+  DECIDED
+  "… found liable."
+  LIABLE
+  "… fined."
+  FINED
+  "… appealed (appeal or cassation, by either party)."
+  APPEALED
+  "… that the appeal or cassation overturned or whose fine it reduced."
+  OVERTURNED_OR_MODIFIED
 }
 
 # ---------------------------------------------------------------- detections
@@ -2078,6 +2649,70 @@ func (ec *executionContext) childFields_DetectionStatistics(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type DetectionStatistics", field.Name)
 }
 
+func (ec *executionContext) childFields_DimensionValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_DimensionValue_dimension(ctx, field)
+	case "code":
+		return ec.fieldContext_DimensionValue_code(ctx, field)
+	case "label":
+		return ec.fieldContext_DimensionValue_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DimensionValue", field.Name)
+}
+
+func (ec *executionContext) childFields_FineStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_FineStats_currency(ctx, field)
+	case "count":
+		return ec.fieldContext_FineStats_count(ctx, field)
+	case "total":
+		return ec.fieldContext_FineStats_total(ctx, field)
+	case "mean":
+		return ec.fieldContext_FineStats_mean(ctx, field)
+	case "median":
+		return ec.fieldContext_FineStats_median(ctx, field)
+	case "p90":
+		return ec.fieldContext_FineStats_p90(ctx, field)
+	case "min":
+		return ec.fieldContext_FineStats_min(ctx, field)
+	case "max":
+		return ec.fieldContext_FineStats_max(ctx, field)
+	case "indexUnits":
+		return ec.fieldContext_FineStats_indexUnits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FineStats", field.Name)
+}
+
+func (ec *executionContext) childFields_Funnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "steps":
+		return ec.fieldContext_Funnel_steps(ctx, field)
+	case "suppressionThreshold":
+		return ec.fieldContext_Funnel_suppressionThreshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Funnel", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "step":
+		return ec.fieldContext_FunnelStep_step(ctx, field)
+	case "label":
+		return ec.fieldContext_FunnelStep_label(ctx, field)
+	case "count":
+		return ec.fieldContext_FunnelStep_count(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_FunnelStep_suppressed(ctx, field)
+	case "available":
+		return ec.fieldContext_FunnelStep_available(ctx, field)
+	case "shareOfPrevious":
+		return ec.fieldContext_FunnelStep_shareOfPrevious(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportIssue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "line":
@@ -2126,6 +2761,26 @@ func (ec *executionContext) childFields_IndexUnit(ctx context.Context, field gra
 		return ec.fieldContext_IndexUnit_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IndexUnit", field.Name)
+}
+
+func (ec *executionContext) childFields_IndexedFineStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_IndexedFineStats_unit(ctx, field)
+	case "total":
+		return ec.fieldContext_IndexedFineStats_total(ctx, field)
+	case "mean":
+		return ec.fieldContext_IndexedFineStats_mean(ctx, field)
+	case "median":
+		return ec.fieldContext_IndexedFineStats_median(ctx, field)
+	case "p90":
+		return ec.fieldContext_IndexedFineStats_p90(ctx, field)
+	case "min":
+		return ec.fieldContext_IndexedFineStats_min(ctx, field)
+	case "max":
+		return ec.fieldContext_IndexedFineStats_max(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndexedFineStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2272,6 +2927,52 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_StatBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_StatBucket_key(ctx, field)
+	case "period":
+		return ec.fieldContext_StatBucket_period(ctx, field)
+	case "count":
+		return ec.fieldContext_StatBucket_count(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_StatBucket_suppressed(ctx, field)
+	case "liable":
+		return ec.fieldContext_StatBucket_liable(ctx, field)
+	case "fined":
+		return ec.fieldContext_StatBucket_fined(ctx, field)
+	case "appealed":
+		return ec.fieldContext_StatBucket_appealed(ctx, field)
+	case "appealsSucceeded":
+		return ec.fieldContext_StatBucket_appealsSucceeded(ctx, field)
+	case "fines":
+		return ec.fieldContext_StatBucket_fines(ctx, field)
+	case "medianDaysToDecision":
+		return ec.fieldContext_StatBucket_medianDaysToDecision(ctx, field)
+	case "prosecutorRejectionRate":
+		return ec.fieldContext_StatBucket_prosecutorRejectionRate(ctx, field)
+	case "expertNoOffenceRate":
+		return ec.fieldContext_StatBucket_expertNoOffenceRate(ctx, field)
+	case "repeatDefendants":
+		return ec.fieldContext_StatBucket_repeatDefendants(ctx, field)
+	case "countPer100k":
+		return ec.fieldContext_StatBucket_countPer100k(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatBucket", field.Name)
+}
+
+func (ec *executionContext) childFields_Statistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "buckets":
+		return ec.fieldContext_Statistics_buckets(ctx, field)
+	case "total":
+		return ec.fieldContext_Statistics_total(ctx, field)
+	case "suppressionThreshold":
+		return ec.fieldContext_Statistics_suppressionThreshold(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
 }
 
 func (ec *executionContext) childFields_Term(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2466,6 +3167,34 @@ func (ec *executionContext) field_DetectionDimensionValue_label_args(ctx context
 	return args, nil
 }
 
+func (ec *executionContext) field_DimensionValue_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_FunnelStep_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importCases_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2606,6 +3335,28 @@ func (ec *executionContext) field_Query_detections_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_funnel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "suppressionThreshold",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suppressionThreshold"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_indexUnits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2681,6 +3432,44 @@ func (ec *executionContext) field_Query_releases_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_statistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CaseFilter, error) {
+			return ec.unmarshalOCaseFilter2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.Dimension, error) {
+			return ec.unmarshalNDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Interval, error) {
+			return ec.unmarshalOInterval2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "suppressionThreshold",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suppressionThreshold"] = arg3
 	return args, nil
 }
 
@@ -4385,6 +5174,526 @@ func (ec *executionContext) fieldContext_DetectionStatistics_total(_ context.Con
 	return graphql.NewScalarFieldContext("DetectionStatistics", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DimensionValue_dimension(ctx context.Context, field graphql.CollectedField, obj *model.DimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionValue_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dimension, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionValue_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionValue", field, false, false, "Dimension")
+}
+
+func (ec *executionContext) _DimensionValue_code(ctx context.Context, field graphql.CollectedField, obj *model.DimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionValue_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionValue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DimensionValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _DimensionValue_label(ctx context.Context, field graphql.CollectedField, obj *model.DimensionValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DimensionValue_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.DimensionValue().Label(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DimensionValue_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DimensionValue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_DimensionValue_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FineStats_currency(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _FineStats_count(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineStats_total(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineStats_mean(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FineStats_median(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Median, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_median(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FineStats_p90(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_p90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_p90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _FineStats_min(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineStats_max(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineStats_indexUnits(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineStats_indexUnits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndexUnits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IndexedFineStats) graphql.Marshaler {
+			return ec.marshalOIndexedFineStats2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐIndexedFineStats(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineStats_indexUnits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FineStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndexedFineStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funnel_steps(ctx context.Context, field graphql.CollectedField, obj *model.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FunnelStep) graphql.Marshaler {
+			return ec.marshalNFunnelStep2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Funnel",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Funnel_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Funnel_suppressionThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuppressionThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Funnel_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Funnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_step(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_step(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Step, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FunnelStepKind) graphql.Marshaler {
+			return ec.marshalNFunnelStepKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "FunnelStepKind")
+}
+
+func (ec *executionContext) _FunnelStep_label(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.FunnelStep().Label(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FunnelStep",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_FunnelStep_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FunnelStep_count(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_suppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FunnelStep_available(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FunnelStep_shareOfPrevious(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_shareOfPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareOfPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_shareOfPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
 func (ec *executionContext) _ImportIssue_line(ctx context.Context, field graphql.CollectedField, obj *ingest.Issue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4778,6 +6087,167 @@ func (ec *executionContext) fieldContext_IndexUnit_source(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _IndexedFineStats_unit(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "String")
+}
+
+func (ec *executionContext) _IndexedFineStats_total(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndexedFineStats_mean(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndexedFineStats_median(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Median, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalOFloat2float64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_median(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndexedFineStats_p90(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_p90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalOFloat2float64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_p90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndexedFineStats_min(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
+}
+
+func (ec *executionContext) _IndexedFineStats_max(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndexedFineStats_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndexedFineStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
@@ -5428,6 +6898,94 @@ func (ec *executionContext) fieldContext_Query_cases(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_cases_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_statistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Statistics(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["groupBy"].([]model.Dimension), fc.Args["interval"].(*model.Interval), fc.Args["suppressionThreshold"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+			return ec.marshalNStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatistics(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Statistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_funnel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funnel(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["suppressionThreshold"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Funnel) graphql.Marshaler {
+			return ec.marshalNFunnel2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_funnel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Funnel(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funnel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6514,6 +8072,433 @@ func (ec *executionContext) _Source_url(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatBucket_key(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DimensionValue) graphql.Marshaler {
+			return ec.marshalNDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DimensionValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatBucket_period(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_suppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StatBucket_liable(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_liable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Liable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_liable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_fined(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_fined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_fined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_appealed(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_appealed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Appealed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_appealed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_appealsSucceeded(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_appealsSucceeded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppealsSucceeded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_appealsSucceeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_fines(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_fines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FineStats) graphql.Marshaler {
+			return ec.marshalNFineStats2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStatsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_fines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatBucket",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FineStats(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatBucket_medianDaysToDecision(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_medianDaysToDecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysToDecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_medianDaysToDecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatBucket_prosecutorRejectionRate(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_prosecutorRejectionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProsecutorRejectionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_prosecutorRejectionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatBucket_expertNoOffenceRate(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_expertNoOffenceRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpertNoOffenceRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_expertNoOffenceRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatBucket_repeatDefendants(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_repeatDefendants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RepeatDefendants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_repeatDefendants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatBucket_countPer100k(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_countPer100k(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountPer100k, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_countPer100k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Statistics_buckets(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_buckets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Buckets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatBucket) graphql.Marshaler {
+			return ec.marshalNStatBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_buckets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_total(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatBucket) graphql.Marshaler {
+			return ec.marshalNStatBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Statistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Statistics_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_suppressionThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuppressionThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Term_code(ctx context.Context, field graphql.CollectedField, obj *model.Term) (ret graphql.Marshaler) {
@@ -8664,6 +10649,220 @@ func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.Se
 	return out
 }
 
+var dimensionValueImplementors = []string{"DimensionValue"}
+
+func (ec *executionContext) _DimensionValue(ctx context.Context, sel ast.SelectionSet, obj *model.DimensionValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DimensionValue")
+		case "dimension":
+			out.Values[i] = ec._DimensionValue_dimension(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._DimensionValue_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DimensionValue_label(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fineStatsImplementors = []string{"FineStats"}
+
+func (ec *executionContext) _FineStats(ctx context.Context, sel ast.SelectionSet, obj *model.FineStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fineStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FineStats")
+		case "currency":
+			out.Values[i] = ec._FineStats_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FineStats_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._FineStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._FineStats_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "median":
+			out.Values[i] = ec._FineStats_median(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90":
+			out.Values[i] = ec._FineStats_p90(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._FineStats_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._FineStats_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "indexUnits":
+			out.Values[i] = ec._FineStats_indexUnits(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelImplementors = []string{"Funnel"}
+
+func (ec *executionContext) _Funnel(ctx context.Context, sel ast.SelectionSet, obj *model.Funnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Funnel")
+		case "steps":
+			out.Values[i] = ec._Funnel_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppressionThreshold":
+			out.Values[i] = ec._Funnel_suppressionThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelStepImplementors = []string{"FunnelStep"}
+
+func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStep")
+		case "step":
+			out.Values[i] = ec._FunnelStep_step(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FunnelStep_label(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._FunnelStep_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "suppressed":
+			out.Values[i] = ec._FunnelStep_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "available":
+			out.Values[i] = ec._FunnelStep_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shareOfPrevious":
+			out.Values[i] = ec._FunnelStep_shareOfPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importIssueImplementors = []string{"ImportIssue"}
 
 func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionSet, obj *ingest.Issue) graphql.Marshaler {
@@ -8808,6 +11007,69 @@ func (ec *executionContext) _IndexUnit(ctx context.Context, sel ast.SelectionSet
 			}
 		case "source":
 			out.Values[i] = ec._IndexUnit_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indexedFineStatsImplementors = []string{"IndexedFineStats"}
+
+func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.SelectionSet, obj *model.IndexedFineStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indexedFineStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndexedFineStats")
+		case "unit":
+			out.Values[i] = ec._IndexedFineStats_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._IndexedFineStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._IndexedFineStats_mean(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "median":
+			out.Values[i] = ec._IndexedFineStats_median(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p90":
+			out.Values[i] = ec._IndexedFineStats_p90(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._IndexedFineStats_min(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._IndexedFineStats_max(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -9119,6 +11381,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cases(ctx, field)
+				})
+		case "statistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statistics(ctx, field)
+				})
+		case "funnel":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_funnel(ctx, field)
 				})
 		case "detections":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -9460,6 +11734,147 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statBucketImplementors = []string{"StatBucket"}
+
+func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSet, obj *model.StatBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatBucket")
+		case "key":
+			out.Values[i] = ec._StatBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._StatBucket_period(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._StatBucket_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "suppressed":
+			out.Values[i] = ec._StatBucket_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liable":
+			out.Values[i] = ec._StatBucket_liable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fined":
+			out.Values[i] = ec._StatBucket_fined(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appealed":
+			out.Values[i] = ec._StatBucket_appealed(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "appealsSucceeded":
+			out.Values[i] = ec._StatBucket_appealsSucceeded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fines":
+			out.Values[i] = ec._StatBucket_fines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianDaysToDecision":
+			out.Values[i] = ec._StatBucket_medianDaysToDecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "prosecutorRejectionRate":
+			out.Values[i] = ec._StatBucket_prosecutorRejectionRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expertNoOffenceRate":
+			out.Values[i] = ec._StatBucket_expertNoOffenceRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "repeatDefendants":
+			out.Values[i] = ec._StatBucket_repeatDefendants(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countPer100k":
+			out.Values[i] = ec._StatBucket_countPer100k(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statisticsImplementors = []string{"Statistics"}
+
+func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSet, obj *model.Statistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Statistics")
+		case "buckets":
+			out.Values[i] = ec._Statistics_buckets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._Statistics_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppressionThreshold":
+			out.Values[i] = ec._Statistics_suppressionThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -10346,6 +12761,95 @@ func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewa
 	return ec._DetectionStatistics(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx context.Context, v any) (model.Dimension, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.Dimension(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Dimension!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionᚄ(ctx context.Context, v any) ([]model.Dimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Dimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDimension2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValue(ctx context.Context, sel ast.SelectionSet, v model.DimensionValue) graphql.Marshaler {
+	return ec._DimensionValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DimensionValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFineStats2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FineStats) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFineStats2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStats(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFineStats2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStats(ctx context.Context, sel ast.SelectionSet, v *model.FineStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FineStats!")
+		return graphql.Null
+	}
+	return ec._FineStats(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10358,6 +12862,53 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFunnel2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnel(ctx context.Context, sel ast.SelectionSet, v *model.Funnel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Funnel!")
+		return graphql.Null
+	}
+	return ec._Funnel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStep2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v *model.FunnelStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FunnelStep!")
+		return graphql.Null
+	}
+	return ec._FunnelStep(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFunnelStepKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepKind(ctx context.Context, v any) (model.FunnelStepKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.FunnelStepKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFunnelStepKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepKind(ctx context.Context, sel ast.SelectionSet, v model.FunnelStepKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FunnelStepKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -10613,6 +13164,38 @@ func (ec *executionContext) marshalNSanction2githubᚗcomᚋcasewatchᚋcasewatc
 
 func (ec *executionContext) marshalNSource2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v model.Source) graphql.Marshaler {
 	return ec._Source(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStatBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucket(ctx context.Context, sel ast.SelectionSet, v *model.StatBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatBucket!")
+		return graphql.Null
+	}
+	return ec._StatBucket(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatistics(ctx context.Context, sel ast.SelectionSet, v *model.Statistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Statistics!")
+		return graphql.Null
+	}
+	return ec._Statistics(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -11297,6 +13880,17 @@ func (ec *executionContext) marshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatch
 	return res
 }
 
+func (ec *executionContext) unmarshalOFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
 	if v == nil {
 		return nil, nil
@@ -11331,6 +13925,13 @@ func (ec *executionContext) marshalOGender2ᚖgithubᚗcomᚋcasewatchᚋcasewat
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOIndexedFineStats2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐIndexedFineStats(ctx context.Context, sel ast.SelectionSet, v *model.IndexedFineStats) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IndexedFineStats(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

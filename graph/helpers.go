@@ -2,11 +2,13 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/99designs/gqlgen/graphql"
 	model1 "github.com/casewatch/casewatch/graph/model"
 	"github.com/casewatch/casewatch/internal/model"
 )
@@ -245,4 +247,65 @@ func pointers[T any](items []T) []*T {
 		out[i] = &items[i]
 	}
 	return out
+}
+
+// checkStatistics checks the arguments of statistics and funnel and returns the filter to
+// use and the suppression threshold: the server's, or a higher one the query asks for.
+func (r *Resolver) checkStatistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, threshold *int) (model.CaseFilter, int, error) {
+	if r.stats == nil {
+		return model.CaseFilter{}, 0, internal(errors.New("statistics are not enabled on this resolver"))
+	}
+	if len(groupBy) > maxDimensions {
+		return model.CaseFilter{}, 0, badInput("groupBy: at most %d dimensions, got %d", maxDimensions, len(groupBy))
+	}
+	for i, d := range groupBy {
+		if slices.Contains(groupBy[:i], d) {
+			return model.CaseFilter{}, 0, badInput("groupBy: %s is listed twice", d)
+		}
+	}
+	k := r.threshold
+	if threshold != nil {
+		if *threshold < r.threshold {
+			return model.CaseFilter{}, 0, badInput("suppressionThreshold: %d is below this server's threshold of %d; ask for %d or more", *threshold, r.threshold, r.threshold)
+		}
+		if *threshold > maxThreshold {
+			return model.CaseFilter{}, 0, badInput("suppressionThreshold: %d is above the largest allowed, %d", *threshold, maxThreshold)
+		}
+		k = *threshold
+	}
+	f, err := r.checkFilter(ctx, filter)
+	return f, k, err
+}
+
+// maxThreshold bounds a threshold a query may ask for; past it nearly everything is withheld.
+const maxThreshold = 1000
+
+// selectsRepeatDefendants reports whether a statistics query asks for repeatDefendants in
+// its buckets or total, the one figure that costs a sort of every pseudonym.
+func selectsRepeatDefendants(ctx context.Context) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name != "buckets" && f.Name != "total" {
+			continue
+		}
+		for _, g := range graphql.CollectFields(graphql.GetOperationContext(ctx), f.Selections, nil) {
+			if g.Name == "repeatDefendants" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// statDimensionLabel labels a value of a statistics dimension in lang.
+func (r *Resolver) statDimensionLabel(d model.Dimension, code string, lang model.Lang) string {
+	switch {
+	case d == model.DimensionRegion && code != model.NoValue:
+		if reg := r.ref.Region(code); reg != nil {
+			return reg.Names.In(lang)
+		}
+		return code
+	case d == model.DimensionArticle && code != model.NoValue:
+		return code
+	}
+	return model.DimensionLabel(d, code, lang)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
 )
 
@@ -28,6 +29,12 @@ type Store interface {
 	CountReleases(ctx context.Context) (int, error)
 	UnlistedArticles(ctx context.Context) ([]model.Article, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
+}
+
+// Statistician computes the published statistics and the funnel (stats.Engine).
+type Statistician interface {
+	Statistics(ctx context.Context, req stats.Request) (*model.Statistics, error)
+	Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.Funnel, error)
 }
 
 // Importer imports a batch of case records (ingest.Importer).
@@ -49,6 +56,15 @@ type Resolver struct {
 	// importer is nil while imports are off (no CASEWATCH_SECRET).
 	importer Importer
 	audit    Auditor
+	// stats is nil until EnableStatistics; threshold is the server's k.
+	stats     Statistician
+	threshold int
+}
+
+// EnableStatistics turns on the statistics and funnel queries, with suppression
+// threshold k (at least privacy.MinThreshold).
+func (r *Resolver) EnableStatistics(s Statistician, k int) {
+	r.stats, r.threshold = s, k
 }
 
 // EnableImports turns on the importCases mutation.

@@ -16,6 +16,7 @@ import (
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
 )
 
@@ -174,6 +175,16 @@ func (r *detectionDimensionValueResolver) Label(ctx context.Context, obj *model.
 	return r.dimensionLabel(obj.Dimension, obj.Code, langOr(lang)), nil
 }
 
+// Label is the resolver for the label field.
+func (r *dimensionValueResolver) Label(ctx context.Context, obj *model.DimensionValue, lang *model.Lang) (string, error) {
+	return r.statDimensionLabel(obj.Dimension, obj.Code, langOr(lang)), nil
+}
+
+// Label is the resolver for the label field.
+func (r *funnelStepResolver) Label(ctx context.Context, obj *model.FunnelStep, lang *model.Lang) (string, error) {
+	return model.FunnelStepKindVocabulary.Label(string(obj.Step), langOr(lang)), nil
+}
+
 // ImportCases is the resolver for the importCases field.
 func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload, dryRun *bool, note *string) (*ingest.Result, error) {
 	caller, err := requireEditor(ctx)
@@ -289,6 +300,37 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
 	}
 	return conn, nil
+}
+
+// Statistics is the resolver for the statistics field.
+func (r *queryResolver) Statistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) (*model.Statistics, error) {
+	f, k, err := r.checkStatistics(ctx, filter, groupBy, suppressionThreshold)
+	if err != nil {
+		return nil, err
+	}
+	req := stats.Request{Filter: f, GroupBy: groupBy, Interval: interval, K: k, RepeatDefendants: selectsRepeatDefendants(ctx)}
+	out, err := r.stats.Statistics(ctx, req)
+	var tooMany *stats.TooManyBucketsError
+	if errors.As(err, &tooMany) {
+		return nil, badInput("%s", tooMany.Error())
+	}
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
+}
+
+// Funnel is the resolver for the funnel field.
+func (r *queryResolver) Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error) {
+	f, k, err := r.checkStatistics(ctx, filter, nil, suppressionThreshold)
+	if err != nil {
+		return nil, err
+	}
+	out, err := r.stats.Funnel(ctx, f, k)
+	if err != nil {
+		return nil, internal(err)
+	}
+	return out, nil
 }
 
 // Detections is the resolver for the detections field.
@@ -432,6 +474,10 @@ func (r *Resolver) DetectionDimensionValue() DetectionDimensionValueResolver {
 	return &detectionDimensionValueResolver{r}
 }
 
+func (r *Resolver) DimensionValue() DimensionValueResolver { return &dimensionValueResolver{r} }
+
+func (r *Resolver) FunnelStep() FunnelStepResolver { return &funnelStepResolver{r} }
+
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -455,6 +501,8 @@ type (
 	categoryResolver                struct{ *Resolver }
 	correctionResolver              struct{ *Resolver }
 	detectionDimensionValueResolver struct{ *Resolver }
+	dimensionValueResolver          struct{ *Resolver }
+	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }

@@ -15,6 +15,7 @@ import (
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
 )
 
@@ -45,6 +46,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		store:    st,
 		resolver: graph.NewResolver(st, ref, secret, log),
 	}
+	app.stats = stats.NewEngine(st, ref)
+	app.resolver.EnableStatistics(app.stats, cfg.threshold)
 	if !demoKey {
 		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
 	} else {
@@ -68,6 +71,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		app.ready.Store(true)
 		log.Info("ready")
+		// Build the statistics' fact table now rather than in the first query's time.
+		start := time.Now()
+		if err := app.stats.Warm(ctx); err != nil {
+			log.Error("statistics warm-up failed", "err", err)
+			return
+		}
+		log.Info("statistics ready", "took", time.Since(start).Round(time.Millisecond))
 	}()
 
 	select {
@@ -92,6 +102,7 @@ type app struct {
 	log      *slog.Logger
 	store    *store.Store
 	resolver *graph.Resolver
+	stats    *stats.Engine
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
 }

@@ -69,12 +69,12 @@ type DimensionValue struct {
 type FineStats struct {
 	Currency string
 	Count    *int
-	Total    *int64
+	Total    *int
 	Mean     *float64
 	Median   *float64
 	P90      *float64
-	Min      *int64
-	Max      *int64
+	Min      *int
+	Max      *int
 	// IndexUnits gives the same figures in index units of each fine's decision year; nil
 	// when withheld or when a year's unit is not known.
 	IndexUnits *IndexedFineStats

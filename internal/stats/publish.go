@@ -2,6 +2,7 @@ package stats
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -118,7 +119,7 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 		b.Count, b.Liable, b.Fined, b.Appealed, b.AppealsSucceeded = fig(figCount), fig(figLiable), fig(figFined), fig(figAppealed), fig(figSucceeded)
 
 		b.Fines = []*model.FineStats{}
-		for _, j := range sortedKeys(a.fines) {
+		for _, j := range s.byCurrency(a.fines) {
 			fs := e.fineStats(model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]), a.fines[j], k, currencies[j][r])
 			if fs.Count == nil {
 				b.Suppressed = true
@@ -174,10 +175,9 @@ func (e *Engine) fineStats(j model.Jurisdiction, fines []fineEntry, k int, withh
 		}
 	}
 	slices.Sort(amounts)
-	count := len(fines)
+	count, total, lo, hi := len(fines), int(sum), int(amounts[0]), int(amounts[len(amounts)-1])
 	mean := float64(sum) / float64(count)
-	fs.Count, fs.Total, fs.Mean = &count, &sum, &mean
-	fs.Min, fs.Max = &amounts[0], &amounts[count-1]
+	fs.Count, fs.Total, fs.Mean, fs.Min, fs.Max = &count, &total, &mean, &lo, &hi
 	if v, ok := privacy.Median(amounts, k); ok {
 		fs.Median = &v
 	}
@@ -240,12 +240,16 @@ func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uin
 	return total
 }
 
-func sortedKeys[V any](m map[uint16]V) []uint16 {
-	keys := make([]uint16, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// byCurrency lists the jurisdiction codes of fines in the order of their currencies' codes.
+func (s *snapshot) byCurrency(fines map[uint16][]fineEntry) []uint16 {
+	currency := func(j uint16) string {
+		return model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]).Currency()
 	}
-	slices.Sort(keys)
+	keys := make([]uint16, 0, len(fines))
+	for j := range fines {
+		keys = append(keys, j)
+	}
+	slices.SortFunc(keys, func(a, b uint16) int { return strings.Compare(currency(a), currency(b)) })
 	return keys
 }
 

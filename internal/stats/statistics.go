@@ -42,7 +42,7 @@ type acc struct {
 
 	// By report date.
 	count, prosecutorDecided, prosecutorRejected, expertConcluded, expertNoOffence int
-	people                                                                        []uint64
+	people                                                                         []uint64
 	// By first-instance decision date.
 	liable, fined, appealed, succeeded int
 	fines                              map[uint16][]fineEntry // by jurisdiction code
