@@ -722,92 +722,147 @@ func TestAttackFindsLeaks(t *testing.T) {
 
 // ---------------------------------------------------------------- the tests
 
-func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
-	questions := []struct {
-		name     string
-		groupBy  []string
-		interval string
-		filter   map[string]any
-		keep     func(*rawCase) bool
-	}{
-		{"region by year", []string{"REGION"}, "YEAR", nil, nil},
-		{"jurisdiction and concern", []string{"JURISDICTION", "CONCERN"}, "", nil, nil},
-		{"no grouping", nil, "", nil, nil},
-		{"kind, decision and appeal by quarter, filtered", []string{"DEFENDANT_KIND", "DECISION", "APPEAL_STATUS"}, "QUARTER",
-			map[string]any{"concerns": []string{"CORE_EXPRESSION", "CONTESTED"}, "reportedFrom": "2023-03-15"},
-			func(c *rawCase) bool {
-				return (c.Concern == model.ConcernCoreExpression || c.Concern == model.ConcernContested) && c.ReportedOn >= "2023-03-01"
-			}},
-		{"article by month in KZ, decided in 2024", []string{"ARTICLE"}, "MONTH",
-			map[string]any{"jurisdiction": "KZ", "decidedFrom": "2024-01-01", "decidedTo": "2024-12-31"},
-			func(c *rawCase) bool {
-				return c.Jurisdiction == model.JurisdictionKZ && c.CourtOn != nil && inMonthRange(*c.CourtOn, ptr("2024-01-01"), ptr("2024-12-31"))
-			}},
-		{"stage, sanction, platform for some regions", []string{"STAGE", "SANCTION", "PLATFORM"}, "",
-			map[string]any{"regions": []string{"KZ-75", "KZ-71", "KG-GB"}},
-			func(c *rawCase) bool {
-				return c.RegionCode != nil && slices.Contains([]string{"KZ-75", "KZ-71", "KG-GB"}, *c.RegionCode)
-			}},
-		{"liability and category by year", []string{"LIABILITY", "CATEGORY"}, "YEAR", nil, nil},
+// statQuestion is a statistics question and the filter it asks for, written twice: as
+// GraphQL variables and as a plain Go predicate over raw cases.
+type statQuestion struct {
+	name     string
+	groupBy  []string
+	interval string
+	filter   map[string]any
+	keep     func(*rawCase) bool
+}
+
+var statQuestions = []statQuestion{
+	{"region by year", []string{"REGION"}, "YEAR", nil, nil},
+	{"jurisdiction and concern", []string{"JURISDICTION", "CONCERN"}, "", nil, nil},
+	{"no grouping", nil, "", nil, nil},
+	{"kind, decision and appeal by quarter, filtered", []string{"DEFENDANT_KIND", "DECISION", "APPEAL_STATUS"}, "QUARTER",
+		map[string]any{"concerns": []string{"CORE_EXPRESSION", "CONTESTED"}, "reportedFrom": "2023-03-15"},
+		func(c *rawCase) bool {
+			return (c.Concern == model.ConcernCoreExpression || c.Concern == model.ConcernContested) && c.ReportedOn >= "2023-03-01"
+		}},
+	{"article by month in KZ, decided in 2024", []string{"ARTICLE"}, "MONTH",
+		map[string]any{"jurisdiction": "KZ", "decidedFrom": "2024-01-01", "decidedTo": "2024-12-31"},
+		func(c *rawCase) bool {
+			return c.Jurisdiction == model.JurisdictionKZ && c.CourtOn != nil && inMonthRange(*c.CourtOn, ptr("2024-01-01"), ptr("2024-12-31"))
+		}},
+	{"stage, sanction, platform for some regions", []string{"STAGE", "SANCTION", "PLATFORM"}, "",
+		map[string]any{"regions": []string{"KZ-75", "KZ-71", "KG-GB"}},
+		func(c *rawCase) bool {
+			return c.RegionCode != nil && slices.Contains([]string{"KZ-75", "KZ-71", "KG-GB"}, *c.RegionCode)
+		}},
+	{"liability and category by year", []string{"LIABILITY", "CATEGORY"}, "YEAR", nil, nil},
+}
+
+// check asks q with threshold k and compares the whole answer with the raw cases.
+func (f *statsFixture) check(t *testing.T, q statQuestion, k int) {
+	t.Helper()
+	keep := q.keep
+	if keep == nil {
+		keep = func(*rawCase) bool { return true }
 	}
+	a := f.statistics(t, q.filter, q.groupBy, q.interval, &k)
+	want, wantTotal := f.expected(q.groupBy, q.interval, keep)
+	if a.Statistics.SuppressionThreshold != k {
+		t.Fatalf("suppressionThreshold %d, want %d", a.Statistics.SuppressionThreshold, k)
+	}
+	checkBucket(t, "total", k, a.Statistics.Total, wantTotal, 0)
+	seen := map[string]bool{}
+	for _, got := range a.Statistics.Buckets {
+		var parts []string
+		for i, kv := range got.Key {
+			if kv.Dimension != q.groupBy[i] {
+				t.Fatalf("key %d is %s, want %s", i, kv.Dimension, q.groupBy[i])
+			}
+			if kv.Label == "" {
+				t.Errorf("no label for %s %s", kv.Dimension, kv.Code)
+			}
+			parts = append(parts, kv.Code)
+		}
+		parts = append(parts, deref(got.Period))
+		key := strings.Join(parts, "|")
+		if seen[key] {
+			t.Fatalf("bucket %s twice", key)
+		}
+		seen[key] = true
+		w := want[key]
+		if w == nil {
+			t.Errorf("bucket %s: not in the data", key)
+			continue
+		}
+		checkBucket(t, key, k, got, w, f.population(q.groupBy, got.Key))
+	}
+	for key := range want {
+		if !seen[key] {
+			t.Errorf("bucket %s missing", key)
+		}
+	}
+	attack(t, a)
+}
+
+func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
+	const serverK = 3
+	withheldCells, complementaryCells = 0, 0
+	for _, seed := range []uint64{42, 7} {
+		for _, b := range storetest.Backends(t) {
+			t.Run(fmt.Sprintf("%s seed %d", b.Name, seed), func(t *testing.T) {
+				f := newStatsFixture(t, b.URL, 1200, seed, serverK)
+				for _, q := range statQuestions {
+					for _, k := range []int{serverK, 5, 11} {
+						t.Run(fmt.Sprintf("%s k=%d", q.name, k), func(t *testing.T) { f.check(t, q, k) })
+					}
+				}
+			})
+		}
+	}
+	if withheldCells == 0 || complementaryCells == 0 {
+		t.Errorf("the questions withheld %d cells, %d of them by complementary suppression: the test data exercise too little", withheldCells, complementaryCells)
+	}
+	t.Logf("%d cells withheld, %d of them complementary", withheldCells, complementaryCells)
+}
+
+// TestStatisticsFollowAnImport: once an import has committed, the very next answer
+// includes its new and changed cases.
+func TestStatisticsFollowAnImport(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			const serverK = 3
-			f := newStatsFixture(t, b.URL, 1200, 42, serverK)
-			withheldCells, complementaryCells = 0, 0
-			t.Cleanup(func() {
-				if withheldCells == 0 || complementaryCells == 0 {
-					t.Errorf("the questions withheld %d cells, %d of them by complementary suppression: the test data exercise too little", withheldCells, complementaryCells)
+			const k = 3
+			f := newStatsFixture(t, b.URL, 800, 5, k)
+			q := statQuestions[0]
+			f.check(t, q, k) // builds the fact table of the first release
+
+			// Move every tenth case, acquit it if it was liable, and add new cases, as an import would.
+			more, _ := randomCases(f.ref, 300, 99)
+			ctx := context.Background()
+			_, err := f.st.Import(ctx, store.ImportOptions{
+				Release: model.Release{Synthetic: true},
+				Reference: func(rec *store.CaseRecord, attempt int) string {
+					return fmt.Sprintf("%s-N%d", rec.Case.Reference, attempt)
+				},
+			}, func(batch *store.ImportBatch) error {
+				for i := 0; i < len(f.cases); i += 10 {
+					c := &f.cases[i]
+					c.RegionCode, c.Jurisdiction = ptr("KZ-79"), model.JurisdictionKZ
+					if c.CourtDecision != nil && *c.CourtDecision == model.DecisionLiable {
+						c.CourtDecision, c.Sanction, c.FineAmount = ptr(model.DecisionNotLiable), nil, nil
+					}
+					if err := batch.Put(ctx, &store.CaseRecord{Case: c.Case, SourceKey: fmt.Sprintf("src-%d", i), Pseudonym: c.Pseudonym, Appeals: c.Appeals}); err != nil {
+						return err
+					}
 				}
-				t.Logf("%d cells withheld, %d of them complementary", withheldCells, complementaryCells)
+				for i := range more {
+					if err := batch.Put(ctx, &store.CaseRecord{Case: more[i].Case, SourceKey: fmt.Sprintf("new-%d", i), Pseudonym: more[i].Pseudonym, Appeals: more[i].Appeals}); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
-			for _, q := range questions {
-				for _, k := range []int{serverK, 5, 11} {
-					t.Run(fmt.Sprintf("%s k=%d", q.name, k), func(t *testing.T) {
-						keep := q.keep
-						if keep == nil {
-							keep = func(*rawCase) bool { return true }
-						}
-						a := f.statistics(t, q.filter, q.groupBy, q.interval, &k)
-						want, wantTotal := f.expected(q.groupBy, q.interval, keep)
-						if a.Statistics.SuppressionThreshold != k {
-							t.Fatalf("suppressionThreshold %d, want %d", a.Statistics.SuppressionThreshold, k)
-						}
-						checkBucket(t, "total", k, a.Statistics.Total, wantTotal, 0)
-						seen := map[string]bool{}
-						var order []string
-						for _, got := range a.Statistics.Buckets {
-							var parts []string
-							for i, kv := range got.Key {
-								if kv.Dimension != q.groupBy[i] {
-									t.Fatalf("key %d is %s, want %s", i, kv.Dimension, q.groupBy[i])
-								}
-								if kv.Label == "" {
-									t.Errorf("no label for %s %s", kv.Dimension, kv.Code)
-								}
-								parts = append(parts, kv.Code)
-							}
-							parts = append(parts, deref(got.Period))
-							key := strings.Join(parts, "|")
-							if seen[key] {
-								t.Fatalf("bucket %s twice", key)
-							}
-							seen[key], order = true, append(order, key)
-							w := want[key]
-							if w == nil {
-								t.Errorf("bucket %s: not in the data", key)
-								continue
-							}
-							checkBucket(t, key, k, got, w, f.population(q.groupBy, got.Key))
-						}
-						for key := range want {
-							if !seen[key] {
-								t.Errorf("bucket %s missing", key)
-							}
-						}
-						attack(t, a)
-					})
-				}
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.cases = append(f.cases, more...)
+			for _, q := range statQuestions[:3] {
+				t.Run(q.name, func(t *testing.T) { f.check(t, q, k) })
 			}
 		})
 	}
@@ -847,4 +902,181 @@ func (f *statsFixture) population(groupBy []string, key []struct{ Dimension, Cod
 		}
 	}
 	return total
+}
+
+func TestFunnelMatchesAnIndependentCount(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			const k = 3
+			f := newStatsFixture(t, b.URL, 1500, 9, k)
+			for _, q := range []struct {
+				name       string
+				filter     map[string]any
+				keep       func(*rawCase) bool
+				keepDet    func(*model.Detection) bool
+				detections bool
+			}{
+				{"everything", nil, func(*rawCase) bool { return true }, func(*model.Detection) bool { return true }, true},
+				{"core expression in Almaty from 2024", map[string]any{"concerns": []string{"CORE_EXPRESSION"}, "regions": []string{"KZ-75"}, "reportedFrom": "2024-01-01"},
+					func(c *rawCase) bool {
+						return c.Concern == model.ConcernCoreExpression && c.RegionCode != nil && *c.RegionCode == "KZ-75" && c.ReportedOn >= "2024-01-01"
+					},
+					func(d *model.Detection) bool {
+						return d.Category.Concern() == model.ConcernCoreExpression && d.RegionCode != nil && *d.RegionCode == "KZ-75" && d.DetectedOn >= "2024-01-01"
+					}, true},
+				{"journalists (no detections)", map[string]any{"defendantKinds": []string{"JOURNALIST"}},
+					func(c *rawCase) bool {
+						return c.DefendantKind != nil && *c.DefendantKind == model.DefendantKindJournalist
+					}, nil, false},
+			} {
+				t.Run(q.name, func(t *testing.T) {
+					var a struct {
+						Funnel struct {
+							SuppressionThreshold int
+							Steps                []struct {
+								Step, Label           string
+								Count                 *int
+								Suppressed, Available bool
+								ShareOfPrevious       *float64
+							}
+						}
+					}
+					fx := &fixture{url: f.url}
+					fx.data(t, `query($f: CaseFilter) { funnel(filter: $f) { suppressionThreshold
+						steps { step label(lang: KK) count suppressed available shareOfPrevious } } }`, map[string]any{"f": q.filter}, &a)
+
+					// The case steps, each a part of the one before, counted by hand.
+					want := make([]int, 11)
+					for i := range f.dets {
+						d := &f.dets[i]
+						if q.keepDet != nil && q.keepDet(d) {
+							want[0]++
+							if d.Action == model.DetectionActionReferredToPolice {
+								want[1]++
+							}
+						}
+					}
+					for i := range f.cases {
+						c := &f.cases[i]
+						if !q.keep(c) || c.ExpertConclusion == nil {
+							continue
+						}
+						want[2]++
+						if *c.ExpertConclusion != model.ExpertConclusionAdministrativeOffense && *c.ExpertConclusion != model.ExpertConclusionCriminalOffense {
+							continue
+						}
+						want[3]++
+						if c.CaseOpenedOn == nil {
+							continue
+						}
+						want[4]++
+						if c.ProsecutorDecision == nil || *c.ProsecutorDecision != model.ProsecutorDecisionApproved {
+							continue
+						}
+						want[5]++
+						if c.CourtDecision == nil || *c.CourtDecision == model.DecisionPending {
+							continue
+						}
+						want[6]++
+						if *c.CourtDecision != model.DecisionLiable {
+							continue
+						}
+						want[7]++
+						if c.Sanction == nil || *c.Sanction != model.SanctionFine {
+							continue
+						}
+						want[8]++
+						if len(c.Appeals) == 0 {
+							continue
+						}
+						want[9]++
+						if helped(c) {
+							want[10]++
+						}
+					}
+					names := []string{"DETECTED", "REFERRED", "EXPERT_REVIEWED", "OFFENCE_FOUND", "CASE_OPENED", "APPROVED", "DECIDED", "LIABLE", "FINED", "APPEALED", "OVERTURNED_OR_MODIFIED"}
+					steps := a.Funnel.Steps
+					if len(steps) != len(names) {
+						t.Fatalf("%d steps, want %d", len(steps), len(names))
+					}
+					lastPublished := -1
+					for i, st := range steps {
+						if st.Step != names[i] || st.Label == "" {
+							t.Fatalf("step %d is %s %q, want %s with a label", i, st.Step, st.Label, names[i])
+						}
+						if i < 2 {
+							if st.Available != q.detections || (st.Count == nil) == q.detections {
+								t.Errorf("%s: available %v count %v, want available %v", st.Step, st.Available, st.Count, q.detections)
+							}
+							if st.Count != nil && *st.Count != want[i] {
+								t.Errorf("%s = %d, want %d", st.Step, *st.Count, want[i])
+							}
+							continue
+						}
+						if st.Count == nil {
+							if !st.Suppressed {
+								t.Errorf("%s: no count and not suppressed", st.Step)
+							}
+							continue
+						}
+						n := *st.Count
+						if n != want[i] || (n > 0 && n < k) {
+							t.Errorf("%s = %d, want %d (k %d)", st.Step, n, want[i], k)
+						}
+						if lastPublished >= 0 {
+							prev := *steps[lastPublished].Count
+							if n > prev {
+								t.Errorf("%s = %d is more than %s = %d: the funnel does not add up", st.Step, n, steps[lastPublished].Step, prev)
+							}
+							if d := prev - n; d > 0 && d < k {
+								t.Errorf("%s − %s = %d reveals a small count", steps[lastPublished].Step, st.Step, d)
+							}
+							if lastPublished == i-1 && prev > 0 && (st.ShareOfPrevious == nil || !near(*st.ShareOfPrevious, float64(n)/float64(prev))) {
+								t.Errorf("%s: shareOfPrevious %v, want %v", st.Step, st.ShareOfPrevious, float64(n)/float64(prev))
+							}
+						}
+						lastPublished = i
+					}
+					if want[2] >= 50 && lastPublished < 8 {
+						t.Errorf("too much withheld for %d cases: last published step %d", want[2], lastPublished)
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestStatisticsRejectBadInput(t *testing.T) {
+	f := newStatsFixture(t, storetest.SQLiteURL(t), 50, 1, 5)
+	fx := &fixture{url: f.url}
+	for _, c := range []struct {
+		name, query, want string
+	}{
+		{"four dimensions", `{ statistics(groupBy: [REGION, CATEGORY, PLATFORM, STAGE]) { total { count } } }`, "at most 3 dimensions"},
+		{"a dimension twice", `{ statistics(groupBy: [REGION, REGION]) { total { count } } }`, "REGION is listed twice"},
+		{"threshold below the server's", `{ statistics(groupBy: [], suppressionThreshold: 3) { total { count } } }`, "below this server's threshold of 5"},
+		{"funnel threshold below", `{ funnel(suppressionThreshold: 2) { steps { count } } }`, "below this server's threshold"},
+		{"empty report range", `{ statistics(groupBy: [], filter: {reportedFrom: "2024-05-01", reportedTo: "2024-04-30"}) { total { count } } }`, "the range is empty"},
+		{"empty decision range", `{ funnel(filter: {decidedFrom: "2025-01-01", decidedTo: "2024-01-01"}) { steps { count } } }`, "the range is empty"},
+		{"unknown region", `{ statistics(groupBy: [], filter: {regions: ["KZ-99"]}) { total { count } } }`, "KZ-99"},
+		{"unknown dimension", `{ statistics(groupBy: [COLOUR]) { total { count } } }`, "COLOUR"},
+		{"unknown interval", `{ statistics(groupBy: [REGION], interval: WEEK) { total { count } } }`, "WEEK"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			errs := fx.errors(t, c.query, nil)
+			if len(errs) == 0 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(errs[0].Message, c.want) {
+				t.Fatalf("errors %+v, want BAD_USER_INPUT mentioning %q", errs, c.want)
+			}
+		})
+	}
+}
+
+// errors posts a query that must fail and returns its errors.
+func (f *fixture) errors(t *testing.T, query string, vars map[string]any) []gqlError {
+	t.Helper()
+	r := f.post(t, query, vars)
+	if len(r.Errors) == 0 {
+		t.Fatalf("status %d: no errors", r.status)
+	}
+	return r.Errors
 }
