@@ -88,28 +88,30 @@ func Rate(num, den, k int) (float64, bool) {
 	return float64(num) / float64(den), true
 }
 
-// Median returns the median of sorted values (the mean of the middle two for an even
-// count) when there are at least k of them.
-func Median[T int64 | int32 | float64](sorted []T, k int) (float64, bool) {
-	n := len(sorted)
+// Median returns the median of n values, given in sorted order by nth(i) for the rank i
+// from 0 (the mean of the middle two for an even count), when there are at least k.
+func Median(n, k int, nth func(int) float64) (float64, bool) {
 	if n == 0 || n < k {
 		return 0, false
 	}
 	if n%2 == 1 {
-		return float64(sorted[n/2]), true
+		return nth(n / 2), true
 	}
-	return (float64(sorted[n/2-1]) + float64(sorted[n/2])) / 2, true
+	return (nth(n/2-1) + nth(n/2)) / 2, true
 }
 
-// P90 returns the 90th percentile of sorted values by the nearest-rank method (the value
-// at rank ⌈0.9·n⌉) when there are at least k of them.
-func P90[T int64 | int32 | float64](sorted []T, k int) (float64, bool) {
-	n := len(sorted)
+// P90 returns the 90th percentile of n values given as for Median, by the nearest-rank
+// method (the value at rank ⌈0.9·n⌉, counting from 1), when there are at least k.
+func P90(n, k int, nth func(int) float64) (float64, bool) {
 	if n == 0 || n < k {
 		return 0, false
 	}
-	rank := (9*n + 9) / 10 // ⌈0.9·n⌉
-	return float64(sorted[rank-1]), true
+	return nth((9*n+9)/10 - 1), true
+}
+
+// Sorted gives nth for values already sorted.
+func Sorted[T int | int64 | float64](values []T) func(int) float64 {
+	return func(i int) float64 { return float64(values[i]) }
 }
 
 // ChainOfSteps decides which steps of a funnel to publish. Each step's count is a subset of

@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -57,7 +58,7 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 	for fig := range nFigures {
 		withheld[fig] = protect(func(a *acc) int { return value(a, fig) }, nil)
 	}
-	fineCount := func(j uint16) func(*acc) int { return func(a *acc) int { return len(a.fines[j]) } }
+	fineCount := func(j uint16) func(*acc) int { return func(a *acc) int { return a.fineCount(j) } }
 	currencies := map[uint16][]bool{}
 	for j := range total.fines {
 		currencies[j] = protect(fineCount(j), nil)
@@ -71,7 +72,7 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 		for r, a := range rows {
 			linked := withheld[figFined][r]
 			for j, w := range currencies {
-				linked = linked || (w[r] && len(a.fines[j]) > 0)
+				linked = linked || (w[r] && a.fineCount(j) > 0)
 			}
 			if !linked {
 				continue
@@ -80,7 +81,7 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 				withheld[figFined][r], changed = true, true
 			}
 			for j, w := range currencies {
-				if len(a.fines[j]) > 0 && !w[r] {
+				if a.fineCount(j) > 0 && !w[r] {
 					w[r], changed = true, true
 				}
 			}
@@ -127,8 +128,10 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 			b.Fines = append(b.Fines, fs)
 		}
 
-		if v, ok := medianOfHistogram(a.days, k); ok {
-			b.MedianDaysToDecision = &v
+		if n, nth := histogramRanks(a.days); n > 0 {
+			if v, ok := privacy.Median(n, k, nth); ok {
+				b.MedianDaysToDecision = &v
+			}
 		}
 		if v, ok := privacy.Rate(a.prosecutorRejected, a.prosecutorDecided, k); ok {
 			b.ProsecutorRejectionRate = &v
@@ -136,10 +139,9 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 		if v, ok := privacy.Rate(a.expertNoOffence, a.expertConcluded, k); ok {
 			b.ExpertNoOffenceRate = &v
 		}
-		if req.RepeatDefendants {
-			if v := repeatDefendants(a.people); !privacy.Small(v, k) {
-				b.RepeatDefendants = &v
-			}
+		if req.RepeatDefendants && !privacy.Small(a.repeatDefendants, k) {
+			v := a.repeatDefendants
+			b.RepeatDefendants = &v
 		}
 		if b.Count != nil && r < n {
 			if pop := e.population(s, req.GroupBy, a.codes); pop > 0 {
@@ -154,57 +156,63 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 
 // fineStats summarises the fines of one currency; every figure is withheld when the count
 // is.
-func (e *Engine) fineStats(j model.Jurisdiction, fines []fineEntry, k int, withheld bool) *model.FineStats {
+func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int, withheld bool) *model.FineStats {
 	fs := &model.FineStats{Currency: j.Currency()}
-	if withheld || privacy.Small(len(fines), k) {
+	if withheld || privacy.Small(h.n, k) {
 		return fs
 	}
-	amounts := make([]int64, len(fines))
-	units := make([]float64, len(fines))
+	type value struct {
+		v float64
+		n int
+	}
+	amounts := make([]value, 0, len(h.counts))
+	units := make([]value, 0, len(h.counts))
 	unitsKnown := true
 	var sum int64
 	var unitSum float64
-	for i, f := range fines {
-		amounts[i] = f.amount
-		sum += f.amount
-		if u, ok := e.ref.InIndexUnits(j, f.year, f.amount); ok {
-			units[i] = u
-			unitSum += u
+	for key, n := range h.counts {
+		amounts = append(amounts, value{float64(key.amount), n})
+		sum += key.amount * int64(n)
+		if u, ok := e.ref.InIndexUnits(j, key.year, key.amount); ok {
+			units = append(units, value{u, n})
+			unitSum += u * float64(n)
 		} else {
 			unitsKnown = false
 		}
 	}
-	slices.Sort(amounts)
-	count, total, lo, hi := len(fines), int(sum), int(amounts[0]), int(amounts[len(amounts)-1])
+	byValue := func(a, b value) int { return cmp.Compare(a.v, b.v) }
+	// nth gives the value of rank i among the sorted values the histogram counts.
+	nth := func(values []value) func(int) float64 {
+		return func(i int) float64 {
+			for _, v := range values {
+				if i < v.n {
+					return v.v
+				}
+				i -= v.n
+			}
+			panic("rank out of range")
+		}
+	}
+	slices.SortFunc(amounts, byValue)
+	count, total := h.n, int(sum)
+	lo, hi := int(amounts[0].v), int(amounts[len(amounts)-1].v)
 	mean := float64(sum) / float64(count)
 	fs.Count, fs.Total, fs.Mean, fs.Min, fs.Max = &count, &total, &mean, &lo, &hi
-	if v, ok := privacy.Median(amounts, k); ok {
+	if v, ok := privacy.Median(count, k, nth(amounts)); ok {
 		fs.Median = &v
 	}
-	if v, ok := privacy.P90(amounts, k); ok {
+	if v, ok := privacy.P90(count, k, nth(amounts)); ok {
 		fs.P90 = &v
 	}
 	if unitsKnown {
-		slices.Sort(units)
-		ix := &model.IndexedFineStats{Unit: j.IndexUnit(), Total: unitSum, Mean: unitSum / float64(count), Min: units[0], Max: units[count-1]}
-		ix.Median, _ = privacy.Median(units, k)
-		ix.P90, _ = privacy.P90(units, k)
+		slices.SortFunc(units, byValue)
+		ix := &model.IndexedFineStats{Unit: j.IndexUnit(), Total: unitSum, Mean: unitSum / float64(count),
+			Min: units[0].v, Max: units[len(units)-1].v}
+		ix.Median, _ = privacy.Median(count, k, nth(units))
+		ix.P90, _ = privacy.P90(count, k, nth(units))
 		fs.IndexUnits = ix
 	}
 	return fs
-}
-
-// repeatDefendants counts the pseudonyms that occur twice or more.
-func repeatDefendants(people []uint64) int {
-	p := slices.Clone(people)
-	slices.Sort(p)
-	n := 0
-	for i := 1; i < len(p); i++ {
-		if p[i] == p[i-1] && (i == 1 || p[i-1] != p[i-2]) {
-			n++
-		}
-	}
-	return n
 }
 
 // population is the number of people a bucket's count can be set against: its region's,
@@ -241,7 +249,7 @@ func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uin
 }
 
 // byCurrency lists the jurisdiction codes of fines in the order of their currencies' codes.
-func (s *snapshot) byCurrency(fines map[uint16][]fineEntry) []uint16 {
+func (s *snapshot) byCurrency(fines map[uint16]*fineHistogram) []uint16 {
 	currency := func(j uint16) string {
 		return model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]).Currency()
 	}
@@ -253,28 +261,20 @@ func (s *snapshot) byCurrency(fines map[uint16][]fineEntry) []uint16 {
 	return keys
 }
 
-// medianOfHistogram is privacy.Median of the values a histogram counts (hist[v] values
-// equal to v).
-func medianOfHistogram(hist []int32, k int) (float64, bool) {
+// histogramRanks returns how many values a histogram counts (hist[v] values equal to v)
+// and the value of each rank, for privacy.Median.
+func histogramRanks(hist []int32) (int, func(int) float64) {
 	n := 0
 	for _, c := range hist {
 		n += int(c)
 	}
-	if n == 0 || n < k {
-		return 0, false
-	}
-	// nth returns the value of rank i (0-based) in sorted order.
-	nth := func(i int) int {
+	return n, func(i int) float64 {
 		for v, c := range hist {
 			if i < int(c) {
-				return v
+				return float64(v)
 			}
 			i -= int(c)
 		}
 		panic("rank out of range")
 	}
-	if n%2 == 1 {
-		return float64(nth(n / 2)), true
-	}
-	return float64(nth(n/2-1)+nth(n/2)) / 2, true
 }

@@ -10,6 +10,7 @@
 package stats
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -118,6 +119,33 @@ type snapshot struct {
 	generation int64
 	facts      []fact // ordered by id
 	dicts      [nColumns]*dictionary
+	// repeatFacts lists, defendant after defendant, the facts of every defendant with two
+	// or more cases; defendant g's are repeatFacts[repeatStarts[g]:repeatStarts[g+1]].
+	repeatFacts, repeatStarts []int32
+}
+
+// groupRepeatDefendants fills repeatFacts and repeatStarts.
+func (s *snapshot) groupRepeatDefendants() {
+	var withPerson []int32
+	for i := range s.facts {
+		if s.facts[i].pseudonym != 0 {
+			withPerson = append(withPerson, int32(i))
+		}
+	}
+	slices.SortFunc(withPerson, func(a, b int32) int { return cmp.Compare(s.facts[a].pseudonym, s.facts[b].pseudonym) })
+	s.repeatFacts, s.repeatStarts = s.repeatFacts[:0], s.repeatStarts[:0]
+	for i := 0; i < len(withPerson); {
+		j := i + 1
+		for j < len(withPerson) && s.facts[withPerson[j]].pseudonym == s.facts[withPerson[i]].pseudonym {
+			j++
+		}
+		if j-i >= 2 {
+			s.repeatStarts = append(s.repeatStarts, int32(len(s.repeatFacts)))
+			s.repeatFacts = append(s.repeatFacts, withPerson[i:j]...)
+		}
+		i = j
+	}
+	s.repeatStarts = append(s.repeatStarts, int32(len(s.repeatFacts)))
 }
 
 func newSnapshot(ref *reference.Data) *snapshot {
@@ -230,7 +258,7 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 			return err
 		}
 		if after > 0 {
-			if i, ok := slices.BinarySearchFunc(next.facts[:n], f.id, func(x fact, id int64) int { return cmpInt(x.id, id) }); ok {
+			if i, ok := slices.BinarySearchFunc(next.facts[:n], f.id, func(x fact, id int64) int { return cmp.Compare(x.id, id) }); ok {
 				next.facts[i] = f
 				return nil
 			}
@@ -243,19 +271,10 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 		return nil, err
 	}
 	if appended && !sort.SliceIsSorted(next.facts, func(i, j int) bool { return next.facts[i].id < next.facts[j].id }) {
-		slices.SortFunc(next.facts, func(a, b fact) int { return cmpInt(a.id, b.id) })
+		slices.SortFunc(next.facts, func(a, b fact) int { return cmp.Compare(a.id, b.id) })
 	}
+	next.groupRepeatDefendants()
 	return next, nil
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // convert turns a stored case into a fact, adding unseen codes (articles from imports,

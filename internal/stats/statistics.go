@@ -39,13 +39,15 @@ type acc struct {
 	key    uint64
 	codes  [3]uint16
 	period int // -1 without an interval
+	// index is the bucket's number in the order it was first met.
+	index int32
 
 	// By report date.
 	count, prosecutorDecided, prosecutorRejected, expertConcluded, expertNoOffence int
-	people                                                                         []uint64
+	repeatDefendants                                                               int
 	// By first-instance decision date.
 	liable, fined, appealed, succeeded int
-	fines                              map[uint16][]fineEntry // by jurisdiction code
+	fines                              map[uint16]*fineHistogram // by jurisdiction code
 	// days[d] counts the decisions taken d days after the report: a histogram gives the
 	// exact median without sorting every decision.
 	days []int32
@@ -59,16 +61,14 @@ func (a *acc) merge(b *acc) {
 	a.prosecutorRejected += b.prosecutorRejected
 	a.expertConcluded += b.expertConcluded
 	a.expertNoOffence += b.expertNoOffence
-	a.people = append(a.people, b.people...)
 	a.liable += b.liable
 	a.fined += b.fined
 	a.appealed += b.appealed
 	a.succeeded += b.succeeded
-	for j, f := range b.fines {
-		if a.fines == nil {
-			a.fines = map[uint16][]fineEntry{}
+	for j, h := range b.fines {
+		for key, n := range h.counts {
+			a.addFine(j, key, n)
 		}
-		a.fines[j] = append(a.fines[j], f...)
 	}
 	if len(a.days) < len(b.days) {
 		a.days = append(a.days, make([]int32, len(b.days)-len(a.days))...)
@@ -78,9 +78,38 @@ func (a *acc) merge(b *acc) {
 	}
 }
 
-type fineEntry struct {
+// fineHistogram counts fines by amount and decision year. Fines are few distinct amounts
+// (multiples of the index unit), so counting them is cheaper than sorting them all, and
+// the median and percentile come out exact all the same.
+type fineHistogram struct {
+	n      int
+	counts map[fineKey]int
+}
+
+type fineKey struct {
 	amount int64
 	year   int
+}
+
+func (a *acc) addFine(j uint16, key fineKey, n int) {
+	if a.fines == nil {
+		a.fines = map[uint16]*fineHistogram{}
+	}
+	h := a.fines[j]
+	if h == nil {
+		h = &fineHistogram{counts: map[fineKey]int{}}
+		a.fines[j] = h
+	}
+	h.n += n
+	h.counts[key] += n
+}
+
+// fineCount is the number of fines of jurisdiction code j.
+func (a *acc) fineCount(j uint16) int {
+	if h := a.fines[j]; h != nil {
+		return h.n
+	}
+	return 0
 }
 
 // Statistics answers one statistics question from the current release.
@@ -122,10 +151,16 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		key |= uint64(p+1) << 48
 		a := buckets[key]
 		if a == nil {
-			a = &acc{key: key, codes: kc, period: p}
+			a = &acc{key: key, codes: kc, period: p, index: int32(len(buckets))}
 			buckets[key] = a
 		}
 		return a
+	}
+	// reportBucket[i] is the bucket fact i is counted in by report date, for the repeat
+	// defendants; nil when they are not asked for.
+	var reportBucket []*acc
+	if req.RepeatDefendants {
+		reportBucket = make([]*acc, len(s.facts))
 	}
 	reported := func(a *acc, f *fact) {
 		a.count++
@@ -142,9 +177,6 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 				a.expertNoOffence++
 			}
 		}
-		if req.RepeatDefendants && f.pseudonym != 0 {
-			a.people = append(a.people, f.pseudonym)
-		}
 	}
 	decided := func(a *acc, f *fact) {
 		if f.codes[colDecision] == liableCode {
@@ -154,11 +186,7 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 			a.fined++
 		}
 		if f.flags&hasFine != 0 {
-			if a.fines == nil {
-				a.fines = map[uint16][]fineEntry{}
-			}
-			j := f.codes[colJurisdiction]
-			a.fines[j] = append(a.fines[j], fineEntry{f.fine, int(f.decided) / 12})
+			a.addFine(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
 		}
 		if d := int(f.daysToDecision); d >= 0 {
 			if d >= len(a.days) {
@@ -180,6 +208,9 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		}
 		a := get(f, f.reported)
 		reported(a, f)
+		if reportBucket != nil {
+			reportBucket[i] = a
+		}
 		if f.decided != 0 {
 			if req.Interval != nil {
 				a = get(f, f.decided)
@@ -191,6 +222,9 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		return nil, &TooManyBucketsError{Buckets: len(buckets)}
 	}
 
+	if reportBucket != nil {
+		s.countRepeatDefendants(reportBucket, total)
+	}
 	list := make([]*acc, 0, len(buckets))
 	for _, a := range buckets {
 		list = append(list, a)
@@ -257,4 +291,31 @@ func (s *snapshot) sortBuckets(list []*acc, cols []int) {
 		}
 		return a.period - b.period
 	})
+}
+
+// countRepeatDefendants counts, in each bucket and in the total, the defendants with two
+// or more of the bucket's cases. Only defendants with two or more cases at all can count,
+// and the snapshot lists their cases together (repeatGroups), so this reads a small part
+// of the facts and sorts nothing.
+func (s *snapshot) countRepeatDefendants(reportBucket []*acc, total *acc) {
+	var in []*acc
+	for g := 0; g+1 < len(s.repeatStarts); g++ {
+		in = in[:0]
+		for _, i := range s.repeatFacts[s.repeatStarts[g]:s.repeatStarts[g+1]] {
+			if a := reportBucket[i]; a != nil {
+				in = append(in, a)
+			}
+		}
+		if len(in) < 2 {
+			continue
+		}
+		total.repeatDefendants++
+		// A defendant counts once in each bucket holding two or more of their cases.
+		slices.SortFunc(in, func(a, b *acc) int { return int(a.index - b.index) })
+		for i := 1; i < len(in); i++ {
+			if in[i] == in[i-1] && (i == 1 || in[i-1] != in[i-2]) {
+				in[i].repeatDefendants++
+			}
+		}
+	}
 }
