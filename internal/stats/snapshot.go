@@ -277,19 +277,34 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	return next, nil
 }
 
+// concernOf returns the concern code of a category code.
+func (s *snapshot) concernOf(category uint16) uint16 {
+	if category == 0 {
+		return 0
+	}
+	c := model.ContentCategory(s.dicts[column(model.DimensionCategory)].codes[category])
+	return s.dicts[column(model.DimensionConcern)].add(string(c.Concern()))
+}
+
 // convert turns a stored case into a fact, adding unseen codes (articles from imports,
 // regions the reference list lacks) to the dictionaries.
 func (s *snapshot) convert(cf *store.CaseFact) (fact, error) {
 	f := fact{id: cf.ID, daysToDecision: -1}
 	set := func(col int, b []byte) {
-		if b != nil {
-			f.codes[col] = s.dicts[col].add(string(b))
+		if b == nil {
+			return
 		}
+		d := s.dicts[col]
+		if i, ok := d.index[string(b)]; ok { // no allocation for a code already known
+			f.codes[col] = i
+			return
+		}
+		f.codes[col] = d.add(string(b))
 	}
 	set(column(model.DimensionJurisdiction), cf.Jurisdiction)
 	set(column(model.DimensionRegion), cf.Region)
 	set(column(model.DimensionCategory), cf.Category)
-	set(column(model.DimensionConcern), []byte(model.ContentCategory(cf.Category).Concern()))
+	f.codes[column(model.DimensionConcern)] = s.concernOf(f.codes[column(model.DimensionCategory)])
 	set(column(model.DimensionPlatform), cf.Platform)
 	set(column(model.DimensionArticle), cf.Article)
 	set(column(model.DimensionLiability), cf.Liability)
