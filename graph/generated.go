@@ -2141,9 +2141,10 @@ type StatBucket {
   """
   repeatDefendants: Int
   """
-  count per 100,000 inhabitants, for buckets grouped by REGION (that region's population)
-  or by JURISDICTION without REGION (the country's); see Region.population for the
-  figure and its source. Null otherwise, or when count is withheld.
+  count per 100,000 inhabitants, for buckets grouped by REGION (that region's population,
+  see Region.population and its source) or by JURISDICTION without REGION (the country's,
+  the official figure with metric "population"). Null otherwise, when the population is
+  not known, or when count is withheld.
   """
   countPer100k: Float
 }

@@ -70,6 +70,19 @@ func MustLoad() *Data {
 	return d
 }
 
+// Population returns the latest population figure of a country (the official figure with
+// metric "population"), nil when there is none.
+func (d *Data) Population(j model.Jurisdiction) *model.OfficialFigure {
+	var latest *model.OfficialFigure
+	for i := range d.OfficialFigures {
+		f := &d.OfficialFigures[i]
+		if f.Jurisdiction == j && f.Metric == "population" && (latest == nil || f.PeriodEnd > latest.PeriodEnd) {
+			latest = f
+		}
+	}
+	return latest
+}
+
 // Region returns the region with an ISO code, nil when there is none.
 func (d *Data) Region(code string) *model.Region { return d.regionByCode[code] }
 

@@ -216,8 +216,7 @@ func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int, withhe
 }
 
 // population is the number of people a bucket's count can be set against: its region's,
-// or its jurisdiction's (the sum of its regions) when it is grouped by jurisdiction and
-// not by region; 0 when unknown.
+// or its country's when it is grouped by jurisdiction and not by region; 0 when unknown.
 func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uint16) int {
 	var jurisdiction string
 	for i, d := range groupBy {
@@ -232,20 +231,10 @@ func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uin
 			jurisdiction = code
 		}
 	}
-	if jurisdiction == "" || jurisdiction == model.NoValue {
-		return 0
+	if p := e.ref.Population(model.Jurisdiction(jurisdiction)); p != nil {
+		return int(p.Value)
 	}
-	total := 0
-	for _, r := range e.ref.Regions {
-		if string(r.Jurisdiction) != jurisdiction {
-			continue
-		}
-		if r.Population == nil {
-			return 0
-		}
-		total += *r.Population
-	}
-	return total
+	return 0
 }
 
 // byCurrency lists the jurisdiction codes of fines in the order of their currencies' codes.
