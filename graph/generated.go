@@ -1843,7 +1843,8 @@ type Query {
     counts per currency, so those are withheld together;
   - medians and percentiles need at least k values; rates need a denominator of at least
     k and neither the numerator nor the rest between 1 and k-1.
-  groupBy: at most three distinct dimensions. An answer has at most 5000 buckets.
+  groupBy: at most three distinct dimensions. An answer has at most 5000 buckets; a question
+  that would need more is refused (BAD_USER_INPUT). Every filter works with every interval.
   """
   statistics(filter: CaseFilter, groupBy: [Dimension!]!, interval: Interval, suppressionThreshold: Int): Statistics!
 

@@ -36,11 +36,12 @@ type rawCase struct {
 }
 
 type statsFixture struct {
-	st    *store.Store
-	ref   *reference.Data
-	cases []rawCase
-	dets  []model.Detection
-	url   string
+	engine *stats.Engine
+	st     *store.Store
+	ref    *reference.Data
+	cases  []rawCase
+	dets   []model.Detection
+	url    string
 }
 
 func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int) *statsFixture {
@@ -70,7 +71,8 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 		t.Fatal(err)
 	}
 	r := graph.NewResolver(st, ref, []byte("test secret"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	r.EnableStatistics(stats.NewEngine(st, ref), k)
+	f.engine = stats.NewEngine(st, ref)
+	r.EnableStatistics(f.engine, k)
 	srv := httptest.NewServer(graph.NewHandler(r))
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -1039,6 +1041,7 @@ func TestFunnelMatchesAnIndependentCount(t *testing.T) {
 
 func TestStatisticsRejectBadInput(t *testing.T) {
 	f := newStatsFixture(t, storetest.SQLiteURL(t), 50, 1, 5)
+	f.engine.MaxBuckets = 40
 	fx := &fixture{url: f.url}
 	for _, c := range []struct {
 		name, query, want string
@@ -1052,6 +1055,7 @@ func TestStatisticsRejectBadInput(t *testing.T) {
 		{"unknown region", `{ statistics(groupBy: [], filter: {regions: ["KZ-99"]}) { total { count } } }`, "KZ-99"},
 		{"unknown dimension", `{ statistics(groupBy: [COLOUR]) { total { count } } }`, "COLOUR"},
 		{"unknown interval", `{ statistics(groupBy: [REGION], interval: WEEK) { total { count } } }`, "WEEK"},
+		{"too many buckets", `{ statistics(groupBy: [REGION, PLATFORM], interval: MONTH) { total { count } } }`, "more than 40: group by fewer dimensions"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			errs := fx.errors(t, c.query, nil)

@@ -194,6 +194,8 @@ func newSnapshot(ref *reference.Data) *snapshot {
 type Engine struct {
 	store Store
 	ref   *reference.Data
+	// MaxBuckets bounds the buckets of one statistics answer.
+	MaxBuckets int
 
 	mu      sync.Mutex // serialises refreshes
 	current atomic.Pointer[snapshot]
@@ -201,7 +203,7 @@ type Engine struct {
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
 func NewEngine(st Store, ref *reference.Data) *Engine {
-	return &Engine{store: st, ref: ref}
+	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets}
 }
 
 // Warm builds the fact table of the current release, so the first query does not wait.

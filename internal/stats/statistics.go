@@ -10,9 +10,10 @@ import (
 	"github.com/casewatch/casewatch/internal/privacy"
 )
 
-// MaxBuckets bounds one answer: past it, a dashboard gets an error asking for fewer
-// dimensions or a longer interval rather than megabytes of mostly withheld cells.
-const MaxBuckets = 5000
+// DefaultMaxBuckets bounds one answer (Engine.MaxBuckets): past it, a dashboard gets an
+// error asking for fewer dimensions or a longer interval rather than megabytes of mostly
+// withheld cells.
+const DefaultMaxBuckets = 5000
 
 // Request is one statistics question. Filter must already be checked (known codes, dates
 // at month bounds, a non-empty range).
@@ -28,10 +29,10 @@ type Request struct {
 }
 
 // TooManyBucketsError says an answer would exceed MaxBuckets.
-type TooManyBucketsError struct{ Buckets int }
+type TooManyBucketsError struct{ Buckets, Max int }
 
 func (e *TooManyBucketsError) Error() string {
-	return fmt.Sprintf("the answer would have %d buckets, more than %d: group by fewer dimensions or use a longer interval", e.Buckets, MaxBuckets)
+	return fmt.Sprintf("the answer would have %d buckets, more than %d: group by fewer dimensions, use a longer interval or a narrower filter", e.Buckets, e.Max)
 }
 
 // acc accumulates the exact figures of one bucket before disclosure control.
@@ -218,8 +219,8 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 			decided(a, f)
 		}
 	}
-	if len(buckets) > MaxBuckets {
-		return nil, &TooManyBucketsError{Buckets: len(buckets)}
+	if len(buckets) > e.MaxBuckets {
+		return nil, &TooManyBucketsError{Buckets: len(buckets), Max: e.MaxBuckets}
 	}
 
 	if reportBucket != nil {
