@@ -132,11 +132,15 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	}
 	period := periodFunc(req.Interval)
 
-	codes := s.dicts
-	prosApproved, prosRejected, prosReturned := codes[colProsecutor].index[string(model.ProsecutorDecisionApproved)], codes[colProsecutor].index[string(model.ProsecutorDecisionRejected)], codes[colProsecutor].index[string(model.ProsecutorDecisionReturned)]
-	expertNoOffence := codes[colExpert].index[string(model.ExpertConclusionNoOffense)]
-	liableCode := codes[column(model.DimensionDecision)].index[string(model.DecisionLiable)]
-	fineCode := codes[column(model.DimensionSanction)].index[string(model.SanctionFine)]
+	// Every code below is in its dictionary from the start (enumerations are loaded whole),
+	// so none of them is 0, the code of NONE.
+	code := func(col int, v string) uint16 { return s.dicts[col].index[v] }
+	prosApproved := code(colProsecutor, string(model.ProsecutorDecisionApproved))
+	prosRejected := code(colProsecutor, string(model.ProsecutorDecisionRejected))
+	prosReturned := code(colProsecutor, string(model.ProsecutorDecisionReturned))
+	expertNoOffence := code(colExpert, string(model.ExpertConclusionNoOffense))
+	liableCode := code(column(model.DimensionDecision), string(model.DecisionLiable))
+	fineCode := code(column(model.DimensionSanction), string(model.SanctionFine))
 	colJurisdiction, colDecision, colSanction, colAppeal := column(model.DimensionJurisdiction), column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)
 
 	buckets := map[uint64]*acc{}
