@@ -2142,20 +2142,21 @@ async function viewSources(r, ctx) {
 const DEFAULT_DIMENSION = 'REGION';
 // The filters the statistics form offers; the others still apply when a link carries them.
 const STATS_FACETS = ['concerns', 'categories'];
-// How a grouped value narrows the case list: the filter list (or 'jurisdiction') it sets.
-// ARTICLE has no place in the case list's filters, so it gets no link.
-const DIMENSION_FILTER = {
-  JURISDICTION: 'jurisdiction',
-  REGION: 'regions',
-  CATEGORY: 'categories',
-  CONCERN: 'concerns',
-  PLATFORM: 'platforms',
-  LIABILITY: 'liabilities',
-  DEFENDANT_KIND: 'kinds',
-  STAGE: 'stages',
-  DECISION: 'decisions',
-  SANCTION: 'sanctions',
-  APPEAL_STATUS: 'appeals',
+// How a grouped value narrows the case list: the CaseFilter field it sets. ARTICLE has no
+// place in the case list's filters, so it gets no link. Strict JSON (web_test.go checks it
+// against schema.graphqls).
+const DIMENSION_FILTER = /* dimension-filters */ {
+  "JURISDICTION": "jurisdiction",
+  "REGION": "regions",
+  "CATEGORY": "categories",
+  "CONCERN": "concerns",
+  "PLATFORM": "platforms",
+  "LIABILITY": "liabilities",
+  "DEFENDANT_KIND": "defendantKinds",
+  "STAGE": "stages",
+  "DECISION": "decisions",
+  "SANCTION": "sanctions",
+  "APPEAL_STATUS": "appealStatuses"
 };
 const PERIOD_RE = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 
@@ -2198,17 +2199,18 @@ function periodRange(period) {
 function bucketCasesHash(s, bucket) {
   const n = JSON.parse(JSON.stringify(s));
   for (const k of bucket.key || []) {
-    const target = DIMENSION_FILTER[k.dimension];
-    if (!target || k.code === 'NONE') return null;
-    if (target === 'jurisdiction') {
+    const field = DIMENSION_FILTER[k.dimension];
+    if (!field || k.code === 'NONE') return null;
+    if (field === 'jurisdiction') {
       if (!isCode('Jurisdiction', k.code)) return null;
       n.jurisdiction = k.code;
       n.lists.regions = n.lists.regions.filter((r) => r.startsWith(`${k.code}-`));
     } else {
-      const f = FACETS.find((x) => x.key === target);
+      const f = FACETS.find((x) => x.field === field);
+      if (!f) return null;
       const valid = f.enumName ? isCode(f.enumName, k.code) : REGION_RE.test(k.code);
       if (!valid) return null;
-      n.lists[target] = [k.code];
+      n.lists[f.key] = [k.code];
     }
   }
   if (bucket.period) {
