@@ -300,3 +300,146 @@ func TestNoHTMLInjectionSinks(t *testing.T) {
 		}
 	}
 }
+
+// selectedFields lists the names of the fields a selection set asks for, through fragments.
+func selectedFields(set ast.SelectionSet, into map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			into[s.Name] = true
+			selectedFields(s.SelectionSet, into)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				selectedFields(s.Definition.SelectionSet, into)
+			}
+		case *ast.InlineFragment:
+			selectedFields(s.SelectionSet, into)
+		}
+	}
+}
+
+// The statistics view asks for every figure it shows, offers every grouping and period of
+// the schema with a label, and links a grouped value only through a real CaseFilter field.
+func TestStatisticsView(t *testing.T) {
+	schema := loadSchema(t)
+	js := readStatic(t, "app.js")
+	docs := map[string]string{}
+	for _, q := range queryConst.FindAllStringSubmatch(js, -1) {
+		docs[q[1]] = q[2]
+	}
+	for name, want := range map[string][]string{
+		"Q_STATISTICS": {"statistics", "suppressionThreshold", "total", "buckets", "key", "dimension", "code", "label",
+			"period", "count", "suppressed", "liable", "fined", "appealed", "appealsSucceeded", "fines", "currency",
+			"median", "indexUnits", "unit", "medianDaysToDecision", "prosecutorRejectionRate", "expertNoOffenceRate",
+			"countPer100k", "currentRelease", "synthetic"},
+		"Q_FUNNEL": {"funnel", "suppressionThreshold", "steps", "step", "label", "count", "suppressed", "available", "shareOfPrevious"},
+	} {
+		doc, ok := docs[name]
+		if !ok {
+			t.Errorf("app.js has no %s", name)
+			continue
+		}
+		q, err := gqlparser.LoadQuery(schema, doc)
+		if err != nil {
+			continue // reported by TestQueriesMatchSchema
+		}
+		got := map[string]bool{}
+		for _, op := range q.Operations {
+			selectedFields(op.SelectionSet, got)
+		}
+		for _, f := range want {
+			if !got[f] {
+				t.Errorf("%s does not ask for %s", name, f)
+			}
+		}
+	}
+
+	var enums map[string][]string
+	jsonLiteral(t, js, "ENUMS", "enums", &enums)
+	for _, name := range []string{"Dimension", "Interval", "FunnelStepKind"} {
+		if len(enums[name]) == 0 {
+			t.Errorf("ENUMS.%s missing: the statistics view validates links with it", name)
+		}
+	}
+
+	var ui map[string]map[string]string
+	jsonLiteral(t, js, "UI", "i18n", &ui)
+	for _, v := range append(ast.EnumValueList{{Name: "None"}}, schema.Types["Interval"].EnumValues...) {
+		if ui["EN"]["interval"+v.Name] == "" {
+			t.Errorf("UI.EN.interval%s missing (the period choice)", v.Name)
+		}
+	}
+
+	var dims map[string]string
+	jsonLiteral(t, js, "DIMENSION_FILTER", "dimension-filters", &dims)
+	filter := schema.Types["CaseFilter"]
+	for dim, field := range dims {
+		if schema.Types["Dimension"].EnumValues.ForName(dim) == nil {
+			t.Errorf("DIMENSION_FILTER.%s: no such Dimension", dim)
+		}
+		if filter.Fields.ForName(field) == nil {
+			t.Errorf("DIMENSION_FILTER.%s = %q: no such CaseFilter field", dim, field)
+		}
+		if field != "jurisdiction" && !strings.Contains(js, "field: '"+field+"'") {
+			t.Errorf("DIMENSION_FILTER.%s = %q: the case list has no filter for it", dim, field)
+		}
+	}
+}
+
+// Every entry of the main menu opens a view, every view but a single case has an entry, and
+// every text the page takes from UI exists.
+func TestNavigation(t *testing.T) {
+	js := readStatic(t, "app.js")
+	page := readStatic(t, "index.html")
+	m := regexp.MustCompile(`(?s)const VIEWS = \{(.*?)\n\};`).FindStringSubmatch(js)
+	if m == nil {
+		t.Fatal("app.js has no VIEWS")
+	}
+	views := map[string]bool{}
+	for _, v := range regexp.MustCompile(`(?m)^\s+(\w+): view\w+,?$`).FindAllStringSubmatch(m[1], -1) {
+		views[v[1]] = true
+	}
+	nav := map[string]bool{}
+	for _, n := range regexp.MustCompile(`<a href="#/(\w+)" data-nav="(\w+)"`).FindAllStringSubmatch(page, -1) {
+		if n[1] != n[2] {
+			t.Errorf("menu entry #/%s is marked data-nav=%q", n[1], n[2])
+		}
+		if !views[n[2]] {
+			t.Errorf("menu entry %q opens no view", n[2])
+		}
+		nav[n[2]] = true
+	}
+	for v := range views {
+		if v != "case" && !nav[v] {
+			t.Errorf("view %q has no menu entry", v)
+		}
+	}
+	var ui map[string]map[string]string
+	jsonLiteral(t, js, "UI", "i18n", &ui)
+	for _, k := range regexp.MustCompile(`data-i18n="(\w+)"`).FindAllStringSubmatch(page, -1) {
+		if ui["EN"][k[1]] == "" {
+			t.Errorf("index.html: data-i18n=%q has no string", k[1])
+		}
+	}
+}
+
+// The Content-Security-Policy (style-src 'self') drops style attributes and <style>
+// elements: sizes set from script go through the CSSOM (el.style.width) instead.
+func TestNoInlineStyles(t *testing.T) {
+	js := readStatic(t, "app.js")
+	for _, bad := range []string{"setAttribute('style'", `setAttribute("style"`, "cssText", "createElement('style')"} {
+		if strings.Contains(js, bad) {
+			t.Errorf("app.js uses %s", bad)
+		}
+	}
+	// h(tag, { style: … }) would become a style attribute.
+	if m := regexp.MustCompile(`\bh\('[a-z0-9]+', \{[^}]*\bstyle:`).FindString(js); m != "" {
+		t.Errorf("app.js sets a style attribute: %s", m)
+	}
+	page := readStatic(t, "index.html")
+	for _, bad := range []string{" style=", "<style"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("index.html uses %s", bad)
+		}
+	}
+}

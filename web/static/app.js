@@ -168,6 +168,42 @@ query Methodology {
   currentRelease { version publishedAt synthetic }
 }`;
 
+const Q_STATISTICS = /* GraphQL */ `
+query Statistics($filter: CaseFilter, $groupBy: [Dimension!]!, $interval: Interval, $lang: Lang!) {
+  currentRelease { version publishedAt synthetic }
+  statistics(filter: $filter, groupBy: $groupBy, interval: $interval) {
+    suppressionThreshold
+    total { ...StatFigures }
+    buckets {
+      key { dimension code label(lang: $lang) }
+      ...StatFigures
+    }
+  }
+}
+
+fragment StatFigures on StatBucket {
+  period
+  count
+  suppressed
+  liable
+  fined
+  appealed
+  appealsSucceeded
+  fines { currency count median indexUnits { unit median } }
+  medianDaysToDecision
+  prosecutorRejectionRate
+  expertNoOffenceRate
+  countPer100k
+}`;
+
+const Q_FUNNEL = /* GraphQL */ `
+query Funnel($filter: CaseFilter, $lang: Lang!) {
+  funnel(filter: $filter) {
+    suppressionThreshold
+    steps { step label(lang: $lang) count suppressed available shareOfPrevious }
+  }
+}`;
+
 // ---------------------------------------------------------------- enumerations
 // The codes of the schema's enumerations, used to check values read from a shared link and
 // as a fallback when the API's vocabulary cannot be loaded. web_test.go checks them against
@@ -193,7 +229,10 @@ const ENUMS = /* enums */ {
   "CaseEventKind": ["REPORTED", "EXPERT_CONCLUSION", "CASE_OPENED", "PROSECUTOR_DECISION", "COURT_DECISION", "APPEAL_FILED", "APPEAL_DECIDED", "CASSATION_FILED", "CASSATION_DECIDED"],
   "CaseOrder": ["REPORTED_DESC", "REPORTED_ASC", "DECIDED_DESC", "DECIDED_ASC"],
   "RegionKind": ["CITY", "REGION"],
-  "Lang": ["KK", "RU", "EN"]
+  "Lang": ["KK", "RU", "EN"],
+  "Dimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ARTICLE", "LIABILITY", "DEFENDANT_KIND", "STAGE", "DECISION", "SANCTION", "APPEAL_STATUS"],
+  "Interval": ["YEAR", "QUARTER", "MONTH"],
+  "FunnelStepKind": ["DETECTED", "REFERRED", "EXPERT_REVIEWED", "OFFENCE_FOUND", "CASE_OPENED", "APPROVED", "DECIDED", "LIABLE", "FINED", "APPEALED", "OVERTURNED_OR_MODIFIED"]
 };
 
 // Which enumeration a timeline event's result code belongs to.
@@ -370,7 +409,54 @@ const UI = /* i18n */ {
     "unitMCILong": "monthly calculation index",
     "unitRP": "RP",
     "unitRPLong": "calculation index (Kyrgyzstan)",
-    "unitOfYear": "{0}, {1}"
+    "unitOfYear": "{0}, {1}",
+    "navStatistics": "Statistics",
+    "statsTitle": "Statistics",
+    "statsIntro": "Figures for all cases matching the filters, grouped the way you choose. The page address keeps your choices: copy it to share this view.",
+    "statsGroupBy": "Group by",
+    "statsInterval": "Periods",
+    "intervalNone": "Whole period",
+    "intervalYEAR": "By year",
+    "intervalQUARTER": "By quarter",
+    "intervalMONTH": "By month",
+    "statsNoteTitle": "How to read these figures",
+    "statsNoteDisclosure": "Disclosure control: a count of 1 to {1} cases is never published. It is withheld (shown as —), and so are enough other cells (the smallest, or the total) that it cannot be worked out by subtraction. Medians and rates need at least {0} values.",
+    "statsNoteDates": "Dates: cases, per-capita figures and the two rates follow the date the content was reported; liable, fined, fines, appeals and days to decision follow the date of the first-instance decision. Within one period the outcome columns are therefore not a part of the cases column.",
+    "statsNoteExact": "These figures use each case's exact region and defendant kind, which the case list may coarsen. Per 100,000 inhabitants is given when grouping by region (its official population) or by jurisdiction (the country's official population, see Sources).",
+    "secFunnel": "From flagged content to punishment",
+    "funnelIntro": "Each case step counts the cases of the step before that went on to it. Bars are scaled to the first case step.",
+    "funnelDetections": "Flagged content (detections)",
+    "funnelDetectionsNote": "Detections are a different kind of record: a piece of flagged content is never linked to a case, so the case steps below are not a share of the referrals. These bars have their own scale.",
+    "funnelCases": "Cases",
+    "funnelUnavailable": "not available for this filter",
+    "funnelUnavailableTitle": "Detections have no article, outcome, defendant, decision date or summary, so this filter cannot be applied to them.",
+    "funnelWithheld": "withheld (fewer than {0} cases, or fewer than {0} apart from the step before)",
+    "shareOfPrevious": "{0} of the step before",
+    "secStatsTable": "Figures by group",
+    "statsCaption": "Case figures by {0}",
+    "statsCaptionPeriod": "Case figures by {0}, {1}",
+    "colCases": "Cases",
+    "colPer100k": "Per 100,000 inhabitants",
+    "colLiable": "Found liable",
+    "colFined": "Fined",
+    "colMedianFine": "Median fine",
+    "colAppealed": "Appealed",
+    "colAppealsSucceeded": "Appeals succeeded",
+    "colMedianDays": "Median days to decision",
+    "colRejection": "Rejected by the prosecutor",
+    "colNoOffence": "Expert found no offence",
+    "totalRow": "Total",
+    "withheldCell": "Withheld: fewer than {0} cases, or needed to protect another cell",
+    "notShownCell": "Not shown: fewer than {0} values, or withheld to protect another cell",
+    "per100kCell": "Not available: the population of this group is not known",
+    "noneGroup": "none",
+    "statsMatchN": "{0} cases match the filters",
+    "statsMatchWithheld": "The number of matching cases is withheld",
+    "showCases": "Show these cases in the case list",
+    "showAllCases": "Show the matching cases",
+    "noStats": "No cases match these filters.",
+    "notShown": "not shown",
+    "notAvailable": "not available"
   },
   "RU": {
     "skip": "Перейти к содержимому",
@@ -522,7 +608,54 @@ const UI = /* i18n */ {
     "unitMCILong": "месячный расчётный показатель",
     "unitRP": "РП",
     "unitRPLong": "расчётный показатель (Кыргызстан)",
-    "unitOfYear": "{0}, {1}"
+    "unitOfYear": "{0}, {1}",
+    "navStatistics": "Статистика",
+    "statsTitle": "Статистика",
+    "statsIntro": "Цифры по всем делам, соответствующим фильтрам, сгруппированные по вашему выбору. Адрес страницы сохраняет выбранное: скопируйте его, чтобы поделиться этим видом.",
+    "statsGroupBy": "Группировать по",
+    "statsInterval": "Периоды",
+    "intervalNone": "Весь период",
+    "intervalYEAR": "По годам",
+    "intervalQUARTER": "По кварталам",
+    "intervalMONTH": "По месяцам",
+    "statsNoteTitle": "Как читать эти цифры",
+    "statsNoteDisclosure": "Защита от раскрытия: число от 1 до {1} дел никогда не публикуется. Оно скрывается (показано как —), как и столько других ячеек (самых малых или итог), чтобы его нельзя было вычислить вычитанием. Медианы и доли требуют не менее {0} значений.",
+    "statsNoteDates": "Даты: дела, цифры на душу населения и обе доли считаются по дате выявления материала; признанные виновными, оштрафованные, штрафы, обжалования и сроки до решения — по дате решения суда первой инстанции. Поэтому в пределах одного периода столбцы итогов не являются частью столбца дел.",
+    "statsNoteExact": "Эти цифры учитывают точный регион и тип лица каждого дела, которые в списке дел могут быть обобщены. Число на 100 000 жителей приводится при группировке по региону (его официальная численность населения) или по юрисдикции (официальная численность населения страны, см. «Источники»).",
+    "secFunnel": "От выявленного материала до наказания",
+    "funnelIntro": "Каждый шаг по делам считает дела предыдущего шага, дошедшие до этого. Полосы масштабированы по первому шагу по делам.",
+    "funnelDetections": "Выявленные материалы",
+    "funnelDetectionsNote": "Выявленные материалы — записи другого вида: материал никогда не связывается с делом, поэтому шаги по делам ниже не являются долей переданных в полицию. У этих полос свой масштаб.",
+    "funnelCases": "Дела",
+    "funnelUnavailable": "недоступно для этого фильтра",
+    "funnelUnavailableTitle": "У выявленных материалов нет статьи, итога, привлекаемого лица, даты решения и описания, поэтому к ним нельзя применить этот фильтр.",
+    "funnelWithheld": "скрыто (меньше {0} дел или меньше {0} разницы с предыдущим шагом)",
+    "shareOfPrevious": "{0} от предыдущего шага",
+    "secStatsTable": "Цифры по группам",
+    "statsCaption": "Цифры по делам: {0}",
+    "statsCaptionPeriod": "Цифры по делам: {0}, {1}",
+    "colCases": "Дела",
+    "colPer100k": "На 100 000 жителей",
+    "colLiable": "Признаны виновными",
+    "colFined": "Оштрафованы",
+    "colMedianFine": "Медианный штраф",
+    "colAppealed": "Обжалованы",
+    "colAppealsSucceeded": "Успешные жалобы",
+    "colMedianDays": "Медиана дней до решения",
+    "colRejection": "Отклонено прокурором",
+    "colNoOffence": "Экспертиза не нашла нарушения",
+    "totalRow": "Итого",
+    "withheldCell": "Скрыто: меньше {0} дел или нужно для защиты другой ячейки",
+    "notShownCell": "Не показано: меньше {0} значений или скрыто для защиты другой ячейки",
+    "per100kCell": "Недоступно: численность населения этой группы неизвестна",
+    "noneGroup": "нет",
+    "statsMatchN": "Дел, соответствующих фильтрам: {0}",
+    "statsMatchWithheld": "Число дел, соответствующих фильтрам, скрыто",
+    "showCases": "Показать эти дела в списке дел",
+    "showAllCases": "Показать соответствующие дела",
+    "noStats": "Нет дел, соответствующих этим фильтрам.",
+    "notShown": "не показано",
+    "notAvailable": "недоступно"
   },
   "KK": {
     "skip": "Мазмұнға өту",
@@ -674,7 +807,54 @@ const UI = /* i18n */ {
     "unitMCILong": "айлық есептік көрсеткіш",
     "unitRP": "ЕК",
     "unitRPLong": "есептік көрсеткіш (Қырғызстан)",
-    "unitOfYear": "{0}, {1}"
+    "unitOfYear": "{0}, {1}",
+    "navStatistics": "Статистика",
+    "statsTitle": "Статистика",
+    "statsIntro": "Сүзгілерге сәйкес барлық істер бойынша сандар, өзіңіз таңдағандай топтастырылған. Бет мекенжайы таңдауыңызды сақтайды: осы көрініспен бөлісу үшін оны көшіріп алыңыз.",
+    "statsGroupBy": "Топтастыру",
+    "statsInterval": "Кезеңдер",
+    "intervalNone": "Бүкіл кезең",
+    "intervalYEAR": "Жылдар бойынша",
+    "intervalQUARTER": "Тоқсандар бойынша",
+    "intervalMONTH": "Айлар бойынша",
+    "statsNoteTitle": "Бұл сандарды қалай оқу керек",
+    "statsNoteDisclosure": "Ашып көрсетуден қорғау: 1-ден {1}-ге дейінгі істер саны ешқашан жарияланбайды. Ол жасырылады (— түрінде көрсетіледі), сондай-ақ оны азайту арқылы есептеп шығаруға болмайтындай басқа ұяшықтар да (ең кішілері немесе жиыны) жасырылады. Медиана мен үлестер үшін кемінде {0} мән қажет.",
+    "statsNoteDates": "Күндер: істер, халықтың 100 000 адамына шаққандағы сандар және екі үлес материалдың анықталған күні бойынша есептеледі; кінәлі деп танылғандар, айыппұл салынғандар, айыппұлдар, шағымдар мен шешімге дейінгі күндер бірінші сатыдағы сот шешімінің күні бойынша есептеледі. Сондықтан бір кезең ішінде нәтиже бағандары істер бағанының бөлігі емес.",
+    "statsNoteExact": "Бұл сандар әр істің нақты өңірі мен тұлға түрін ескереді, ал істер тізімінде олар жалпылануы мүмкін. 100 000 тұрғынға шаққандағы сан өңір (оның ресми халық саны) немесе юрисдикция (елдің ресми халық саны, «Дереккөздер» бөлімін қараңыз) бойынша топтастырғанда беріледі.",
+    "secFunnel": "Анықталған материалдан жазаға дейін",
+    "funnelIntro": "Істер бойынша әр қадам алдыңғы қадамның осы қадамға жеткен істерін санайды. Жолақтар істер бойынша бірінші қадамға қатысты масштабталған.",
+    "funnelDetections": "Анықталған материалдар",
+    "funnelDetectionsNote": "Анықталған материалдар — жазбалардың басқа түрі: материал ешқашан іспен байланыстырылмайды, сондықтан төмендегі істер қадамдары полицияға берілгендердің үлесі емес. Бұл жолақтардың өз масштабы бар.",
+    "funnelCases": "Істер",
+    "funnelUnavailable": "бұл сүзгі үшін қолжетімсіз",
+    "funnelUnavailableTitle": "Анықталған материалдарда бап, нәтиже, жауапқа тартылған тұлға, шешім күні және сипаттама жоқ, сондықтан бұл сүзгіні оларға қолдануға болмайды.",
+    "funnelWithheld": "жасырылған ({0} істен аз немесе алдыңғы қадамнан айырмашылығы {0}-ден аз)",
+    "shareOfPrevious": "алдыңғы қадамның {0}",
+    "secStatsTable": "Топтар бойынша сандар",
+    "statsCaption": "Істер бойынша сандар: {0}",
+    "statsCaptionPeriod": "Істер бойынша сандар: {0}, {1}",
+    "colCases": "Істер",
+    "colPer100k": "100 000 тұрғынға",
+    "colLiable": "Кінәлі деп танылды",
+    "colFined": "Айыппұл салынды",
+    "colMedianFine": "Айыппұлдың медианасы",
+    "colAppealed": "Шағым берілді",
+    "colAppealsSucceeded": "Сәтті шағымдар",
+    "colMedianDays": "Шешімге дейінгі күндер медианасы",
+    "colRejection": "Прокурор қабылдамады",
+    "colNoOffence": "Сараптама құқық бұзушылық таппады",
+    "totalRow": "Барлығы",
+    "withheldCell": "Жасырылған: {0} істен аз немесе басқа ұяшықты қорғау үшін қажет",
+    "notShownCell": "Көрсетілмеген: {0} мәннен аз немесе басқа ұяшықты қорғау үшін жасырылған",
+    "per100kCell": "Қолжетімсіз: бұл топтың халық саны белгісіз",
+    "noneGroup": "жоқ",
+    "statsMatchN": "Сүзгілерге сәйкес істер саны: {0}",
+    "statsMatchWithheld": "Сүзгілерге сәйкес істер саны жасырылған",
+    "showCases": "Бұл істерді істер тізімінен көрсету",
+    "showAllCases": "Сәйкес істерді көрсету",
+    "noStats": "Бұл сүзгілерге сәйкес істер жоқ.",
+    "notShown": "көрсетілмеген",
+    "notAvailable": "қолжетімсіз"
   }
 };
 
@@ -1183,6 +1363,7 @@ function navigate(hash) {
 const VIEWS = {
   cases: viewCases,
   case: viewCase,
+  statistics: viewStatistics,
   releases: viewReleases,
   sources: viewSources,
   methodology: viewMethodology,
@@ -1216,6 +1397,7 @@ async function route(opts = {}) {
     mount(node) {
       if (!ctx.isCurrent()) return;
       if (r.view !== 'cases') casesUI = null;
+      if (r.view !== 'statistics') statsUI = null;
       main.replaceChildren(node);
       if (prev && !sameView) {
         window.scrollTo(0, 0);
@@ -1297,19 +1479,25 @@ function filtersFromParams(p) {
   return s;
 }
 
-// filtersHash writes filters as a hash; lists stay readable ("categories=A,B").
-function filtersHash(s, after) {
+// filterParams writes the filters as hash parameters; lists stay readable ("categories=A,B").
+function filterParams(s) {
   const parts = [];
-  const add = (k, v) => parts.push(`${k}=${v}`);
-  if (s.jurisdiction) add('jurisdiction', encodeURIComponent(s.jurisdiction));
+  const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v)}`);
+  if (s.jurisdiction) add('jurisdiction', s.jurisdiction);
   for (const f of FACETS) {
-    if (s.lists[f.key].length) add(f.key, s.lists[f.key].map(encodeURIComponent).join(','));
+    if (s.lists[f.key].length) parts.push(`${f.key}=${s.lists[f.key].map(encodeURIComponent).join(',')}`);
   }
-  if (s.from) add('from', encodeURIComponent(s.from));
-  if (s.to) add('to', encodeURIComponent(s.to));
-  if (s.q) add('q', encodeURIComponent(s.q));
-  if (s.order && s.order !== DEFAULT_ORDER) add('order', encodeURIComponent(s.order));
-  if (after) add('after', encodeURIComponent(after));
+  if (s.from) add('from', s.from);
+  if (s.to) add('to', s.to);
+  if (s.q) add('q', s.q);
+  return parts;
+}
+
+// filtersHash writes the case list's address for filters s.
+function filtersHash(s, after) {
+  const parts = filterParams(s);
+  if (s.order && s.order !== DEFAULT_ORDER) parts.push(`order=${encodeURIComponent(s.order)}`);
+  if (after) parts.push(`after=${encodeURIComponent(after)}`);
   return `#/cases${parts.length ? `?${parts.join('&')}` : ''}`;
 }
 
@@ -1330,6 +1518,42 @@ function facetOptions(f, regions) {
     return codes('ContentCategory').map((c) => ({ code: c, label: categoryLabel(c) }));
   }
   return codes(f.enumName).map((c) => ({ code: c, label: term(f.enumName, c) }));
+}
+
+// facetDetails builds one collapsible group of checkboxes and records it in ui.facets.
+// prefix keeps the ids of two forms apart.
+function facetDetails(ui, f, regions, prefix = 'f') {
+  const options = facetOptions(f, regions);
+  const summaryCount = h('span', { class: 'facet-count' });
+  const boxes = options.map((o) => {
+    const id = `${prefix}-${f.key}-${o.code}`;
+    return h('label', { class: 'check', for: id },
+      h('input', { type: 'checkbox', id, name: f.key, value: o.code }), ' ', o.label);
+  });
+  const details = h('details', { class: 'facet', dataset: { facet: f.key } },
+    h('summary', null, h('span', null, t(f.label)), ' ', summaryCount),
+    h('fieldset', null, h('legend', { class: 'visually-hidden' }, t(f.label)),
+      boxes.length ? boxes : h('p', { class: 'hint' }, '—')));
+  const openKey = `${prefix}:${f.key}`;
+  if (openFacets.has(openKey)) details.open = true;
+  details.addEventListener('toggle', () => {
+    if (details.open) openFacets.add(openKey); else openFacets.delete(openKey);
+  });
+  ui.facets[f.key] = { details, count: summaryCount };
+  return details;
+}
+
+// syncFacets shows the lists of s in the checkboxes and counts of ui.facets.
+function syncFacets(ui, s) {
+  for (const key of Object.keys(ui.facets)) {
+    const selected = new Set(s.lists[key]);
+    for (const box of ui.form.querySelectorAll(`input[type=checkbox][name="${key}"]`)) {
+      if (box.checked !== selected.has(box.value)) box.checked = selected.has(box.value);
+    }
+    const n = selected.size;
+    ui.facets[key].count.textContent = n ? `(${t('selectedN', n)})` : '';
+    ui.facets[key].details.classList.toggle('has-selection', n > 0);
+  }
 }
 
 function buildFilterForm(s, regions) {
@@ -1366,25 +1590,7 @@ function buildFilterForm(s, regions) {
   );
 
   const facetBox = h('div', { class: 'facets' });
-  for (const f of FACETS) {
-    const options = facetOptions(f, regions);
-    const summaryCount = h('span', { class: 'facet-count' });
-    const boxes = options.map((o) => {
-      const id = `f-${f.key}-${o.code}`;
-      return h('label', { class: 'check', for: id },
-        h('input', { type: 'checkbox', id, name: f.key, value: o.code }), ' ', o.label);
-    });
-    const details = h('details', { class: 'facet', dataset: { facet: f.key } },
-      h('summary', null, h('span', null, t(f.label)), ' ', summaryCount),
-      h('fieldset', null, h('legend', { class: 'visually-hidden' }, t(f.label)),
-        boxes.length ? boxes : h('p', { class: 'hint' }, '—')));
-    if (openFacets.has(f.key)) details.open = true;
-    details.addEventListener('toggle', () => {
-      if (details.open) openFacets.add(f.key); else openFacets.delete(f.key);
-    });
-    ui.facets[f.key] = { details, count: summaryCount };
-    facetBox.append(details);
-  }
+  for (const f of FACETS) facetBox.append(facetDetails(ui, f, regions));
   form.append(facetBox);
 
   ui.chips = h('div', { class: 'chips', 'aria-live': 'polite' });
@@ -1450,19 +1656,13 @@ function syncForm(ui, s) {
   set(ui.from, s.from);
   set(ui.to, s.to);
   if (ui.search.value.trim() !== s.q) ui.search.value = s.q;
-  for (const f of FACETS) {
-    const selected = new Set(s.lists[f.key]);
-    for (const box of ui.form.querySelectorAll(`input[type=checkbox][name="${f.key}"]`)) {
-      if (box.checked !== selected.has(box.value)) box.checked = selected.has(box.value);
-    }
-    const n = selected.size;
-    ui.facets[f.key].count.textContent = n ? `(${t('selectedN', n)})` : '';
-    ui.facets[f.key].details.classList.toggle('has-selection', n > 0);
-  }
+  syncFacets(ui, s);
   renderChips(ui, s);
 }
 
-function renderChips(ui, s) {
+// renderChips lists the active filters as buttons that remove one each. toHash gives the
+// address of the filters left (the case list's unless told otherwise).
+function renderChips(ui, s, toHash = (n) => filtersHash(n, null), resetHash = '#/cases') {
   const chips = [];
   // chip adds a button that removes one filter: without(copy) edits a copy of s.
   const chip = (label, value, without) => {
@@ -1472,7 +1672,7 @@ function renderChips(ui, s) {
       onclick: () => {
         const next = JSON.parse(JSON.stringify(s));
         without(next);
-        navigate(filtersHash(next, null));
+        navigate(toHash(next));
       },
     }, h('span', null, text), h('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×')));
   };
@@ -1496,7 +1696,7 @@ function renderChips(ui, s) {
   if (chips.length) {
     ui.chips.replaceChildren(
       h('span', { class: 'chips-label' }, t('activeFilters')), ' ', ...chips, ' ',
-      h('a', { href: '#/cases', class: 'reset-link' }, t('reset')));
+      h('a', { href: resetHash, class: 'reset-link' }, t('reset')));
   } else {
     ui.chips.replaceChildren();
   }
@@ -1934,6 +2134,406 @@ async function viewSources(r, ctx) {
       h('h2', { id: 'sec-articles' }, t('secArticles')),
       simpleTable('cap-articles', t('secArticles'),
         [t('colArticle'), t('fJurisdiction'), t('fLiability'), t('colTitle'), t('colPenalties'), t('colListed'), t('colVerification')], articles)));
+}
+
+// ---------------------------------------------------------------- view: statistics
+
+// The groupings offered, in the order of the schema; REGION first as the default.
+const DEFAULT_DIMENSION = 'REGION';
+// The filters the statistics form offers; the others still apply when a link carries them.
+const STATS_FACETS = ['concerns', 'categories'];
+// How a grouped value narrows the case list: the CaseFilter field it sets. ARTICLE has no
+// place in the case list's filters, so it gets no link. Strict JSON (web_test.go checks it
+// against schema.graphqls).
+const DIMENSION_FILTER = /* dimension-filters */ {
+  "JURISDICTION": "jurisdiction",
+  "REGION": "regions",
+  "CATEGORY": "categories",
+  "CONCERN": "concerns",
+  "PLATFORM": "platforms",
+  "LIABILITY": "liabilities",
+  "DEFENDANT_KIND": "defendantKinds",
+  "STAGE": "stages",
+  "DECISION": "decisions",
+  "SANCTION": "sanctions",
+  "APPEAL_STATUS": "appealStatuses"
+};
+const PERIOD_RE = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
+
+let statsUI = null; // the mounted statistics form, reused while only the choices change
+
+function statsFromParams(p) {
+  const s = filtersFromParams(p);
+  s.order = DEFAULT_ORDER;
+  s.after = null;
+  const by = p.get('by');
+  s.by = by && isCode('Dimension', by) ? by : DEFAULT_DIMENSION;
+  const interval = p.get('interval');
+  s.interval = interval && isCode('Interval', interval) ? interval : null;
+  return s;
+}
+
+function statsHash(s) {
+  const parts = [];
+  if (s.by && s.by !== DEFAULT_DIMENSION) parts.push(`by=${encodeURIComponent(s.by)}`);
+  if (s.interval) parts.push(`interval=${encodeURIComponent(s.interval)}`);
+  parts.push(...filterParams(s));
+  return `#/statistics${parts.length ? `?${parts.join('&')}` : ''}`;
+}
+
+// periodRange gives the first and last day of "2024", "2024-Q2" or "2024-05".
+function periodRange(period) {
+  const m = PERIOD_RE.exec(period || '');
+  if (!m) return null;
+  const y = Number(m[1]);
+  let first = 1;
+  let last = 12;
+  if (m[2]) { first = (Number(m[2]) - 1) * 3 + 1; last = first + 2; } else if (m[3]) { first = Number(m[3]); last = first; }
+  const lastDay = new Date(Date.UTC(y, last, 0)).getUTCDate();
+  const pad = (n) => String(n).padStart(2, '0');
+  return { from: `${y}-${pad(first)}-01`, to: `${y}-${pad(last)}-${pad(lastDay)}` };
+}
+
+// bucketCasesHash is the case list of one bucket: the statistics filters narrowed to the
+// bucket's value and, per period, to its report dates (cases are counted by report date).
+function bucketCasesHash(s, bucket) {
+  const n = JSON.parse(JSON.stringify(s));
+  for (const k of bucket.key || []) {
+    const field = DIMENSION_FILTER[k.dimension];
+    if (!field || k.code === 'NONE') return null;
+    if (field === 'jurisdiction') {
+      if (!isCode('Jurisdiction', k.code)) return null;
+      n.jurisdiction = k.code;
+      n.lists.regions = n.lists.regions.filter((r) => r.startsWith(`${k.code}-`));
+    } else {
+      const f = FACETS.find((x) => x.field === field);
+      if (!f) return null;
+      const valid = f.enumName ? isCode(f.enumName, k.code) : REGION_RE.test(k.code);
+      if (!valid) return null;
+      n.lists[f.key] = [k.code];
+    }
+  }
+  if (bucket.period) {
+    const r = periodRange(bucket.period);
+    if (!r) return null;
+    if (!n.from || n.from < r.from) n.from = r.from;
+    if (!n.to || n.to > r.to) n.to = r.to;
+    if (n.from > n.to) return null;
+  }
+  return filtersHash(n, null);
+}
+
+// A withheld or undefined figure: a dash with the reason as its tooltip, and a short word
+// for screen readers (the note above the table explains it in full). Never a zero.
+function withheldNode(reason, short) {
+  return h('span', { class: 'withheld', title: reason },
+    h('span', { 'aria-hidden': 'true' }, '—'),
+    h('span', { class: 'visually-hidden' }, short || reason));
+}
+
+// Only these groupings have a population to divide by (see StatBucket.countPer100k).
+function hasPer100k(by) {
+  return by === 'REGION' || by === 'JURISDICTION';
+}
+
+function fmtPercent(x) {
+  try {
+    return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(x);
+  } catch { return `${Math.round(x * 1000) / 10}%`; }
+}
+
+function buildStatsForm(s, regions) {
+  const form = h('form', { class: 'filters', id: 'stats-filters', 'aria-labelledby': 'stats-filters-title', novalidate: true });
+  const ui = { form, facets: {} };
+  ui.by = h('select', { id: 's-by', name: 'by' },
+    codes('Dimension').map((c) => h('option', { value: c }, term('Dimension', c))));
+  ui.interval = h('select', { id: 's-interval', name: 'interval' },
+    h('option', { value: '' }, t('intervalNone')),
+    codes('Interval').map((c) => h('option', { value: c }, t(`interval${c}`))));
+  ui.jurisdiction = h('select', { id: 's-jurisdiction', name: 'jurisdiction' },
+    h('option', { value: '' }, t('any')),
+    codes('Jurisdiction').map((c) => h('option', { value: c }, term('Jurisdiction', c))));
+  ui.from = h('input', { id: 's-from', name: 'from', type: 'date', min: '2000-01-01', max: '2099-12-31' });
+  ui.to = h('input', { id: 's-to', name: 'to', type: 'date', min: '2000-01-01', max: '2099-12-31' });
+  const field = (control, label) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+  form.append(
+    h('h2', { id: 'stats-filters-title', class: 'visually-hidden' }, t('filters')),
+    h('div', { class: 'filter-row filter-row-stats' },
+      field(ui.by, t('statsGroupBy')),
+      field(ui.interval, t('statsInterval')),
+      field(ui.jurisdiction, t('fJurisdiction')),
+      field(ui.from, t('fFrom')),
+      field(ui.to, t('fTo'))),
+    h('div', { class: 'facets' },
+      STATS_FACETS.map((key) => facetDetails(ui, FACETS.find((f) => f.key === key), regions, 's'))));
+  ui.chips = h('div', { class: 'chips', 'aria-live': 'polite' });
+  form.append(ui.chips);
+
+  let dateTimer = 0;
+  form.addEventListener('change', (ev) => {
+    clearTimeout(dateTimer);
+    if (ev.target === ui.from || ev.target === ui.to) {
+      dateTimer = setTimeout(() => applyStatsForm(ui, ev.target), 700);
+      return;
+    }
+    applyStatsForm(ui, ev.target);
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    applyStatsForm(ui, null);
+  });
+  return ui;
+}
+
+// applyStatsForm reads the form over the current choices, so filters the form does not
+// show (regions, platforms, … from a shared link) are kept.
+function applyStatsForm(ui, origin) {
+  for (const d of [ui.from, ui.to]) {
+    if (d.value && !DATE_RE.test(d.value)) {
+      showErrors([{ message: t('errDateFormat') }]);
+      return;
+    }
+  }
+  const s = JSON.parse(JSON.stringify(ui.state));
+  s.by = ui.by.value || DEFAULT_DIMENSION;
+  s.interval = ui.interval.value || null;
+  s.jurisdiction = ui.jurisdiction.value || null;
+  s.from = ui.from.value;
+  s.to = ui.to.value;
+  for (const key of STATS_FACETS) {
+    s.lists[key] = [...ui.form.querySelectorAll(`input[type=checkbox][name="${key}"]:checked`)].map((i) => i.value);
+  }
+  if (s.jurisdiction) s.lists.regions = s.lists.regions.filter((r) => r.startsWith(`${s.jurisdiction}-`));
+  ui.pendingFocus = origin && origin.id ? origin.id : null;
+  navigate(statsHash(s));
+}
+
+function syncStatsForm(ui, s) {
+  ui.state = s;
+  const set = (el, v) => { if (el.value !== v) el.value = v; };
+  set(ui.by, s.by);
+  set(ui.interval, s.interval || '');
+  set(ui.jurisdiction, s.jurisdiction || '');
+  set(ui.from, s.from);
+  set(ui.to, s.to);
+  syncFacets(ui, s);
+  renderChips(ui, s, statsHash, statsHash({ ...emptyFilters(), by: s.by, interval: s.interval }));
+}
+
+// funnelNode draws the funnel: detections and cases as two groups with their own scales,
+// since a detection is never linked to a case.
+function funnelNode(funnel) {
+  const k = funnel.suppressionThreshold;
+  const steps = funnel.steps || [];
+  const detectionSteps = steps.filter((x) => x.step === 'DETECTED' || x.step === 'REFERRED');
+  const caseSteps = steps.filter((x) => x.step !== 'DETECTED' && x.step !== 'REFERRED');
+  const scaleOf = (group) => {
+    const first = group.find((x) => x.available && !x.suppressed && x.count !== null);
+    const max = Math.max(0, ...group.map((x) => x.count || 0));
+    return first && first.count > 0 ? Math.max(first.count, max) : max;
+  };
+  const list = (group, cls) => {
+    const scale = scaleOf(group);
+    return h('ol', { class: `funnel ${cls}` }, group.map((x) => {
+      let value;
+      let bar = null;
+      if (!x.available) {
+        value = h('span', { class: 'funnel-na', title: t('funnelUnavailableTitle') }, t('funnelUnavailable'));
+      } else if (x.suppressed || x.count === null) {
+        value = h('span', { class: 'withheld' }, t('funnelWithheld', fmtInt(k)));
+      } else {
+        value = [h('strong', null, fmtInt(x.count)),
+          x.shareOfPrevious !== null && x.shareOfPrevious !== undefined
+            ? [' ', h('span', { class: 'funnel-share' }, t('shareOfPrevious', fmtPercent(x.shareOfPrevious)))]
+            : null];
+        const fill = h('span', { class: 'funnel-fill' });
+        // CSSOM, not a style attribute: allowed by the page's Content-Security-Policy.
+        fill.style.width = `${scale > 0 ? Math.max(0, Math.min(100, (x.count / scale) * 100)) : 0}%`;
+        bar = fill;
+      }
+      return h('li', { class: `funnel-step${x.available ? '' : ' is-na'}${x.suppressed ? ' is-withheld' : ''}` },
+        h('span', { class: 'funnel-label' }, x.label || term('FunnelStepKind', x.step)),
+        h('span', { class: 'funnel-bar', 'aria-hidden': 'true' }, bar),
+        h('span', { class: 'funnel-value' }, value));
+    }));
+  };
+  return [
+    h('h3', null, t('funnelDetections')),
+    h('p', { class: 'hint' }, t('funnelDetectionsNote')),
+    list(detectionSteps, 'funnel-detections'),
+    h('h3', null, t('funnelCases')),
+    list(caseSteps, 'funnel-cases'),
+  ];
+}
+
+// statsTable shows the buckets and their total. Every null figure is a dash that says why.
+function statsTable(s, stats) {
+  const k = stats.suppressionThreshold;
+  const withheld = () => withheldNode(t('withheldCell', fmtInt(k)), t('withheld'));
+  const notShown = () => withheldNode(t('notShownCell', fmtInt(k)), t('notShown'));
+  const per100k = hasPer100k(s.by);
+  const num = (v, node) => h('td', { class: 'num' }, v === null || v === undefined ? node() : fmtInt(v));
+  const measure = (v, fmt) => h('td', { class: 'num' }, v === null || v === undefined ? notShown() : fmt(v));
+  const fineCell = (fines) => {
+    if (!fines || !fines.length) return h('td', { class: 'num' }, dash());
+    return h('td', { class: 'num' }, fines.map((f) => {
+      if (f.count === null || f.count === undefined) return h('div', null, withheld(), ' ', f.currency);
+      if (f.median === null || f.median === undefined) return h('div', null, notShown(), ' ', f.currency);
+      const wrap = h('span', { class: 'money' },
+        h('span', { class: 'money-amount' }, `${fmtNumber(f.median, 0)} ${f.currency}`));
+      const iu = f.indexUnits;
+      if (iu && iu.median !== null && iu.median !== undefined) {
+        wrap.append(h('span', { class: 'money-units' }, `${fmtNumber(iu.median)} `, unitAbbr(iu.unit)));
+      }
+      return h('div', null, wrap);
+    }));
+  };
+  const figures = (b, isTotal) => [
+    num(b.count, withheld),
+    !per100k ? null : h('td', { class: 'num' }, isTotal ? dash() : b.countPer100k !== null && b.countPer100k !== undefined
+      ? fmtNumber(b.countPer100k, 1)
+      : b.count === null || b.count === undefined ? withheld() : withheldNode(t('per100kCell'), t('notAvailable'))),
+    num(b.liable, withheld),
+    num(b.fined, withheld),
+    fineCell(b.fines),
+    num(b.appealed, withheld),
+    num(b.appealsSucceeded, withheld),
+    measure(b.medianDaysToDecision, (v) => fmtNumber(v, 1)),
+    measure(b.prosecutorRejectionRate, fmtPercent),
+    measure(b.expertNoOffenceRate, fmtPercent),
+  ];
+
+  const dimLabel = term('Dimension', s.by);
+  const headers = [dimLabel, s.interval ? t('colPeriod') : null, t('colCases'), per100k ? t('colPer100k') : null, t('colLiable'),
+    t('colFined'), t('colMedianFine'), t('colAppealed'), t('colAppealsSucceeded'), t('colMedianDays'),
+    t('colRejection'), t('colNoOffence')].filter(Boolean);
+
+  const tbody = h('tbody', null, (stats.buckets || []).map((b) => {
+    const key = b.key || [];
+    const label = key.map((x) => (x.code === 'NONE' ? t('noneGroup') : x.label || x.code)).join(' · ');
+    const href = bucketCasesHash(s, b);
+    const showCode = key.some((x) => x.dimension === 'REGION' || x.dimension === 'ARTICLE') && !key.some((x) => x.code === 'NONE');
+    return h('tr', { class: b.suppressed ? 'has-withheld' : null },
+      h('th', { scope: 'row' },
+        href ? h('a', { href, title: t('showCases') }, label) : label,
+        showCode ? [' ', h('span', { class: 'muted code' }, key.map((x) => x.code).join(' · '))] : null),
+      s.interval ? h('td', { class: 'nowrap' }, b.period || dash()) : null,
+      figures(b));
+  }));
+  const total = stats.total;
+  const tfoot = h('tfoot', null, h('tr', null,
+    h('th', { scope: 'row' }, t('totalRow')),
+    s.interval ? h('td', null) : null,
+    figures(total, true)));
+
+  const caption = s.interval
+    ? t('statsCaptionPeriod', dimLabel, t(`interval${s.interval}`).toLowerCase())
+    : t('statsCaption', dimLabel);
+  return h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'stats-caption', tabindex: '0' },
+    h('table', { class: 'data stats-table' },
+      h('caption', { id: 'stats-caption' }, caption),
+      h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
+      tbody, tfoot));
+}
+
+function statsNote(k) {
+  return h('aside', { class: 'stats-note', 'aria-labelledby': 'stats-note-title' },
+    h('h2', { id: 'stats-note-title' }, t('statsNoteTitle')),
+    h('p', null, t('statsNoteDisclosure', fmtInt(k), fmtInt(Math.max(k - 1, 1)))),
+    h('p', null, t('statsNoteDates')),
+    h('p', null, t('statsNoteExact')));
+}
+
+async function viewStatistics(r, ctx) {
+  const s = statsFromParams(r.params);
+  setTitle(t('statsTitle'));
+
+  let regions = [];
+  if (s.lists.regions.length) {
+    try {
+      regions = await loadRegions(s.jurisdiction, ctx.signal);
+    } catch (e) {
+      if (!ctx.isCurrent()) return;
+      showException(e);
+    }
+    if (!ctx.isCurrent()) return;
+  }
+
+  const main = document.getElementById('main');
+  let ui = statsUI;
+  if (ctx.rebuild || !ui || ui.lang !== state.lang || !main.contains(ui.root)) {
+    const focusId = (ui && ui.pendingFocus) || (document.activeElement && document.activeElement.id);
+    ui = buildStatsForm(s, regions);
+    ui.lang = state.lang;
+    ui.status = h('p', { class: 'result-status', role: 'status' });
+    ui.note = h('div');
+    ui.funnel = h('section', { class: 'stats-funnel', 'aria-labelledby': 'sec-funnel' });
+    ui.table = h('section', { class: 'stats-groups', 'aria-labelledby': 'sec-groups' });
+    ui.results = h('div', { class: 'results' }, ui.funnel, ui.table);
+    ui.root = h('section', { class: 'view view-statistics' },
+      h('h1', { tabindex: '-1' }, t('statsTitle')),
+      h('p', { class: 'intro' }, t('statsIntro')),
+      ui.form, ui.note, ui.status, ui.results);
+    ctx.mount(ui.root);
+    statsUI = ui;
+    if (!ctx.rebuild && focusId) {
+      const el = document.getElementById(focusId);
+      if (el && el !== document.activeElement) el.focus({ preventScroll: true });
+    }
+  }
+  ui.pendingFocus = null;
+  syncStatsForm(ui, s);
+
+  if (s.from && s.to && s.from > s.to) {
+    ui.status.textContent = '';
+    ui.funnel.replaceChildren();
+    ui.table.replaceChildren();
+    showErrors([{ message: t('errDateOrder') }]);
+    return;
+  }
+
+  const filter = caseFilter(s);
+  ui.status.textContent = t('loading');
+  ui.results.classList.add('is-loading');
+  ui.results.setAttribute('aria-busy', 'true');
+  let statsResp;
+  let funnelResp;
+  try {
+    [statsResp, funnelResp] = await Promise.all([
+      gql(Q_STATISTICS, { filter, groupBy: [s.by], interval: s.interval, lang: state.lang }, ctx.signal),
+      gql(Q_FUNNEL, { filter, lang: state.lang }, ctx.signal),
+    ]);
+  } finally {
+    if (ctx.isCurrent()) {
+      ui.results.classList.remove('is-loading');
+      ui.results.removeAttribute('aria-busy');
+    }
+  }
+  if (!ctx.isCurrent()) return;
+  const errors = [...statsResp.errors, ...funnelResp.errors];
+  if (errors.length) showErrors(errors);
+  const sd = statsResp.data;
+  if (sd && sd.currentRelease) updateRelease(sd.currentRelease);
+
+  const stats = sd && sd.statistics;
+  if (stats) {
+    ui.note.replaceChildren(statsNote(stats.suppressionThreshold));
+    const n = stats.total && stats.total.count;
+    ui.status.replaceChildren(
+      n === null || n === undefined ? t('statsMatchWithheld') : t('statsMatchN', fmtInt(n)),
+      ' ', h('a', { href: filtersHash(s, null) }, t('showAllCases')));
+    ui.table.replaceChildren(
+      h('h2', { id: 'sec-groups' }, t('secStatsTable')),
+      (stats.buckets || []).length ? statsTable(s, stats) : h('p', { class: 'empty-state' }, t('noStats')));
+  } else {
+    ui.status.textContent = '';
+    ui.table.replaceChildren();
+  }
+
+  const funnel = funnelResp.data && funnelResp.data.funnel;
+  ui.funnel.replaceChildren(...(funnel
+    ? [h('h2', { id: 'sec-funnel' }, t('secFunnel')), h('p', { class: 'hint' }, t('funnelIntro')), ...funnelNode(funnel)]
+    : []));
 }
 
 // ---------------------------------------------------------------- view: methodology
