@@ -114,7 +114,9 @@ func (b *ImportBatch) exec(ctx context.Context, query string, args ...any) error
 	return err
 }
 
-const importChunk = 500
+// importChunk is how many records are looked up and written together. Each chunk costs a
+// few round trips whatever its size, so larger chunks go faster; memory holds one chunk.
+const importChunk = 2000
 
 // Put adds or updates one record. Records are written in chunks.
 func (b *ImportBatch) Put(ctx context.Context, rec *CaseRecord) error {
@@ -202,7 +204,8 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 		return nil, err
 	}
 	res.Release = &rel
-	if err := s.analyze(ctx); err != nil {
+	// An import writes cases and their appeals (corrections are only ever read by case).
+	if err := s.analyze(ctx, "cases", "appeals"); err != nil {
 		return nil, fmt.Errorf("analyze after import: %w", err)
 	}
 	return &res, nil
@@ -223,17 +226,18 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	recs := b.pending
 	b.pending = b.pending[:0:0]
 
-	keys := make([]any, len(recs))
+	keys := make([]string, len(recs))
 	for i, r := range recs {
 		keys[i] = r.SourceKey
 	}
 	var existing []storedCase
-	q := "SELECT " + caseColumns + ", source_key, pseudonym, updated_release_id FROM cases WHERE source_key IN (" + placeholders(len(keys)) + ")"
-	if err := b.selectx(ctx, &existing, q, keys...); err != nil {
+	cond, args := oneOf(b.s.backend, "source_key", keys)
+	q := "SELECT " + caseColumns + ", source_key, pseudonym, updated_release_id FROM cases WHERE " + cond
+	if err := b.selectx(ctx, &existing, q, args...); err != nil {
 		return fmt.Errorf("look up cases: %w", err)
 	}
 	bySource := make(map[string]*storedCase, len(existing))
-	ids := make([]any, len(existing))
+	ids := make([]int64, len(existing))
 	for i := range existing {
 		bySource[existing[i].SourceKey] = &existing[i]
 		ids[i] = existing[i].ID
@@ -241,8 +245,9 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	storedAppeals := map[int64][]model.Appeal{}
 	if len(ids) > 0 {
 		var rows []model.Appeal
-		q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE case_id IN (" + placeholders(len(ids)) + ") ORDER BY case_id, level"
-		if err := b.selectx(ctx, &rows, q, ids...); err != nil {
+		cond, args := oneOf(b.s.backend, "case_id", ids)
+		q := "SELECT case_id, level, filed_by, filed_on, status, decided_on, fine_amount FROM appeals WHERE " + cond + " ORDER BY case_id, level"
+		if err := b.selectx(ctx, &rows, q, args...); err != nil {
 			return fmt.Errorf("look up appeals: %w", err)
 		}
 		for _, a := range rows {
@@ -309,13 +314,14 @@ func (b *ImportBatch) insert(ctx context.Context, recs []*CaseRecord) error {
 	attempt := make([]int, len(recs))
 	chunk := make(map[string]bool, len(recs))
 	for {
-		refs := make([]any, len(recs))
+		refs := make([]string, len(recs))
 		for i, r := range recs {
 			r.Case.Reference = b.opts.Reference(r, attempt[i])
 			refs[i] = r.Case.Reference
 		}
 		var taken []string
-		if err := b.selectx(ctx, &taken, "SELECT reference FROM cases WHERE reference IN ("+placeholders(len(refs))+")", refs...); err != nil {
+		cond, args := oneOf(b.s.backend, "reference", refs)
+		if err := b.selectx(ctx, &taken, "SELECT reference FROM cases WHERE "+cond, args...); err != nil {
 			return err
 		}
 		clash := false
@@ -556,4 +562,19 @@ func (s *Store) CorrectionsByCase(ctx context.Context, caseIDs []int64) (map[int
 		out[c.CaseID] = append(out[c.CaseID], c)
 	}
 	return out, nil
+}
+
+// oneOf returns the condition that column holds one of values, with its arguments. On
+// PostgreSQL the values go as one array: binding and planning hundreds of parameters there
+// costs more than the lookup itself, and the statement's text stays the same whatever the
+// count. SQLite, which has no arrays, gets a parameter per value.
+func oneOf[T string | int64](backend Backend, column string, values []T) (string, []any) {
+	if backend == Postgres {
+		return column + " = ANY(?)", []any{values}
+	}
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	return column + " IN (" + placeholders(len(values)) + ")", args
 }

@@ -173,7 +173,7 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.analyze(ctx); err != nil {
+	if err := s.analyze(ctx, "cases", "appeals", "detections"); err != nil {
 		return nil, fmt.Errorf("analyze after load: %w", err)
 	}
 	return &rel, nil
