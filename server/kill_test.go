@@ -96,8 +96,10 @@ func waitUntilWriting(t *testing.T, databaseURL string, pid int) {
 			t.Fatal(err)
 		}
 		var n int
+		// New cases go in by COPY (query 'copy "cases" …'); updates are INSERTs and UPDATEs.
 		err = db.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()
-			AND xact_start < now() - interval '200 milliseconds' AND query LIKE 'INSERT INTO cases%'`).Scan(&n)
+			AND xact_start < now() - interval '200 milliseconds'
+			AND (query LIKE 'INSERT INTO cases%' OR query LIKE 'copy "cases"%')`).Scan(&n)
 		db.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -237,6 +237,8 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 	if excerpt, _ := c.text("content_excerpt", maxFieldBytes); excerpt != "" {
 		if summary, ok := privacy.Redact(excerpt, name); ok && !leaksNumber(summary, iin, phone) {
 			cs.Summary = &summary
+			// Folded here, on the converting goroutine, rather than by the store's writer.
+			rec.SearchText = store.SearchText(cs.Summary)
 		}
 	}
 

@@ -27,6 +27,9 @@ type Data struct {
 
 	regionByCode map[string]*model.Region
 	indexByYear  map[indexKey]*model.IndexUnit
+	// regionKeys holds regionKey of each region's names, in the order of Regions: an
+	// import looks a region up for every row.
+	regionKeys [][]string
 }
 
 type indexKey struct {
@@ -52,7 +55,15 @@ func Load() (*Data, error) {
 		}
 	}
 	for i := range d.Regions {
-		d.regionByCode[d.Regions[i].Code] = &d.Regions[i]
+		r := &d.Regions[i]
+		d.regionByCode[r.Code] = r
+		var keys []string
+		for _, n := range []string{r.Names.KK, r.Names.RU, r.Names.EN, r.NameKY} {
+			if n != "" {
+				keys = append(keys, regionKey(n))
+			}
+		}
+		d.regionKeys = append(d.regionKeys, keys)
 	}
 	for i := range d.IndexUnits {
 		u := &d.IndexUnits[i]
@@ -257,19 +268,17 @@ func Filter[T any](items []T, j model.Jurisdiction, of func(*T) model.Jurisdicti
 // FindRegion finds a region of j by its ISO code or by its name in Kazakh, Russian,
 // English or Kyrgyz, ignoring letter case, "г."/"город" and "область"/"облысы"/"Region".
 func (d *Data) FindRegion(j model.Jurisdiction, name string) *model.Region {
-	key := regionKey(name)
+	key, code := regionKey(name), strings.TrimSpace(name)
 	for i := range d.Regions {
 		r := &d.Regions[i]
 		if r.Jurisdiction != j {
 			continue
 		}
-		if strings.EqualFold(r.Code, strings.TrimSpace(name)) {
+		if strings.EqualFold(r.Code, code) {
 			return r
 		}
-		for _, n := range []string{r.Names.KK, r.Names.RU, r.Names.EN, r.NameKY} {
-			if n != "" && regionKey(n) == key {
-				return r
-			}
+		if slices.Contains(d.regionKeys[i], key) {
+			return r
 		}
 	}
 	return nil

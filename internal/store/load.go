@@ -24,6 +24,9 @@ type CaseRecord struct {
 	// Pseudonym is the keyed hash of the defendant, for repeat-defendant statistics only.
 	Pseudonym *string
 	Appeals   []model.Appeal
+	// SearchText is SearchText(Case.Summary), for callers that compute it ahead of the
+	// write; nil has it computed when the record is written.
+	SearchText *string
 	// Line is where the record came from in an import, for error messages.
 	Line int
 }
@@ -36,8 +39,15 @@ func caseRow(r *CaseRecord, release int64) []any {
 		string(c.Liability), string(c.Stage), text(c.DefendantKind), text(c.DefendantGender),
 		text(c.AgeBand), c.ReportedOn, text(c.ExpertConclusion), c.ExpertOn, c.CaseOpenedOn,
 		text(c.ProsecutorDecision), c.ProsecutorOn, text(c.CourtDecision), c.CourtOn,
-		text(c.Sanction), c.FineAmount, text(c.AppealStatus), c.Summary, SearchText(c.Summary),
+		text(c.Sanction), c.FineAmount, text(c.AppealStatus), c.Summary, searchText(r),
 		c.Generalized, c.FirstReleaseID, release}
+}
+
+func searchText(r *CaseRecord) *string {
+	if r.SearchText != nil {
+		return r.SearchText
+	}
+	return SearchText(r.Case.Summary)
 }
 
 // appealRow lists an appeal's values in the order of tables["appeals"].
@@ -173,7 +183,7 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 	if err != nil {
 		return nil, err
 	}
-	if err := s.analyze(ctx); err != nil {
+	if err := s.analyze(ctx, "cases", "appeals", "detections"); err != nil {
 		return nil, fmt.Errorf("analyze after load: %w", err)
 	}
 	return &rel, nil

@@ -119,7 +119,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(statisticsMigration(s.backend)))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -152,16 +153,18 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-// analyze refreshes the planner's statistics, which a bulk load leaves stale. On SQLite
-// analysis_limit samples each index instead of reading it whole, which keeps it quick at
-// a million rows.
-func (s *Store) analyze(ctx context.Context) error {
+// analyze refreshes the planner's statistics of the tables a bulk load wrote, which it
+// leaves stale. On SQLite analysis_limit samples each index instead of reading it whole,
+// which keeps it quick at a million rows.
+func (s *Store) analyze(ctx context.Context, tables ...string) error {
 	if s.backend == SQLite {
 		if err := s.Exec(ctx, "PRAGMA analysis_limit = 2000"); err != nil {
 			return err
 		}
-		if err := s.Exec(ctx, "ANALYZE"); err != nil {
-			return err
+		for _, t := range tables {
+			if err := s.Exec(ctx, "ANALYZE "+t); err != nil {
+				return err
+			}
 		}
 		// Fold the load's write-ahead log into the database file now, rather than leave
 		// readers to search a log as large as the data.
@@ -169,5 +172,5 @@ func (s *Store) analyze(ctx context.Context) error {
 	}
 	// VACUUM also marks the new pages all-visible, without which counts cannot be answered
 	// from the covering index alone.
-	return s.Exec(ctx, "VACUUM (ANALYZE) cases, appeals, detections")
+	return s.Exec(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 }
