@@ -13,7 +13,7 @@ import (
 var unfilteredCaseColumns = []string{"reference", "source_key", "summary", "generalized",
 	"first_release_id", "updated_release_id", "expert_on", "case_opened_on", "prosecutor_on"}
 
-// statisticsMigration (00004) stops PostgreSQL from gathering planner statistics on
+// statisticsMigration (00003) stops PostgreSQL from gathering planner statistics on
 // unfilteredCaseColumns. ANALYZE, which runs after every import, works column by column,
 // and these took about a third of its time. It is a Go migration because the statement
 // exists on PostgreSQL only: SQLite keeps statistics on indexes alone, so there it does
@@ -33,5 +33,5 @@ func statisticsMigration(backend Backend) *goose.Migration {
 		}}
 	}
 	// -1 restores the default target.
-	return goose.NewGoMigration(4, set("0"), set("-1"))
+	return goose.NewGoMigration(3, set("0"), set("-1"))
 }
