@@ -49,7 +49,18 @@ type Resolver struct {
 	// importer is nil while imports are off (no CASEWATCH_SECRET).
 	importer Importer
 	audit    Auditor
+	// released, when set, learns of every committed import.
+	released Releases
 }
+
+// Releases is told when an import committed a release (*cache.Cache: it moves to the new
+// generation and announces it to the other instances).
+type Releases interface {
+	Refresh(ctx context.Context) error
+}
+
+// OnRelease has rel told of every release importCases commits.
+func (r *Resolver) OnRelease(rel Releases) { r.released = rel }
 
 // EnableImports turns on the importCases mutation.
 func (r *Resolver) EnableImports(im Importer, audit Auditor) {

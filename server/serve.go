@@ -11,7 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/reference"
@@ -30,11 +33,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if demoKey {
 		log.Warn("CASEWATCH_SECRET is not set: using the PUBLIC DEMO KEY. Fine for the synthetic demo, never for real data.")
 	}
+	rdb, err := cfg.redis()
+	if err != nil {
+		return err
+	}
 	st, ref, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	reg := prometheus.NewRegistry()
+	answers := cache.New(cache.Options{
+		LocalBytes: int64(cfg.cacheBytes),
+		Redis:      rdb,
+		Prefix:     cfg.redisPrefix,
+		Source:     st,
+		Metrics:    cache.NewMetrics(reg),
+		Log:        log,
+	})
+	defer answers.Close()
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -43,8 +60,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	app := &app{
 		log:      log,
 		store:    st,
+		cache:    answers,
+		metrics:  reg,
 		resolver: graph.NewResolver(st, ref, secret, log),
 	}
+	app.resolver.OnRelease(answers)
 	if !demoKey {
 		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
 	} else {
@@ -61,13 +81,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("casewatch listening", "url", "http://"+ln.Addr().String(), "database", string(st.Backend()))
 	fmt.Fprintf(stdout, "casewatch serving on http://%s\n", ln.Addr())
 
+	// The cache follows the releases from the moment there is data until shutdown; it
+	// stops before the store closes.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	defer func() { stopWatching(); <-watched }()
 	go func() {
+		defer close(watched)
 		if err := app.prepare(ctx, cfg, ref); err != nil {
 			log.Error("database not ready", "err", err)
 			return
 		}
+		if err := answers.Sync(ctx); err != nil {
+			log.Warn("cache: reading the release generation", "err", err)
+		}
 		app.ready.Store(true)
-		log.Info("ready")
+		log.Info("ready", "redis", rdb != nil)
+		answers.Watch(watchCtx)
 	}()
 
 	select {
@@ -91,6 +121,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	log      *slog.Logger
 	store    *store.Store
+	cache    *cache.Cache
+	metrics  *prometheus.Registry
 	resolver *graph.Resolver
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
