@@ -45,7 +45,7 @@ func Open(rawURL string) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries)
 		o.ContextTimeoutEnabled = true
 		return redis.NewClient(o), nil
 	case "sentinel":
@@ -56,7 +56,7 @@ func Open(rawURL string) (redis.UniversalClient, error) {
 		if o.MasterName == "" {
 			return nil, errors.New("REDIS_URL: a Sentinel URL needs master_name=NAME")
 		}
-		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries)
 		o.ContextTimeoutEnabled = true
 		return redis.NewFailoverClient(o), nil
 	case "cluster":
@@ -64,7 +64,7 @@ func Open(rawURL string) (redis.UniversalClient, error) {
 		if err != nil {
 			return nil, fmt.Errorf("REDIS_URL: %w", err)
 		}
-		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+		fast(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries, &o.DialerRetries)
 		o.ContextTimeoutEnabled = true
 		return redis.NewClusterClient(o), nil
 	}
@@ -72,7 +72,7 @@ func Open(rawURL string) (redis.UniversalClient, error) {
 }
 
 // fast sets the timeouts the URL left at their defaults (seconds) to fractions of a second.
-func fast(dial, read, write, pool *time.Duration, retries *int) {
+func fast(dial, read, write, pool *time.Duration, retries, dialRetries *int) {
 	for _, d := range []struct {
 		p *time.Duration
 		v time.Duration
@@ -83,6 +83,9 @@ func fast(dial, read, write, pool *time.Duration, retries *int) {
 	}
 	if *retries == 0 {
 		*retries = -1
+	}
+	if *dialRetries == 0 {
+		*dialRetries = 1
 	}
 }
 
