@@ -100,7 +100,7 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			h := graph.NewHandler(graph.NewResolver(s, reference.MustLoad(), []byte("bench"), log), nil)
+			h := graph.NewHandler(graph.NewResolver(s, reference.MustLoad(), []byte("bench"), log))
 			for _, q := range queries {
 				body := `{"query":` + strconv.Quote(q.query) + `}`
 				b.Run(q.name, func(b *testing.B) {

@@ -104,7 +104,7 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(graph.NewHandler(graph.NewResolver(st, ref, []byte("test secret"), log), nil))
+	srv := httptest.NewServer(graph.NewHandler(graph.NewResolver(st, ref, []byte("test secret"), log)))
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f

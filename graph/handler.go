@@ -22,9 +22,10 @@ const MaxComplexity = 20000
 // MaxUploadBytes bounds one imported file.
 const MaxUploadBytes = 512 << 20
 
-// NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r. docs keeps
-// the documents of automatic persisted queries; nil keeps them in process.
-func NewHandler(r *Resolver, docs Documents) *handler.Server {
+// NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r, and
+// automatic persisted queries kept where r.KeepDocuments says (in process by default).
+func NewHandler(r *Resolver) *handler.Server {
+	docs := r.docs
 	if docs == nil {
 		docs = lru.New[string](1000)
 	}

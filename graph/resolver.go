@@ -51,7 +51,13 @@ type Resolver struct {
 	audit    Auditor
 	// released, when set, learns of every committed import.
 	released Releases
+	// docs keeps persisted query documents; nil keeps them in the handler.
+	docs Documents
 }
+
+// KeepDocuments has the handler keep persisted query documents in docs (*cache.Documents:
+// shared through Redis, so any instance knows a hash registered through one).
+func (r *Resolver) KeepDocuments(docs Documents) { r.docs = docs }
 
 // Releases is told when an import committed a release (*cache.Cache: it moves to the new
 // generation and announces it to the other instances).

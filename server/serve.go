@@ -65,6 +65,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		resolver: graph.NewResolver(st, ref, secret, log),
 	}
 	app.resolver.OnRelease(answers)
+	app.resolver.KeepDocuments(answers.Documents())
 	if !demoKey {
 		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
 	} else {
