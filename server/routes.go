@@ -22,9 +22,10 @@ func routes(a *app) http.Handler {
 
 	mux := http.NewServeMux()
 	// Public queries are answered from the cache before authentication: a request with a
-	// token is never cached, so it has nothing to look up.
-	gql := a.authenticate(graph.NewHandler(a.resolver))
-	mux.Handle("/graphql", m.instrument("graphql", a.requireReady(m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql)))))
+	// token is never cached, so it has nothing to look up. The cache comes first so that
+	// every answer says X-Cache; it bypasses itself until the server is ready.
+	gql := a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))
+	mux.Handle("/graphql", m.instrument("graphql", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql))))
 	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.resolver.ExportHandler("csv"))))
 	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.resolver.ExportHandler("ndjson"))))
 	mux.Handle("GET /healthz", handleHealthz())

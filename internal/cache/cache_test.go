@@ -303,6 +303,17 @@ func TestRedisOutage(t *testing.T) {
 		t.Fatalf("in-process tier during the outage: %v", out)
 	}
 
+	// Flapping: down, up, down again; every answer still comes.
+	for cycle := range 3 {
+		srv.Start()
+		for i := range 5 {
+			if v, _ := c.Get(ctx, 1, fmt.Sprint("flap", cycle, i), f.fill); string(v) != "answer" {
+				t.Fatalf("flapping: %q", v)
+			}
+		}
+		srv.Stop()
+	}
+
 	srv.Start()
 	other := newCache(t, cache.Options{Redis: open(t, srv.URL)})
 	i := 0
