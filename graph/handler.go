@@ -22,8 +22,13 @@ const MaxComplexity = 20000
 // MaxUploadBytes bounds one imported file.
 const MaxUploadBytes = 512 << 20
 
-// NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r.
+// NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r, and
+// automatic persisted queries kept where r.KeepDocuments says (in process by default).
 func NewHandler(r *Resolver) *handler.Server {
+	docs := r.docs
+	if docs == nil {
+		docs = lru.New[string](1000)
+	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -31,6 +36,7 @@ func NewHandler(r *Resolver) *handler.Server {
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 32 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: docs})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))

@@ -56,6 +56,10 @@ type Resolver struct {
 	// importer is nil while imports are off (no CASEWATCH_SECRET).
 	importer Importer
 	audit    Auditor
+	// released, when set, learns of every committed import.
+	released Releases
+	// docs keeps persisted query documents; nil keeps them in the handler.
+	docs Documents
 	// stats is nil until EnableStatistics; threshold is the server's k.
 	stats     Statistician
 	threshold int
@@ -66,6 +70,19 @@ type Resolver struct {
 func (r *Resolver) EnableStatistics(s Statistician, k int) {
 	r.stats, r.threshold = s, k
 }
+
+// KeepDocuments has the handler keep persisted query documents in docs (*cache.Documents:
+// shared through Redis, so any instance knows a hash registered through one).
+func (r *Resolver) KeepDocuments(docs Documents) { r.docs = docs }
+
+// Releases is told when an import committed a release (*cache.Cache: it moves to the new
+// generation and announces it to the other instances).
+type Releases interface {
+	Refresh(ctx context.Context) error
+}
+
+// OnRelease has rel told of every release importCases commits.
+func (r *Resolver) OnRelease(rel Releases) { r.released = rel }
 
 // EnableImports turns on the importCases mutation.
 func (r *Resolver) EnableImports(im Importer, audit Auditor) {

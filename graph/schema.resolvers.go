@@ -212,6 +212,13 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	if err != nil {
 		return nil, internal(err)
 	}
+	if res.Release != nil && r.released != nil {
+		// Committed: no instance may answer from the older release for long. Should the
+		// announcement fail, the instances still find the release by polling the store.
+		if err := r.released.Refresh(ctx); err != nil {
+			r.log.WarnContext(ctx, "announcing the new release", "err", err)
+		}
+	}
 	return res, nil
 }
 

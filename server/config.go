@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -24,6 +27,8 @@ type config struct {
 	addr        string
 	databaseURL string
 	redisURL    string
+	redisPrefix string
+	cacheBytes  int
 	secret      string
 	threshold   int
 	demo        bool
@@ -49,6 +54,8 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.StringVar(&c.addr, "addr", env("ADDR", "localhost:8080"), "listen address (env ADDR)")
 	fs.StringVar(&c.databaseURL, "database-url", env("DATABASE_URL", "sqlite:casewatch.db"), "sqlite:PATH or postgres://… (env DATABASE_URL)")
 	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis for caching; none when empty (env REDIS_URL)")
+	fs.StringVar(&c.redisPrefix, "redis-prefix", env("REDIS_PREFIX", cache.DefaultPrefix), "start of every Redis key and channel, for sharing a Redis (env REDIS_PREFIX)")
+	fs.IntVar(&c.cacheBytes, "cache-bytes", c.envInt(getenv, "CACHE_BYTES", 64<<20), "bytes of answers cached in process; 0 for none (env CACHE_BYTES)")
 	fs.StringVar(&c.secret, "secret", env("CASEWATCH_SECRET", ""), "HMAC key for pseudonyms, public ids and cursors (env CASEWATCH_SECRET)")
 	fs.IntVar(&c.threshold, "suppression-threshold", c.envInt(getenv, "SUPPRESSION_THRESHOLD", 5), "k: smallest group size published (env SUPPRESSION_THRESHOLD)")
 	fs.BoolVar(&c.demo, "demo", c.envBool(getenv, "DEMO", true), "load the demo dataset into an empty database (env DEMO)")
@@ -71,6 +78,9 @@ func (c *config) parse(fs *flag.FlagSet, args []string) error {
 	}
 	if c.demoCases < 1 || c.demoCases > 10_000_000 {
 		return usageError{fmt.Errorf("DEMO_CASES is %d; use 1 to 10000000", c.demoCases)}
+	}
+	if c.cacheBytes < 0 {
+		return usageError{fmt.Errorf("CACHE_BYTES is %d; use 0 or more", c.cacheBytes)}
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return usageError{fmt.Errorf("LOG_FORMAT is %q; use text or json", c.logFormat)}
@@ -117,6 +127,18 @@ func (c *config) envBool(getenv func(string) string, key string, def bool) bool 
 		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: use true or false", key, v))
 		return def
 	}
+}
+
+// redis returns a client for REDIS_URL, nil when it is empty. It does not connect yet.
+func (c *config) redis() (redis.UniversalClient, error) {
+	if c.redisURL == "" {
+		return nil, nil
+	}
+	rdb, err := cache.Open(c.redisURL)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return rdb, nil
 }
 
 // open connects to the configured database, migrates it and loads the reference data.

@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/ingest"
+	"github.com/casewatch/casewatch/internal/store"
 )
 
 // errRejected is the import command's exit code 1 without a further message: the
@@ -28,6 +33,13 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if cfg.secret == "" {
 		return usageError{errors.New("CASEWATCH_SECRET must be set to import: it keys the pseudonyms, and the public demo key would let anyone recompute them")}
+	}
+	rdb, err := cfg.redis()
+	if err != nil {
+		return err
+	}
+	if rdb != nil {
+		defer rdb.Close()
 	}
 	path := fs.Arg(0)
 	f := ingest.FormatOf(path)
@@ -70,6 +82,9 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, "warning: "+w.String())
 	}
+	if res.Release != nil && rdb != nil {
+		announce(ctx, rdb, cfg.redisPrefix, st, stderr)
+	}
 	fmt.Fprintln(stdout, describeImport(res))
 	return nil
 }
@@ -106,4 +121,19 @@ func interleave(args []string) []string {
 		}
 	}
 	return append(flags, rest...)
+}
+
+// announce tells the servers sharing REDIS_URL that a release committed, so they stop
+// answering from the older one at once. Without Redis, or when it fails, the servers find
+// the release by polling the database within a second; the import stands either way.
+func announce(ctx context.Context, rdb redis.UniversalClient, prefix string, st *store.Store, stderr io.Writer) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	gen, err := st.Generation(ctx)
+	if err == nil {
+		err = cache.Announce(ctx, rdb, prefix, gen)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "warning: the release could not be announced on Redis (%v); servers find it by polling the database\n", err)
+	}
 }

@@ -16,12 +16,16 @@ import (
 
 // routes lists every endpoint in one place.
 func routes(a *app) http.Handler {
-	reg := prometheus.NewRegistry()
+	reg := a.metrics
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newHTTPMetrics(reg)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", m.instrument("graphql", a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))))
+	// Public queries are answered from the cache before authentication: a request with a
+	// token is never cached, so it has nothing to look up. The cache comes first so that
+	// every answer says X-Cache; it bypasses itself until the server is ready.
+	gql := a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))
+	mux.Handle("/graphql", m.instrument("graphql", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql))))
 	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.resolver.ExportHandler("csv"))))
 	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.resolver.ExportHandler("ndjson"))))
 	mux.Handle("GET /healthz", handleHealthz())
@@ -99,6 +103,7 @@ func logRequests(a *app, next http.Handler) http.Handler {
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	cache    *prometheus.CounterVec
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -111,8 +116,21 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"handler"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "casewatch_graphql_cache_results_total", Help: "GraphQL answers by their X-Cache header (HIT, MISS, BYPASS).",
+	}, []string{"result"})
+	reg.MustRegister(m.requests, m.duration, m.cache)
 	return m
+}
+
+// countCache counts answers by the X-Cache header the cache gave them.
+func (m *httpMetrics) countCache(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r)
+		if x := w.Header().Get(graph.HeaderXCache); x != "" {
+			m.cache.WithLabelValues(x).Inc()
+		}
+	})
 }
 
 func (m *httpMetrics) instrument(name string, next http.Handler) http.Handler {

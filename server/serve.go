@@ -11,7 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/reference"
@@ -31,11 +34,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if demoKey {
 		log.Warn("CASEWATCH_SECRET is not set: using the PUBLIC DEMO KEY. Fine for the synthetic demo, never for real data.")
 	}
+	rdb, err := cfg.redis()
+	if err != nil {
+		return err
+	}
 	st, ref, err := cfg.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	reg := prometheus.NewRegistry()
+	answers := cache.New(cache.Options{
+		LocalBytes: int64(cfg.cacheBytes),
+		Redis:      rdb,
+		Prefix:     cfg.redisPrefix,
+		Source:     st,
+		Metrics:    cache.NewMetrics(reg),
+		Log:        log,
+	})
+	defer answers.Close()
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -44,10 +61,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	app := &app{
 		log:      log,
 		store:    st,
+		cache:    answers,
+		metrics:  reg,
 		resolver: graph.NewResolver(st, ref, secret, log),
 	}
 	app.stats = stats.NewEngine(st, ref)
 	app.resolver.EnableStatistics(app.stats, cfg.threshold)
+	app.resolver.OnRelease(answers)
+	app.resolver.KeepDocuments(answers.Documents())
 	if !demoKey {
 		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
 	} else {
@@ -64,20 +85,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	log.Info("casewatch listening", "url", "http://"+ln.Addr().String(), "database", string(st.Backend()))
 	fmt.Fprintf(stdout, "casewatch serving on http://%s\n", ln.Addr())
 
+	// The cache follows the releases from the moment there is data until shutdown; it
+	// stops before the store closes.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	defer func() { stopWatching(); <-watched }()
 	go func() {
+		defer close(watched)
 		if err := app.prepare(ctx, cfg, ref); err != nil {
 			log.Error("database not ready", "err", err)
 			return
 		}
-		app.ready.Store(true)
-		log.Info("ready")
-		// Build the statistics' fact table now rather than in the first query's time.
-		start := time.Now()
-		if err := app.stats.Warm(ctx); err != nil {
-			log.Error("statistics warm-up failed", "err", err)
-			return
+		if err := answers.Sync(ctx); err != nil {
+			log.Warn("cache: reading the release generation", "err", err)
 		}
-		log.Info("statistics ready", "took", time.Since(start).Round(time.Millisecond))
+		app.ready.Store(true)
+		log.Info("ready", "redis", rdb != nil)
+		// Build the statistics' fact table now rather than in the first query's time.
+		go func() {
+			start := time.Now()
+			if err := app.stats.Warm(watchCtx); err != nil {
+				log.Error("statistics warm-up failed", "err", err)
+				return
+			}
+			log.Info("statistics ready", "took", time.Since(start).Round(time.Millisecond))
+		}()
+		answers.Watch(watchCtx)
 	}()
 
 	select {
@@ -101,6 +134,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 type app struct {
 	log      *slog.Logger
 	store    *store.Store
+	cache    *cache.Cache
+	metrics  *prometheus.Registry
 	resolver *graph.Resolver
 	stats    *stats.Engine
 	// ready turns true once there is a release to publish.

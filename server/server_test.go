@@ -22,7 +22,7 @@ type server struct {
 }
 
 // start runs the server with env as its whole environment and waits for /readyz.
-func start(t *testing.T, env map[string]string, args ...string) *server {
+func start(t testing.TB, env map[string]string, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	env["ADDR"] = "127.0.0.1:0"
