@@ -55,7 +55,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.StringVar(&c.databaseURL, "database-url", env("DATABASE_URL", "sqlite:casewatch.db"), "sqlite:PATH or postgres://… (env DATABASE_URL)")
 	fs.StringVar(&c.redisURL, "redis-url", env("REDIS_URL", ""), "Redis for caching; none when empty (env REDIS_URL)")
 	fs.StringVar(&c.redisPrefix, "redis-prefix", env("REDIS_PREFIX", cache.DefaultPrefix), "start of every Redis key and channel, for sharing a Redis (env REDIS_PREFIX)")
-	fs.IntVar(&c.cacheBytes, "cache-bytes", c.envInt(getenv, "CACHE_BYTES", 64<<20), "bytes of answers cached in process; 0 for none (env CACHE_BYTES)")
+	fs.IntVar(&c.cacheBytes, "cache-bytes", c.envInt(getenv, "CACHE_BYTES", 32<<20), "bytes of answers cached in process; 0 for none (env CACHE_BYTES)")
 	fs.StringVar(&c.secret, "secret", env("CASEWATCH_SECRET", ""), "HMAC key for pseudonyms, public ids and cursors (env CASEWATCH_SECRET)")
 	fs.IntVar(&c.threshold, "suppression-threshold", c.envInt(getenv, "SUPPRESSION_THRESHOLD", 5), "k: smallest group size published (env SUPPRESSION_THRESHOLD)")
 	fs.BoolVar(&c.demo, "demo", c.envBool(getenv, "DEMO", true), "load the demo dataset into an empty database (env DEMO)")

@@ -94,6 +94,7 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 		}
 	}
 
+	var ranks dayRanks
 	out := make([]*model.StatBucket, len(rows))
 	for r, a := range rows {
 		b := &model.StatBucket{}
@@ -128,10 +129,13 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 			b.Fines = append(b.Fines, fs)
 		}
 
-		if n, nth := histogramRanks(a.days); n > 0 {
-			if v, ok := privacy.Median(n, k, nth); ok {
-				b.MedianDaysToDecision = &v
-			}
+		chunks := append(a.dayChunks, a.days)
+		decisions := 0
+		for _, c := range chunks {
+			decisions += len(c)
+		}
+		if v, ok := privacy.Median(decisions, k, ranks.of(chunks)); ok {
+			b.MedianDaysToDecision = &v
 		}
 		if v, ok := privacy.Rate(a.prosecutorRejected, a.prosecutorDecided, k); ok {
 			b.ProsecutorRejectionRate = &v
@@ -250,15 +254,30 @@ func (s *snapshot) byCurrency(fines map[uint16]*fineHistogram) []uint16 {
 	return keys
 }
 
-// histogramRanks returns how many values a histogram counts (hist[v] values equal to v)
-// and the value of each rank, for privacy.Median.
-func histogramRanks(hist []int32) (int, func(int) float64) {
-	n := 0
-	for _, c := range hist {
-		n += int(c)
+// dayRanks gives the value of each rank of lists of day counts without sorting them: it
+// counts the values into a histogram (reused from one bucket to the next), which takes time
+// linear in the list and its largest value.
+type dayRanks struct{ hist []int32 }
+
+func (r *dayRanks) of(lists [][]int16) func(int) float64 {
+	top := int16(0)
+	for _, days := range lists {
+		for _, d := range days {
+			top = max(top, d)
+		}
 	}
-	return n, func(i int) float64 {
-		for v, c := range hist {
+	if cap(r.hist) < int(top)+1 {
+		r.hist = make([]int32, int(top)+1)
+	}
+	r.hist = r.hist[:int(top)+1]
+	clear(r.hist)
+	for _, days := range lists {
+		for _, d := range days {
+			r.hist[d]++
+		}
+	}
+	return func(i int) float64 {
+		for v, c := range r.hist {
 			if i < int(c) {
 				return float64(v)
 			}

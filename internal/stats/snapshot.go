@@ -30,6 +30,7 @@ import (
 type Store interface {
 	Generation(ctx context.Context) (int64, error)
 	EachCaseFact(ctx context.Context, after int64, fn func(*store.CaseFact) error) error
+	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 	CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 }
@@ -244,8 +245,17 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	var after int64
 	if old == nil {
 		next = newSnapshot(e.ref)
+		// Sized up front: growing a slice of a million facts by doubling would leave twice
+		// the table in garbage behind it.
+		n, err := e.store.CountCases(ctx, model.CaseFilter{})
+		if err != nil {
+			return nil, err
+		}
+		next.facts = make([]fact, 0, n+n/64+16)
 	} else {
-		next = &snapshot{facts: slices.Clone(old.facts)}
+		facts := make([]fact, len(old.facts), len(old.facts)+len(old.facts)/16+16)
+		copy(facts, old.facts)
+		next = &snapshot{facts: facts}
 		for i, d := range old.dicts {
 			next.dicts[i] = d.clone()
 		}

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -49,9 +50,11 @@ type acc struct {
 	// By first-instance decision date.
 	liable, fined, appealed, succeeded int
 	fines                              map[uint16]*fineHistogram // by jurisdiction code
-	// days[d] counts the decisions taken d days after the report: a histogram gives the
-	// exact median without sorting every decision.
-	days []int32
+	// days holds the days from report to decision of each decision: two bytes a case
+	// whatever the number of buckets (a histogram per bucket would cost kilobytes each).
+	// The total keeps its buckets' lists instead of a copy.
+	days      []int16
+	dayChunks [][]int16
 }
 
 // merge adds b's figures to a (for the total, which is the sum of the buckets: every case
@@ -71,12 +74,7 @@ func (a *acc) merge(b *acc) {
 			a.addFine(j, key, n)
 		}
 	}
-	if len(a.days) < len(b.days) {
-		a.days = append(a.days, make([]int32, len(b.days)-len(a.days))...)
-	}
-	for d, n := range b.days {
-		a.days[d] += n
-	}
+	a.dayChunks = append(a.dayChunks, b.days)
 }
 
 // fineHistogram counts fines by amount and decision year. Fines are few distinct amounts
@@ -193,11 +191,8 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		if f.flags&hasFine != 0 {
 			a.addFine(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
 		}
-		if d := int(f.daysToDecision); d >= 0 {
-			if d >= len(a.days) {
-				a.days = append(a.days, make([]int32, d+1-len(a.days)+64)...)
-			}
-			a.days[d]++
+		if f.daysToDecision >= 0 {
+			a.days = append(a.days, int16(min(f.daysToDecision, math.MaxInt16)))
 		}
 		if f.codes[colAppeal] != 0 {
 			a.appealed++
