@@ -22,6 +22,11 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 	if k < privacy.MinThreshold {
 		return nil, fmt.Errorf("suppression threshold %d is below %d", k, privacy.MinThreshold)
 	}
+	release, err := e.pass(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	s, err := e.snapshot(ctx)
 	if err != nil {
 		return nil, err

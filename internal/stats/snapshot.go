@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -197,6 +198,9 @@ type Engine struct {
 	ref   *reference.Data
 	// MaxBuckets bounds the buckets of one statistics answer.
 	MaxBuckets int
+	// passes admits one pass over the facts per processor: more at once would not finish
+	// sooner, only hold more memory while they wait for the processor.
+	passes chan struct{}
 
 	mu      sync.Mutex // serialises refreshes
 	current atomic.Pointer[snapshot]
@@ -204,13 +208,23 @@ type Engine struct {
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
 func NewEngine(st Store, ref *reference.Data) *Engine {
-	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets}
+	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // Warm builds the fact table of the current release, so the first query does not wait.
 func (e *Engine) Warm(ctx context.Context) error {
 	_, err := e.snapshot(ctx)
 	return err
+}
+
+// pass waits for a turn to read the facts; release it with the returned function.
+func (e *Engine) pass(ctx context.Context) (release func(), err error) {
+	select {
+	case e.passes <- struct{}{}:
+		return func() { <-e.passes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // snapshot returns the fact table of the store's current release generation, bringing it

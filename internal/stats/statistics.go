@@ -116,6 +116,11 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	if req.K < privacy.MinThreshold {
 		return nil, fmt.Errorf("suppression threshold %d is below %d", req.K, privacy.MinThreshold)
 	}
+	release, err := e.pass(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	s, err := e.snapshot(ctx)
 	if err != nil {
 		return nil, err
