@@ -9,8 +9,8 @@ import (
 	"github.com/casewatch/casewatch/internal/privacy"
 )
 
-// additive names the figures whose buckets add up to the total; each is protected as one
-// table (privacy.ProtectTable).
+// The counts whose buckets add up to the total's; each is protected as one table
+// (privacy.ProtectTable), and so is each currency's fine count.
 const (
 	figCount = iota
 	figLiable
