@@ -91,7 +91,7 @@ const benchCaseFields = `reference jurisdiction region { code name } category co
 // BenchmarkCasesFirstPage: the first page of cases with three filters, uncached, through
 // the whole GraphQL handler. Target (DESIGN §8): under 30 ms at 1,000,000 cases.
 func BenchmarkCasesFirstPage(b *testing.B) {
-	queries := []struct{ name, query string }{
+	queries := []benchQuery{
 		{"three-filters/first-20", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { edges { node { ` + benchCaseFields + ` } } pageInfo { hasNextPage endCursor } } }`},
 		{"three-filters/first-100", `{ cases(first: 100, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { edges { node { ` + benchCaseFields + ` } } pageInfo { hasNextPage endCursor } } }`},
 		{"three-filters/first-20+totalCount", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { totalCount edges { node { ` + benchCaseFields + ` } } } }`},
@@ -102,19 +102,27 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			h := graph.NewHandler(graph.NewResolver(s, reference.MustLoad(), []byte("bench"), log))
-			for _, q := range queries {
-				body := `{"query":` + strconv.Quote(q.query) + `}`
-				b.Run(q.name, func(b *testing.B) {
-					for b.Loop() {
-						req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-						req.Header.Set("Content-Type", "application/json")
-						rec := httptest.NewRecorder()
-						h.ServeHTTP(rec, req)
-						if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
-							b.Fatalf("%d %s", rec.Code, rec.Body)
-						}
-					}
-				})
+			benchQueries(b, h, queries)
+		})
+	}
+}
+
+type benchQuery struct{ name, query string }
+
+// benchQueries runs each query through the handler as one sub-benchmark, failing on any
+// error in an answer.
+func benchQueries(b *testing.B, h http.Handler, queries []benchQuery) {
+	for _, q := range queries {
+		body := `{"query":` + strconv.Quote(q.query) + `}`
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
 			}
 		})
 	}
@@ -128,7 +136,7 @@ func BenchmarkStatistics(b *testing.B) {
 	const figures = `count suppressed liable fined appealed appealsSucceeded
 		fines { currency count total mean median p90 min max indexUnits { unit total median } }
 		medianDaysToDecision prosecutorRejectionRate expertNoOffenceRate countPer100k`
-	queries := []struct{ name, query string }{
+	queries := []benchQuery{
 		{"region-year", `{ statistics(groupBy: [REGION], interval: YEAR) { total { ` + figures + ` } buckets { key { code label } period ` + figures + ` } } }`},
 		{"region-year+repeatDefendants", `{ statistics(groupBy: [REGION], interval: YEAR) { total { count repeatDefendants } buckets { key { code } period count repeatDefendants } } }`},
 		{"concern-kind-decision/filtered", `{ statistics(groupBy: [CONCERN, DEFENDANT_KIND, DECISION], filter: {jurisdiction: KZ, reportedFrom: "2024-01-01"}) { buckets { key { code } ` + figures + ` } } }`},
@@ -146,20 +154,7 @@ func BenchmarkStatistics(b *testing.B) {
 			r := graph.NewResolver(s, ref, []byte("bench"), log)
 			r.EnableStatistics(engine, 5)
 			h := graph.NewHandler(r)
-			for _, q := range queries {
-				body := `{"query":` + strconv.Quote(q.query) + `}`
-				b.Run(q.name, func(b *testing.B) {
-					for b.Loop() {
-						req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-						req.Header.Set("Content-Type", "application/json")
-						rec := httptest.NewRecorder()
-						h.ServeHTTP(rec, req)
-						if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
-							b.Fatalf("%d %s", rec.Code, rec.Body)
-						}
-					}
-				})
-			}
+			benchQueries(b, h, queries)
 		})
 	}
 }

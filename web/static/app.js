@@ -1428,6 +1428,14 @@ function viewNotFound(r, ctx) {
     h('p', null, h('a', { href: '#/cases' }, t('goHome')))));
 }
 
+// refocus puts the focus back on the form control that had it before a view was rebuilt
+// around it, so typing in a filter is not interrupted.
+function refocus(ctx, focusId) {
+  if (ctx.rebuild || !focusId) return;
+  const el = document.getElementById(focusId);
+  if (el && el !== document.activeElement) el.focus({ preventScroll: true });
+}
+
 function loadingNode() {
   return h('p', { class: 'loading', role: 'status' }, t('loading'));
 }
@@ -1801,10 +1809,7 @@ async function viewCases(r, ctx) {
       ui.form, ui.status, ui.results);
     ctx.mount(ui.root);
     casesUI = ui;
-    if (!ctx.rebuild && focusId) {
-      const el = document.getElementById(focusId);
-      if (el && el !== document.activeElement) el.focus({ preventScroll: true });
-    }
+    refocus(ctx, focusId);
   }
   ui.pendingFocus = null;
   syncForm(ui, s);
@@ -2476,10 +2481,7 @@ async function viewStatistics(r, ctx) {
       ui.form, ui.note, ui.status, ui.results);
     ctx.mount(ui.root);
     statsUI = ui;
-    if (!ctx.rebuild && focusId) {
-      const el = document.getElementById(focusId);
-      if (el && el !== document.activeElement) el.focus({ preventScroll: true });
-    }
+    refocus(ctx, focusId);
   }
   ui.pendingFocus = null;
   syncStatsForm(ui, s);
