@@ -36,11 +36,8 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		return fmt.Errorf("the database already holds %d release(s); seed writes the synthetic dataset only into an empty database", gen)
 	}
 	start := time.Now()
-	rel, err := demo.Seed(ctx, st, ref, demo.Options{Cases: *cases})
+	rel, err := demo.Seed(ctx, st, ref, demo.Options{Cases: *cases, Generalize: ingest.Generalizer(cfg.threshold)})
 	if err != nil {
-		return err
-	}
-	if err := st.Regeneralize(ctx, ingest.Generalizer(cfg.threshold)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "release %d: %d synthetic cases in %s\n", rel.ID, rel.RowsAdded, time.Since(start).Round(time.Millisecond))

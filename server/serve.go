@@ -157,12 +157,9 @@ func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) err
 	}
 	a.log.Info("empty database: loading the synthetic demo dataset")
 	start := time.Now()
-	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases})
-	if err != nil {
-		return fmt.Errorf("demo seed: %w", err)
-	}
 	// Synthetic or not, the case-level view follows the privacy rules.
-	if err := a.store.Regeneralize(ctx, ingest.Generalizer(cfg.threshold)); err != nil {
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: ingest.Generalizer(cfg.threshold)})
+	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
 	a.log.Info("demo dataset loaded", "release", rel.ID, "cases", rel.RowsAdded, "took", time.Since(start).Round(time.Millisecond))

@@ -40,6 +40,10 @@ type Options struct {
 	// Until is the last date of the data, YYYY-MM-DD (default 2026-10-31). Pipeline steps
 	// that would fall after it have not happened yet, so recent cases are still in progress.
 	Until string
+	// Generalize, when set, works out in the load's own transaction which quasi-identifiers
+	// the case-level view withholds (ingest.Generalizer), so the synthetic release, like an
+	// imported one, is never visible ungeneralised.
+	Generalize func([]store.QuasiIdentifiers) [][]string
 }
 
 func (o Options) withDefaults() Options {
@@ -87,6 +91,9 @@ func Seed(ctx context.Context, s *store.Store, ref *reference.Data, opts Options
 		opts.Cases, dets.total(), opts.Seed, opts.Until)
 	rel := model.Release{Note: &note, Synthetic: true}
 	return s.Load(ctx, rel, func(b *store.Batch) error {
+		if opts.Generalize != nil {
+			b.GeneralizeWith(opts.Generalize)
+		}
 		if err := dets.write(ctx, b); err != nil {
 			return err
 		}

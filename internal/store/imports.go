@@ -490,54 +490,61 @@ func (b *ImportBatch) touch(c *model.Case) {
 // cases of one jurisdiction and year (all cases when g is nil), and writes the rows whose
 // answer changed.
 func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup) error {
-	w := &where{}
-	if g != nil {
-		w.add("jurisdiction = ?", string(g.jurisdiction))
-		w.add("reported_on >= ?", g.year+"-01-01")
-		w.add("reported_on <= ?", g.year+"-12-31")
-	}
+	q, args := quasiIdentifierQuery(g)
 	var qis []QuasiIdentifiers
 	s.statements.Add(1)
-	q := "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases" + w.sql() + " ORDER BY id"
-	if err := tx.SelectContext(ctx, &qis, tx.Rebind(q), w.args...); err != nil {
+	if err := tx.SelectContext(ctx, &qis, tx.Rebind(q), args...); err != nil {
 		return fmt.Errorf("generalize: %w", err)
 	}
-	masks := fn(qis)
-	if len(masks) != len(qis) {
-		return errors.New("generalize: one answer per case expected")
+	changes, err := generalizedChanges(qis, fn)
+	if err != nil {
+		return err
 	}
 	stmt, err := tx.PreparexContext(ctx, tx.Rebind("UPDATE cases SET generalized = ? WHERE id = ?"))
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
-	for i, q := range qis {
-		g := strings.Join(masks[i], ",")
-		if g == q.Generalized {
-			continue
-		}
+	for _, c := range changes {
 		s.statements.Add(1)
-		if _, err := stmt.ExecContext(ctx, g, q.ID); err != nil {
+		if _, err := stmt.ExecContext(ctx, c.generalized, c.id); err != nil {
 			return fmt.Errorf("generalize: %w", err)
 		}
 	}
 	return nil
 }
 
-// Regeneralize recomputes the withheld quasi-identifiers of every case, in a transaction of
-// its own: after a bulk load, which does not.
-func (s *Store) Regeneralize(ctx context.Context, fn func([]QuasiIdentifiers) [][]string) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	tx, err := s.db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
+// quasiIdentifierQuery selects the quasi-identifiers of the cases of one jurisdiction and
+// year, or of all cases when g is nil.
+func quasiIdentifierQuery(g *yearGroup) (string, []any) {
+	w := &where{}
+	if g != nil {
+		w.add("jurisdiction = ?", string(g.jurisdiction))
+		w.add("reported_on >= ?", g.year+"-01-01")
+		w.add("reported_on <= ?", g.year+"-12-31")
 	}
-	defer tx.Rollback()
-	if err := s.generalize(ctx, tx, fn, nil); err != nil {
-		return err
+	return "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases" + w.sql() + " ORDER BY id", w.args
+}
+
+type generalizedChange struct {
+	id          int64
+	generalized string
+}
+
+// generalizedChanges runs fn over the cases' quasi-identifiers and lists the cases whose
+// withheld fields differ from what is stored.
+func generalizedChanges(qis []QuasiIdentifiers, fn func([]QuasiIdentifiers) [][]string) ([]generalizedChange, error) {
+	masks := fn(qis)
+	if len(masks) != len(qis) {
+		return nil, errors.New("generalize: one answer per case expected")
 	}
-	return tx.Commit()
+	var out []generalizedChange
+	for i, q := range qis {
+		if g := strings.Join(masks[i], ","); g != q.Generalized {
+			out = append(out, generalizedChange{q.ID, g})
+		}
+	}
+	return out, nil
 }
 
 // Correction records that a release changed published fields of a case.

@@ -62,7 +62,13 @@ type Batch struct {
 	nextCaseID int64
 	added      int
 	buffers    map[string]*buffer
+	generalize func([]QuasiIdentifiers) [][]string
 }
+
+// GeneralizeWith has the load work out, before it commits, which quasi-identifiers the
+// case-level view withholds (see privacy.Generalize), over every case in the database. The
+// release then never becomes visible ungeneralised.
+func (b *Batch) GeneralizeWith(fn func([]QuasiIdentifiers) [][]string) { b.generalize = fn }
 
 type buffer struct {
 	columns []string
@@ -177,6 +183,20 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 				return err
 			}
 		}
+		if b.generalize != nil {
+			q, args := quasiIdentifierQuery(nil)
+			qis, err := tx.quasiIdentifiers(ctx, q, args...)
+			if err != nil {
+				return fmt.Errorf("generalize: %w", err)
+			}
+			changes, err := generalizedChanges(qis, b.generalize)
+			if err != nil {
+				return err
+			}
+			if err := tx.setGeneralized(ctx, changes); err != nil {
+				return fmt.Errorf("generalize: %w", err)
+			}
+		}
 		rel.RowsAdded = b.added
 		return tx.exec(ctx, "UPDATE releases SET rows_added = ? WHERE id = ?", rel.RowsAdded, rel.ID)
 	})
@@ -197,6 +217,8 @@ type bulkTx interface {
 	copyRows(ctx context.Context, table string, columns []string, rows [][]any) error
 	// chunkRows is how many rows of a table with that many columns go into one copyRows.
 	chunkRows(columns int) int
+	quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error)
+	setGeneralized(ctx context.Context, changes []generalizedChange) error
 }
 
 func (s *Store) inBulkTx(ctx context.Context, fn func(bulkTx) error) error {
@@ -275,6 +297,31 @@ func (b *sqliteBulk) copyRows(ctx context.Context, table string, columns []strin
 	return err
 }
 
+func (b *sqliteBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error) {
+	b.s.statements.Add(1)
+	var qis []QuasiIdentifiers
+	err := b.tx.SelectContext(ctx, &qis, query, args...)
+	return qis, err
+}
+
+func (b *sqliteBulk) setGeneralized(ctx context.Context, changes []generalizedChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	stmt, err := b.tx.PrepareContext(ctx, "UPDATE cases SET generalized = ? WHERE id = ?")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, c := range changes {
+		b.s.statements.Add(1)
+		if _, err := stmt.ExecContext(ctx, c.generalized, c.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 type pgBulk struct {
 	s  *Store
 	tx pgx.Tx
@@ -293,6 +340,33 @@ func (b *pgBulk) queryInt(ctx context.Context, query string, args ...any) (int64
 	var n int64
 	err := b.tx.QueryRow(ctx, sqlx.Rebind(sqlx.DOLLAR, query), args...).Scan(&n)
 	return n, err
+}
+
+func (b *pgBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error) {
+	b.s.statements.Add(1)
+	rows, err := b.tx.Query(ctx, sqlx.Rebind(sqlx.DOLLAR, query), args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByName[QuasiIdentifiers])
+}
+
+// setGeneralized sends the updates in batches: one round trip per thousand rows rather
+// than per row.
+func (b *pgBulk) setGeneralized(ctx context.Context, changes []generalizedChange) error {
+	for len(changes) > 0 {
+		n := min(len(changes), 1000)
+		batch := &pgx.Batch{}
+		for _, c := range changes[:n] {
+			batch.Queue("UPDATE cases SET generalized = $1 WHERE id = $2", c.generalized, c.id)
+		}
+		b.s.statements.Add(1)
+		if err := b.tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		changes = changes[n:]
+	}
+	return nil
 }
 
 func (b *pgBulk) copyRows(ctx context.Context, table string, columns []string, rows [][]any) error {

@@ -132,3 +132,70 @@ func TestImportGeneralizesTheYearsItTouches(t *testing.T) {
 		t.Fatalf("case c: %+v %v", c, err)
 	}
 }
+
+// A bulk load works out the withheld quasi-identifiers over every case before it commits,
+// so no release is ever visible ungeneralised; a generaliser that fails leaves nothing.
+func TestLoadGeneralizesBeforeCommit(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, b.URL)
+			var seen int
+			// Withholds the region of every case with an odd id.
+			oddRegions := func(qis []store.QuasiIdentifiers) [][]string {
+				seen = len(qis)
+				out := make([][]string, len(qis))
+				for i, q := range qis {
+					if q.ID%2 == 1 {
+						out[i] = []string{"region"}
+					}
+				}
+				return out
+			}
+			load := func(prefix string, n int, fn func([]store.QuasiIdentifiers) [][]string) error {
+				_, err := s.Load(ctx, model.Release{Synthetic: true}, func(batch *store.Batch) error {
+					batch.GeneralizeWith(fn)
+					for i := range n {
+						err := batch.AddCase(ctx, &store.CaseRecord{
+							Case: model.Case{Reference: fmt.Sprintf("KZ-2024-%s%05d", prefix, i), Jurisdiction: model.JurisdictionKZ,
+								RegionCode: ptr("KZ-75"), Category: model.ContentCategoryFalseInformation, Concern: model.ConcernCoreExpression,
+								Platform: model.PlatformTelegram, Liability: model.LiabilityAdministrative,
+								Stage: model.CaseStageExpertReview, ReportedOn: "2024-03-02"},
+							SourceKey: fmt.Sprintf("%s%d", prefix, i),
+						})
+						if err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				return err
+			}
+			broken := func(qis []store.QuasiIdentifiers) [][]string { return nil }
+			if err := load("X", 3, broken); err == nil {
+				t.Fatal("a generaliser without an answer per case was accepted")
+			}
+			if gen, err := s.Generation(ctx); err != nil || gen != 0 {
+				t.Fatalf("after a failed load: generation %d, %v; want nothing written", gen, err)
+			}
+			if err := load("A", 6, oddRegions); err != nil {
+				t.Fatal(err)
+			}
+			if err := load("B", 4, oddRegions); err != nil {
+				t.Fatal(err)
+			}
+			if seen != 10 {
+				t.Fatalf("the second load generalised over %d cases, want all 10", seen)
+			}
+			for _, ref := range []string{"KZ-2024-A00000", "KZ-2024-A00001", "KZ-2024-B00002", "KZ-2024-B00003"} {
+				c, err := s.CaseByReference(ctx, ref)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := map[bool]string{true: "region", false: ""}[c.ID%2 == 1]; c.Generalized != want {
+					t.Errorf("%s (id %d): generalized %q, want %q", ref, c.ID, c.Generalized, want)
+				}
+			}
+		})
+	}
+}
