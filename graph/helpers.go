@@ -124,24 +124,11 @@ var noRegionLabel = model.Labels{KK: "Өңірі көрсетілмеген", RU
 
 // dimensionLabel labels a grouped value in lang.
 func (r *Resolver) dimensionLabel(d model.DetectionDimension, code string, lang model.Lang) string {
-	switch d {
-	case model.DetectionDimensionRegion:
-		if reg := r.ref.Region(code); reg != nil {
-			return reg.Names.In(lang)
-		}
-		return noRegionLabel.In(lang)
-	case model.DetectionDimensionJurisdiction:
-		return model.JurisdictionVocabulary.Label(code, lang)
-	case model.DetectionDimensionCategory:
-		return model.ContentCategoryVocabulary.Label(code, lang)
-	case model.DetectionDimensionConcern:
-		return model.ConcernVocabulary.Label(code, lang)
-	case model.DetectionDimensionPlatform:
-		return model.PlatformVocabulary.Label(code, lang)
-	case model.DetectionDimensionAction:
+	if d == model.DetectionDimensionAction {
 		return model.DetectionActionVocabulary.Label(code, lang)
 	}
-	return code
+	// The other detection dimensions are case dimensions of the same name.
+	return r.statDimensionLabel(model.Dimension(d), code, lang)
 }
 
 // allArticles is the reference list plus the articles imports brought that it lacks.
@@ -299,7 +286,9 @@ func selectsRepeatDefendants(ctx context.Context) bool {
 // statDimensionLabel labels a value of a statistics dimension in lang.
 func (r *Resolver) statDimensionLabel(d model.Dimension, code string, lang model.Lang) string {
 	switch {
-	case d == model.DimensionRegion && code != model.NoValue:
+	case d == model.DimensionRegion && code == model.NoValue:
+		return noRegionLabel.In(lang)
+	case d == model.DimensionRegion:
 		if reg := r.ref.Region(code); reg != nil {
 			return reg.Names.In(lang)
 		}

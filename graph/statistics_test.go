@@ -286,7 +286,8 @@ func daysBetween(a, b string) int {
 	return int(math.Round(tb.Sub(ta).Hours() / 24))
 }
 
-// monthOf returns the first day of a date's month, as filters compare at month precision.
+// inMonthRange reports whether a date falls in the months of from and to, as filters compare at
+// month precision.
 func inMonthRange(date string, from, to *string) bool {
 	return (from == nil || date[:7] >= (*from)[:7]) && (to == nil || date[:7] <= (*to)[:7])
 }

@@ -316,20 +316,8 @@ func startProcess(t *testing.T, env map[string]string) *server {
 	}
 	go io.Copy(io.Discard, r)
 	s := &server{url: strings.TrimSpace(line[strings.Index(line, "http://"):]), stop: stop}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		resp, err := http.Get(s.url + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 2 minutes\n%s", stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitReady(t, s.url, stderr.String)
+	return s
 }
 
 // TestRedisOutageAnswersFromTheDatabase stops the server's private redis-server mid-test and

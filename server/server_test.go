@@ -56,19 +56,27 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 		}
 	}
 	t.Cleanup(func() { _ = s.stop() })
+	waitReady(t, s.url, func() string { return "" })
+	return s
+}
+
+// waitReady waits for /readyz to answer 200 (the demo seed on first start takes a while);
+// logs adds what the server said to the failure.
+func waitReady(t testing.TB, url string, logs func() string) {
+	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		resp, err := http.Get(s.url + "/readyz")
+		resp, err := http.Get(url + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not ready after 2 minutes (last: %v)", err)
+			t.Fatalf("not ready after 2 minutes (last: %v)\n%s", err, logs())
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -159,33 +159,42 @@ var FunnelStepKindVocabulary = newVocabulary("FunnelStepKind",
 // noValueLabel names the group of cases without a value in a dimension.
 var noValueLabel = Labels{"Жоқ", "Нет", "None"}
 
+// Vocabulary returns the enumeration a dimension's codes come from; nil for REGION and
+// ARTICLE, whose codes come from the reference data.
+func (d Dimension) Vocabulary() *Vocabulary {
+	switch d {
+	case DimensionJurisdiction:
+		return JurisdictionVocabulary
+	case DimensionCategory:
+		return ContentCategoryVocabulary
+	case DimensionConcern:
+		return ConcernVocabulary
+	case DimensionPlatform:
+		return PlatformVocabulary
+	case DimensionLiability:
+		return LiabilityVocabulary
+	case DimensionDefendantKind:
+		return DefendantKindVocabulary
+	case DimensionStage:
+		return CaseStageVocabulary
+	case DimensionDecision:
+		return DecisionVocabulary
+	case DimensionSanction:
+		return SanctionVocabulary
+	case DimensionAppealStatus:
+		return AppealStatusVocabulary
+	}
+	return nil
+}
+
 // DimensionLabel labels a code of an enumerated dimension (not REGION or ARTICLE, whose
-// names come from the reference data).
+// names come from the reference data) and NONE.
 func DimensionLabel(d Dimension, code string, lang Lang) string {
 	if code == NoValue {
 		return noValueLabel.In(lang)
 	}
-	switch d {
-	case DimensionJurisdiction:
-		return JurisdictionVocabulary.Label(code, lang)
-	case DimensionCategory:
-		return ContentCategoryVocabulary.Label(code, lang)
-	case DimensionConcern:
-		return ConcernVocabulary.Label(code, lang)
-	case DimensionPlatform:
-		return PlatformVocabulary.Label(code, lang)
-	case DimensionLiability:
-		return LiabilityVocabulary.Label(code, lang)
-	case DimensionDefendantKind:
-		return DefendantKindVocabulary.Label(code, lang)
-	case DimensionStage:
-		return CaseStageVocabulary.Label(code, lang)
-	case DimensionDecision:
-		return DecisionVocabulary.Label(code, lang)
-	case DimensionSanction:
-		return SanctionVocabulary.Label(code, lang)
-	case DimensionAppealStatus:
-		return AppealStatusVocabulary.Label(code, lang)
+	if v := d.Vocabulary(); v != nil {
+		return v.Label(code, lang)
 	}
 	return code
 }

@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -19,22 +18,11 @@ var caseSteps = []model.FunnelStepKind{
 
 // Funnel answers the funnel question for a checked filter.
 func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.Funnel, error) {
-	if k < privacy.MinThreshold {
-		return nil, fmt.Errorf("suppression threshold %d is below %d", k, privacy.MinThreshold)
-	}
-	release, err := e.pass(ctx)
+	s, m, release, err := e.begin(ctx, f, k)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	s, err := e.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m, err := e.compile(ctx, s, f)
-	if err != nil {
-		return nil, err
-	}
 	code := func(col int, v string) uint16 { return s.dicts[col].index[v] }
 	colExp, colPros := colExpert, colProsecutor
 	colDec, colSan, colApp := column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)

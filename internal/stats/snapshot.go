@@ -17,12 +17,12 @@ import (
 	"hash/fnv"
 	"runtime"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -158,34 +158,14 @@ func newSnapshot(ref *reference.Data) *snapshot {
 		regions = append(regions, r.Code)
 	}
 	for _, d := range model.Dimensions {
-		var dict *dictionary
-		switch d {
-		case model.DimensionJurisdiction:
-			dict = vocab(model.JurisdictionVocabulary)
-		case model.DimensionRegion:
-			dict = newDictionary(regions...)
-		case model.DimensionCategory:
-			dict = vocab(model.ContentCategoryVocabulary)
-		case model.DimensionConcern:
-			dict = vocab(model.ConcernVocabulary)
-		case model.DimensionPlatform:
-			dict = vocab(model.PlatformVocabulary)
-		case model.DimensionArticle:
-			dict = newDictionary()
-		case model.DimensionLiability:
-			dict = vocab(model.LiabilityVocabulary)
-		case model.DimensionDefendantKind:
-			dict = vocab(model.DefendantKindVocabulary)
-		case model.DimensionStage:
-			dict = vocab(model.CaseStageVocabulary)
-		case model.DimensionDecision:
-			dict = vocab(model.DecisionVocabulary)
-		case model.DimensionSanction:
-			dict = vocab(model.SanctionVocabulary)
-		case model.DimensionAppealStatus:
-			dict = vocab(model.AppealStatusVocabulary)
+		switch v := d.Vocabulary(); {
+		case v != nil:
+			s.dicts[column(d)] = vocab(v)
+		case d == model.DimensionRegion:
+			s.dicts[column(d)] = newDictionary(regions...)
+		default: // articles: the reference list and imports' own, as they come
+			s.dicts[column(d)] = newDictionary()
 		}
-		s.dicts[column(d)] = dict
 	}
 	s.dicts[colProsecutor] = vocab(model.ProsecutorDecisionVocabulary)
 	s.dicts[colExpert] = vocab(model.ExpertConclusionVocabulary)
@@ -217,14 +197,27 @@ func (e *Engine) Warm(ctx context.Context) error {
 	return err
 }
 
-// pass waits for a turn to read the facts; release it with the returned function.
-func (e *Engine) pass(ctx context.Context) (release func(), err error) {
+// begin starts a pass over the facts for filter f: it waits for a turn (one pass per
+// processor), brings the fact table up to the current release and compiles the filter.
+// The caller must call release once done with the facts.
+func (e *Engine) begin(ctx context.Context, f model.CaseFilter, k int) (s *snapshot, m *matcher, release func(), err error) {
+	if k < privacy.MinThreshold {
+		return nil, nil, nil, fmt.Errorf("suppression threshold %d is below %d", k, privacy.MinThreshold)
+	}
 	select {
 	case e.passes <- struct{}{}:
-		return func() { <-e.passes }, nil
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
+	release = func() { <-e.passes }
+	if s, err = e.snapshot(ctx); err == nil {
+		m, err = e.compile(ctx, s, f)
+	}
+	if err != nil {
+		release()
+		return nil, nil, nil, err
+	}
+	return s, m, release, nil
 }
 
 // snapshot returns the fact table of the store's current release generation, bringing it
@@ -296,8 +289,9 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	if err != nil {
 		return nil, err
 	}
-	if appended && !sort.SliceIsSorted(next.facts, func(i, j int) bool { return next.facts[i].id < next.facts[j].id }) {
-		slices.SortFunc(next.facts, func(a, b fact) int { return cmp.Compare(a.id, b.id) })
+	byID := func(a, b fact) int { return cmp.Compare(a.id, b.id) }
+	if appended && !slices.IsSortedFunc(next.facts, byID) {
+		slices.SortFunc(next.facts, byID)
 	}
 	next.groupRepeatDefendants()
 	return next, nil

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
-	"github.com/casewatch/casewatch/internal/privacy"
 )
 
 // DefaultMaxBuckets bounds one answer (Engine.MaxBuckets): past it, a dashboard gets an
@@ -38,7 +37,6 @@ func (e *TooManyBucketsError) Error() string {
 
 // acc accumulates the exact figures of one bucket before disclosure control.
 type acc struct {
-	key    uint64
 	codes  [3]uint16
 	period int // -1 without an interval
 	// index is the bucket's number in the order it was first met.
@@ -113,22 +111,11 @@ func (a *acc) fineCount(j uint16) int {
 
 // Statistics answers one statistics question from the current release.
 func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics, error) {
-	if req.K < privacy.MinThreshold {
-		return nil, fmt.Errorf("suppression threshold %d is below %d", req.K, privacy.MinThreshold)
-	}
-	release, err := e.pass(ctx)
+	s, m, release, err := e.begin(ctx, req.Filter, req.K)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	s, err := e.snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	m, err := e.compile(ctx, s, req.Filter)
-	if err != nil {
-		return nil, err
-	}
 	cols := make([]int, len(req.GroupBy))
 	for i, d := range req.GroupBy {
 		cols[i] = column(d)
@@ -159,7 +146,7 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		key |= uint64(p+1) << 48
 		a := buckets[key]
 		if a == nil {
-			a = &acc{key: key, codes: kc, period: p, index: int32(len(buckets))}
+			a = &acc{codes: kc, period: p, index: int32(len(buckets))}
 			buckets[key] = a
 		}
 		return a
