@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts a headless Chromium (CASEWATCH_TEST_BROWSER, else one on the PATH) and
+// returns a context for chromedp actions and a function that fails the test with every
+// script error the pages raised.
+func browser(t *testing.T) (context.Context, func()) {
+	t.Helper()
+	path := os.Getenv("CASEWATCH_TEST_BROWSER")
+	if path == "" {
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if os.Getenv("CASEWATCH_TEST_REQUIRE_SERVICES") == "1" {
+			t.Fatal("no browser: set CASEWATCH_TEST_BROWSER or run the tests through .ci/test")
+		}
+		t.Skip("no Chromium found: browser test not run (use .ci/test)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // tests may run as root in containers
+		chromedp.Flag("lang", "en-GB"),
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+
+	var mu sync.Mutex
+	var problems []string
+	err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			problems = append(problems, fmt.Sprintf("exception at %s:%d:%d: %s", d.URL, d.LineNumber+1, d.ColumnNumber+1, msg))
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				problems = append(problems, "console.error: "+strings.Join(parts, " "))
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("start the browser: %v", err)
+	}
+	return ctx, func() {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range problems {
+			t.Error(p)
+		}
+	}
+}
+
+// TestPortalInABrowser drives the real portal in Chromium against a running server: the
+// synthetic banner, the case list, and the statistics view, whose table must show exactly
+// the API's figures and show a withheld figure as a dash, never as a number.
+func TestPortalInABrowser(t *testing.T) {
+	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "portal.db"), "DEMO_CASES": "3000"})
+	ctx, noScriptErrors := browser(t)
+
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(s.url+"/#/cases")); err != nil {
+		t.Fatalf("open the case list: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.WaitVisible(`#results table tbody tr`)); err != nil {
+		t.Fatalf("the case list shows no table: %v", err)
+	}
+	banner, err := chromedp.Run(ctx, chromedp.Text(`#synthetic-banner`, chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("synthetic banner: %v", err)
+	}
+	caseRows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#results table tbody tr').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.ToLower(banner), "synthetic") {
+		t.Errorf("synthetic banner reads %q", banner)
+	}
+	if caseRows == 0 {
+		t.Error("the case list shows no cases")
+	}
+
+	// Small groups are common by defendant kind and quarter, so some figures are withheld.
+	type cell struct {
+		Text     string `json:"text"`
+		Withheld bool   `json:"withheld"`
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(s.url+"/#/statistics?by=DEFENDANT_KIND&interval=QUARTER")); err != nil {
+		t.Fatalf("open the statistics view: %v", err)
+	}
+	for _, sel := range []string{`table.stats-table tbody tr`, `.funnel-step`} {
+		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(sel)); err != nil {
+			t.Fatalf("statistics view: no %s: %v", sel, err)
+		}
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[][]cell](`Array.from(document.querySelectorAll('table.stats-table tbody tr')).map(tr =>
+		Array.from(tr.querySelectorAll('td')).map(td => ({text: td.textContent, withheld: !!td.querySelector('.withheld')})))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	funnelSteps, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.funnel-step').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noScriptErrors()
+
+	status, body := s.graphql(t, `{ statistics(groupBy: [DEFENDANT_KIND], interval: QUARTER) { buckets { period count liable } } }`)
+	var a struct {
+		Data struct {
+			Statistics struct {
+				Buckets []struct {
+					Period        string
+					Count, Liable *int
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(body, &a); err != nil || status != 200 {
+		t.Fatalf("status %d: %s (%v)", status, body, err)
+	}
+	buckets := a.Data.Statistics.Buckets
+	if len(rows) != len(buckets) {
+		t.Fatalf("the table has %d rows, the API %d buckets", len(rows), len(buckets))
+	}
+	if funnelSteps != 11 {
+		t.Errorf("the funnel shows %d steps, want 11", funnelSteps)
+	}
+	digits := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s)
+	}
+	withheld := 0
+	for i, b := range buckets {
+		// Cells: period, count, liable, … (no per-capita column for this grouping).
+		period, figures := rows[i][0], map[string]struct {
+			cell cell
+			want *int
+		}{"count": {rows[i][1], b.Count}, "liable": {rows[i][2], b.Liable}}
+		if strings.TrimSpace(period.Text) != b.Period {
+			t.Errorf("row %d: period %q, want %s", i, period.Text, b.Period)
+		}
+		for name, f := range figures {
+			switch {
+			case f.want == nil && !f.cell.Withheld:
+				t.Errorf("row %d (%s): %s is withheld by the API but shows %q", i, b.Period, name, f.cell.Text)
+			case f.want == nil:
+				withheld++
+				if strings.ContainsAny(f.cell.Text, "0123456789") {
+					t.Errorf("row %d (%s): withheld %s shows a number: %q", i, b.Period, name, f.cell.Text)
+				}
+			case f.cell.Withheld || digits(f.cell.Text) != fmt.Sprint(*f.want):
+				t.Errorf("row %d (%s): %s shows %q, want %d", i, b.Period, name, f.cell.Text, *f.want)
+			}
+		}
+	}
+	if withheld == 0 {
+		t.Error("no withheld figure in the view: the test data no longer exercise how they are shown")
+	}
+}
