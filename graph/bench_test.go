@@ -101,7 +101,13 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			h := graph.NewHandler(graph.NewResolver(s, reference.MustLoad(), []byte("bench"), log))
+			ref := reference.MustLoad()
+			// The server builds the fact table before it turns ready.
+			engine := stats.NewEngine(s, ref)
+			if err := engine.Warm(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			h := graph.NewHandler(graph.NewResolver(s, engine, ref, []byte("bench"), log))
 			benchQueries(b, h, queries)
 		})
 	}
@@ -151,7 +157,7 @@ func BenchmarkStatistics(b *testing.B) {
 			if err := engine.Warm(context.Background()); err != nil {
 				b.Fatal(err)
 			}
-			r := graph.NewResolver(s, ref, []byte("bench"), log)
+			r := graph.NewResolver(s, engine, ref, []byte("bench"), log)
 			r.EnableStatistics(engine, 5)
 			h := graph.NewHandler(r)
 			benchQueries(b, h, queries)

@@ -72,7 +72,7 @@ func (r *Resolver) ExportHandler(format string) http.Handler {
 func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order store.CaseOrder, releases map[int64]bool, out rowWriter) error {
 	var after *store.CaseKey
 	for {
-		cases, more, err := r.store.ListCases(ctx, f, order, exportPage, after)
+		cases, more, err := r.listCases(ctx, f, order, exportPage, after)
 		if err != nil {
 			return err
 		}

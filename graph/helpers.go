@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -186,13 +187,16 @@ func monthStart(date *string) *string {
 	return &d
 }
 
-// monthEnd moves a YYYY-MM-DD date to the last day of its month. "-31" serves every month:
-// dates compare as text and no real date of the month sorts after it.
+// monthEnd moves a YYYY-MM-DD date (already checked) to the last day of its month.
 func monthEnd(date *string) *string {
 	if date == nil {
 		return nil
 	}
-	d := model.Month(*date) + "-31"
+	t, err := time.Parse(time.DateOnly, model.Month(*date)+"-01")
+	if err != nil {
+		return date // unreachable for a checked date; the filter refuses it later
+	}
+	d := t.AddDate(0, 1, -1).Format(time.DateOnly)
 	return &d
 }
 

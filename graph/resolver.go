@@ -17,8 +17,7 @@ import (
 
 // Store is what the resolvers read. *store.Store implements it; a cache may wrap it.
 type Store interface {
-	ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]model.Case, bool, error)
-	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
+	CasesByID(ctx context.Context, ids []int64) ([]model.Case, error)
 	CaseByReference(ctx context.Context, reference string) (*model.Case, error)
 	AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][]model.Appeal, error)
 	CorrectionsByCase(ctx context.Context, caseIDs []int64) (map[int64][]store.Correction, error)
@@ -29,6 +28,13 @@ type Store interface {
 	CountReleases(ctx context.Context) (int, error)
 	UnlistedArticles(ctx context.Context) ([]model.Article, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
+}
+
+// CaseIndex filters, orders and counts case lists, handing back the ids of a page
+// (stats.Engine, from its in-memory fact table).
+type CaseIndex interface {
+	ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]int64, bool, error)
+	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 }
 
 // Statistician computes the published statistics and the funnel (stats.Engine).
@@ -50,6 +56,7 @@ type Auditor interface {
 // Resolver is the root of the resolvers and holds their dependencies.
 type Resolver struct {
 	store   Store
+	index   CaseIndex
 	ref     *reference.Data
 	cursors *cursorSealer
 	log     *slog.Logger
@@ -89,8 +96,20 @@ func (r *Resolver) EnableImports(im Importer, audit Auditor) {
 	r.importer, r.audit = im, audit
 }
 
-// NewResolver returns a resolver reading from st. secret keys the cursors, so a cursor
-// reveals nothing about the rows it points at and cannot be forged.
-func NewResolver(st Store, ref *reference.Data, secret []byte, log *slog.Logger) *Resolver {
-	return &Resolver{store: st, ref: ref, cursors: newCursorSealer(secret), log: log}
+// NewResolver returns a resolver reading from st, with case lists from index. secret keys
+// the cursors, so a cursor reveals nothing about the rows it points at and cannot be
+// forged.
+func NewResolver(st Store, index CaseIndex, ref *reference.Data, secret []byte, log *slog.Logger) *Resolver {
+	return &Resolver{store: st, index: index, ref: ref, cursors: newCursorSealer(secret), log: log}
+}
+
+// listCases returns up to first cases of a case list after the key, and whether more
+// follow: the index picks the page, the store reads its rows.
+func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]model.Case, bool, error) {
+	ids, more, err := r.index.ListCases(ctx, f, o, first, after)
+	if err != nil {
+		return nil, false, err
+	}
+	cases, err := r.store.CasesByID(ctx, ids)
+	return cases, more, err
 }

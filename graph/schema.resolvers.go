@@ -138,7 +138,7 @@ func (r *caseResolver) Corrections(ctx context.Context, obj *model.Case) ([]*sto
 
 // TotalCount is the resolver for the totalCount field.
 func (r *caseConnectionResolver) TotalCount(ctx context.Context, obj *CaseConnection) (int, error) {
-	n, err := r.store.CountCases(ctx, obj.filter)
+	n, err := r.index.CountCases(ctx, obj.filter)
 	if err != nil {
 		return 0, internal(err)
 	}
@@ -291,7 +291,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		}
 		key = &store.CaseKey{Sort: c.Sort, ID: c.ID}
 	}
-	cases, more, err := r.store.ListCases(ctx, f, order, n, key)
+	cases, more, err := r.listCases(ctx, f, order, n, key)
 	if err != nil {
 		return nil, internal(err)
 	}

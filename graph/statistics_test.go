@@ -70,8 +70,8 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := graph.NewResolver(st, ref, []byte("test secret"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.engine = stats.NewEngine(st, ref)
+	r := graph.NewResolver(st, f.engine, ref, []byte("test secret"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r.EnableStatistics(f.engine, k)
 	srv := httptest.NewServer(graph.NewHandler(r))
 	t.Cleanup(srv.Close)

@@ -59,13 +59,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("listen: %w", err)
 	}
 	app := &app{
-		log:      log,
-		store:    st,
-		cache:    answers,
-		metrics:  reg,
-		resolver: graph.NewResolver(st, ref, secret, log),
+		log:     log,
+		store:   st,
+		cache:   answers,
+		metrics: reg,
+		stats:   stats.NewEngine(st, ref),
 	}
-	app.stats = stats.NewEngine(st, ref)
+	app.resolver = graph.NewResolver(st, app.stats, ref, secret, log)
 	app.resolver.EnableStatistics(app.stats, cfg.threshold)
 	app.resolver.OnRelease(answers)
 	app.resolver.KeepDocuments(answers.Documents())
@@ -99,17 +99,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		if err := answers.Sync(ctx); err != nil {
 			log.Warn("cache: reading the release generation", "err", err)
 		}
+		// Case lists and statistics are answered from the fact table: build it before
+		// turning ready, rather than in the first query's time.
+		start := time.Now()
+		if err := app.stats.Warm(watchCtx); err != nil {
+			log.Error("fact table not built", "err", err)
+			return
+		}
+		log.Info("fact table built", "took", time.Since(start).Round(time.Millisecond))
 		app.ready.Store(true)
 		log.Info("ready", "redis", rdb != nil)
-		// Build the statistics' fact table now rather than in the first query's time.
-		go func() {
-			start := time.Now()
-			if err := app.stats.Warm(watchCtx); err != nil {
-				log.Error("statistics warm-up failed", "err", err)
-				return
-			}
-			log.Info("statistics ready", "took", time.Since(start).Round(time.Millisecond))
-		}()
 		answers.Watch(watchCtx)
 	}()
 

@@ -97,13 +97,22 @@ func (c *rowCheck) code(name string, vocab *model.Vocabulary) *string {
 	return &code
 }
 
+// date reads a date of the case's road, between model.EarliestDate and LatestDate.
 func (c *rowCheck) date(name string) *string {
+	return c.dateBetween(name, model.EarliestDate, model.LatestDate)
+}
+
+func (c *rowCheck) dateBetween(name, earliest, latest string) *string {
 	v, cl := c.text(name, maxShortField)
 	if v == "" {
 		return nil
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil || len(v) != 10 {
 		c.fail(cl, "%s is not a date; write YYYY-MM-DD", name)
+		return nil
+	}
+	if v < earliest || v > latest {
+		c.fail(cl, "%s %s is outside %s to %s", name, v, earliest, latest)
 		return nil
 	}
 	return &v
@@ -211,7 +220,7 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 	// The defendant's identifiers: read, used, never kept.
 	name, _ := c.text("defendant_name", maxShortField)
 	iin, iinCell := c.text("defendant_iin", maxShortField)
-	birth := c.date("defendant_birth_date")
+	birth := c.dateBetween("defendant_birth_date", "1900-01-01", model.LatestDate)
 	c.text("defendant_address", maxShortField)
 	if iin != "" && !privacy.ValidIIN(digits(iin)) && !privacy.ValidKGPIN(digits(iin)) {
 		c.fail(iinCell, "defendant_iin is neither a valid IIN (12 digits with its checksum) nor a Kyrgyz PIN (14 digits)")

@@ -147,6 +147,14 @@ type Release struct {
 // Version is the release's public version number: releases are numbered from 1 in order.
 func (r *Release) Version() int { return int(r.ID) }
 
+// The dates a record may carry. The laws casewatch follows are recent; a date outside
+// these bounds is a typing error, and the in-memory fact table (internal/stats) keeps
+// dates as 16-bit day numbers from 1970.
+const (
+	EarliestDate = "1991-01-01"
+	LatestDate   = "2099-12-31"
+)
+
 // Month cuts a "YYYY-MM-DD" date to the "YYYY-MM" precision that case-level answers publish.
 func Month(date string) string {
 	if len(date) < 7 {

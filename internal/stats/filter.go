@@ -2,18 +2,34 @@ package stats
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/casewatch/casewatch/internal/model"
+)
+
+// scope is what a filter selects from.
+type scope int
+
+const (
+	// aggregates: statistics and the funnel count the exact categories of every case, and
+	// filter dates by month (the precision they group by).
+	aggregates scope = iota
+	// caseLists: a case list shows the case-level view, so it does not find a case by a
+	// region or defendant kind that view withholds; dates are filtered by day.
+	caseLists
 )
 
 // matcher is a case filter compiled against one snapshot's dictionaries.
 type matcher struct {
 	// allowed[col][code] for the columns the filter restricts; nil for the others.
 	allowed [nColumns][]bool
-	// Month ranges, inclusive; the zero range means unrestricted.
+	// Date ranges, inclusive, in months (fact.reported, fact.decided) or, when byDay, in
+	// days (fact.reportedDay, fact.decidedDay).
 	reportedFrom, reportedTo, decidedFrom, decidedTo uint16
-	hasDecided                                       bool
+	hasDecided, byDay                                bool
+	// withheld: facts with any of these flags do not match.
+	withheld uint8
 	// ids are the cases a search matched; nil without a search.
 	ids map[int64]struct{}
 }
@@ -21,8 +37,16 @@ type matcher struct {
 // compile turns f into a matcher. The statistics filter matches the exact stored values:
 // unlike case lists, it also finds cases whose region or defendant kind the case-level
 // view withholds, because aggregates are computed from the exact categories (DESIGN §6).
-func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter) (*matcher, error) {
-	m := &matcher{reportedTo: ^uint16(0), decidedTo: ^uint16(0)}
+func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, sc scope) (*matcher, error) {
+	m := &matcher{reportedTo: ^uint16(0), decidedTo: ^uint16(0), byDay: sc == caseLists}
+	if sc == caseLists {
+		if len(f.Regions) > 0 {
+			m.withheld |= regionWithheld
+		}
+		if len(f.DefendantKinds) > 0 {
+			m.withheld |= kindWithheld
+		}
+	}
 	restrict := func(col int, codes []string) {
 		if len(codes) == 0 {
 			return
@@ -50,7 +74,7 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter) (
 	restrict(column(model.DimensionSanction), strs(f.Sanctions))
 	restrict(column(model.DimensionAppealStatus), strs(f.AppealStatuses))
 
-	month := func(date *string, or uint16) (uint16, error) {
+	bound := func(date *string, or uint16) (uint16, error) {
 		if date == nil {
 			return or, nil
 		}
@@ -58,19 +82,23 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter) (
 		if err != nil {
 			return 0, err
 		}
+		if m.byDay {
+			// Clamped: a bound outside the days facts can have still bounds them.
+			return uint16(min(max(t.Unix()/86400, 0), math.MaxUint16)), nil
+		}
 		return monthIndex(t), nil
 	}
 	var err error
-	if m.reportedFrom, err = month(f.ReportedFrom, 0); err != nil {
+	if m.reportedFrom, err = bound(f.ReportedFrom, 0); err != nil {
 		return nil, err
 	}
-	if m.reportedTo, err = month(f.ReportedTo, m.reportedTo); err != nil {
+	if m.reportedTo, err = bound(f.ReportedTo, m.reportedTo); err != nil {
 		return nil, err
 	}
-	if m.decidedFrom, err = month(f.DecidedFrom, 0); err != nil {
+	if m.decidedFrom, err = bound(f.DecidedFrom, 0); err != nil {
 		return nil, err
 	}
-	if m.decidedTo, err = month(f.DecidedTo, m.decidedTo); err != nil {
+	if m.decidedTo, err = bound(f.DecidedTo, m.decidedTo); err != nil {
 		return nil, err
 	}
 	m.hasDecided = f.DecidedFrom != nil || f.DecidedTo != nil
@@ -93,10 +121,17 @@ func (m *matcher) match(f *fact) bool {
 			return false
 		}
 	}
-	if f.reported < m.reportedFrom || f.reported > m.reportedTo {
+	if f.flags&m.withheld != 0 {
 		return false
 	}
-	if m.hasDecided && (f.decided == 0 || f.decided < m.decidedFrom || f.decided > m.decidedTo) {
+	reported, decided := f.reported, f.decided
+	if m.byDay {
+		reported, decided = f.reportedDay, f.decidedDay
+	}
+	if reported < m.reportedFrom || reported > m.reportedTo {
+		return false
+	}
+	if m.hasDecided && (decided == 0 || decided < m.decidedFrom || decided > m.decidedTo) {
 		return false
 	}
 	if m.ids != nil {

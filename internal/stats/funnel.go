@@ -18,7 +18,10 @@ var caseSteps = []model.FunnelStepKind{
 
 // Funnel answers the funnel question for a checked filter.
 func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.Funnel, error) {
-	s, m, release, err := e.begin(ctx, f, k)
+	if err := checkThreshold(k); err != nil {
+		return nil, err
+	}
+	s, m, release, err := e.begin(ctx, f, aggregates)
 	if err != nil {
 		return nil, err
 	}

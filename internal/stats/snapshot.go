@@ -15,8 +15,10 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -66,6 +68,10 @@ const (
 	caseOpened uint8 = 1 << iota
 	hasFine
 	appealSucceeded
+	// The case-level view withholds the region or the defendant kind (generalisation):
+	// case lists must not find the case by it.
+	regionWithheld
+	kindWithheld
 )
 
 // fact is one case as statistics see it. Codes index the snapshot's dictionaries; 0 is
@@ -74,8 +80,9 @@ type fact struct {
 	id        int64
 	fine      int64  // first-instance fine, when flags&hasFine
 	pseudonym uint64 // defendant pseudonym, shortened; 0 when there is none
-	// daysToDecision is from report to first-instance decision, -1 while undecided.
-	daysToDecision int32
+	// Days since 1970-01-01 (case lists sort and filter by day); decidedDay is 0 while
+	// undecided.
+	reportedDay, decidedDay uint16
 	// Months since year 0 (year*12 + month-1); decided is 0 while undecided.
 	reported, decided uint16
 	codes             [nColumns]uint16
@@ -124,6 +131,9 @@ type snapshot struct {
 	// repeatFacts lists, defendant after defendant, the facts of every defendant with two
 	// or more cases; defendant g's are repeatFacts[repeatStarts[g]:repeatStarts[g+1]].
 	repeatFacts, repeatStarts []int32
+	// orders serve case lists; built by order() on first use.
+	ordersOnce sync.Once
+	orders     caseOrders
 }
 
 // groupRepeatDefendants fills repeatFacts and repeatStarts.
@@ -200,10 +210,7 @@ func (e *Engine) Warm(ctx context.Context) error {
 // begin starts a pass over the facts for filter f: it waits for a turn (one pass per
 // processor), brings the fact table up to the current release and compiles the filter.
 // The caller must call release once done with the facts.
-func (e *Engine) begin(ctx context.Context, f model.CaseFilter, k int) (s *snapshot, m *matcher, release func(), err error) {
-	if k < privacy.MinThreshold {
-		return nil, nil, nil, fmt.Errorf("suppression threshold %d is below %d", k, privacy.MinThreshold)
-	}
+func (e *Engine) begin(ctx context.Context, f model.CaseFilter, sc scope) (s *snapshot, m *matcher, release func(), err error) {
 	select {
 	case e.passes <- struct{}{}:
 	case <-ctx.Done():
@@ -211,13 +218,21 @@ func (e *Engine) begin(ctx context.Context, f model.CaseFilter, k int) (s *snaps
 	}
 	release = func() { <-e.passes }
 	if s, err = e.snapshot(ctx); err == nil {
-		m, err = e.compile(ctx, s, f)
+		m, err = e.compile(ctx, s, f, sc)
 	}
 	if err != nil {
 		release()
 		return nil, nil, nil, err
 	}
 	return s, m, release, nil
+}
+
+// checkThreshold refuses a suppression threshold below the floor.
+func checkThreshold(k int) error {
+	if k < privacy.MinThreshold {
+		return fmt.Errorf("suppression threshold %d is below %d", k, privacy.MinThreshold)
+	}
+	return nil
 }
 
 // snapshot returns the fact table of the store's current release generation, bringing it
@@ -309,7 +324,7 @@ func (s *snapshot) concernOf(category uint16) uint16 {
 // convert turns a stored case into a fact, adding unseen codes (articles from imports,
 // regions the reference list lacks) to the dictionaries.
 func (s *snapshot) convert(cf *store.CaseFact) (fact, error) {
-	f := fact{id: cf.ID, daysToDecision: -1}
+	f := fact{id: cf.ID}
 	set := func(col int, b []byte) {
 		if b == nil {
 			return
@@ -344,13 +359,26 @@ func (s *snapshot) convert(cf *store.CaseFact) (fact, error) {
 		return f, fmt.Errorf("case %d: reported_on: %w", cf.ID, err)
 	}
 	f.reported = monthIndex(reported)
+	if f.reportedDay, err = dayIndex(reported); err != nil {
+		return f, fmt.Errorf("case %d: reported_on: %w", cf.ID, err)
+	}
 	if cf.CourtOn != nil {
 		decided, err := parseDate(cf.CourtOn)
 		if err != nil {
 			return f, fmt.Errorf("case %d: court_on: %w", cf.ID, err)
 		}
 		f.decided = monthIndex(decided)
-		f.daysToDecision = int32(decided.Sub(reported).Hours() / 24)
+		if f.decidedDay, err = dayIndex(decided); err != nil {
+			return f, fmt.Errorf("case %d: court_on: %w", cf.ID, err)
+		}
+	}
+	for field := range strings.SplitSeq(string(cf.Generalized), ",") {
+		switch field {
+		case privacy.FieldRegion:
+			f.flags |= regionWithheld
+		case privacy.FieldKind:
+			f.flags |= kindWithheld
+		}
 	}
 	if cf.FineAmount.Valid {
 		f.fine = cf.FineAmount.Int64
@@ -409,3 +437,22 @@ func parseDate(b []byte) (time.Time, error) {
 }
 
 func monthIndex(t time.Time) uint16 { return uint16(t.Year()*12 + int(t.Month()) - 1) }
+
+// dayIndex numbers the days from 1970-01-01 (day 0, which no case can have: dates start
+// at model.EarliestDate).
+func dayIndex(t time.Time) (uint16, error) {
+	d := t.Unix() / 86400
+	if d <= 0 || d > math.MaxUint16 {
+		return 0, fmt.Errorf("%s is outside the dates a case may have", t.Format(time.DateOnly))
+	}
+	return uint16(d), nil
+}
+
+// daysToDecision is the number of days from report to first-instance decision; ok is
+// false while the case is undecided.
+func (f *fact) daysToDecision() (days int, ok bool) {
+	if f.decidedDay == 0 {
+		return 0, false
+	}
+	return int(f.decidedDay) - int(f.reportedDay), true
+}

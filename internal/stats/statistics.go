@@ -111,7 +111,10 @@ func (a *acc) fineCount(j uint16) int {
 
 // Statistics answers one statistics question from the current release.
 func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics, error) {
-	s, m, release, err := e.begin(ctx, req.Filter, req.K)
+	if err := checkThreshold(req.K); err != nil {
+		return nil, err
+	}
+	s, m, release, err := e.begin(ctx, req.Filter, aggregates)
 	if err != nil {
 		return nil, err
 	}
@@ -183,8 +186,8 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		if f.flags&hasFine != 0 {
 			a.addFine(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
 		}
-		if f.daysToDecision >= 0 {
-			a.days = append(a.days, int16(min(f.daysToDecision, math.MaxInt16)))
+		if days, ok := f.daysToDecision(); ok {
+			a.days = append(a.days, int16(min(days, math.MaxInt16)))
 		}
 		if f.codes[colAppeal] != 0 {
 			a.appealed++

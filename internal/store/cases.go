@@ -24,16 +24,12 @@ const (
 	DecidedAsc   CaseOrder = "DECIDED_ASC"
 )
 
-// sortKey is the SQL expression a case list is ordered by (before the id). Undecided cases
-// sort as ” so that both backends order them the same way.
-func (o CaseOrder) sortKey() string {
-	if o == DecidedDesc || o == DecidedAsc {
-		return "COALESCE(court_on, '')"
-	}
-	return "reported_on"
-}
+// ByDecision reports whether o orders by first-instance decision date (undecided cases
+// first, as the empty date), rather than by report date.
+func (o CaseOrder) ByDecision() bool { return o == DecidedDesc || o == DecidedAsc }
 
-func (o CaseOrder) descending() bool { return o == ReportedDesc || o == DecidedDesc }
+// Descending reports whether o lists the latest first.
+func (o CaseOrder) Descending() bool { return o == ReportedDesc || o == DecidedDesc }
 
 // Valid reports whether o is a known order.
 func (o CaseOrder) Valid() bool {
@@ -52,7 +48,7 @@ type CaseKey struct {
 
 // CaseKeyOf returns the key of c in a list ordered by o.
 func CaseKeyOf(c *model.Case, o CaseOrder) CaseKey {
-	if o == DecidedDesc || o == DecidedAsc {
+	if o.ByDecision() {
 		var decided string
 		if c.CourtOn != nil {
 			decided = *c.CourtOn
@@ -62,92 +58,33 @@ func CaseKeyOf(c *model.Case, o CaseOrder) CaseKey {
 	return CaseKey{Sort: c.ReportedOn, ID: c.ID}
 }
 
-// ListCases returns up to first cases matching f in order o after the key (all from the
-// start when after is nil), and whether more follow.
-//
-// When f lists values of an indexed column (article, region, defendant kind, stage or
-// category) and the order is by report date, the query walks that column's index once per
-// value, each walk already in order, and merges them: it reads about one page per value
-// however broad or narrow the filter. Left to themselves, planners tend to read every
-// matching row and sort them, which at a million cases costs seconds.
-func (s *Store) ListCases(ctx context.Context, f model.CaseFilter, o CaseOrder, first int, after *CaseKey) ([]model.Case, bool, error) {
-	if !o.Valid() {
-		return nil, false, fmt.Errorf("unknown case order %q", o)
+// CasesByID returns the cases with the given ids, in the order of ids; ids with no case
+// are left out. Case lists are filtered and ordered by the statistics engine
+// (internal/stats), which hands the ids of one page here.
+func (s *Store) CasesByID(ctx context.Context, ids []int64) ([]model.Case, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	dir, cmp := "ASC", ">"
-	if o.descending() {
-		dir, cmp = "DESC", "<"
+	var rows []model.Case
+	if err := s.selectx(ctx, &rows, "SELECT "+caseColumns+" FROM cases WHERE id IN ("+placeholders(len(ids))+")", anyArgs(ids)...); err != nil {
+		return nil, fmt.Errorf("cases by id: %w", err)
 	}
-	key := o.sortKey()
-	page := func(w *where) (string, []any) {
-		if after != nil {
-			w.add(fmt.Sprintf("(%s, id) %s (?, ?)", key, cmp), after.Sort, after.ID)
-		}
-		return fmt.Sprintf("SELECT %s FROM cases%s ORDER BY %s %s, id %s LIMIT %d",
-			caseColumns, w.sql(), key, dir, dir, first+1), w.args
+	byID := make(map[int64]*model.Case, len(rows))
+	for i := range rows {
+		byID[rows[i].ID] = &rows[i]
 	}
-
-	var q string
-	var args []any
-	column, values := drivingColumn(f)
-	if column == "" || key != "reported_on" {
-		q, args = page(whereCases(f, ""))
-	} else {
-		branches := make([]string, len(values))
-		for i, v := range values {
-			w := whereCases(f, column)
-			w.add(column+" = ?", v)
-			branch, bargs := page(w)
-			branches[i] = fmt.Sprintf("SELECT * FROM (%s) AS b%d", branch, i)
-			args = append(args, bargs...)
-		}
-		q = fmt.Sprintf("%s ORDER BY %s %s, id %s LIMIT %d", strings.Join(branches, " UNION ALL "), key, dir, dir, first+1)
-	}
-	var out []model.Case
-	if err := s.selectx(ctx, &out, q, args...); err != nil {
-		return nil, false, fmt.Errorf("list cases: %w", err)
-	}
-	more := len(out) > first
-	if more {
-		out = out[:first]
-	}
-	return out, more, nil
-}
-
-// maxWalks bounds the merged index walks of one list; longer value lists scan instead.
-const maxWalks = 12
-
-// drivingColumn picks the indexed column whose listed values drive a case list: the first
-// filtered one in an order from usually most to least selective.
-func drivingColumn(f model.CaseFilter) (column string, values []string) {
-	for _, c := range []struct {
-		column string
-		values []string
-	}{
-		{"article", f.Articles},
-		{"region", f.Regions},
-		{"defendant_kind", codes(f.DefendantKinds)},
-		{"stage", codes(f.Stages)},
-		{"category", codes(f.Categories)},
-	} {
-		if len(c.values) > 0 && len(c.values) <= maxWalks {
-			return c.column, c.values
+	out := make([]model.Case, 0, len(rows))
+	for _, id := range ids {
+		if c, ok := byID[id]; ok {
+			out = append(out, *c)
 		}
 	}
-	return "", nil
-}
-
-func codes[T ~string](values []T) []string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = string(v)
-	}
-	return out
+	return out, nil
 }
 
 // CountCases counts the cases matching f.
 func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (int, error) {
-	w := whereCases(f, "")
+	w := whereCases(f)
 	var n int
 	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
@@ -189,7 +126,6 @@ func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][
 type where struct {
 	conds []string
 	args  []any
-	skip  string // a column whose list in() leaves out
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -206,7 +142,7 @@ func (w *where) sql() string {
 
 // in adds "column IN (…)" for a non-empty list of string-like codes.
 func in[T ~string](w *where, column string, values []T) {
-	if len(values) == 0 || column == w.skip {
+	if len(values) == 0 {
 		return
 	}
 	args := make([]any, len(values))
@@ -229,10 +165,9 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// whereCases turns a filter into conditions, leaving out the column skip (handled by the
-// caller).
-func whereCases(f model.CaseFilter, skip string) *where {
-	w := &where{skip: skip}
+// whereCases turns a filter into conditions, as case lists apply it.
+func whereCases(f model.CaseFilter) *where {
+	w := &where{}
 	if f.Jurisdiction != nil {
 		w.add("jurisdiction = ?", string(*f.Jurisdiction))
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-// CaseFact is what statistics need of one case: its exact categories (not the generalised
-// case-level view), its dates, its first-instance fine and its appeals. Byte slices are
-// only valid until the callback returns.
+// CaseFact is what statistics and case lists need of one case: its exact categories, its
+// dates, its first-instance fine, its appeals, and which quasi-identifiers the case-level
+// view withholds. Byte slices are only valid until the callback returns.
 type CaseFact struct {
 	ID int64
 	// Codes, nil when the column is NULL.
@@ -24,16 +24,19 @@ type CaseFact struct {
 	// Appeal and cassation: status (nil when there is none) and the fine they set.
 	AppealOutcome, CassationOutcome sql.RawBytes
 	AppealFine, CassationFine       sql.NullInt64
+	// Generalized lists the fields the case-level view withholds (cases.generalized).
+	Generalized sql.RawBytes
 }
 
 // EachCaseFact calls fn for every case changed by a release after the given one (every
-// case when after is 0), in id order.
+// case when after is 0), in id order. A change of what the case-level view withholds
+// counts as a change (generalize moves updated_release_id too).
 func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) error {
 	q := `SELECT c.id, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
 		c.defendant_kind, c.stage, c.court_decision, c.sanction, c.appeal_status,
 		c.prosecutor_decision, c.expert_conclusion,
 		CASE WHEN c.case_opened_on IS NULL THEN 0 ELSE 1 END, c.reported_on, c.court_on,
-		c.fine_amount, c.pseudonym, a.status, a.fine_amount, x.status, x.fine_amount
+		c.fine_amount, c.pseudonym, a.status, a.fine_amount, x.status, x.fine_amount, c.generalized
 		FROM cases c
 		LEFT JOIN appeals a ON a.case_id = c.id AND a.level = 'APPEAL'
 		LEFT JOIN appeals x ON x.case_id = c.id AND x.level = 'CASSATION'`
@@ -54,7 +57,8 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 	dest := []any{&f.ID, &f.Jurisdiction, &f.Region, &f.Category, &f.Platform, &f.Article,
 		&f.Liability, &f.DefendantKind, &f.Stage, &f.Decision, &f.Sanction, &f.AppealStatus,
 		&f.Prosecutor, &f.Expert, &opened, &f.ReportedOn, &f.CourtOn, &f.FineAmount,
-		&f.Pseudonym, &f.AppealOutcome, &f.AppealFine, &f.CassationOutcome, &f.CassationFine}
+		&f.Pseudonym, &f.AppealOutcome, &f.AppealFine, &f.CassationOutcome, &f.CassationFine,
+		&f.Generalized}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("case facts: %w", err)
@@ -73,7 +77,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 // CaseIDsMatchingSearch returns the ids of the cases whose summary holds every word of
 // search (as CaseFilter.Search matches them).
 func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error) {
-	w := whereCases(model.CaseFilter{Search: &search}, "")
+	w := whereCases(model.CaseFilter{Search: &search})
 	var ids []int64
 	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)

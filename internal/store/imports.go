@@ -189,7 +189,7 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 	}
 	if opts.Generalize != nil {
 		for g := range b.touched {
-			if err := s.generalize(ctx, tx, opts.Generalize, &g); err != nil {
+			if err := s.generalize(ctx, tx, opts.Generalize, &g, b.release); err != nil {
 				return nil, err
 			}
 		}
@@ -488,8 +488,9 @@ func (b *ImportBatch) touch(c *model.Case) {
 
 // generalize recomputes which quasi-identifiers the case-level view withholds, over the
 // cases of one jurisdiction and year (all cases when g is nil), and writes the rows whose
-// answer changed.
-func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup) error {
+// answer changed. Such a row counts as changed by the release: the case lists' fact table
+// (internal/stats) picks up what changed by updated_release_id.
+func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup, release int64) error {
 	q, args := quasiIdentifierQuery(g)
 	var qis []QuasiIdentifiers
 	s.statements.Add(1)
@@ -500,14 +501,14 @@ func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIden
 	if err != nil {
 		return err
 	}
-	stmt, err := tx.PreparexContext(ctx, tx.Rebind("UPDATE cases SET generalized = ? WHERE id = ?"))
+	stmt, err := tx.PreparexContext(ctx, tx.Rebind("UPDATE cases SET generalized = ?, updated_release_id = ? WHERE id = ?"))
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, c := range changes {
 		s.statements.Add(1)
-		if _, err := stmt.ExecContext(ctx, c.generalized, c.id); err != nil {
+		if _, err := stmt.ExecContext(ctx, c.generalized, release, c.id); err != nil {
 			return fmt.Errorf("generalize: %w", err)
 		}
 	}

@@ -193,7 +193,7 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 			if err != nil {
 				return err
 			}
-			if err := tx.setGeneralized(ctx, changes); err != nil {
+			if err := tx.setGeneralized(ctx, changes, rel.ID); err != nil {
 				return fmt.Errorf("generalize: %w", err)
 			}
 		}
@@ -218,7 +218,9 @@ type bulkTx interface {
 	// chunkRows is how many rows of a table with that many columns go into one copyRows.
 	chunkRows(columns int) int
 	quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error)
-	setGeneralized(ctx context.Context, changes []generalizedChange) error
+	// setGeneralized writes what the case-level view withholds, marking the rows as changed
+	// by the release.
+	setGeneralized(ctx context.Context, changes []generalizedChange, release int64) error
 }
 
 func (s *Store) inBulkTx(ctx context.Context, fn func(bulkTx) error) error {
@@ -304,18 +306,18 @@ func (b *sqliteBulk) quasiIdentifiers(ctx context.Context, query string, args ..
 	return qis, err
 }
 
-func (b *sqliteBulk) setGeneralized(ctx context.Context, changes []generalizedChange) error {
+func (b *sqliteBulk) setGeneralized(ctx context.Context, changes []generalizedChange, release int64) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	stmt, err := b.tx.PrepareContext(ctx, "UPDATE cases SET generalized = ? WHERE id = ?")
+	stmt, err := b.tx.PrepareContext(ctx, "UPDATE cases SET generalized = ?, updated_release_id = ? WHERE id = ?")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, c := range changes {
 		b.s.statements.Add(1)
-		if _, err := stmt.ExecContext(ctx, c.generalized, c.id); err != nil {
+		if _, err := stmt.ExecContext(ctx, c.generalized, release, c.id); err != nil {
 			return err
 		}
 	}
@@ -353,12 +355,12 @@ func (b *pgBulk) quasiIdentifiers(ctx context.Context, query string, args ...any
 
 // setGeneralized sends the updates in batches: one round trip per thousand rows rather
 // than per row.
-func (b *pgBulk) setGeneralized(ctx context.Context, changes []generalizedChange) error {
+func (b *pgBulk) setGeneralized(ctx context.Context, changes []generalizedChange, release int64) error {
 	for len(changes) > 0 {
 		n := min(len(changes), 1000)
 		batch := &pgx.Batch{}
 		for _, c := range changes[:n] {
-			batch.Queue("UPDATE cases SET generalized = $1 WHERE id = $2", c.generalized, c.id)
+			batch.Queue("UPDATE cases SET generalized = $1, updated_release_id = $2 WHERE id = $3", c.generalized, release, c.id)
 		}
 		b.s.statements.Add(1)
 		if err := b.tx.SendBatch(ctx, batch).Close(); err != nil {

@@ -61,37 +61,6 @@ func TestMigrateAndLoad(t *testing.T) {
 	}
 }
 
-// A case whose region or defendant kind is withheld is not found by filtering on it.
-func TestFiltersDoNotFindWithheldValues(t *testing.T) {
-	ctx := context.Background()
-	s := storetest.Open(t, storetest.SQLiteURL(t))
-	_, err := s.Load(ctx, model.Release{}, func(b *store.Batch) error {
-		for i, g := range []string{"", "region,defendant.kind"} {
-			err := b.AddCase(ctx, &store.CaseRecord{
-				Case: model.Case{Reference: fmt.Sprint("KZ-2024-W", i), Jurisdiction: model.JurisdictionKZ, RegionCode: ptr("KZ-10"),
-					DefendantKind: ptr(model.DefendantKindJournalist), Category: model.ContentCategoryOther, Concern: model.ConcernOther,
-					Platform: model.PlatformX, Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview,
-					ReportedOn: "2024-01-01", Generalized: g},
-				SourceKey: fmt.Sprint(i),
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []model.CaseFilter{{Regions: []string{"KZ-10"}}, {DefendantKinds: []model.DefendantKind{model.DefendantKindJournalist}}} {
-		cases, _, err := s.ListCases(ctx, f, store.ReportedDesc, 10, nil)
-		n, err2 := s.CountCases(ctx, f)
-		if err != nil || err2 != nil || len(cases) != 1 || cases[0].Reference != "KZ-2024-W0" || n != 1 {
-			t.Fatalf("filter %+v found %d cases (count %d): %v %v", f, len(cases), n, err, err2)
-		}
-	}
-}
-
 // An import recomputes generalisation for the years it touched, and only for them.
 func TestImportGeneralizesTheYearsItTouches(t *testing.T) {
 	ctx := context.Background()
