@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -128,6 +129,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 				}
 			}
 		}
+		if err := ctx.Err(); err != nil {
+			return err // the batches stopped early: the input was not read to its end
+		}
 		if len(rejected.Issues) > 0 {
 			return errRejected
 		}
@@ -163,18 +167,27 @@ type convertedBatch struct {
 	err  error
 }
 
-// convertAll reads and converts rows on a goroutine of its own, in batches, so that the
-// privacy work of one batch overlaps the writing of the one before. The channel closes
-// at the end of the input, after a batch with err set, or when ctx ends.
+// convertAll reads rows on a goroutine of its own and converts them, in batches, on one
+// worker per processor, so that the privacy work runs beside the reading and the writing
+// of earlier batches. Batches come out in input order. The channel closes at the end of
+// the input, after a batch with err set, or when ctx ends (the consumer must then look at
+// ctx.Err(), not take the end of the channel for the end of the input).
 func (im *Importer) convertAll(ctx context.Context, rows rowReader) <-chan convertedBatch {
 	const batchRows = 256
-	out := make(chan convertedBatch, 4)
-	go func() {
-		defer close(out)
-		for {
-			batch := convertedBatch{rows: make([]convertedRow, 0, batchRows)}
-			end := false
-			for len(batch.rows) < batchRows {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	type job struct {
+		raw  []*rawRow
+		tail convertedBatch // what ended the input early: an unreadable row or an error
+		done chan convertedBatch
+	}
+	jobs := make(chan job, workers)
+	inOrder := make(chan chan convertedBatch, 2*workers)
+	go func() { // reader: hands out batches and notes their order
+		defer close(jobs)
+		defer close(inOrder)
+		for end := false; !end; {
+			j := job{raw: make([]*rawRow, 0, batchRows), done: make(chan convertedBatch, 1)}
+			for len(j.raw) < batchRows {
 				row, err := rows.next()
 				if err == io.EOF {
 					end = true
@@ -183,28 +196,55 @@ func (im *Importer) convertAll(ctx context.Context, rows rowReader) <-chan conve
 				var issue *Issue
 				if errors.As(err, &issue) {
 					// The stream cannot be read past this point.
-					batch.rows = append(batch.rows, convertedRow{issues: []Issue{*issue}})
+					j.tail.rows = []convertedRow{{issues: []Issue{*issue}}}
 					end = true
 					break
 				}
 				if err != nil {
-					batch.err = err
+					j.tail.err = err
 					end = true
 					break
 				}
-				var c convertedRow
-				c.rec, c.article, c.warnings, c.issues = im.conv.convert(row)
-				if c.rec != nil {
-					c.rec.Line = row.line
+				j.raw = append(j.raw, row)
+			}
+			select {
+			case inOrder <- j.done:
+			case <-ctx.Done():
+				return
+			}
+			jobs <- j // workers drain jobs whatever happens, so this cannot hang
+		}
+	}()
+	for range workers {
+		go func() {
+			for j := range jobs {
+				batch := convertedBatch{rows: make([]convertedRow, 0, len(j.raw)+len(j.tail.rows)), err: j.tail.err}
+				for _, row := range j.raw {
+					var c convertedRow
+					c.rec, c.article, c.warnings, c.issues = im.conv.convert(row)
+					if c.rec != nil {
+						c.rec.Line = row.line
+					}
+					batch.rows = append(batch.rows, c)
 				}
-				batch.rows = append(batch.rows, c)
+				batch.rows = append(batch.rows, j.tail.rows...)
+				j.done <- batch // buffered: never blocks
+			}
+		}()
+	}
+	out := make(chan convertedBatch)
+	go func() { // collector: passes batches on in input order
+		defer close(out)
+		for done := range inOrder {
+			var batch convertedBatch
+			select {
+			case batch = <-done:
+			case <-ctx.Done():
+				return
 			}
 			select {
 			case out <- batch:
 			case <-ctx.Done():
-				return
-			}
-			if end {
 				return
 			}
 		}

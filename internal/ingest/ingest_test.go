@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -172,6 +173,7 @@ func TestRejectedInputChangesNothing(t *testing.T) {
 				{"10 MB field", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\"" + huge + "\"\n", ingest.CSV, "line 2, column 1: line longer than"},
 				{"same row twice", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-2,kz,KZ-75,2024-01-11,telegram,false_information,,,,\n", ingest.CSV, "line 3, column 1: this source_id and jurisdiction already appeared on line 2"},
 				{"same row in another chunk", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\n" + manyRows(2100) + "S-2,kz,KZ-75,2024-01-11,telegram,false_information,,,,\n", ingest.CSV, "line 2103, column 1: this source_id and jurisdiction already appeared earlier in this file"},
+				{"date out of range", minimalHeader + "S-2,kz,KZ-75,1899-01-10,telegram,false_information,,,,\n", ingest.CSV, "line 2, column 14: reported_on is outside 1991-01-01 to 2099-12-31"},
 				{"bad JSON", `{"source_id": "S-2", "jurisdiction": "kz",` + "\n", ingest.NDJSON, "line 1, column"},
 				{"empty", "", ingest.CSV, "the file is empty"},
 				{"bad birth date is not repeated", "source_id,jurisdiction,reported_on,platform,content_category,defendant_birth_date\nS-2,kz,2024-01-10,telegram,other,1990-13-45\n", ingest.CSV, "line 2, column 34: defendant_birth_date is not a date; write YYYY-MM-DD"},
@@ -188,7 +190,7 @@ func TestRejectedInputChangesNothing(t *testing.T) {
 						t.Fatalf("first issue %q, want %q (all: %v)", got, tt.want, rejected.Issues)
 					}
 					for _, is := range rejected.Issues {
-						if strings.Contains(is.Message, "1990-13-45") || strings.Contains(is.Message, "myspace") {
+						if strings.Contains(is.Message, "1990-13-45") || strings.Contains(is.Message, "myspace") || strings.Contains(is.Message, "1899") {
 							t.Fatalf("an issue repeats the rejected value: %q", is.Message)
 						}
 					}
@@ -201,6 +203,44 @@ func TestRejectedInputChangesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An import whose context ends halfway through the file (a client gone, a shutdown) writes
+// nothing, although the rows read so far were all good.
+func TestImportCancelledHalfwayChangesNothing(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			e := newEnv(t, b.URL)
+			data := ingesttest.CSV(t, ingesttest.RawRecords(rand.New(rand.NewPCG(5, 6)), 3000, &ingesttest.Planted{}))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			in := &cancelAfter{r: bytes.NewReader(data), n: len(data) / 2, cancel: cancel}
+			res, err := e.im.Import(ctx, in, ingest.Options{Format: ingest.CSV})
+			if err == nil {
+				t.Fatalf("a cancelled import succeeded: %+v", res)
+			}
+			gen, _ := e.store.Generation(context.Background())
+			n, _ := e.store.CountCases(context.Background(), model.CaseFilter{})
+			if gen != 0 || n != 0 {
+				t.Fatalf("a cancelled import wrote: generation %d, %d cases", gen, n)
+			}
+		})
+	}
+}
+
+// cancelAfter reads from r and calls cancel once n bytes have been read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	if c.n -= k; c.n <= 0 {
+		c.cancel()
+	}
+	return k, err
 }
 
 func TestCorrectionsDryRunAndNDJSON(t *testing.T) {

@@ -112,7 +112,7 @@ func (c *rowCheck) dateBetween(name, earliest, latest string) *string {
 		return nil
 	}
 	if v < earliest || v > latest {
-		c.fail(cl, "%s %s is outside %s to %s", name, v, earliest, latest)
+		c.fail(cl, "%s is outside %s to %s", name, earliest, latest)
 		return nil
 	}
 	return &v
