@@ -24,6 +24,8 @@ const (
 type matcher struct {
 	// allowed[col][code] for the columns the filter restricts; nil for the others.
 	allowed [nColumns][]bool
+	// restricted lists those columns, so a match looks at them only.
+	restricted []int
 	// Date ranges, inclusive, in months (fact.reported, fact.decided) or, when byDay, in
 	// days (fact.reportedDay, fact.decidedDay).
 	reportedFrom, reportedTo, decidedFrom, decidedTo uint16
@@ -58,6 +60,7 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, s
 			}
 		}
 		m.allowed[col] = allowed
+		m.restricted = append(m.restricted, col)
 	}
 	if f.Jurisdiction != nil {
 		restrict(column(model.DimensionJurisdiction), []string{string(*f.Jurisdiction)})
@@ -116,8 +119,8 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, s
 }
 
 func (m *matcher) match(f *fact) bool {
-	for col, allowed := range m.allowed {
-		if allowed != nil && !allowed[f.codes[col]] {
+	for _, col := range m.restricted {
+		if !m.allowed[col][f.codes[col]] {
 			return false
 		}
 	}
