@@ -3,13 +3,21 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 
+	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/ingest/ingesttest"
 	"github.com/casewatch/casewatch/internal/reference"
+	"github.com/casewatch/casewatch/internal/store"
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
@@ -45,4 +53,149 @@ func benchImport(b *testing.B, backend string, data []byte, rows int) {
 	}
 	b.ReportMetric(total/b.Elapsed().Seconds(), "rows/s")
 	b.SetBytes(int64(len(data)))
+}
+
+// BenchmarkImportIntoLargeDataset imports the same 20,000 rows into a copy of the demo
+// dataset at DESIGN §8's size (1,000,000 cases, generalised as `seed` leaves it; set
+// CASEWATCH_BENCH_CASES to change it). Unlike an empty database, every row's keys go into
+// unique indexes of a million entries, and generalisation reads every case of each
+// jurisdiction-year the rows touch (all of them here: the rows span every year).
+//
+// The dataset is seeded once and kept: SQLite in $CASEWATCH_BENCH_DIR (default the system
+// temp dir), copied for each run; PostgreSQL as the database casewatch_import_bench_N next
+// to $CASEWATCH_TEST_POSTGRES_URL's, copied for each run with CREATE DATABASE … TEMPLATE.
+//
+//	go test ./internal/ingest -run '^$' -bench ImportIntoLargeDataset -benchtime 3x -timeout 30m
+func BenchmarkImportIntoLargeDataset(b *testing.B) {
+	const rows = 20_000
+	cases := 1_000_000
+	if n, err := strconv.Atoi(os.Getenv("CASEWATCH_BENCH_CASES")); err == nil && n > 0 {
+		cases = n
+	}
+	data := ingesttest.CSV(b, ingesttest.RawRecords(rand.New(rand.NewPCG(3, 4)), rows, &ingesttest.Planted{}))
+	b.Run("sqlite", func(b *testing.B) {
+		dir := os.Getenv("CASEWATCH_BENCH_DIR")
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		master := filepath.Join(dir, fmt.Sprintf("casewatch-import-bench-%d.db", cases))
+		if _, err := os.Stat(master); err != nil {
+			seedLargeDataset(b, "sqlite:"+master+".partial", cases)
+			if err := os.Rename(master+".partial", master); err != nil {
+				b.Fatal(err)
+			}
+		}
+		benchImportInto(b, data, rows, func() string {
+			copyPath := filepath.Join(b.TempDir(), "copy.db")
+			copyFile(b, master, copyPath)
+			return "sqlite:" + copyPath
+		})
+	})
+	b.Run("postgres", func(b *testing.B) {
+		base := os.Getenv("CASEWATCH_TEST_POSTGRES_URL")
+		if base == "" {
+			b.Skip("CASEWATCH_TEST_POSTGRES_URL not set")
+		}
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer admin.Close()
+		master := fmt.Sprintf("casewatch_import_bench_%d", cases)
+		databaseURL := func(name string) string {
+			u, err := url.Parse(base)
+			if err != nil {
+				b.Fatal(err)
+			}
+			u.Path = "/" + name
+			return u.String()
+		}
+		var exists bool
+		if err := admin.QueryRow("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", master).Scan(&exists); err != nil {
+			b.Fatal(err)
+		}
+		if !exists {
+			// Seeded under another name and renamed at the end, so an interrupted seed is
+			// not taken for a dataset.
+			partial := master + "_partial"
+			mustExec(b, admin, "DROP DATABASE IF EXISTS "+partial)
+			mustExec(b, admin, "CREATE DATABASE "+partial)
+			seedLargeDataset(b, databaseURL(partial), cases)
+			mustExec(b, admin, "ALTER DATABASE "+partial+" RENAME TO "+master)
+		}
+		const copyName = "casewatch_import_bench_copy"
+		defer mustExec(b, admin, "DROP DATABASE IF EXISTS "+copyName)
+		benchImportInto(b, data, rows, func() string {
+			mustExec(b, admin, "DROP DATABASE IF EXISTS "+copyName+" WITH (FORCE)")
+			mustExec(b, admin, "CREATE DATABASE "+copyName+" TEMPLATE "+master)
+			return databaseURL(copyName)
+		})
+	})
+}
+
+// benchImportInto imports data into a fresh copy of a dataset (made by fresh, untimed)
+// on each run.
+func benchImportInto(b *testing.B, data []byte, rows int, fresh func() string) {
+	ref := reference.MustLoad()
+	var total float64
+	for b.Loop() {
+		b.StopTimer()
+		st, err := store.Open(context.Background(), fresh())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Migrate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		im := ingest.NewImporter(st, ref, []byte("bench"), 5)
+		b.StartTimer()
+		res, err := im.Import(context.Background(), bytes.NewReader(data), ingest.Options{Format: ingest.CSV})
+		b.StopTimer()
+		if err != nil || res.Added != rows {
+			b.Fatalf("%+v %v", res, err)
+		}
+		st.Close()
+		b.StartTimer()
+		total += float64(rows)
+	}
+	b.ReportMetric(total/b.Elapsed().Seconds(), "rows/s")
+}
+
+func seedLargeDataset(b *testing.B, databaseURL string, cases int) {
+	b.Logf("seeding %d cases into %s (once)", cases, databaseURL)
+	st, err := store.Open(context.Background(), databaseURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := demo.Seed(context.Background(), st, reference.MustLoad(), demo.Options{Cases: cases, Generalize: ingest.Generalizer(5)}); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func copyFile(b *testing.B, from, to string) {
+	in, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func mustExec(b *testing.B, db *sql.DB, statement string) {
+	if _, err := db.Exec(statement); err != nil {
+		b.Fatalf("%s: %v", statement, err)
+	}
 }

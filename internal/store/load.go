@@ -301,9 +301,12 @@ func (b *sqliteBulk) copyRows(ctx context.Context, table string, columns []strin
 
 func (b *sqliteBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error) {
 	b.s.statements.Add(1)
-	var qis []QuasiIdentifiers
-	err := b.tx.SelectContext(ctx, &qis, query, args...)
-	return qis, err
+	rows, err := b.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return scanQuasiIdentifiers(rows)
 }
 
 func (b *sqliteBulk) setGeneralized(ctx context.Context, changes []generalizedChange, release int64) error {
@@ -350,7 +353,8 @@ func (b *pgBulk) quasiIdentifiers(ctx context.Context, query string, args ...any
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByName[QuasiIdentifiers])
+	defer rows.Close()
+	return scanQuasiIdentifiers(rows)
 }
 
 // setGeneralized sends the updates in batches: one round trip per thousand rows rather

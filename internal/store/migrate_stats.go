@@ -14,8 +14,8 @@ var unfilteredCaseColumns = []string{"reference", "source_key", "summary", "gene
 	"first_release_id", "updated_release_id", "expert_on", "case_opened_on", "prosecutor_on"}
 
 // statisticsMigration (00003) stops PostgreSQL from gathering planner statistics on
-// unfilteredCaseColumns. ANALYZE, which runs after every import, works column by column,
-// and these took about a third of its time. It is a Go migration because the statement
+// unfilteredCaseColumns. ANALYZE (after a bulk load, and autovacuum's after imports) works
+// column by column, and these took about a third of its time. It is a Go migration because the statement
 // exists on PostgreSQL only: SQLite keeps statistics on indexes alone, so there it does
 // nothing.
 func statisticsMigration(backend Backend) *goose.Migration {
