@@ -44,6 +44,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 	reg := prometheus.NewRegistry()
+	engine := stats.NewEngine(st, ref)
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,
@@ -51,6 +52,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Source:     st,
 		Metrics:    cache.NewMetrics(reg),
 		Log:        log,
+		OnNewGeneration: func(int64) {
+			if err := engine.Warm(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("bringing the fact table to the new release", "err", err)
+			}
+		},
 	})
 	defer answers.Close()
 
@@ -63,7 +69,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		store:   st,
 		cache:   answers,
 		metrics: reg,
-		stats:   stats.NewEngine(st, ref),
+		stats:   engine,
 	}
 	app.resolver = graph.NewResolver(st, app.stats, ref, secret, log)
 	app.resolver.EnableStatistics(app.stats, cfg.threshold)

@@ -49,6 +49,10 @@ type Options struct {
 	MaxDocumentBytes int
 	Metrics          *Metrics
 	Log              *slog.Logger
+	// OnNewGeneration, when set, is called on a goroutine of its own each time the cache
+	// moves to a newer generation: the server brings its statistics fact table up to date
+	// then, rather than in the first question's time.
+	OnNewGeneration func(gen int64)
 }
 
 // DefaultPrefix starts Redis keys when Options.Prefix is empty.

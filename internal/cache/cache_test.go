@@ -256,7 +256,9 @@ func TestNewGenerationIsFoundByPolling(t *testing.T) {
 	src := &generation{}
 	src.n.Store(1)
 	m := cache.NewMetrics(nil)
-	c := newCache(t, cache.Options{LocalBytes: 1 << 20, Source: src, PollEvery: 10 * time.Millisecond, Metrics: m})
+	var told atomic.Int64
+	c := newCache(t, cache.Options{LocalBytes: 1 << 20, Source: src, PollEvery: 10 * time.Millisecond, Metrics: m,
+		OnNewGeneration: func(g int64) { told.Store(g) }})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go c.Watch(ctx)
@@ -270,6 +272,7 @@ func TestNewGenerationIsFoundByPolling(t *testing.T) {
 	if b := testutil.ToFloat64(m.StoredBytes("responses", "local")); b != 0 {
 		t.Fatalf("answers of the old generation still held: %v bytes", b)
 	}
+	eventually(t, func() bool { return told.Load() == 2 }) // OnNewGeneration learnt of it
 }
 
 // TestRedisOutage stops a private redis-server under the cache and starts it again:

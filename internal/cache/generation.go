@@ -30,6 +30,9 @@ func (c *Cache) advance(g int64) bool {
 		if c.gen.CompareAndSwap(cur, g) {
 			c.local.purge()
 			c.m.generation.Set(float64(g))
+			if c.o.OnNewGeneration != nil {
+				go c.o.OnNewGeneration(g)
+			}
 			return true
 		}
 	}

@@ -263,6 +263,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 	}
 
 	var added []*CaseRecord
+	var updated []correction
 	// appeals collects the chunk's appeal rows, to write in one go once the updated cases'
 	// old ones are deleted and the new cases have their ids.
 	var appeals [][]any
@@ -290,14 +291,15 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		}
 		b.touch(&old.Case)
 		b.touch(&r.Case)
-		if err := b.update(ctx, old, r, changed); err != nil {
-			return err
-		}
+		updated = append(updated, correction{old, r, changed})
 		for _, a := range r.Appeals {
 			appeals = append(appeals, appealRow(old.ID, &a))
 		}
-		b.res.Updated++
 	}
+	if err := b.update(ctx, updated); err != nil {
+		return err
+	}
+	b.res.Updated += len(updated)
 	if err := b.insert(ctx, added); err != nil {
 		return err
 	}
@@ -399,36 +401,78 @@ func (b *ImportBatch) insertRows(ctx context.Context, table string, rows [][]any
 	return nil
 }
 
-// update rewrites a changed case and records the correction. The caller writes the
-// case's appeals anew.
-func (b *ImportBatch) update(ctx context.Context, old *storedCase, r *CaseRecord, changed []string) error {
-	r.Case.ID, r.Case.Reference, r.Case.FirstReleaseID = old.ID, old.Reference, old.FirstReleaseID
-	row := caseRow(r, b.release)
-	cols := tables["cases"]
+// correction is a stored case and the record that changes it.
+type correction struct {
+	old     *storedCase
+	rec     *CaseRecord
+	changed []string // the fields that change
+}
+
+// update rewrites the changed cases of a chunk, deletes their appeals (the caller writes
+// them anew) and records the corrections: a few statements per chunk, not per case.
+func (b *ImportBatch) update(ctx context.Context, cs []correction) error {
+	if len(cs) == 0 {
+		return nil
+	}
 	var sets []string
-	var args []any
-	for i, c := range cols {
-		if c == "id" || c == "reference" || c == "source_key" || c == "first_release_id" || c == "generalized" {
-			continue
-		}
-		sets = append(sets, c+" = ?")
-		args = append(args, row[i])
-	}
-	args = append(args, old.ID)
-	stmts := []struct {
-		q    string
-		args []any
-	}{
-		{"UPDATE cases SET " + strings.Join(sets, ", ") + " WHERE id = ?", args},
-		{"DELETE FROM appeals WHERE case_id = ?", []any{old.ID}},
-		{"INSERT INTO corrections (case_id, release_id, fields) VALUES (?, ?, ?)", []any{old.ID, b.release, strings.Join(changed, ",")}},
-	}
-	for _, st := range stmts {
-		if err := b.exec(ctx, st.q, st.args...); err != nil {
-			return fmt.Errorf("update case: %w", err)
+	for _, c := range tables["cases"] {
+		if !keptOnUpdate[c] {
+			sets = append(sets, c+" = ?")
 		}
 	}
-	return nil
+	query := "UPDATE cases SET " + strings.Join(sets, ", ") + " WHERE id = ?"
+	updates := make([][]any, len(cs))
+	ids := make([]int64, len(cs))
+	corrections := make([][]any, len(cs))
+	for i, c := range cs {
+		r := c.rec
+		r.Case.ID, r.Case.Reference, r.Case.FirstReleaseID = c.old.ID, c.old.Reference, c.old.FirstReleaseID
+		row := caseRow(r, b.release)
+		args := make([]any, 0, len(sets)+1)
+		for j, col := range tables["cases"] {
+			if !keptOnUpdate[col] {
+				args = append(args, row[j])
+			}
+		}
+		updates[i] = append(args, c.old.ID)
+		ids[i] = c.old.ID
+		corrections[i] = []any{c.old.ID, b.release, strings.Join(c.changed, ",")}
+	}
+	if err := b.execEach(ctx, query, updates); err != nil {
+		return fmt.Errorf("update cases: %w", err)
+	}
+	cond, args := oneOf(b.s.backend, "case_id", ids)
+	b.s.statements.Add(1)
+	if _, err := b.tx.ExecContext(ctx, b.tx.Rebind("DELETE FROM appeals WHERE "+cond), args...); err != nil {
+		return fmt.Errorf("update appeals: %w", err)
+	}
+	return b.insertRows(ctx, "corrections", corrections)
+}
+
+// keptOnUpdate are the columns of cases a correction leaves as they are: identity, first
+// release, and what generalisation decides afterwards.
+var keptOnUpdate = map[string]bool{"id": true, "reference": true, "source_key": true, "first_release_id": true, "generalized": true}
+
+// execEach runs one statement once per argument list: on PostgreSQL in one batch (one
+// round trip), on SQLite, which runs in process, through one prepared statement.
+func (b *ImportBatch) execEach(ctx context.Context, query string, argLists [][]any) error {
+	if b.conn == nil {
+		for _, args := range argLists {
+			if err := b.exec(ctx, query, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b.s.statements.Add(1)
+	return b.conn.Raw(func(driverConn any) error {
+		batch := &pgx.Batch{}
+		q := sqlx.Rebind(sqlx.DOLLAR, query)
+		for _, args := range argLists {
+			batch.Queue(q, args...)
+		}
+		return driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, batch).Close()
+	})
 }
 
 func (b *ImportBatch) writeArticles(ctx context.Context) error {

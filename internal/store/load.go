@@ -82,8 +82,9 @@ var tables = map[string][]string{
 		"prosecutor_decision", "prosecutor_on", "court_decision", "court_on", "sanction",
 		"fine_amount", "appeal_status", "summary", "search_text", "generalized",
 		"first_release_id", "updated_release_id"},
-	"appeals":    {"case_id", "level", "filed_by", "filed_on", "status", "decided_on", "fine_amount"},
-	"detections": {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
+	"appeals":     {"case_id", "level", "filed_by", "filed_on", "status", "decided_on", "fine_amount"},
+	"detections":  {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
+	"corrections": {"case_id", "release_id", "fields"},
 }
 
 // Rows are written in chunks: one COPY per chunk on PostgreSQL, one multi-row INSERT on
