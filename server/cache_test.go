@@ -279,7 +279,7 @@ func uploadCSV(t *testing.T, base, token, content string) {
 
 // startProcess runs the server as a process of its own (the test binary as main), stopped
 // with SIGTERM when the test ends.
-func startProcess(t *testing.T, env map[string]string) *server {
+func startProcess(t testing.TB, env map[string]string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), "CASEWATCH_TEST_AS_MAIN=1", "ADDR=127.0.0.1:0")
@@ -315,7 +315,7 @@ func startProcess(t *testing.T, env map[string]string) *server {
 		t.Fatalf("server did not start: %v\n%s", err, stderr.String())
 	}
 	go io.Copy(io.Discard, r)
-	s := &server{url: strings.TrimSpace(line[strings.Index(line, "http://"):]), stop: stop}
+	s := &server{url: strings.TrimSpace(line[strings.Index(line, "http://"):]), stop: stop, pid: cmd.Process.Pid}
 	waitReady(t, s.url, stderr.String)
 	return s
 }

@@ -19,6 +19,7 @@ import (
 type server struct {
 	url  string
 	stop func() error
+	pid  int // of a server started as a process of its own
 }
 
 // start runs the server with env as its whole environment and waits for /readyz.

@@ -1,5 +1,6 @@
 // Package stats computes the published statistics and the enforcement funnel from the
-// exact categories of every case, and applies disclosure control (privacy) to them.
+// exact categories of every case, and applies disclosure control (privacy) to them. It also
+// picks the pages of case lists and counts them (cases.go), from the same facts.
 //
 // Figures are computed from a compact in-memory table of case facts (about 64 bytes a
 // case) rather than by SQL: the figures include exact medians and percentiles, which

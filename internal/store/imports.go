@@ -52,8 +52,9 @@ type ImportResult struct {
 // DuplicateError reports a record whose source id appeared earlier in the same import.
 type DuplicateError struct {
 	Line int
-	// FirstLine is where it appeared first, 0 when that was in an earlier chunk: only the
-	// current chunk's lines are kept, so memory stays flat however long the file.
+	// FirstLine is where it appeared first; 0 when that row was added or updated in an
+	// earlier chunk (found by its release, not by its line: memory stays flat however
+	// long the file).
 	FirstLine int
 }
 
@@ -82,6 +83,10 @@ type ImportBatch struct {
 	// stmts keeps prepared statements by text: chunks repeat the same long statements,
 	// and preparing one costs as much as running it.
 	stmts map[string]*sqlx.Stmt
+	// keptRows tells whether the temporary table import_unchanged exists. It holds the
+	// keys and lines of the rows this import left unchanged: unlike added and updated
+	// rows, they carry nothing of the import that a later copy could be told by.
+	keptRows bool
 }
 
 func (b *ImportBatch) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
@@ -184,6 +189,11 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 	if err := b.writeArticles(ctx); err != nil {
 		return nil, err
 	}
+	if b.keptRows {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE import_unchanged"); err != nil {
+			return nil, err
+		}
+	}
 	res := b.res
 	if res.Added+res.Updated+res.NewArticles == 0 || opts.DryRun {
 		return &res, nil // rolled back: nothing to publish
@@ -262,14 +272,33 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		}
 	}
 
+	// Rows left unchanged by an earlier chunk, by key: a later copy is a duplicate too.
+	keptEarlier := map[string]int{}
+	if b.keptRows {
+		var kept []struct {
+			SourceKey string `db:"source_key"`
+			Line      int    `db:"line"`
+		}
+		cond, args := oneOf(b.s.backend, "source_key", keys)
+		if err := b.selectx(ctx, &kept, "SELECT source_key, line FROM import_unchanged WHERE "+cond, args...); err != nil {
+			return fmt.Errorf("look up unchanged rows: %w", err)
+		}
+		for _, k := range kept {
+			keptEarlier[k.SourceKey] = k.Line
+		}
+	}
 	var added []*CaseRecord
 	var updated []correction
+	var kept [][]any
 	// appeals collects the chunk's appeal rows, to write in one go once the updated cases'
 	// old ones are deleted and the new cases have their ids.
 	var appeals [][]any
 	seen := map[string]int{}
 	for _, r := range recs {
 		if first, ok := seen[r.SourceKey]; ok {
+			return &DuplicateError{Line: r.Line, FirstLine: first}
+		}
+		if first, ok := keptEarlier[r.SourceKey]; ok {
 			return &DuplicateError{Line: r.Line, FirstLine: first}
 		}
 		seen[r.SourceKey] = r.Line
@@ -287,6 +316,7 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		changed := changedFields(&old.Case, old.Pseudonym, storedAppeals[old.ID], r)
 		if len(changed) == 0 {
 			b.res.Unchanged++
+			kept = append(kept, []any{r.SourceKey, r.Line})
 			continue
 		}
 		b.touch(&old.Case)
@@ -295,6 +325,9 @@ func (b *ImportBatch) flush(ctx context.Context) error {
 		for _, a := range r.Appeals {
 			appeals = append(appeals, appealRow(old.ID, &a))
 		}
+	}
+	if err := b.keep(ctx, kept); err != nil {
+		return err
 	}
 	if err := b.update(ctx, updated); err != nil {
 		return err
@@ -399,6 +432,22 @@ func (b *ImportBatch) insertRows(ctx context.Context, table string, rows [][]any
 		rows = rows[n:]
 	}
 	return nil
+}
+
+// keep notes the keys and lines of rows left unchanged, in a temporary table created
+// when the first one comes (most imports bring new rows and never need it).
+func (b *ImportBatch) keep(ctx context.Context, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if !b.keptRows {
+		b.s.statements.Add(1)
+		if _, err := b.tx.ExecContext(ctx, "CREATE TEMP TABLE import_unchanged (source_key TEXT PRIMARY KEY, line INTEGER NOT NULL)"); err != nil {
+			return fmt.Errorf("note unchanged rows: %w", err)
+		}
+		b.keptRows = true
+	}
+	return b.insertRows(ctx, "import_unchanged", rows)
 }
 
 // correction is a stored case and the record that changes it.

@@ -85,6 +85,8 @@ var tables = map[string][]string{
 	"appeals":     {"case_id", "level", "filed_by", "filed_on", "status", "decided_on", "fine_amount"},
 	"detections":  {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
 	"corrections": {"case_id", "release_id", "fields"},
+	// An import's temporary table of the rows it left unchanged (ImportBatch.keep).
+	"import_unchanged": {"source_key", "line"},
 }
 
 // Rows are written in chunks: one COPY per chunk on PostgreSQL, one multi-row INSERT on
