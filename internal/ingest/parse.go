@@ -48,11 +48,13 @@ func (i Issue) String() string {
 	return fmt.Sprintf("line %d, column %d: %s", i.Line, i.Column, i.Message)
 }
 
-// rawRow is one input record before validation: its cells by column name, with where
-// each cell starts.
+// rawRow is one input record before validation: its cells, with where each cell starts,
+// and their positions by column name.
 type rawRow struct {
-	line  int
-	cells map[string]cell
+	line int
+	// index is shared by all the rows of a CSV file (its header); an NDJSON row has its own.
+	index map[string]int
+	cells []cell
 }
 
 type cell struct {
@@ -61,11 +63,20 @@ type cell struct {
 }
 
 func (r *rawRow) get(name string) cell {
-	c, ok := r.cells[name]
-	if !ok {
-		return cell{column: 1}
+	if i, ok := r.index[name]; ok && i < len(r.cells) {
+		return r.cells[i]
 	}
-	return c
+	return cell{column: 1}
+}
+
+// set gives an NDJSON row's column name a cell.
+func (r *rawRow) set(name string, c cell) {
+	if i, ok := r.index[name]; ok {
+		r.cells[i] = c
+		return
+	}
+	r.index[name] = len(r.cells)
+	r.cells = append(r.cells, c)
 }
 
 // rowReader yields raw rows one at a time, so memory stays flat as the input grows.
@@ -114,7 +125,7 @@ func newLineLimiter(r io.Reader) *lineLimiter {
 type csvRows struct {
 	r       *csv.Reader
 	limit   *lineLimiter
-	header  []string
+	header  map[string]int // column name → position
 	started bool
 }
 
@@ -151,7 +162,8 @@ func (c *csvRows) next() (*rawRow, error) {
 		if err != nil {
 			return nil, c.fail(err)
 		}
-		c.header = make([]string, len(header))
+		names := make([]string, len(header))
+		c.header = make(map[string]int, len(header))
 		for i, h := range header {
 			h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 			line, col := c.r.FieldPos(i)
@@ -161,9 +173,10 @@ func (c *csvRows) next() (*rawRow, error) {
 			if err := checkColumn(h); err != nil {
 				return nil, &Issue{Line: line, Column: col, Message: err.Error()}
 			}
-			c.header[i] = h
+			names[i] = h
+			c.header[h] = i
 		}
-		if err := checkRequired(c.header); err != nil {
+		if err := checkRequired(names); err != nil {
 			return nil, &Issue{Line: 1, Column: 1, Message: err.Error()}
 		}
 	}
@@ -175,10 +188,12 @@ func (c *csvRows) next() (*rawRow, error) {
 		return nil, c.fail(err)
 	}
 	line, _ := c.r.FieldPos(0)
-	row := &rawRow{line: line, cells: make(map[string]cell, len(rec))}
+	// The fields are substrings of one string per record (encoding/csv), not of a buffer
+	// it reuses, so they are kept as they are.
+	row := &rawRow{line: line, index: c.header, cells: make([]cell, len(rec))}
 	for i, v := range rec {
 		_, col := c.r.FieldPos(i)
-		row.cells[c.header[i]] = cell{value: strings.Clone(v), column: col}
+		row.cells[i] = cell{value: v, column: col}
 	}
 	return row, nil
 }
@@ -213,7 +228,7 @@ func (n *ndjsonRows) next() (*rawRow, error) {
 			}
 			return nil, &Issue{Line: n.line, Column: col, Message: "not a JSON object: " + err.Error()}
 		}
-		row := &rawRow{line: n.line, cells: map[string]cell{}}
+		row := &rawRow{line: n.line, index: map[string]int{}}
 		if err := n.flatten(row, string(line), "", obj); err != nil {
 			return nil, err
 		}
@@ -265,11 +280,11 @@ func (n *ndjsonRows) flatten(row *rawRow, line, prefix string, obj map[string]js
 		default:
 			return &Issue{Line: row.line, Column: col, Message: key + " must be a string or a number"}
 		}
-		row.cells[name] = cell{value: value, column: col}
+		row.set(name, cell{value: value, column: col})
 	}
 	if prefix == "" {
 		var present []string
-		for name := range row.cells {
+		for name := range row.index {
 			present = append(present, name)
 		}
 		if err := checkRequired(present); err != nil {
