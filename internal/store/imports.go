@@ -87,6 +87,8 @@ type ImportBatch struct {
 	// keys and lines of the rows this import left unchanged: unlike added and updated
 	// rows, they carry nothing of the import that a later copy could be told by.
 	keptRows bool
+	// staging tells whether the temporary table import_updates exists (PostgreSQL only).
+	staging bool
 }
 
 func (b *ImportBatch) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
@@ -463,31 +465,17 @@ func (b *ImportBatch) update(ctx context.Context, cs []correction) error {
 	if len(cs) == 0 {
 		return nil
 	}
-	var sets []string
-	for _, c := range tables["cases"] {
-		if !keptOnUpdate[c] {
-			sets = append(sets, c+" = ?")
-		}
-	}
-	query := "UPDATE cases SET " + strings.Join(sets, ", ") + " WHERE id = ?"
-	updates := make([][]any, len(cs))
+	rows := make([][]any, len(cs))
 	ids := make([]int64, len(cs))
 	corrections := make([][]any, len(cs))
 	for i, c := range cs {
 		r := c.rec
 		r.Case.ID, r.Case.Reference, r.Case.FirstReleaseID = c.old.ID, c.old.Reference, c.old.FirstReleaseID
-		row := caseRow(r, b.release)
-		args := make([]any, 0, len(sets)+1)
-		for j, col := range tables["cases"] {
-			if !keptOnUpdate[col] {
-				args = append(args, row[j])
-			}
-		}
-		updates[i] = append(args, c.old.ID)
+		rows[i] = caseRow(r, b.release)
 		ids[i] = c.old.ID
 		corrections[i] = []any{c.old.ID, b.release, strings.Join(c.changed, ",")}
 	}
-	if err := b.execEach(ctx, query, updates); err != nil {
+	if err := b.rewriteCases(ctx, rows); err != nil {
 		return fmt.Errorf("update cases: %w", err)
 	}
 	cond, args := oneOf(b.s.backend, "case_id", ids)
@@ -502,26 +490,58 @@ func (b *ImportBatch) update(ctx context.Context, cs []correction) error {
 // release, and what generalisation decides afterwards.
 var keptOnUpdate = map[string]bool{"id": true, "reference": true, "source_key": true, "first_release_id": true, "generalized": true}
 
-// execEach runs one statement once per argument list: on PostgreSQL in one batch (one
-// round trip), on SQLite, which runs in process, through one prepared statement.
-func (b *ImportBatch) execEach(ctx context.Context, query string, argLists [][]any) error {
+// rewriteCases writes whole rows of cases (in tables["cases"] order) over the stored ones
+// with the same id, but for the columns keptOnUpdate. SQLite, which runs in process, takes
+// one prepared UPDATE per row. PostgreSQL gets the rows by COPY into a temporary table and
+// applies them with one UPDATE … FROM: a statement per row, even batched, costs it several
+// times more.
+func (b *ImportBatch) rewriteCases(ctx context.Context, rows [][]any) error {
+	columns := tables["cases"]
 	if b.conn == nil {
-		for _, args := range argLists {
-			if err := b.exec(ctx, query, args...); err != nil {
+		var sets []string
+		for _, c := range columns {
+			if !keptOnUpdate[c] {
+				sets = append(sets, c+" = ?")
+			}
+		}
+		query := "UPDATE cases SET " + strings.Join(sets, ", ") + " WHERE id = ?"
+		for _, row := range rows {
+			args := make([]any, 0, len(sets)+1)
+			for i, c := range columns {
+				if !keptOnUpdate[c] {
+					args = append(args, row[i])
+				}
+			}
+			if err := b.exec(ctx, query, append(args, row[0])...); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	b.s.statements.Add(1)
-	return b.conn.Raw(func(driverConn any) error {
-		batch := &pgx.Batch{}
-		q := sqlx.Rebind(sqlx.DOLLAR, query)
-		for _, args := range argLists {
-			batch.Queue(q, args...)
+	if !b.staging {
+		b.s.statements.Add(1)
+		if _, err := b.tx.ExecContext(ctx, "CREATE TEMP TABLE import_updates (LIKE cases) ON COMMIT DROP"); err != nil {
+			return err
 		}
-		return driverConn.(*stdlib.Conn).Conn().SendBatch(ctx, batch).Close()
-	})
+		b.staging = true
+	} else {
+		b.s.statements.Add(1)
+		if _, err := b.tx.ExecContext(ctx, "TRUNCATE import_updates"); err != nil {
+			return err
+		}
+	}
+	if err := b.insertRows(ctx, "import_updates", rows); err != nil {
+		return err
+	}
+	var sets []string
+	for _, c := range columns {
+		if !keptOnUpdate[c] {
+			sets = append(sets, c+" = u."+c)
+		}
+	}
+	b.s.statements.Add(1)
+	_, err := b.tx.ExecContext(ctx, "UPDATE cases SET "+strings.Join(sets, ", ")+" FROM import_updates u WHERE cases.id = u.id")
+	return err
 }
 
 func (b *ImportBatch) writeArticles(ctx context.Context) error {

@@ -75,18 +75,24 @@ type buffer struct {
 	rows    [][]any
 }
 
+// caseRowColumns are the columns of a row of cases, in the order caseRow gives them.
+var caseRowColumns = []string{"id", "reference", "source_key", "pseudonym", "jurisdiction", "region", "category",
+	"concern", "platform", "article", "liability", "stage", "defendant_kind", "defendant_gender",
+	"age_band", "reported_on", "expert_conclusion", "expert_on", "case_opened_on",
+	"prosecutor_decision", "prosecutor_on", "court_decision", "court_on", "sanction",
+	"fine_amount", "appeal_status", "summary", "search_text", "generalized",
+	"first_release_id", "updated_release_id"}
+
+// tables are the columns rows are written with, by table.
 var tables = map[string][]string{
-	"cases": {"id", "reference", "source_key", "pseudonym", "jurisdiction", "region", "category",
-		"concern", "platform", "article", "liability", "stage", "defendant_kind", "defendant_gender",
-		"age_band", "reported_on", "expert_conclusion", "expert_on", "case_opened_on",
-		"prosecutor_decision", "prosecutor_on", "court_decision", "court_on", "sanction",
-		"fine_amount", "appeal_status", "summary", "search_text", "generalized",
-		"first_release_id", "updated_release_id"},
+	"cases":       caseRowColumns,
 	"appeals":     {"case_id", "level", "filed_by", "filed_on", "status", "decided_on", "fine_amount"},
 	"detections":  {"jurisdiction", "region", "category", "platform", "action", "detected_on", "release_id"},
 	"corrections": {"case_id", "release_id", "fields"},
-	// An import's temporary table of the rows it left unchanged (ImportBatch.keep).
+	// An import's temporary tables: the rows it left unchanged (ImportBatch.keep) and, on
+	// PostgreSQL, the new versions of the rows it changes (ImportBatch.rewriteCases).
 	"import_unchanged": {"source_key", "line"},
+	"import_updates":   caseRowColumns,
 }
 
 // Rows are written in chunks: one COPY per chunk on PostgreSQL, one multi-row INSERT on
