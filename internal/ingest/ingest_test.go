@@ -175,6 +175,8 @@ func TestRejectedInputChangesNothing(t *testing.T) {
 				{"same row in another chunk", minimalHeader + "S-2,kz,KZ-75,2024-01-10,telegram,false_information,,,,\n" + manyRows(2100) + "S-2,kz,KZ-75,2024-01-11,telegram,false_information,,,,\n", ingest.CSV, "line 2103, column 1: this source_id and jurisdiction already appeared earlier in this file"},
 				{"date out of range", minimalHeader + "S-2,kz,KZ-75,1899-01-10,telegram,false_information,,,,\n", ingest.CSV, "line 2, column 14: reported_on is outside 1991-01-01 to 2099-12-31"},
 				{"unchanged row again in another chunk", minimalHeader + "S-1,kz,KZ-75,2024-01-10,telegram,false_information,,,,\n" + manyRows(2100) + "S-1,kz,KZ-75,2024-01-11,telegram,false_information,,,,\n", ingest.CSV, "line 2103, column 1: this source_id and jurisdiction already appeared on line 2 of this file"},
+				{"column twice", "source_id,jurisdiction,reported_on,platform,content_category,defendant_name,defendant_name\nS-2,kz,2024-01-10,telegram,other,A,B\n", ingest.CSV, `line 1, column 77: column "defendant_name" appears twice (also at column 62)`},
+				{"key twice in JSON", `{"source_id": "S-2", "jurisdiction": "kz", "reported_on": "2024-01-10", "platform": "telegram", "content_category": "other", "appeal_status": "pending", "appeal": {"status": "upheld"}}` + "\n", ingest.NDJSON, "line 1, column"},
 				{"bad JSON", `{"source_id": "S-2", "jurisdiction": "kz",` + "\n", ingest.NDJSON, "line 1, column"},
 				{"empty", "", ingest.CSV, "the file is empty"},
 				{"bad birth date is not repeated", "source_id,jurisdiction,reported_on,platform,content_category,defendant_birth_date\nS-2,kz,2024-01-10,telegram,other,1990-13-45\n", ingest.CSV, "line 2, column 34: defendant_birth_date is not a date; write YYYY-MM-DD"},

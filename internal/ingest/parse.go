@@ -69,12 +69,8 @@ func (r *rawRow) get(name string) cell {
 	return cell{column: 1}
 }
 
-// set gives an NDJSON row's column name a cell.
+// set gives an NDJSON row's column name (not set yet) a cell.
 func (r *rawRow) set(name string, c cell) {
-	if i, ok := r.index[name]; ok {
-		r.cells[i] = c
-		return
-	}
 	r.index[name] = len(r.cells)
 	r.cells = append(r.cells, c)
 }
@@ -172,6 +168,12 @@ func (c *csvRows) next() (*rawRow, error) {
 			}
 			if err := checkColumn(h); err != nil {
 				return nil, &Issue{Line: line, Column: col, Message: err.Error()}
+			}
+			if first, ok := c.header[h]; ok {
+				// Which one would count? A second defendant_name, say, must not slip
+				// past the redaction that uses the first.
+				_, firstCol := c.r.FieldPos(first)
+				return nil, &Issue{Line: line, Column: col, Message: fmt.Sprintf("column %q appears twice (also at column %d)", h, firstCol)}
 			}
 			names[i] = h
 			c.header[h] = i
@@ -279,6 +281,9 @@ func (n *ndjsonRows) flatten(row *rawRow, line, prefix string, obj map[string]js
 			value = string(raw)
 		default:
 			return &Issue{Line: row.line, Column: col, Message: key + " must be a string or a number"}
+		}
+		if _, twice := row.index[name]; twice {
+			return &Issue{Line: row.line, Column: col, Message: name + " is given twice"}
 		}
 		row.set(name, cell{value: value, column: col})
 	}
