@@ -82,7 +82,8 @@ func (s *Store) CasesByID(ctx context.Context, ids []int64) ([]model.Case, error
 	return out, nil
 }
 
-// CountCases counts the cases matching f.
+// CountCases counts the cases matching f in SQL, a scan of the table. The fact table sizes
+// itself by it; answers count case lists in memory (stats.Engine.CountCases).
 func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (int, error) {
 	w := whereCases(f)
 	var n int
