@@ -28,8 +28,8 @@ type CaseFact struct {
 	Generalized sql.RawBytes
 }
 
-// EachCaseFact calls fn for every case changed by a release after the given one (every
-// case when after is 0), in id order. A change of what the case-level view withholds
+// EachCaseFact calls fn for every case changed by a release after the given one, or for
+// every case in id order when after is 0. A change of what the case-level view withholds
 // counts as a change (generalize moves updated_release_id too).
 func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) error {
 	q := `SELECT c.id, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
@@ -42,10 +42,12 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 		LEFT JOIN appeals x ON x.case_id = c.id AND x.level = 'CASSATION'`
 	var args []any
 	if after > 0 {
+		// Through cases_updated_release, in its order: the caller puts them in place.
 		q += " WHERE c.updated_release_id > ?"
 		args = append(args, after)
+	} else {
+		q += " ORDER BY c.id"
 	}
-	q += " ORDER BY c.id"
 	s.statements.Add(1)
 	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
 	if err != nil {

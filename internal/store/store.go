@@ -120,7 +120,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return err
 	}
 	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
-		goose.WithGoMigrations(statisticsMigration(s.backend)))
+		goose.WithGoMigrations(statisticsMigration(s.backend), releaseIndexMigration(s.backend)))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
