@@ -846,6 +846,9 @@ func TestStatisticsFollowAnImport(t *testing.T) {
 				for i := 0; i < len(f.cases); i += 10 {
 					c := &f.cases[i]
 					c.RegionCode, c.Jurisdiction = ptr("KZ-79"), model.JurisdictionKZ
+					if i%20 == 0 { // now the case of another defendant (or of none)
+						c.Pseudonym = f.cases[i+1].Pseudonym
+					}
 					if c.CourtDecision != nil && *c.CourtDecision == model.DecisionLiable {
 						c.CourtDecision, c.Sanction, c.FineAmount = ptr(model.DecisionNotLiable), nil, nil
 					}
@@ -854,6 +857,9 @@ func TestStatisticsFollowAnImport(t *testing.T) {
 					}
 				}
 				for i := range more {
+					if i%3 == 0 { // a defendant already on record
+						more[i].Pseudonym = f.cases[i*7%len(f.cases)].Pseudonym
+					}
 					if err := batch.Put(ctx, &store.CaseRecord{Case: more[i].Case, SourceKey: fmt.Sprintf("new-%d", i), Pseudonym: more[i].Pseudonym, Appeals: more[i].Appeals}); err != nil {
 						return err
 					}
