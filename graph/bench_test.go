@@ -101,16 +101,23 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			ref := reference.MustLoad()
-			// The server builds the fact table before it turns ready.
-			engine := stats.NewEngine(s, ref)
-			if err := engine.Warm(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			h := graph.NewHandler(graph.NewResolver(s, engine, ref, []byte("bench"), log))
+			h := graph.NewHandler(benchResolver(b, s, log))
 			benchQueries(b, h, queries)
 		})
 	}
+}
+
+// benchResolver is a resolver as the server has it, with statistics (k = 5) and the fact
+// table built, as the server builds it before it turns ready.
+func benchResolver(b *testing.B, s *store.Store, log *slog.Logger) *graph.Resolver {
+	ref := reference.MustLoad()
+	engine := stats.NewEngine(s, ref)
+	if err := engine.Warm(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	r := graph.NewResolver(s, engine, ref, []byte("bench"), log)
+	r.EnableStatistics(engine, 5)
+	return r
 }
 
 type benchQuery struct{ name, query string }
@@ -152,21 +159,14 @@ func BenchmarkStatistics(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			ref := reference.MustLoad()
-			engine := stats.NewEngine(s, ref)
-			if err := engine.Warm(context.Background()); err != nil {
-				b.Fatal(err)
-			}
-			r := graph.NewResolver(s, engine, ref, []byte("bench"), log)
-			r.EnableStatistics(engine, 5)
-			h := graph.NewHandler(r)
+			h := graph.NewHandler(benchResolver(b, s, log))
 			benchQueries(b, h, queries)
 		})
 	}
 }
 
 // BenchmarkStatisticsFactTable: building the statistics' fact table from the store, as a
-// server does at start (in the background) and after a restart.
+// server does at start (before it turns ready).
 func BenchmarkStatisticsFactTable(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
