@@ -61,13 +61,7 @@ func BenchmarkReimport(b *testing.B) {
 				var total float64
 				for b.Loop() {
 					b.StopTimer()
-					url := storetest.SQLiteURL(b)
-					if backend == "postgres" {
-						if url = storetest.PostgresURL(b); url == "" {
-							b.Skip("no PostgreSQL")
-						}
-					}
-					im := ingest.NewImporter(storetest.Open(b, url), ref, []byte("bench"), 5)
+					im := ingest.NewImporter(emptyStore(b, backend), ref, []byte("bench"), 5)
 					if _, err := im.Import(context.Background(), bytes.NewReader(data), ingest.Options{Format: ingest.CSV}); err != nil {
 						b.Fatal(err)
 					}
@@ -84,18 +78,23 @@ func BenchmarkReimport(b *testing.B) {
 	}
 }
 
+// emptyStore opens a new, empty store on the backend ("sqlite" or "postgres").
+func emptyStore(b *testing.B, backend string) *store.Store {
+	url := storetest.SQLiteURL(b)
+	if backend == "postgres" {
+		if url = storetest.PostgresURL(b); url == "" {
+			b.Skip("no PostgreSQL")
+		}
+	}
+	return storetest.Open(b, url)
+}
+
 func benchImport(b *testing.B, backend string, data []byte, rows int) {
 	ref := reference.MustLoad()
 	var total float64
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		url := storetest.SQLiteURL(b)
-		if backend == "postgres" {
-			if url = storetest.PostgresURL(b); url == "" {
-				b.Skip("no PostgreSQL")
-			}
-		}
-		st := storetest.Open(b, url)
+		st := emptyStore(b, backend)
 		im := ingest.NewImporter(st, ref, []byte("bench"), 5)
 		b.StartTimer()
 		res, err := im.Import(context.Background(), bytes.NewReader(data), ingest.Options{Format: ingest.CSV, Note: fmt.Sprint(i)})
