@@ -324,6 +324,9 @@ func (r *queryResolver) Statistics(ctx context.Context, filter *model.CaseFilter
 	if err != nil {
 		return nil, internal(err)
 	}
+	if err := answerTooLarge(ctx, len(out.Buckets)); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -349,6 +352,9 @@ func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionF
 	buckets, err := r.store.CountDetections(ctx, f, groupBy, interval)
 	if err != nil {
 		return nil, internal(err)
+	}
+	if err := answerTooLarge(ctx, len(buckets)); err != nil {
+		return nil, err
 	}
 	out := &model1.DetectionStatistics{Buckets: pointers(buckets)}
 	for _, b := range buckets {
