@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -16,7 +17,7 @@ const MaxUploadBytes = 512 << 20
 
 // NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r, and
 // automatic persisted queries kept where r.KeepDocuments says (in process by default).
-func NewHandler(r *Resolver) *handler.Server {
+func NewHandler(r *Resolver) http.Handler {
 	docs := r.docs
 	if docs == nil {
 		docs = lru.New[string](1000)
@@ -37,7 +38,7 @@ func NewHandler(r *Resolver) *handler.Server {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, r.store))
 	})
-	return srv
+	return overHTTP(srv)
 }
 
 func pageSize(first *int) int {
