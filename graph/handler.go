@@ -38,6 +38,7 @@ func NewHandler(r *Resolver) *handler.Server {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: docs})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	srv.Use(RateLimits{}) // after the complexity extension: charges the cost it publishes
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
