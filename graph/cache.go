@@ -217,6 +217,9 @@ type normalized struct {
 	// with one.
 	ops map[string]ast.Operation
 	bad bool
+	// live is true for a document asking for what differs from one request to the next
+	// (rateLimit): never answered from the cache.
+	live bool
 }
 
 // requestKey is the hex hash of a cacheable request's normalised document, operation name
@@ -248,7 +251,7 @@ func requestKey(ctx context.Context, req gqlRequest, docs Documents, parsed *lru
 		n = normalize(query)
 		parsed.Add(ctx, query, n)
 	}
-	if n.bad {
+	if n.bad || n.live {
 		return "", false
 	}
 	kind, found := n.ops[req.OperationName]
@@ -285,8 +288,29 @@ func normalize(query string) *normalized {
 	n := &normalized{hash: sha256.Sum256(buf.Bytes()), ops: map[string]ast.Operation{}}
 	for _, op := range doc.Operations {
 		n.ops[op.Name] = op.Operation
+		n.live = n.live || asksFor(op.SelectionSet, "rateLimit")
+	}
+	for _, f := range doc.Fragments {
+		n.live = n.live || asksFor(f.SelectionSet, "rateLimit")
 	}
 	return n
+}
+
+// asksFor reports whether a selection set, or one within it, selects the field name.
+func asksFor(set ast.SelectionSet, name string) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == name || asksFor(s.SelectionSet, name) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if asksFor(s.SelectionSet, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // canonicalJSON re-encodes the variables with sorted keys and no spacing; nil for none.

@@ -21,6 +21,10 @@ const (
 	// region and year; nesting pages of pages, or a dozen statistics in one document, do not.
 	MaxComplexity = 300_000
 
+	// CostUnitsPerPoint converts a cost into rate-limit points: a point is about 0.1 ms of
+	// CPU, what a cached answer costs (1 point); the most expensive operation is 300.
+	CostUnitsPerPoint = 1000
+
 	costCaseRow    = 300     // one case read from the database (by id, reference or in a page)
 	costCaseObject = 20      // an object of a case: a region, article, appeal list, timeline…
 	costList       = 500     // a case or release list: the page's ids from the fact table

@@ -33,6 +33,7 @@ func NewHandler(r *Resolver) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: docs})
 	// After the persisted query is in place, before gqlgen parses and validates it.
 	srv.Use(&limitsExtension{lim: DefaultLimits})
+	srv.Use(RateLimits{}) // charges the cost limitsExtension published
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

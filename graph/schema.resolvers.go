@@ -440,6 +440,11 @@ func (r *queryResolver) Releases(ctx context.Context, first *int, after *string)
 	return conn, nil
 }
 
+// RateLimit is the resolver for the rateLimit field.
+func (r *queryResolver) RateLimit(ctx context.Context) (*model1.RateLimit, error) {
+	return rateLimitOf(ctx), nil
+}
+
 // ID is the resolver for the id field.
 func (r *regionResolver) ID(ctx context.Context, obj *model.Region) (string, error) {
 	return nodeID("Region", obj.Code), nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/casewatch/casewatch/internal/cache"
+	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -35,6 +37,13 @@ type config struct {
 	demoCases   int
 	logFormat   string
 	shutdown    time.Duration
+	// rateLimit and rateLimitReader are cost points per minute, for clients without and
+	// with an API key; 0 is no limit, and rateLimitReader -1 is ten times rateLimit.
+	rateLimit       int
+	rateLimitReader int
+	trustedProxies  string
+	// proxies is trustedProxies parsed.
+	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
 	envErrs []error
 }
@@ -61,6 +70,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.BoolVar(&c.demo, "demo", c.envBool(getenv, "DEMO", true), "load the demo dataset into an empty database (env DEMO)")
 	fs.IntVar(&c.demoCases, "demo-cases", c.envInt(getenv, "DEMO_CASES", 50000), "cases in the demo dataset (env DEMO_CASES)")
 	fs.StringVar(&c.logFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
+	fs.IntVar(&c.rateLimit, "rate-limit", c.envInt(getenv, "RATE_LIMIT", defaultRateLimit), "cost points per minute for a client without an API key; 0 for no limit (env RATE_LIMIT)")
+	fs.IntVar(&c.rateLimitReader, "rate-limit-reader", c.envInt(getenv, "RATE_LIMIT_READER", -1), "cost points per minute for an API key; -1 for ten times --rate-limit, 0 for no limit (env RATE_LIMIT_READER)")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
 	return fs, c
 }
@@ -85,7 +97,48 @@ func (c *config) parse(fs *flag.FlagSet, args []string) error {
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return usageError{fmt.Errorf("LOG_FORMAT is %q; use text or json", c.logFormat)}
 	}
+	if c.rateLimit < 0 || c.rateLimitReader < -1 {
+		return usageError{fmt.Errorf("RATE_LIMIT is %d and RATE_LIMIT_READER %d; use 0 (no limit) or more", c.rateLimit, c.rateLimitReader)}
+	}
+	proxies, err := parseProxies(c.trustedProxies)
+	if err != nil {
+		return usageError{err}
+	}
+	c.proxies = proxies
 	return nil
+}
+
+// defaultRateLimit is the budget of a client without an API key, in points of about 0.1 ms
+// of CPU (graph.CostUnitsPerPoint): about 2 s of CPU a minute, some sixty of the most
+// complex operations allowed, or hundreds of the portal's pages.
+const defaultRateLimit = 20000
+
+// budgets are the rate-limit budgets of clients without and with an API key.
+func (c *config) budgets() (anonymous, key ratelimit.Budget) {
+	reader := c.rateLimitReader
+	if reader < 0 {
+		reader = 10 * c.rateLimit
+	}
+	return ratelimit.Budget{PerMinute: c.rateLimit}, ratelimit.Budget{PerMinute: reader}
+}
+
+// parseProxies reads TRUSTED_PROXIES: addresses or CIDR ranges separated by commas or
+// spaces.
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an address nor a CIDR range", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // secretKey returns the configured secret, or the public demo key with demo=true.

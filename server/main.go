@@ -5,6 +5,7 @@
 //	go run ./server seed --cases 1000000
 //	go run ./server import cases.csv --dry-run
 //	go run ./server token create --role editor --name newsroom
+//	go run ./server token create --role reader --name researcher
 package main
 
 import (
@@ -77,7 +78,7 @@ commands:
   serve   serve the portal and API (default)
   seed    write the synthetic demo dataset into an empty database (--cases N)
   import  import a CSV or NDJSON file of case records as a release (--dry-run)
-  token   create --role editor --name NAME | revoke NAME
+  token   create --role editor|reader --name NAME | revoke NAME
   help    show this text
 
 Run "casewatch COMMAND -h" for a command's flags.

@@ -25,9 +25,11 @@ func routes(a *app) http.Handler {
 	// token is never cached, so it has nothing to look up. The cache comes first so that
 	// every answer says X-Cache; it bypasses itself until the server is ready.
 	gql := a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))
-	mux.Handle("/graphql", m.instrument("graphql", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql))))
-	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.resolver.ExportHandler("csv"))))
-	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.resolver.ExportHandler("ndjson"))))
+	// Rate limits come before the cache: a cached answer costs 1 point, an operation run
+	// its cost. Exports cost exportCost each.
+	mux.Handle("/graphql", m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql)))))
+	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("csv")))))
+	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("ndjson")))))
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
@@ -101,9 +103,10 @@ func logRequests(a *app, next http.Handler) http.Handler {
 }
 
 type httpMetrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	cache    *prometheus.CounterVec
+	requests    *prometheus.CounterVec
+	duration    *prometheus.HistogramVec
+	cache       *prometheus.CounterVec
+	rateLimited *prometheus.CounterVec
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
@@ -119,7 +122,11 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "casewatch_graphql_cache_results_total", Help: "GraphQL answers by their X-Cache header (HIT, MISS, BYPASS).",
 	}, []string{"result"})
-	reg.MustRegister(m.requests, m.duration, m.cache)
+	m.rateLimited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "casewatch_rate_limited_total",
+		Help: "Requests refused with 429 by reason: exhausted (nothing left before the request was read), cost (the operation cost more than was left), export.",
+	}, []string{"reason"})
+	reg.MustRegister(m.requests, m.duration, m.cache, m.rateLimited)
 	return m
 }
 

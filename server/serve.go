@@ -17,6 +17,7 @@ import (
 	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
+	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -64,12 +65,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	anonymous, keyed := cfg.budgets()
 	app := &app{
 		log:     log,
 		store:   st,
 		cache:   answers,
 		metrics: reg,
 		stats:   engine,
+		limits: &limits{
+			// The cache's Redis client, when there is one: budgets hold across instances.
+			lim:       ratelimit.New(ratelimit.Options{Redis: rdb, Prefix: cfg.redisPrefix, Metrics: ratelimit.NewMetrics(reg), Log: log}),
+			anonymous: anonymous,
+			key:       keyed,
+			proxies:   cfg.proxies,
+		},
 	}
 	app.resolver = graph.NewResolver(st, app.stats, ref, secret, log)
 	app.resolver.EnableStatistics(app.stats, cfg.threshold)
@@ -88,7 +97,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("casewatch listening", "url", "http://"+ln.Addr().String(), "database", string(st.Backend()))
+	log.Info("casewatch listening", "url", "http://"+ln.Addr().String(), "database", string(st.Backend()),
+		"rate_limit", anonymous.PerMinute, "rate_limit_api_key", keyed.PerMinute)
 	fmt.Fprintf(stdout, "casewatch serving on http://%s\n", ln.Addr())
 
 	// The cache follows the releases from the moment there is data until shutdown; it
@@ -143,6 +153,7 @@ type app struct {
 	metrics  *prometheus.Registry
 	resolver *graph.Resolver
 	stats    *stats.Engine
+	limits   *limits
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
 }

@@ -27,6 +27,7 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	env["ADDR"] = "127.0.0.1:0"
+	unlimited(env)
 	getenv := func(k string) string { return env[k] }
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
@@ -59,6 +60,14 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	t.Cleanup(func() { _ = s.stop() })
 	waitReady(t, s.url, func() string { return "" })
 	return s
+}
+
+// unlimited turns rate limits off for a test that does not set RATE_LIMIT: they are
+// tested on their own (ratelimit_test.go), and other tests ask more than a client may.
+func unlimited(env map[string]string) {
+	if _, ok := env["RATE_LIMIT"]; !ok {
+		env["RATE_LIMIT"] = "0"
+	}
 }
 
 // waitReady waits for /readyz to answer 200 (the demo seed on first start takes a while);

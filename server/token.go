@@ -14,16 +14,17 @@ import (
 
 var tokenName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 
-// tokenCmd creates and revokes editor tokens.
+// tokenCmd creates and revokes API tokens: an editor's may import, a reader's only reads,
+// with the higher rate-limit budget of an API key.
 func tokenCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{errors.New("usage: token create --role editor --name NAME | token revoke NAME")}
+		return usageError{errors.New("usage: token create --role editor|reader --name NAME | token revoke NAME")}
 	}
 	sub, args := args[0], args[1:]
 	fs, cfg := newFlagSet("token "+sub, getenv, stderr)
 	var role, name *string
 	if sub == "create" {
-		role = fs.String("role", "", "editor (the only role)")
+		role = fs.String("role", "", "editor (may import) or reader (reads with an API key's rate limit)")
 		name = fs.String("name", "", "who holds the token, as it will appear in the audit log")
 	}
 	if err := cfg.parse(fs, args); err != nil {
@@ -31,11 +32,11 @@ func tokenCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	switch sub {
 	case "create":
-		if *role != "editor" {
-			return usageError{fmt.Errorf("--role %q: the only role is editor", *role)}
+		if *role != "editor" && *role != "reader" {
+			return usageError{fmt.Errorf("--role %q: use editor or reader", *role)}
 		}
 		if !tokenName.MatchString(*name) || fs.NArg() > 0 {
-			return usageError{errors.New("usage: token create --role editor --name NAME (letters, digits, . _ @ -)")}
+			return usageError{errors.New("usage: token create --role editor|reader --name NAME (letters, digits, . _ @ -)")}
 		}
 	case "revoke":
 		if fs.NArg() != 1 {

@@ -66,6 +66,23 @@ type PageInfo struct {
 type Query struct {
 }
 
+// Each client has a budget of cost points that refills steadily over a minute: an API key's
+// when one is sent, else the client address's. An operation costs what its fields ask (a list
+// costs its page size times what each item asks), at least 1; an answer from the response
+// cache costs 1; a request over the budget is refused (HTTP 429, RATE_LIMITED).
+type RateLimit struct {
+	// The points of a full budget; 0 when this server sets the caller no limit.
+	Limit int `json:"limit"`
+	// The points this request was charged.
+	Cost int `json:"cost"`
+	// The points left.
+	Remaining int `json:"remaining"`
+	// When the budget will be full again.
+	ResetAt string `json:"resetAt"`
+	// The points spent and not yet regained (limit - remaining); null without a limit.
+	Used *int `json:"used,omitempty"`
+}
+
 type ReleaseEdge struct {
 	Cursor string         `json:"cursor"`
 	Node   *model.Release `json:"node"`
