@@ -113,7 +113,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 			}
 			for _, c := range batch.rows {
 				res.Warnings = append(res.Warnings, c.warnings...)
-				for _, is := range c.issues {
+				for i, is := range c.issues {
+					if u := c.unknownRegion; u != nil && u.issue == i && len(rejected.Issues) < maxIssuesListed {
+						is.Message = unknownRegion(u.jurisdiction, u.value, im.conv.ref.NearRegions(u.jurisdiction, u.value))
+					}
 					rejected.add(is)
 				}
 				if c.rec == nil || len(rejected.Issues) > 0 {
@@ -167,8 +170,11 @@ type convertedRow struct {
 	article *model.Article
 	// regionName is set when the row gave its region by name rather than ISO code.
 	regionName *regionNameUse
-	warnings   []Issue
-	issues     []Issue
+	// unknownRegion is set when the row's region is no region's name: its issue's message
+	// gets the nearest regions if it is listed.
+	unknownRegion *unknownRegionName
+	warnings      []Issue
+	issues        []Issue
 }
 
 type convertedBatch struct {

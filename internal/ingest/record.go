@@ -143,6 +143,7 @@ func (cv *converter) convert(row *rawRow) convertedRow {
 	c := &rowCheck{row: row}
 	var warnings []Issue
 	var regionName *regionNameUse
+	var unknownName *unknownRegionName
 	rec := &store.CaseRecord{}
 	cs := &rec.Case
 
@@ -163,7 +164,10 @@ func (cv *converter) convert(row *rawRow) convertedRow {
 		m, ok := cv.ref.LookupRegion(cs.Jurisdiction, name)
 		switch {
 		case !ok:
-			c.fail(cl, "%s", unknownRegion(cs.Jurisdiction, name, cv.ref.NearRegions(cs.Jurisdiction, name)))
+			// Which regions are near is looked up only for the issues listed (see Import):
+			// a file with a shifted column may have a million of these.
+			unknownName = &unknownRegionName{issue: len(c.issues), jurisdiction: cs.Jurisdiction, value: name}
+			c.fail(cl, "%s", unknownRegion(cs.Jurisdiction, name, nil))
 		case m.Region.CreatedYear != nil && cs.ReportedOn != "" && cs.ReportedOn[:4] < strconv.Itoa(*m.Region.CreatedYear):
 			c.fail(cl, "region: %s was created in %d, after this report; give the region as it was at the time", m.Region.Code, *m.Region.CreatedYear)
 		default:
@@ -259,7 +263,7 @@ func (cv *converter) convert(row *rawRow) convertedRow {
 
 	cv.checkConsistency(c, rec)
 	if len(c.issues) > 0 {
-		return convertedRow{warnings: warnings, issues: c.issues}
+		return convertedRow{warnings: warnings, issues: c.issues, unknownRegion: unknownName}
 	}
 	rec.SourceKey = cv.keys.SourceKey(cs.Jurisdiction, sourceID)
 	cs.Stage = cs.DeriveStage(rec.Appeals)

@@ -28,6 +28,14 @@ type regionNameUse struct {
 	match   reference.RegionMatch
 }
 
+// unknownRegionName is a region value that is no region's, and which of the row's issues
+// says so.
+type unknownRegionName struct {
+	issue        int
+	jurisdiction model.Jurisdiction
+	value        string
+}
+
 // maxRegionNameShown bounds the spelling a RegionNameMatch repeats.
 const maxRegionNameShown = 60
 

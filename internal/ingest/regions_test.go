@@ -226,6 +226,18 @@ func TestImportRegionNamesSharedAndUnknown(t *testing.T) {
 			t.Errorf("region %q: the message repeats too much: %q", tt.region, msg)
 		}
 	}
+	// Every listed issue suggests; those beyond the list are only counted.
+	var many strings.Builder
+	many.WriteString(minimalHeader)
+	for i := range 150 {
+		fmt.Fprintf(&many, "M-%d,kz,Almati oblast,2024-01-10,telegram,other,,,,\n", i)
+	}
+	_, err = e.importCSV(t, []byte(many.String()), ingest.Options{})
+	var rejected *ingest.RejectedError
+	if !errors.As(err, &rejected) || len(rejected.Issues) != 100 || rejected.More != 50 ||
+		!strings.Contains(rejected.Issues[99].String(), `line 101, column 9: region "Almati oblast" is not known; did you mean KZ-19`) {
+		t.Fatalf("150 unknown names: %v (%d listed, %d more; last %v)", err, len(rejected.Issues), rejected.More, rejected.Issues[len(rejected.Issues)-1])
+	}
 	if n, _ := e.store.CountCases(ctx, model.CaseFilter{}); n != 0 {
 		t.Fatalf("%d cases written", n)
 	}
