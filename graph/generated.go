@@ -189,13 +189,14 @@ type ComplexityRoot struct {
 	}
 
 	ImportResult struct {
-		Added       func(childComplexity int) int
-		DryRun      func(childComplexity int) int
-		NewArticles func(childComplexity int) int
-		Release     func(childComplexity int) int
-		Unchanged   func(childComplexity int) int
-		Updated     func(childComplexity int) int
-		Warnings    func(childComplexity int) int
+		Added         func(childComplexity int) int
+		DryRun        func(childComplexity int) int
+		NewArticles   func(childComplexity int) int
+		RegionsByName func(childComplexity int) int
+		Release       func(childComplexity int) int
+		Unchanged     func(childComplexity int) int
+		Updated       func(childComplexity int) int
+		Warnings      func(childComplexity int) int
 	}
 
 	IndexUnit struct {
@@ -290,6 +291,13 @@ type ComplexityRoot struct {
 		PopulationDate   func(childComplexity int) int
 		PopulationSource func(childComplexity int) int
 		Seat             func(childComplexity int) int
+	}
+
+	RegionNameMatch struct {
+		Name       func(childComplexity int) int
+		Region     func(childComplexity int) int
+		Rows       func(childComplexity int) int
+		SharedWith func(childComplexity int) int
 	}
 
 	Release struct {
@@ -1027,6 +1035,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.NewArticles(childComplexity), true
+	case "ImportResult.regionsByName":
+		if e.ComplexityRoot.ImportResult.RegionsByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.RegionsByName(childComplexity), true
 	case "ImportResult.release":
 		if e.ComplexityRoot.ImportResult.Release == nil {
 			break
@@ -1512,6 +1526,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Region.Seat(childComplexity), true
 
+	case "RegionNameMatch.name":
+		if e.ComplexityRoot.RegionNameMatch.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionNameMatch.Name(childComplexity), true
+	case "RegionNameMatch.region":
+		if e.ComplexityRoot.RegionNameMatch.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionNameMatch.Region(childComplexity), true
+	case "RegionNameMatch.rows":
+		if e.ComplexityRoot.RegionNameMatch.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionNameMatch.Rows(childComplexity), true
+	case "RegionNameMatch.sharedWith":
+		if e.ComplexityRoot.RegionNameMatch.SharedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegionNameMatch.SharedWith(childComplexity), true
+
 	case "Release.checksum":
 		if e.ComplexityRoot.Release.Checksum == nil {
 			break
@@ -1986,6 +2025,25 @@ type ImportResult {
   "Articles not in the reference list, now listed as unverified."
   newArticles: Int!
   warnings: [ImportIssue!]!
+  """
+  Rows whose region was given by a name rather than an ISO code, by spelling and the region
+  it was read as: a dry run shows how the names will be read before anything is written.
+  """
+  regionsByName: [RegionNameMatch!]!
+}
+
+"""
+How one spelling of a region name in an imported file was read. A bare name that a city
+shares with a region (Алматы/Almaty, Ош/Osh) is the city; the region is written with its
+qualifier ("Almaty Region", "Алматинская область", "Ош облусу") or its ISO code.
+"""
+type RegionNameMatch {
+  "The spelling as first met in the file; rows differing only in letter case, spaces, punctuation or ё/е count with it."
+  name: String!
+  region: Region!
+  "For a bare name a city shares with a region: that region, which the name was not read as."
+  sharedWith: Region
+  rows: Int!
 }
 
 "A problem at one place of an imported file."
@@ -2815,6 +2873,8 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_newArticles(ctx, field)
 	case "warnings":
 		return ec.fieldContext_ImportResult_warnings(ctx, field)
+	case "regionsByName":
+		return ec.fieldContext_ImportResult_regionsByName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportResult", field.Name)
 }
@@ -2961,6 +3021,20 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_createdYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Region", field.Name)
+}
+
+func (ec *executionContext) childFields_RegionNameMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RegionNameMatch_name(ctx, field)
+	case "region":
+		return ec.fieldContext_RegionNameMatch_region(ctx, field)
+	case "sharedWith":
+		return ec.fieldContext_RegionNameMatch_sharedWith(ctx, field)
+	case "rows":
+		return ec.fieldContext_RegionNameMatch_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegionNameMatch", field.Name)
 }
 
 func (ec *executionContext) childFields_Release(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6032,6 +6106,38 @@ func (ec *executionContext) fieldContext_ImportResult_warnings(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportResult_regionsByName(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_regionsByName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionsByName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ingest.RegionNameMatch) graphql.Marshaler {
+			return ec.marshalNRegionNameMatch2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_regionsByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegionNameMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IndexUnit_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7914,6 +8020,116 @@ func (ec *executionContext) _Region_createdYear(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Region_createdYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RegionNameMatch_name(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionNameMatch_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionNameMatch_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionNameMatch", field, false, false, "String")
+}
+
+func (ec *executionContext) _RegionNameMatch_region(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionNameMatch_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Region) graphql.Marshaler {
+			return ec.marshalNRegion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionNameMatch_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionNameMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionNameMatch_sharedWith(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionNameMatch_sharedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedWith, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Region) graphql.Marshaler {
+			return ec.marshalORegion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegionNameMatch_sharedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegionNameMatch",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Region(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegionNameMatch_rows(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegionNameMatch_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegionNameMatch_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RegionNameMatch", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
@@ -11189,6 +11405,11 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "regionsByName":
+			out.Values[i] = ec._ImportResult_regionsByName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11837,6 +12058,54 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Region_createdYear(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var regionNameMatchImplementors = []string{"RegionNameMatch"}
+
+func (ec *executionContext) _RegionNameMatch(ctx context.Context, sel ast.SelectionSet, obj *ingest.RegionNameMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, regionNameMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegionNameMatch")
+		case "name":
+			out.Values[i] = ec._RegionNameMatch_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._RegionNameMatch_region(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sharedWith":
+			out.Values[i] = ec._RegionNameMatch_sharedWith(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._RegionNameMatch_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13409,6 +13678,26 @@ func (ec *executionContext) marshalNRegionKind2githubᚗcomᚋcasewatchᚋcasewa
 		graphql.AddInvalidNullFromMarshaler(ctx, "RegionKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNRegionNameMatch2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatch(ctx context.Context, sel ast.SelectionSet, v ingest.RegionNameMatch) graphql.Marshaler {
+	return ec._RegionNameMatch(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRegionNameMatch2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []ingest.RegionNameMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRegionNameMatch2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRelease2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v *model.Release) graphql.Marshaler {

@@ -86,7 +86,28 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		announce(ctx, rdb, cfg.redisPrefix, st, stderr)
 	}
 	fmt.Fprintln(stdout, describeImport(res))
+	describeRegionNames(stdout, res.RegionsByName)
 	return nil
+}
+
+// describeRegionNames lists how the region names of the file were read, so that an editor
+// checks the mapping (best on a dry run, before anything is written).
+func describeRegionNames(w io.Writer, matches []ingest.RegionNameMatch) {
+	if len(matches) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "regions read from names (not ISO codes):")
+	for _, m := range matches {
+		rows := "rows"
+		if m.Rows == 1 {
+			rows = "row"
+		}
+		line := fmt.Sprintf("  %q → %s %s: %d %s", m.Name, m.Region.Code, m.Region.Names.EN, m.Rows, rows)
+		if r := m.SharedWith; r != nil {
+			line += fmt.Sprintf(" (the city; for %s write %q or %s)", r.Names.EN, r.Names.EN, r.Code)
+		}
+		fmt.Fprintln(w, line)
+	}
 }
 
 func describeImport(res *ingest.Result) string {

@@ -71,7 +71,7 @@ func TestImportKilledMidwayLeavesTheDatabaseAsItWas(t *testing.T) {
 				t.Fatalf("after kill -9: generation %d, %d cases (%v); want 1 and 3", gen, n, err)
 			}
 			out, _, err := runCmd(t, env, "import", small)
-			if err != nil || out != "no changes (0 added, 0 updated, 3 unchanged): no release created\n" {
+			if err != nil || !strings.HasPrefix(out, "no changes (0 added, 0 updated, 3 unchanged): no release created\n") {
 				t.Fatalf("the database is not usable after the kill: %q %v", out, err)
 			}
 		})

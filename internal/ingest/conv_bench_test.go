@@ -25,8 +25,8 @@ func BenchmarkConvert(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if rec, _, _, issues := cv.convert(row); rec == nil {
-				b.Fatal(issues)
+			if c := cv.convert(row); c.rec == nil {
+				b.Fatal(c.issues)
 			}
 		}
 	}

@@ -31,7 +31,8 @@ func fuzzRows(t *testing.T, rows rowReader) {
 		if err != nil {
 			t.Fatalf("error that is not an issue: %v", err)
 		}
-		rec, _, _, issues := cv.convert(row)
+		c := cv.convert(row)
+		rec, issues := c.rec, c.issues
 		for _, is := range issues {
 			if is.Line < 1 || is.Column < 1 {
 				t.Fatalf("issue without a place: %+v", is)

@@ -56,7 +56,9 @@ type Result struct {
 	Added, Updated, Unchanged int
 	NewArticles               int
 	Warnings                  []Issue
-	DryRun                    bool
+	// RegionsByName counts the rows whose region was given by name, by spelling.
+	RegionsByName []RegionNameMatch
+	DryRun        bool
 }
 
 // RejectedError lists why a batch was rejected; nothing was written.
@@ -94,6 +96,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 	}
 	res := &Result{DryRun: opts.DryRun}
 	rejected := &RejectedError{}
+	var regionNames regionNameCounts
 	sopts := store.ImportOptions{
 		Release:    model.Release{Note: note},
 		DryRun:     opts.DryRun,
@@ -110,7 +113,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 			}
 			for _, c := range batch.rows {
 				res.Warnings = append(res.Warnings, c.warnings...)
-				for _, is := range c.issues {
+				for i, is := range c.issues {
+					if u := c.unknownRegion; u != nil && u.issue == i && len(rejected.Issues) < maxIssuesListed {
+						is.Message = unknownRegion(u.jurisdiction, u.value, im.conv.ref.NearRegions(u.jurisdiction, u.value))
+					}
 					rejected.add(is)
 				}
 				if c.rec == nil || len(rejected.Issues) > 0 {
@@ -118,6 +124,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 				}
 				if c.article != nil {
 					b.AddArticle(*c.article)
+				}
+				if c.regionName != nil {
+					regionNames.add(c.regionName)
 				}
 				if err := b.Put(ctx, c.rec); err != nil {
 					var dup *store.DuplicateError
@@ -151,15 +160,21 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 		return nil, err
 	}
 	res.Release, res.Added, res.Updated, res.Unchanged, res.NewArticles = sres.Release, sres.Added, sres.Updated, sres.Unchanged, sres.NewArticles
+	res.RegionsByName = regionNames.list()
 	return res, nil
 }
 
 // convertedRow is one input row after the checks and the privacy rules.
 type convertedRow struct {
-	rec      *store.CaseRecord
-	article  *model.Article
-	warnings []Issue
-	issues   []Issue
+	rec     *store.CaseRecord
+	article *model.Article
+	// regionName is set when the row gave its region by name rather than ISO code.
+	regionName *regionNameUse
+	// unknownRegion is set when the row's region is no region's name: its issue's message
+	// gets the nearest regions if it is listed.
+	unknownRegion *unknownRegionName
+	warnings      []Issue
+	issues        []Issue
 }
 
 type convertedBatch struct {
@@ -220,12 +235,7 @@ func (im *Importer) convertAll(ctx context.Context, rows rowReader) <-chan conve
 			for j := range jobs {
 				batch := convertedBatch{rows: make([]convertedRow, 0, len(j.raw)+len(j.tail.rows)), err: j.tail.err}
 				for _, row := range j.raw {
-					var c convertedRow
-					c.rec, c.article, c.warnings, c.issues = im.conv.convert(row)
-					if c.rec != nil {
-						c.rec.Line = row.line
-					}
-					batch.rows = append(batch.rows, c)
+					batch.rows = append(batch.rows, im.conv.convert(row))
 				}
 				batch.rows = append(batch.rows, j.tail.rows...)
 				j.done <- batch // buffered: never blocks

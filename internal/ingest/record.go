@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -138,9 +139,11 @@ func (c *rowCheck) amount(name string) *int64 {
 var articlePattern = regexp.MustCompile(`^([A-Za-z]{2,4}) ([0-9]{1,4}(?:-[0-9]{1,2})?)$`)
 
 // convert checks one row. It returns the record and warnings, or the row's issues.
-func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []Issue, []Issue) {
+func (cv *converter) convert(row *rawRow) convertedRow {
 	c := &rowCheck{row: row}
 	var warnings []Issue
+	var regionName *regionNameUse
+	var unknownName *unknownRegionName
 	rec := &store.CaseRecord{}
 	cs := &rec.Case
 
@@ -155,16 +158,23 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 	cs.Category = model.ContentCategory(c.requiredCode("content_category", model.ContentCategoryVocabulary))
 	cs.Concern = cs.Category.Concern()
 
-	// Region: an ISO code or a name, as it was when the content was reported.
+	// Region: an ISO code or a name, as it was when the content was reported. A name that
+	// is not exactly one region's is refused, never guessed (see reference.LookupRegion).
 	if name, cl := c.text("region", maxShortField); name != "" && cs.Jurisdiction != "" {
-		reg := cv.ref.FindRegion(cs.Jurisdiction, name)
+		m, ok := cv.ref.LookupRegion(cs.Jurisdiction, name)
 		switch {
-		case reg == nil:
-			c.fail(cl, "region is not a region of %s; use an ISO 3166-2 code such as %s or its Kazakh, Russian or English name", cs.Jurisdiction, exampleRegion(cs.Jurisdiction))
-		case reg.CreatedYear != nil && cs.ReportedOn != "" && cs.ReportedOn[:4] < strconv.Itoa(*reg.CreatedYear):
-			c.fail(cl, "region: %s was created in %d, after this report; give the region as it was at the time", reg.Code, *reg.CreatedYear)
+		case !ok:
+			// Which regions are near is looked up only for the issues listed (see Import):
+			// a file with a shifted column may have a million of these.
+			unknownName = &unknownRegionName{issue: len(c.issues), jurisdiction: cs.Jurisdiction, value: name}
+			c.fail(cl, "%s", unknownRegion(cs.Jurisdiction, name, nil))
+		case m.Region.CreatedYear != nil && cs.ReportedOn != "" && cs.ReportedOn[:4] < strconv.Itoa(*m.Region.CreatedYear):
+			c.fail(cl, "region: %s was created in %d, after this report; give the region as it was at the time", m.Region.Code, *m.Region.CreatedYear)
 		default:
-			cs.RegionCode = &reg.Code
+			cs.RegionCode = &m.Region.Code
+			if m.ByName {
+				regionName = &regionNameUse{written: name, match: m}
+			}
 		}
 	}
 
@@ -253,7 +263,7 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 
 	cv.checkConsistency(c, rec)
 	if len(c.issues) > 0 {
-		return nil, nil, warnings, c.issues
+		return convertedRow{warnings: warnings, issues: c.issues, unknownRegion: unknownName}
 	}
 	rec.SourceKey = cv.keys.SourceKey(cs.Jurisdiction, sourceID)
 	cs.Stage = cs.DeriveStage(rec.Appeals)
@@ -261,7 +271,8 @@ func (cv *converter) convert(row *rawRow) (*store.CaseRecord, *model.Article, []
 		st := rec.Appeals[n-1].Status
 		cs.AppealStatus = &st
 	}
-	return rec, newArticle, warnings, nil
+	rec.Line = row.line
+	return convertedRow{rec: rec, article: newArticle, regionName: regionName, warnings: warnings}
 }
 
 // fineFromUnits sets a fine given only in index units, at the unit's value in the year of
@@ -387,4 +398,37 @@ func exampleRegion(j model.Jurisdiction) string {
 		return "KG-GB"
 	}
 	return "KZ-75"
+}
+
+// maxEchoedRegion bounds how much of an unknown region name a message repeats.
+const maxEchoedRegion = 40
+
+// unknownRegion says that a region value is none of j's, with the regions it is nearest to.
+// The value is repeated only when it is that near a region's name and holds no digit: a
+// value far from every name may be something else shifted into the column (a defendant's
+// name, an address, an IIN), and messages never repeat those.
+func unknownRegion(j model.Jurisdiction, value string, near []*model.Region) string {
+	if len(near) == 0 {
+		languages := "Kazakh, Russian or English"
+		if j == model.JurisdictionKG {
+			languages = "Kyrgyz, Russian, English or Kazakh"
+		}
+		return fmt.Sprintf("region is not a region of %s; use an ISO 3166-2 code such as %s or the region's name in %s", j, exampleRegion(j), languages)
+	}
+	names := make([]string, len(near))
+	for i, r := range near {
+		names[i] = r.Code + " " + r.Names.EN
+	}
+	candidates := names[0]
+	if n := len(names); n > 1 {
+		candidates = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
+	}
+	if strings.ContainsFunc(value, unicode.IsDigit) {
+		return fmt.Sprintf("region is not known; did you mean %s?", candidates)
+	}
+	shown := strings.Join(strings.Fields(value), " ")
+	if r := []rune(shown); len(r) > maxEchoedRegion {
+		shown = string(r[:maxEchoedRegion-1]) + "…"
+	}
+	return fmt.Sprintf("region %q is not known; did you mean %s?", shown, candidates)
 }

@@ -10,7 +10,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
@@ -27,9 +26,8 @@ type Data struct {
 
 	regionByCode map[string]*model.Region
 	indexByYear  map[indexKey]*model.IndexUnit
-	// regionKeys holds regionKey of each region's names, in the order of Regions: an
-	// import looks a region up for every row.
-	regionKeys [][]string
+	// regionNames reads the region names of imports (see regionnames.go).
+	regionNames *regionNames
 }
 
 type indexKey struct {
@@ -57,13 +55,10 @@ func Load() (*Data, error) {
 	for i := range d.Regions {
 		r := &d.Regions[i]
 		d.regionByCode[r.Code] = r
-		var keys []string
-		for _, n := range []string{r.Names.KK, r.Names.RU, r.Names.EN, r.NameKY} {
-			if n != "" {
-				keys = append(keys, regionKey(n))
-			}
-		}
-		d.regionKeys = append(d.regionKeys, keys)
+	}
+	var err error
+	if d.regionNames, err = newRegionNames(d.Regions); err != nil {
+		return nil, fmt.Errorf("reference regions.csv: %w", err)
 	}
 	for i := range d.IndexUnits {
 		u := &d.IndexUnits[i]
@@ -263,40 +258,6 @@ func Filter[T any](items []T, j model.Jurisdiction, of func(*T) model.Jurisdicti
 		return items
 	}
 	return slices.DeleteFunc(slices.Clone(items), func(t T) bool { return of(&t) != j })
-}
-
-// FindRegion finds a region of j by its ISO code or by its name in Kazakh, Russian,
-// English or Kyrgyz, ignoring letter case, "г."/"город" and "область"/"облысы"/"Region".
-func (d *Data) FindRegion(j model.Jurisdiction, name string) *model.Region {
-	key, code := regionKey(name), strings.TrimSpace(name)
-	for i := range d.Regions {
-		r := &d.Regions[i]
-		if r.Jurisdiction != j {
-			continue
-		}
-		if strings.EqualFold(r.Code, code) {
-			return r
-		}
-		if slices.Contains(d.regionKeys[i], key) {
-			return r
-		}
-	}
-	return nil
-}
-
-// regionKey folds a region name to compare spellings: "Алматинская область",
-// "алматинская обл." and "Almaty Region" each fold to their bare, lower-case name.
-func regionKey(name string) string {
-	words := strings.Fields(strings.ToLower(strings.ReplaceAll(name, "ё", "е")))
-	var keep []string
-	for _, w := range words {
-		switch strings.Trim(w, ".,") {
-		case "г", "город", "область", "обл", "облысы", "облусу", "region", "city", "қаласы", "шаары":
-			continue
-		}
-		keep = append(keep, strings.Trim(w, ".,"))
-	}
-	return strings.Join(keep, " ")
 }
 
 // Article returns the reference article of j with that code, nil when it is not listed.
