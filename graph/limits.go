@@ -115,6 +115,7 @@ type analyzer struct {
 	lim            Limits
 	frags          map[string]*selectionInfo
 	visits         int
+	merged         int // response names merged into selection sets
 	directiveCount int
 	err            *gqlerror.Error
 }
@@ -169,7 +170,7 @@ func (a *analyzer) selectionSet(set ast.SelectionSet, parent *ast.Definition, de
 			if isPageItems(parent, def) {
 				cost, perItem = 0, cost
 			}
-			info.add(&selectionInfo{
+			a.add(info, &selectionInfo{
 				cost:    cost,
 				perItem: perItem,
 				fields:  1 + child.fields,
@@ -183,11 +184,11 @@ func (a *analyzer) selectionSet(set ast.SelectionSet, parent *ast.Definition, de
 			if s.TypeCondition != "" {
 				t = a.schema.Types[s.TypeCondition]
 			}
-			info.add(a.selectionSet(s.SelectionSet, t, depth))
+			a.add(info, a.selectionSet(s.SelectionSet, t, depth))
 		case *ast.FragmentSpread:
 			a.directives(s.Directives)
 			if f := a.fragment(s.Name); f != nil {
-				info.add(f)
+				a.add(info, f)
 			}
 		}
 		a.check(info)
@@ -216,8 +217,11 @@ func (a *analyzer) fragment(name string) *selectionInfo {
 	return f
 }
 
-// add merges o into s, saturating so that no sum overflows.
-func (s *selectionInfo) add(o *selectionInfo) {
+// add merges o into s, saturating so that no sum overflows, and counts the response names
+// it merges: each set's names are merged once (fragments are analysed once), so the names
+// merged in a whole document are at most its fields, expanded; past twice MaxFields the
+// document is refused before the merging itself could grow.
+func (a *analyzer) add(s, o *selectionInfo) {
 	s.cost = satAdd(s.cost, o.cost)
 	s.perItem = satAdd(s.perItem, o.perItem)
 	s.fields = satAdd(s.fields, o.fields)
@@ -226,8 +230,18 @@ func (s *selectionInfo) add(o *selectionInfo) {
 	if s.names == nil {
 		s.names = make(map[string]int, len(o.names))
 	}
+	a.visits += len(o.names)
+	a.merged += len(o.names)
+	if a.merged > 2*a.lim.MaxFields {
+		a.fail(CodeTooComplex, "the document asks for more than %d fields", a.lim.MaxFields)
+		return
+	}
 	for n, c := range o.names {
 		s.names[n] = satAdd(s.names[n], c)
+		if s.names[n] > a.lim.MaxSameName {
+			a.fail(CodeTooComplex, "the field %q is asked for more than %d times in one selection", truncate(n, 40), a.lim.MaxSameName)
+			return
+		}
 	}
 }
 
@@ -241,14 +255,6 @@ func (a *analyzer) check(s *selectionInfo) {
 		a.fail(CodeTooComplex, "the operation has more than %d aliases", a.lim.MaxAliases)
 	case s.depth > a.lim.MaxDepth:
 		a.fail(CodeTooComplex, "the operation is nested more than %d fields deep", a.lim.MaxDepth)
-	}
-	// A map of at most MaxAliases plus the schema's field names: still linear.
-	a.visits += len(s.names)
-	for n, c := range s.names {
-		if c > a.lim.MaxSameName {
-			a.fail(CodeTooComplex, "the field %q is asked for more than %d times in one selection", truncate(n, 40), a.lim.MaxSameName)
-			return
-		}
 	}
 }
 

@@ -76,7 +76,7 @@ func TestRateLimitChargesTheOperationCost(t *testing.T) {
 		t.Fatalf("first: %+v", r)
 	}
 	cost := rl.Cost
-	r = post(`{ releases(first: 20) { totalCount } rateLimit { cost remaining } }`)
+	r = post(`{ cases(first: 20) { totalCount edges { node { reference } } } rateLimit { cost remaining } }`)
 	if len(r.Errors) > 0 || r.Data.RateLimit.Cost <= cost || r.Data.RateLimit.Remaining != rl.Remaining-r.Data.RateLimit.Cost {
 		t.Fatalf("a page: %+v after %+v", r, rl)
 	}

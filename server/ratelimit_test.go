@@ -120,7 +120,8 @@ func TestRateLimitSharedAcrossInstances(t *testing.T) {
 	}
 
 	// An operation costing more than is left is refused before it runs.
-	big := ask(t, a.url, query(`{ cases(first: 100) { totalCount edges { node { reference category platform } } } }`, nil), nil, nil)
+	page := `totalCount edges { node { reference category platform timeline { kind month label } appeals { status } region { code name } } }`
+	big := ask(t, a.url, query(`{ a: cases(first: 100) { `+page+` } b: cases(first: 100, filter: {jurisdiction: KZ}) { `+page+` } }`, nil), nil, nil)
 	checkRefused(t, "cost above what is left", big, 100)
 	if strings.Contains(big.body, "totalCount") || strings.Contains(big.body, "edges") {
 		t.Fatalf("the refused operation ran: %s", big.body)
