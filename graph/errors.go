@@ -54,6 +54,11 @@ func internal(err error) error { return &internalError{cause: err} }
 // validation failures, and argument values its scalars reject, are the client's input.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
+		if errors.Is(err, context.DeadlineExceeded) {
+			gerr := gqlerror.ErrorPathf(graphql.GetPath(ctx), "the query ran past its time limit: ask for less at once, or split it")
+			errcode.Set(gerr, CodeTooComplex)
+			return gerr
+		}
 		var ie *internalError
 		if errors.As(err, &ie) {
 			log.ErrorContext(ctx, "graphql resolver failed", "path", graphql.GetPath(ctx).String(), "err", ie.cause)

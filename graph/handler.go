@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -37,9 +38,32 @@ func NewHandler(r *Resolver) http.Handler {
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withLoaders(ctx, r.store))
+		ctx = withLoaders(ctx, r.store)
+		oc := graphql.GetOperationContext(ctx)
+		if oc.Operation == nil || oc.Operation.Operation != ast.Query {
+			return next(ctx) // an import takes as long as its file needs
+		}
+		// A query runs within a deadline its cost allows; SQL statements and fact-table
+		// passes stop when it passes.
+		ctx, cancel := context.WithTimeout(ctx, executionDeadline(extension.GetComplexityStats(ctx)))
+		answer := next(ctx)
+		return func(ctx context.Context) *graphql.Response {
+			defer cancel()
+			return answer(ctx)
+		}
 	})
 	return overHTTP(srv)
+}
+
+// executionDeadline is how long a query of the given cost may run: generous, since a cost
+// is calibrated on the demo dataset and passes take longer on larger ones, but bounded, so
+// that no query holds a connection or a core for long.
+func executionDeadline(cost *extension.ComplexityStats) time.Duration {
+	d := 2 * time.Second
+	if cost != nil {
+		d += time.Duration(cost.Complexity) * 10 * time.Microsecond // 100 times the estimate
+	}
+	return min(d, 10*time.Second)
 }
 
 func pageSize(first *int) int {
