@@ -27,14 +27,16 @@ func routes(a *app) http.Handler {
 	gql := a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))
 	// Rate limits come before the cache: a cached answer costs 1 point, an operation run
 	// its cost. Exports cost exportCost each.
-	mux.Handle("/graphql", m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql)))))
-	mux.Handle("GET /export/cases.csv", m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("csv")))))
-	mux.Handle("GET /export/cases.ndjson", m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("ndjson")))))
+	// Any origin may read the public API and the exports (a preflight costs nothing).
+	cors := publicCORS()
+	mux.Handle("/graphql", cors(streaming(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql)))))))
+	mux.Handle("GET /export/cases.csv", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("csv")))))))
+	mux.Handle("GET /export/cases.ndjson", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("ndjson")))))))
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.instrument("web", web.Handler()))
-	return logRequests(a, mux)
+	return securityHeaders(logRequests(a, mux))
 }
 
 // handleHealthz answers 200 while the process runs.
