@@ -279,7 +279,8 @@ func requestKey(ctx context.Context, req gqlRequest, docs Documents, parsed *lru
 // normalize parses a document and prints it again: what differs only in spacing, commas or
 // comments hashes the same.
 func normalize(query string) *normalized {
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	// The same token limit as gqlgen's, so that reading the key costs no more than that.
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, DefaultLimits.MaxTokens)
 	if err != nil {
 		return &normalized{bad: true}
 	}
