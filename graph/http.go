@@ -30,6 +30,8 @@ const (
 )
 
 // overHTTP puts what GraphQL over HTTP asks of a server around gqlgen's transports:
+//   - a method other than GET and POST gets 405, a POST of another media type than JSON
+//     (or multipart, for uploads) 415;
 //   - a POST body over MaxRequestBytes gets 413, a query string over it 414, both before
 //     anything is parsed (an authenticated multipart upload may reach MaxUploadBytes);
 //   - a POST body that is not a JSON object of the request's fields (query a string,
@@ -44,8 +46,25 @@ func overHTTP(next http.Handler) http.Handler {
 			writeRequestError(w, http.StatusRequestURITooLong, "the query string is longer than 1 MiB")
 			return
 		}
+		if r.Method == http.MethodGet {
+			if q := r.URL.Query(); !q.Has("query") && !q.Has("extensions") {
+				writeRequestError(w, http.StatusBadRequest, "the request has no query")
+				return
+			}
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeRequestError(w, http.StatusMethodNotAllowed, "use GET or POST")
+			return
+		}
 		if r.Method == http.MethodPost {
 			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mt != mediaJSON && mt != "multipart/form-data" {
+				writeRequestError(w, http.StatusUnsupportedMediaType, "send application/json (or multipart/form-data for an upload)")
+				return
+			}
 			limit := int64(MaxRequestBytes)
 			if mt == "multipart/form-data" && callerFrom(r.Context()).Token {
 				limit = MaxUploadBytes
@@ -89,8 +108,13 @@ func checkRequestBody(body []byte) string {
 	}
 	for _, name := range []string{"variables", "extensions"} {
 		var obj map[string]json.RawMessage
-		if raw, ok := fields[name]; ok && json.Unmarshal(raw, &obj) != nil {
+		if raw, ok := fields[name]; ok && json.Unmarshal(raw, &obj) != nil && string(raw) != "null" {
 			return name + " must be a JSON object"
+		}
+	}
+	if _, ok := fields["query"]; !ok {
+		if _, ok := fields["extensions"]; !ok {
+			return "the request has no query"
 		}
 	}
 	return ""
