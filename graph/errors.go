@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -89,14 +92,55 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			errcode.Set(gerr, CodeTooComplex)
 		default:
 			// GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, scalar and enum coercion and
-			// resolver input errors: all say what in the request to change.
+			// resolver input errors: all say what in the request to change, and where.
 			if code != "" {
 				gerr.Extensions["reason"] = code
 			}
+			gerr.Message = withoutRequestValues(gerr.Message)
 			errcode.Set(gerr, CodeBadUserInput)
 		}
 		return gerr
 	}
+}
+
+// quoted and longNumber find what gqlparser's messages repeat of a request: quoted names
+// and values, and numbers (an IIN typed where an Int goes).
+var (
+	quoted     = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+	longNumber = regexp.MustCompile(`[0-9][0-9.,eE+-]{5,}`)
+)
+
+// schemaNames are the names of this API's types, fields, arguments and enum values: a
+// message may name them, since they are no one's data.
+var schemaNames = sync.OnceValue(func() map[string]bool {
+	names := map[string]bool{}
+	for name, def := range parsedSchema.Types {
+		names[name] = true
+		for _, f := range def.Fields {
+			names[f.Name] = true
+			for _, a := range f.Arguments {
+				names[a.Name] = true
+			}
+		}
+		for _, v := range def.EnumValues {
+			names[v.Name] = true
+		}
+	}
+	return names
+})
+
+// withoutRequestValues takes out of a parser or validator message every quoted text that
+// is not a name of the schema, and every long number: no answer repeats what a request
+// held (a name typed into the wrong place, an IIN). The message's location still points
+// to it.
+func withoutRequestValues(msg string) string {
+	msg = quoted.ReplaceAllStringFunc(msg, func(q string) string {
+		if schemaNames()[strings.Trim(q, `"[]!`)] {
+			return q
+		}
+		return `"…"`
+	})
+	return longNumber.ReplaceAllString(msg, "…")
 }
 
 // recoverPanic turns a panic into an internal error instead of a crashed request.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -166,13 +167,14 @@ func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFil
 		if key == "orderBy" {
 			order = store.CaseOrder(strings.ToUpper(strings.Join(list, "")))
 			if !order.Valid() {
-				return f, order, fmt.Errorf("orderBy %q: use REPORTED_DESC, REPORTED_ASC, DECIDED_DESC or DECIDED_ASC", strings.Join(values, ","))
+				return f, order, errors.New("orderBy: use REPORTED_DESC, REPORTED_ASC, DECIDED_DESC or DECIDED_ASC")
 			}
 			continue
 		}
 		field := fv.FieldByNameFunc(func(name string) bool { return strings.EqualFold(name, key) })
 		if !field.IsValid() {
-			return f, order, fmt.Errorf("unknown parameter %q; use the fields of CaseFilter (jurisdiction, regions, categories, …) or orderBy", key)
+			// Not named: an answer never repeats what the request held.
+			return f, order, errors.New("an unknown parameter; use the fields of CaseFilter (jurisdiction, regions, categories, …) or orderBy")
 		}
 		if err := setFilterField(key, field, list); err != nil {
 			return f, order, err
@@ -210,12 +212,12 @@ func setFilterField(key string, field reflect.Value, values []string) error {
 		if vocab := vocabularyOf[elem]; vocab != nil {
 			code, err := vocab.Parse(v)
 			if err != nil {
-				return fmt.Errorf("%s: %w", key, err)
+				return fmt.Errorf("%s: a value is not one of its codes (see Query.vocabulary)", key)
 			}
 			v = code
 		} else if strings.HasSuffix(key, "From") || strings.HasSuffix(key, "To") {
 			if _, err := scalar.UnmarshalDate(v); err != nil {
-				return fmt.Errorf("%s: %w", key, err)
+				return fmt.Errorf("%s: write a date as YYYY-MM-DD", key)
 			}
 		}
 		parsed = reflect.Append(parsed, reflect.ValueOf(v).Convert(elem))

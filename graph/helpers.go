@@ -31,7 +31,7 @@ func checkFirst(first *int) (int, error) {
 		return defaultPageSize, nil
 	}
 	if *first < 1 || *first > maxPageSize {
-		return 0, badInput("first must be between 1 and %d; got %d", maxPageSize, *first)
+		return 0, badInput("first must be between 1 and %d", maxPageSize)
 	}
 	return *first, nil
 }
@@ -51,9 +51,9 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 		if err != nil {
 			return f, err
 		}
-		for _, code := range f.Articles {
+		for i, code := range f.Articles {
 			if !slices.ContainsFunc(all, func(a model.Article) bool { return a.Code == code }) {
-				return f, badInput("filter.articles: %q is not a known article; write it as CODE NUMBER, e.g. \"CAO 456-2\" (see Query.articles)", code)
+				return f, badInput("filter.articles[%d] is not a known article; write it as CODE NUMBER, e.g. \"CAO 456-2\" (see Query.articles)", i)
 			}
 		}
 	}
@@ -62,7 +62,7 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 		name     string
 	}{{f.ReportedFrom, f.ReportedTo, "reported"}, {f.DecidedFrom, f.DecidedTo, "decided"}} {
 		if p.from != nil && p.to != nil && *p.from > *p.to {
-			return f, badInput("filter: %sFrom (%s) is after %sTo (%s); the range is empty", p.name, *p.from, p.name, *p.to)
+			return f, badInput("filter: %sFrom is after %sTo; the range is empty", p.name, p.name)
 		}
 	}
 	// Case-level dates are published by month; a list filtered by day would reveal them.
@@ -102,19 +102,19 @@ func (r *Resolver) checkDetectionFilter(in *model.DetectionFilter, groupBy []mod
 		return f, err
 	}
 	if f.DetectedFrom != nil && f.DetectedTo != nil && *f.DetectedFrom > *f.DetectedTo {
-		return f, badInput("filter: detectedFrom (%s) is after detectedTo (%s); the range is empty", *f.DetectedFrom, *f.DetectedTo)
+		return f, badInput("filter: detectedFrom is after detectedTo; the range is empty")
 	}
 	return f, nil
 }
 
 func (r *Resolver) checkRegions(codes []string, j *model.Jurisdiction) error {
-	for _, code := range codes {
+	for i, code := range codes {
 		reg := r.ref.Region(code)
 		if reg == nil {
-			return badInput("filter.regions: %q is not a region code; use ISO 3166-2 codes such as KZ-75 (see Query.regions)", code)
+			return badInput("filter.regions[%d] is not a region code; use ISO 3166-2 codes such as KZ-75 (see Query.regions)", i)
 		}
 		if j != nil && reg.Jurisdiction != *j {
-			return badInput("filter.regions: %s is not in jurisdiction %s", code, *j)
+			return badInput("filter.regions[%d] (%s) is not in jurisdiction %s", i, reg.Code, *j)
 		}
 	}
 	return nil
@@ -257,10 +257,10 @@ func (r *Resolver) checkStatistics(ctx context.Context, filter *model.CaseFilter
 	k := r.threshold
 	if threshold != nil {
 		if *threshold < r.threshold {
-			return model.CaseFilter{}, 0, badInput("suppressionThreshold: %d is below this server's threshold of %d; ask for %d or more", *threshold, r.threshold, r.threshold)
+			return model.CaseFilter{}, 0, badInput("suppressionThreshold is below this server's threshold of %d; ask for %d or more", r.threshold, r.threshold)
 		}
 		if *threshold > maxThreshold {
-			return model.CaseFilter{}, 0, badInput("suppressionThreshold: %d is above the largest allowed, %d", *threshold, maxThreshold)
+			return model.CaseFilter{}, 0, badInput("suppressionThreshold is above the largest allowed, %d", maxThreshold)
 		}
 		k = *threshold
 	}

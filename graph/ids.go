@@ -21,7 +21,7 @@ func parseNodeID(id string) (kind, key string, err error) {
 	raw, decErr := base64.RawURLEncoding.DecodeString(id)
 	kind, key, ok := strings.Cut(string(raw), ":")
 	if decErr != nil || !ok || key == "" {
-		return "", "", badInput("%q is not an id of this API; use the id field of a Case, Region, Article or Release", id)
+		return "", "", badInput("the id is not an id of this API; use the id field of a Case, Region, Article or Release")
 	}
 	return kind, key, nil
 }
@@ -66,7 +66,7 @@ func (s *cursorSealer) seal(list string, v any) string {
 
 // open decodes a cursor of list into v, or returns an input error.
 func (s *cursorSealer) open(list, cursor string, v any) error {
-	bad := badInput("after: %q is not a cursor of this list; pass the endCursor of the previous page of the same query and order", cursor)
+	bad := badInput("after is not a cursor of this list; pass the endCursor of the previous page of the same query and order")
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil || len(raw) < s.aead.NonceSize() {
 		return bad

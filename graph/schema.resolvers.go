@@ -242,7 +242,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (Node, error) {
 	case "Release":
 		n, err := strconv.ParseInt(key, 10, 64)
 		if err != nil {
-			return nil, badInput("%q is not an id of this API", id)
+			return nil, badInput("the id is not an id of this API")
 		}
 		rel, err := r.store.Release(ctx, n)
 		if errors.Is(err, store.ErrNotFound) {
@@ -253,7 +253,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (Node, error) {
 		}
 		return rel, nil
 	}
-	return nil, badInput("%q is not an id of this API; use the id field of a Case, Region, Article or Release", id)
+	return nil, badInput("the id is not an id of this API; use the id field of a Case, Region, Article or Release")
 }
 
 // Case is the resolver for the case field.

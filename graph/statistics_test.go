@@ -1059,9 +1059,9 @@ func TestStatisticsRejectBadInput(t *testing.T) {
 		{"funnel threshold below", `{ funnel(suppressionThreshold: 2) { steps { count } } }`, "below this server's threshold"},
 		{"empty report range", `{ statistics(groupBy: [], filter: {reportedFrom: "2024-05-01", reportedTo: "2024-04-30"}) { total { count } } }`, "the range is empty"},
 		{"empty decision range", `{ funnel(filter: {decidedFrom: "2025-01-01", decidedTo: "2024-01-01"}) { steps { count } } }`, "the range is empty"},
-		{"unknown region", `{ statistics(groupBy: [], filter: {regions: ["KZ-99"]}) { total { count } } }`, "KZ-99"},
-		{"unknown dimension", `{ statistics(groupBy: [COLOUR]) { total { count } } }`, "COLOUR"},
-		{"unknown interval", `{ statistics(groupBy: [REGION], interval: WEEK) { total { count } } }`, "WEEK"},
+		{"unknown region", `{ statistics(groupBy: [], filter: {regions: ["KZ-99"]}) { total { count } } }`, "filter.regions[0]"},
+		{"unknown dimension", `{ statistics(groupBy: [COLOUR]) { total { count } } }`, "Dimension"},
+		{"unknown interval", `{ statistics(groupBy: [REGION], interval: WEEK) { total { count } } }`, "Interval"},
 		{"too many buckets", `{ statistics(groupBy: [REGION, PLATFORM], interval: MONTH) { total { count } } }`, "more than 40: group by fewer dimensions"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

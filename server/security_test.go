@@ -50,6 +50,31 @@ func TestPublicAPIHardening(t *testing.T) {
 			t.Fatalf("%d %s", status, answer)
 		}
 	})
+	t.Run("errors never repeat the request's values", func(t *testing.T) {
+		const iin, name = "870412300123", "Айгерим Сапарова"
+		for _, q := range []string{
+			`{ cases(filter: {jurisdiction: Aigerim}) { totalCount } }`,
+			`{ cases(first: "` + name + " " + iin + `") { totalCount } }`,
+			`{ cases(first: ` + iin + `) { totalCount } }`,
+			`{ node(id: "` + iin + `") { id } }`,
+			`{ cases(filter: {regions: ["` + name + `"], articles: ["` + iin + `"]}) { totalCount } }`,
+			`{ cases(after: "` + iin + `") { totalCount } }`,
+			`{ ` + "Aigerim" + ` }`,
+			`query($f: Int) { cases(first: $f) { totalCount } }`,
+		} {
+			a := ask(t, s.url, query(q, map[string]any{"f": name + " " + iin}), nil, nil)
+			if a.status >= 500 || !strings.Contains(a.body, "BAD_USER_INPUT") || strings.Contains(a.body, iin) ||
+				strings.Contains(a.body, "Айгерим") || strings.Contains(a.body, "Aigerim") {
+				t.Errorf("%s: %d %s", q, a.status, a.body)
+			}
+		}
+		for _, path := range []string{"/export/cases.csv?regions=" + iin, "/export/cases.csv?Aigerim=1", "/export/cases.csv?reportedFrom=" + iin, "/export/cases.csv?orderBy=" + iin} {
+			status, _, answer := send("GET", path, "", nil, nil)
+			if status != http.StatusBadRequest || strings.Contains(answer, iin) || strings.Contains(answer, "Aigerim") {
+				t.Errorf("%s: %d %s", path, status, answer)
+			}
+		}
+	})
 	t.Run("request errors by media type", func(t *testing.T) {
 		body := []byte(`{"query":"{ nope }"}`)
 		status, _, answer := send("POST", "/graphql", "application/json", body, map[string]string{"Accept": "application/json"})
