@@ -111,7 +111,12 @@ func (e *Engine) detectionSteps(ctx context.Context, f model.CaseFilter) (detect
 		Jurisdiction: f.Jurisdiction, Regions: f.Regions, Categories: f.Categories,
 		Concerns: f.Concerns, Platforms: f.Platforms, DetectedFrom: f.ReportedFrom, DetectedTo: f.ReportedTo,
 	}
-	buckets, err := e.store.CountDetections(ctx, df, []model.DetectionDimension{model.DetectionDimensionAction}, nil)
+	// The caller holds a pass already (Engine.begin): count without asking for another.
+	t, err := e.detectionTable(ctx)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	buckets, err := t.count(df, []model.DetectionDimension{model.DetectionDimensionAction}, nil)
 	if err != nil {
 		return 0, 0, false, err
 	}
