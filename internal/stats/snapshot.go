@@ -232,6 +232,9 @@ type Engine struct {
 	// when a load adds detections.
 	detectionsMu sync.Mutex // serialises their refreshes
 	detections   atomic.Pointer[detectionTable]
+
+	// searches keeps the cases recent searches matched (search.go).
+	searches searchCache
 }
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
