@@ -238,6 +238,25 @@ func BenchmarkDetections(b *testing.B) {
 			benchQueries(b, graph.NewHandler(r), []benchQuery{
 				{"graphql/category-month", `{ detections(groupBy: [CATEGORY], interval: MONTH) { buckets { count } } }`},
 			})
+			// What the table costs: reading every detection (a server's start), and
+			// catching up with a release that added none (an import of cases), which still
+			// scans the detections for the release's.
+			gen, err := s.Generation(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, read := range []struct {
+				name  string
+				after int64
+			}{{"table/build", 0}, {"table/catch-up", gen}} {
+				b.Run(read.name, func(b *testing.B) {
+					for b.Loop() {
+						if err := s.EachDetection(ctx, read.after, gen+1, func(*store.DetectionRow) error { return nil }); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
 		})
 	}
 }
