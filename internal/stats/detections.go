@@ -68,17 +68,23 @@ func (e *Engine) detectionTable(ctx context.Context) (*detectionTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t := e.detections.Load(); t != nil && t.generation == gen {
+	return e.detectionsOf(ctx, gen)
+}
+
+// detectionsOf returns the detections of release generation gen, which the caller has just
+// read from the store, or of a later one: a question that read the generation just before
+// another moved the table on gets the newer detections. Like the fact table, the table
+// never goes back to an older generation (a database restored to an older release needs
+// a restart of the server).
+func (e *Engine) detectionsOf(ctx context.Context, gen int64) (*detectionTable, error) {
+	if t := e.detections.Load(); t != nil && t.generation >= gen {
 		return t, nil
 	}
 	e.detectionsMu.Lock()
 	defer e.detectionsMu.Unlock()
 	t := e.detections.Load()
-	if t != nil && t.generation == gen {
+	if t != nil && t.generation >= gen {
 		return t, nil
-	}
-	if t != nil && t.generation > gen {
-		t = nil // the database went back (restored): read it all again
 	}
 	next, err := readDetections(ctx, e.store, t, gen)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,8 +167,29 @@ func TestDetectionsInMemoryMatchSQL(t *testing.T) {
 				t.Fatalf("only %d of 300 questions had an answer: the test checks too little", n)
 			}
 			// More detections, some before and after every earlier day (the table's day
-			// range grows both ways).
-			load(randomDetections(rng, ref, 1000, "2019-06-15", 8*365))
+			// range grows both ways), loaded while questions are being answered (the race
+			// detector watches the table being replaced under them).
+			more := randomDetections(rng, ref, 1000, "2019-06-15", 8*365)
+			stop := make(chan struct{})
+			var asking sync.WaitGroup
+			for range 2 {
+				asking.Go(func() {
+					for {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						if _, err := engine.CountDetections(ctx, model.DetectionFilter{}, []model.DetectionDimension{model.DetectionDimensionRegion}, ptr(model.IntervalYear)); err != nil {
+							t.Error(err)
+							return
+						}
+					}
+				})
+			}
+			load(more)
+			close(stop)
+			asking.Wait()
 			compare("second load", 300)
 			// A release without detections: the table is shared, the answers stay.
 			load(nil)
