@@ -290,6 +290,10 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 						s := strings.ToLower(*c.Summary)
 						return strings.Contains(s, "номер") && strings.Contains(s, "17") && strings.Contains(s, "о")
 					}},
+				// Words are plain text: LIKE's wildcards and escape match only themselves.
+				{"search for wildcards", map[string]any{"search": "номер%1"}, func(*model.Case) bool { return false }},
+				{"search for one character", map[string]any{"search": "_"}, func(*model.Case) bool { return false }},
+				{"search for a backslash", map[string]any{"search": `\`}, func(*model.Case) bool { return false }},
 			}
 			for _, tt := range tests {
 				for _, order := range []store.CaseOrder{store.ReportedDesc, store.ReportedAsc, store.DecidedDesc, store.DecidedAsc} {
@@ -605,5 +609,39 @@ func TestDetectionsMatchAnIndependentCount(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A search is bounded: at most 200 characters and 8 words; past that it is a
+// BAD_USER_INPUT error whose message does not repeat the search.
+func TestSearchLimits(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 30)
+	count := `query($s: String) { cases(first: 1, filter: {search: $s}) { totalCount } }`
+	for _, search := range []string{
+		strings.Repeat("я", 200),
+		"номер паводке о публикация номер паводке о публикация", // 8 words
+		"  номер   паводке  ",
+	} {
+		if r := f.post(t, count, map[string]any{"s": search}); len(r.Errors) > 0 {
+			t.Errorf("%q: %+v", search, r.Errors)
+		}
+	}
+	var a struct{ Cases struct{ TotalCount int } }
+	f.data(t, count, map[string]any{"s": "номер паводке о публикация номер паводке о публикация"}, &a)
+	if a.Cases.TotalCount != 30 {
+		t.Fatalf("8 words found %d cases, want all 30", a.Cases.TotalCount)
+	}
+	for _, search := range []string{
+		strings.Repeat("я", 201),
+		"номер паводке о публикация номер паводке о публикация ещё", // 9 words
+		strings.Repeat("щ ", 9),
+	} {
+		r := f.post(t, count, map[string]any{"s": search})
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != graph.CodeBadUserInput {
+			t.Fatalf("%q: errors %+v", search, r.Errors)
+		}
+		if msg := r.Errors[0].Message; strings.Contains(msg, strings.Fields(search)[0]) {
+			t.Errorf("the message repeats the search: %q", msg)
+		}
 	}
 }

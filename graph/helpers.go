@@ -12,12 +12,16 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	model1 "github.com/casewatch/casewatch/graph/model"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/store"
 )
 
 const (
 	defaultPageSize = 20
 	maxPageSize     = 100
 	maxSearchLength = 200
+	// maxSearchWords bounds the words of a search: each is one more substring test of
+	// every summary in the scan.
+	maxSearchWords = 8
 )
 
 // caseCursor is the sealed content of a case list cursor.
@@ -75,6 +79,8 @@ func (r *Resolver) checkFilter(ctx context.Context, in *model.CaseFilter) (model
 			f.Search = nil
 		case utf8.RuneCountInString(s) > maxSearchLength:
 			return f, badInput("filter.search is longer than %d characters", maxSearchLength)
+		case len(store.SearchWords(s)) > maxSearchWords:
+			return f, badInput("filter.search has more than %d words", maxSearchWords)
 		default:
 			f.Search = &s
 		}

@@ -27,14 +27,14 @@ type Store interface {
 	ListReleases(ctx context.Context, first int, before int64) ([]model.Release, bool, error)
 	CountReleases(ctx context.Context) (int, error)
 	UnlistedArticles(ctx context.Context) ([]model.Article, error)
-	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 }
 
-// CaseIndex filters, orders and counts case lists, handing back the ids of a page
-// (stats.Engine, from its in-memory fact table).
+// CaseIndex filters, orders and counts case lists, handing back the ids of a page, and
+// counts detections (stats.Engine, from its in-memory tables).
 type CaseIndex interface {
 	ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]int64, bool, error)
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
+	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 }
 
 // Statistician computes the published statistics and the funnel (stats.Engine).

@@ -349,7 +349,7 @@ func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionF
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := r.store.CountDetections(ctx, f, groupBy, interval)
+	buckets, err := r.index.CountDetections(ctx, f, groupBy, interval)
 	if err != nil {
 		return nil, internal(err)
 	}

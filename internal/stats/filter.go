@@ -32,8 +32,8 @@ type matcher struct {
 	hasDecided, byDay                                bool
 	// withheld: facts with any of these flags do not match.
 	withheld uint8
-	// ids are the cases a search matched; nil without a search.
-	ids map[int64]struct{}
+	// searched are the cases a search matched; nil without a search.
+	searched *caseSet
 }
 
 // compile turns f into a matcher. The statistics filter matches the exact stored values:
@@ -106,13 +106,8 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, s
 	}
 	m.hasDecided = f.DecidedFrom != nil || f.DecidedTo != nil
 	if f.Search != nil {
-		ids, err := e.store.CaseIDsMatchingSearch(ctx, *f.Search)
-		if err != nil {
+		if m.searched, err = e.matching(ctx, s.generation, *f.Search); err != nil {
 			return nil, err
-		}
-		m.ids = make(map[int64]struct{}, len(ids))
-		for _, id := range ids {
-			m.ids[id] = struct{}{}
 		}
 	}
 	return m, nil
@@ -137,10 +132,8 @@ func (m *matcher) match(f *fact) bool {
 	if m.hasDecided && (decided == 0 || decided < m.decidedFrom || decided > m.decidedTo) {
 		return false
 	}
-	if m.ids != nil {
-		if _, ok := m.ids[f.id]; !ok {
-			return false
-		}
+	if m.searched != nil && !m.searched.has(f.id) {
+		return false
 	}
 	return true
 }

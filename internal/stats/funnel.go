@@ -59,7 +59,7 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 	}
 
 	out := &model.Funnel{SuppressionThreshold: k}
-	detected, referred, ok, err := e.detectionSteps(ctx, f)
+	detected, referred, ok, err := e.detectionSteps(ctx, s.generation, f)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func share(n, of int) *float64 {
 // detectionSteps counts the detections and the referrals that match f. Detections carry
 // only jurisdiction, region, category, platform and date; a filter on anything else
 // (article, outcome, defendant, …) cannot apply to them, and ok is false.
-func (e *Engine) detectionSteps(ctx context.Context, f model.CaseFilter) (detected, referred int, ok bool, err error) {
+func (e *Engine) detectionSteps(ctx context.Context, gen int64, f model.CaseFilter) (detected, referred int, ok bool, err error) {
 	if len(f.Articles) > 0 || len(f.Liabilities) > 0 || len(f.DefendantKinds) > 0 || len(f.Stages) > 0 ||
 		len(f.Decisions) > 0 || len(f.Sanctions) > 0 || len(f.AppealStatuses) > 0 ||
 		f.DecidedFrom != nil || f.DecidedTo != nil || f.Search != nil {
@@ -111,7 +111,13 @@ func (e *Engine) detectionSteps(ctx context.Context, f model.CaseFilter) (detect
 		Jurisdiction: f.Jurisdiction, Regions: f.Regions, Categories: f.Categories,
 		Concerns: f.Concerns, Platforms: f.Platforms, DetectedFrom: f.ReportedFrom, DetectedTo: f.ReportedTo,
 	}
-	buckets, err := e.store.CountDetections(ctx, df, []model.DetectionDimension{model.DetectionDimensionAction}, nil)
+	// The caller holds a pass already (Engine.begin): count without asking for another,
+	// from the detections of the release its cases are of.
+	t, err := e.detectionsOf(ctx, gen)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	buckets, err := t.count(df, []model.DetectionDimension{model.DetectionDimensionAction}, nil)
 	if err != nil {
 		return 0, 0, false, err
 	}

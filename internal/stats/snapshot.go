@@ -36,7 +36,7 @@ type Store interface {
 	EachCaseFact(ctx context.Context, after int64, fn func(*store.CaseFact) error) error
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 	CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error)
-	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
+	EachDetection(ctx context.Context, after, upTo int64, fn func(*store.DetectionRow) error) error
 }
 
 // Columns of a fact's codes: the twelve dimensions in model.Dimensions order, then two
@@ -227,6 +227,14 @@ type Engine struct {
 
 	mu      sync.Mutex // serialises refreshes
 	current atomic.Pointer[snapshot]
+
+	// The detections (detections.go), kept apart from the cases: their table changes only
+	// when a load adds detections.
+	detectionsMu sync.Mutex // serialises their refreshes
+	detections   atomic.Pointer[detectionTable]
+
+	// searches keeps the cases recent searches matched (search.go).
+	searches searchCache
 }
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
@@ -234,9 +242,13 @@ func NewEngine(st Store, ref *reference.Data) *Engine {
 	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
-// Warm builds the fact table of the current release, so the first query does not wait.
+// Warm builds the fact table and the detection table of the current release, so the
+// first query does not wait.
 func (e *Engine) Warm(ctx context.Context) error {
-	_, err := e.snapshot(ctx)
+	if _, err := e.snapshot(ctx); err != nil {
+		return err
+	}
+	_, err := e.detectionTable(ctx)
 	return err
 }
 

@@ -85,7 +85,7 @@ func (s *Store) CasesByID(ctx context.Context, ids []int64) ([]model.Case, error
 // CountCases counts the cases matching f in SQL, a scan of the table. The fact table sizes
 // itself by it; answers count case lists in memory (stats.Engine.CountCases).
 func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (int, error) {
-	w := whereCases(f)
+	w := s.whereCases(f)
 	var n int
 	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
@@ -167,7 +167,7 @@ func placeholders(n int) string {
 }
 
 // whereCases turns a filter into conditions, as case lists apply it.
-func whereCases(f model.CaseFilter) *where {
+func (s *Store) whereCases(f model.CaseFilter) *where {
 	w := &where{}
 	if f.Jurisdiction != nil {
 		w.add("jurisdiction = ?", string(*f.Jurisdiction))
@@ -203,8 +203,16 @@ func whereCases(f model.CaseFilter) *where {
 		w.add("court_on <= ?", *f.DecidedTo)
 	}
 	if f.Search != nil {
+		// A plain substring test: search_text and the words are folded to lower case in Go
+		// already, so LIKE's pattern matching (and its escaping of % and _, and its case
+		// folding on SQLite) bought nothing but time. The scan of every summary remains;
+		// the engine keeps what recent searches matched (stats/search.go).
+		contains := "instr(search_text, ?) > 0"
+		if s.backend == Postgres {
+			contains = "strpos(search_text, ?) > 0"
+		}
 		for _, word := range SearchWords(*f.Search) {
-			w.add(`search_text LIKE ? ESCAPE '\'`, "%"+escapeLike(word)+"%")
+			w.add(contains, word)
 		}
 	}
 	return w
@@ -223,8 +231,4 @@ func SearchText(summary *string) *string {
 	}
 	t := strings.ToLower(*summary)
 	return &t
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

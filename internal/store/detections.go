@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -143,4 +144,41 @@ func categoriesOf(concerns []model.Concern) []model.ContentCategory {
 		out = append(out, "")
 	}
 	return out
+}
+
+// DetectionRow is one stored detection as the statistics engine reads it. Byte slices are
+// only valid until the callback returns; Region is nil when the detection names no region.
+type DetectionRow struct {
+	Jurisdiction, Region, Category, Platform, Action sql.RawBytes
+	// DetectedOn is YYYY-MM-DD.
+	DetectedOn sql.RawBytes
+}
+
+// EachDetection calls fn for every detection loaded by a release after `after` up to and
+// including `upTo`, in no particular order. Detections are only ever added (Load writes them
+// with its release's id, nothing updates or deletes them), so a reader that has the
+// detections up to one release catches up by reading the releases after it; bounding the
+// range by upTo keeps a release committed meanwhile from being read twice.
+func (s *Store) EachDetection(ctx context.Context, after, upTo int64, fn func(*DetectionRow) error) error {
+	s.statements.Add(1)
+	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT jurisdiction, region, category, platform, action, detected_on
+		FROM detections WHERE release_id > ? AND release_id <= ?`), after, upTo)
+	if err != nil {
+		return fmt.Errorf("detections: %w", err)
+	}
+	defer rows.Close()
+	var d DetectionRow
+	dest := []any{&d.Jurisdiction, &d.Region, &d.Category, &d.Platform, &d.Action, &d.DetectedOn}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("detections: %w", err)
+		}
+		if err := fn(&d); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("detections: %w", err)
+	}
+	return nil
 }

@@ -79,7 +79,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 // CaseIDsMatchingSearch returns the ids of the cases whose summary holds every word of
 // search (as CaseFilter.Search matches them).
 func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error) {
-	w := whereCases(model.CaseFilter{Search: &search})
+	w := s.whereCases(model.CaseFilter{Search: &search})
 	var ids []int64
 	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
 		return nil, fmt.Errorf("search cases: %w", err)
