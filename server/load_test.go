@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -688,6 +689,8 @@ type loadRun struct {
 	goroutinesBefore       int
 	goroutinesAfter        int
 	rssWarmMB, rssAfterMB  float64
+	rssPeakMB              float64       // VmHWM: the most the process ever held
+	serverCPU              time.Duration // the server's CPU time during the load
 	readyAfterPGRestart    time.Duration
 	lockedCasesAnswered    int // cached answers given while the cases table was locked
 	lockedDeadlineRefusals int // questions ended by their deadline while it was locked
@@ -721,6 +724,7 @@ func runLoadAndFaults(t testing.TB, env map[string]string, rds *cachetest.Server
 	run := &loadRun{goroutinesBefore: readFigures(t, s.url).goroutines}
 
 	phases := 2*plan.steady + 2*plan.outage + plan.lock + 3*plan.grace + 30*time.Second
+	cpu := processCPU(t, s.pid)
 	g.start(phases)
 	defer g.finish()
 	time.Sleep(plan.steady)
@@ -767,6 +771,7 @@ func runLoadAndFaults(t testing.TB, env map[string]string, rds *cachetest.Server
 	lastFaultOver := time.Now()
 	time.Sleep(plan.steady)
 	g.finish()
+	run.serverCPU = processCPU(t, s.pid) - cpu
 	run.report = g.report(lastFaultOver)
 	for _, rec := range g.records {
 		if rec.window == "cases table locked" {
@@ -781,6 +786,7 @@ func runLoadAndFaults(t testing.TB, env map[string]string, rds *cachetest.Server
 
 	run.goroutinesAfter = settledGoroutines(t, s.url, run.goroutinesBefore+goroutineTolerance)
 	run.rssAfterMB = readFigures(t, s.url).rssMB
+	run.rssPeakMB = residentMB(t, s.pid, "VmHWM")
 	if err := s.stop(); err != nil {
 		t.Errorf("server process: %v", err)
 	}
@@ -815,11 +821,13 @@ func lockCases(t testing.TB, databaseURL string) (release func()) {
 }
 
 // check fails t for any error and for growth; the faults must have bitten.
-func (run *loadRun) check(t *testing.T, withPG bool) {
+func (run *loadRun) check(t testing.TB, withPG bool) {
 	t.Helper()
 	r := run.report
 	t.Log(r.table())
-	t.Logf("goroutines: %d before, %d after; RSS: %.0f MB warm, %.0f MB after", run.goroutinesBefore, run.goroutinesAfter, run.rssWarmMB, run.rssAfterMB)
+	t.Logf("server CPU %.1f s in %v of load (%.0f%% of one core); goroutines: %d before, %d after; RSS: %.0f MB warm, %.0f MB after, %.0f MB peak",
+		run.serverCPU.Seconds(), r.duration.Round(time.Second), 100*run.serverCPU.Seconds()/r.duration.Seconds(),
+		run.goroutinesBefore, run.goroutinesAfter, run.rssWarmMB, run.rssAfterMB, run.rssPeakMB)
 	if n := r.total(classError); n > 0 {
 		t.Errorf("%d errors:\n%s", n, strings.Join(r.errors, "\n"))
 	}
@@ -948,5 +956,51 @@ func TestDatabaseDownAnswersCleanly(t *testing.T) {
 			t.Fatalf("10 s after PostgreSQL came back: export %d, question %s", status, detail)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// BenchmarkLoadAndFaults is TestLoadAndFaults for minutes, on PostgreSQL with the
+// 50,000-case demo dataset (seeded by the server on its first start into a private
+// cluster), without -race: a steady phase, Redis killed for outage and started again,
+// PostgreSQL restarted, the cases table locked, and a steady phase again. It logs requests
+// a second by kind, latency quantiles, answers by class, each fault's answers, and the
+// server's goroutines and memory; it fails as the test does. The README's "Load and faults"
+// figures come from it:
+//
+//	go test ./server -run '^$' -bench LoadAndFaults -benchtime 1x -timeout 30m -v
+//
+// CASEWATCH_LOAD_STEADY (default 60s) is each steady phase, CASEWATCH_LOAD_OUTAGE (10s)
+// the Redis outage, CASEWATCH_LOAD_RATE (400) requests a second, CASEWATCH_LOAD_CLIENTS (32)
+// the clients.
+func BenchmarkLoadAndFaults(b *testing.B) {
+	plan := loadPlan{clients: 32, rate: 400, steady: time.Minute, outage: 10 * time.Second, lock: 6 * time.Second, grace: 5 * time.Second, detections: true}
+	if d, err := time.ParseDuration(os.Getenv("CASEWATCH_LOAD_STEADY")); err == nil {
+		plan.steady = d
+	}
+	if d, err := time.ParseDuration(os.Getenv("CASEWATCH_LOAD_OUTAGE")); err == nil {
+		plan.outage = d
+	}
+	if r, err := strconv.ParseFloat(os.Getenv("CASEWATCH_LOAD_RATE"), 64); err == nil && r > 0 {
+		plan.rate = r
+	}
+	if n, err := strconv.Atoi(os.Getenv("CASEWATCH_LOAD_CLIENTS")); err == nil && n > 0 {
+		plan.clients = n
+	}
+	plan.maxRequests = int(plan.rate * (2*plan.steady + 2*plan.outage + plan.lock + 3*plan.grace + time.Minute).Seconds())
+	for b.Loop() {
+		rds := cachetest.StartRedis(b)
+		pg := storetest.StartPostgres(b)
+		env := map[string]string{"DATABASE_URL": pg.URL, "CASEWATCH_SECRET": "load", "REDIS_URL": rds.URL, "LOG_FORMAT": "json"}
+		run := runLoadAndFaults(b, env, rds, pg, plan)
+		b.Logf("%d clients at up to %.0f requests a second; ready again %v after the PostgreSQL restart began",
+			plan.clients, plan.rate, run.readyAfterPGRestart.Round(time.Millisecond))
+		run.check(b, true)
+		all := 0
+		for k := range numKinds {
+			all += len(run.report.latencies[k])
+		}
+		b.ReportMetric(float64(all)/run.report.duration.Seconds(), "req/s")
+		b.ReportMetric(float64(run.report.total(classError)), "errors")
+		b.ReportMetric(run.rssPeakMB, "MB-peak-RSS")
 	}
 }
