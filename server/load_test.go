@@ -786,7 +786,7 @@ func runLoadAndFaults(t testing.TB, env map[string]string, rds *cachetest.Server
 
 	run.goroutinesAfter = settledGoroutines(t, s.url, run.goroutinesBefore+goroutineTolerance)
 	run.rssAfterMB = readFigures(t, s.url).rssMB
-	run.rssPeakMB = residentMB(t, s.pid, "VmHWM")
+	run.rssPeakMB = residentMB(t, s.pid, "VmHWM") * 1.024 // residentMB counts thousands of KiB; these are 10⁶ bytes
 	if err := s.stop(); err != nil {
 		t.Errorf("server process: %v", err)
 	}
