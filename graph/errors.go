@@ -57,7 +57,9 @@ func internal(err error) error { return &internalError{cause: err} }
 // validation failures, and argument values its scalars reject, are the client's input.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		if errors.Is(err, context.DeadlineExceeded) {
+		// A statement cut off by the deadline may fail with a driver error of its own
+		// ("bad connection"): the deadline is still the cause, and the client's to know.
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			gerr := gqlerror.ErrorPathf(graphql.GetPath(ctx), "the query ran past its time limit: ask for less at once, or split it")
 			errcode.Set(gerr, CodeTooComplex)
 			return gerr

@@ -48,7 +48,7 @@ func (r *Resolver) ExportHandler(format string) http.Handler {
 		releases, err := r.releaseFlags(ctx)
 		if err != nil {
 			r.log.ErrorContext(ctx, "export", "err", err)
-			http.Error(w, "internal error; it has been logged", http.StatusInternalServerError)
+			exportUnavailable(w)
 			return
 		}
 		if format == "csv" {
@@ -57,17 +57,43 @@ func (r *Resolver) ExportHandler(format string) http.Handler {
 			w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
 		}
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="casewatch-cases.%s"`, format))
+		sw := &startedWriter{w: w}
 		var out rowWriter
 		if format == "csv" {
-			out = newCSVWriter(w)
+			out = newCSVWriter(sw)
 		} else {
-			out = &ndjsonWriter{enc: json.NewEncoder(w)}
+			out = &ndjsonWriter{enc: json.NewEncoder(sw)}
 		}
 		if err := r.export(ctx, f, order, releases, out); err != nil {
-			// Headers are gone; the truncated body and the log are all that can tell.
 			r.log.ErrorContext(ctx, "export interrupted", "err", err)
+			if !sw.started {
+				w.Header().Del("Content-Disposition")
+				exportUnavailable(w)
+				return
+			}
+			// The answer has begun: ending it normally would pass a truncated file off
+			// as whole. Breaking the connection off tells the client it is not.
+			panic(http.ErrAbortHandler)
 		}
 	})
+}
+
+// exportUnavailable answers an export the database could not serve (it is restarting or
+// does not answer): 503, to be tried again.
+func exportUnavailable(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "5")
+	http.Error(w, "the cases cannot be read just now; try again shortly", http.StatusServiceUnavailable)
+}
+
+// startedWriter notes whether anything of the answer has been written.
+type startedWriter struct {
+	w       io.Writer
+	started bool
+}
+
+func (s *startedWriter) Write(p []byte) (int, error) {
+	s.started = true
+	return s.w.Write(p)
 }
 
 func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order store.CaseOrder, releases map[int64]bool, out rowWriter) error {

@@ -178,7 +178,7 @@ func postCost(b *testing.B, url string, body []byte) (int, string) {
 }
 
 // processCPU is the user and system CPU time a process has used, from /proc/PID/stat.
-func processCPU(b *testing.B, pid int) time.Duration {
+func processCPU(b testing.TB, pid int) time.Duration {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		b.Fatal(err)

@@ -117,7 +117,7 @@ func send(b *testing.B, url string, queries []string, clients int) {
 }
 
 // residentMB reads one memory figure of a process from /proc, in megabytes.
-func residentMB(b *testing.B, pid int, field string) float64 {
+func residentMB(b testing.TB, pid int, field string) float64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Fatal(err)
