@@ -40,6 +40,7 @@ func NewHandler(r *Resolver) *handler.Server {
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))
+	srv.AroundOperations(recordOperationName)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, r.store))
 	})
