@@ -182,6 +182,7 @@ func (a *app) observe(ops *operationNames, next http.Handler) http.Handler {
 				rec.status = http.StatusInternalServerError
 			}
 			handler, op := info.labels(ops)
+			annotateSpan(r.Context(), r.Method, handler, op, cacheResult(w), id)
 			level := slog.LevelInfo
 			if handler == "" && rec.status < 500 {
 				// Probes and scrapes (/healthz, /readyz, /metrics) come every few seconds.

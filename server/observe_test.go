@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -38,7 +39,12 @@ func startLogged(t *testing.T, env map[string]string) (*server, *syncBuffer) {
 	go io.Copy(io.Discard, r)
 	_, addr, _ := strings.Cut(line, "http://")
 	s := &server{url: "http://" + strings.TrimSpace(addr)}
-	s.stop = func() error { cancel(); return <-done }
+	var stopErr error
+	var once sync.Once
+	s.stop = func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
 	t.Cleanup(func() {
 		if err := s.stop(); err != nil {
 			t.Error(err)

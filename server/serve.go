@@ -80,8 +80,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		log.Warn("imports are off: set CASEWATCH_SECRET to accept importCases")
 	}
+	tracer, err := setupTracing(ctx, getenv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer tracer.shutdown(log)
 	srv := &http.Server{
-		Handler:           routes(app),
+		Handler:           tracer.handler(routes(app)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
