@@ -60,7 +60,7 @@ func TestContainerImage(t *testing.T) {
 	id := randomID()
 	tag := "localhost/casewatch-test:" + id
 
-	build := []string{"build", "--network", "host", "-t", tag, "-f", "Dockerfile"}
+	build := []string{"build", "--layers=false", "--network", "host", "-t", tag, "-f", "Dockerfile"}
 	build = append(build, limits...)
 	goImage, runtimeImage := os.Getenv("CASEWATCH_TEST_GO_IMAGE"), os.Getenv("CASEWATCH_TEST_RUNTIME_IMAGE")
 	if goImage == "" {
