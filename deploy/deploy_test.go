@@ -143,21 +143,12 @@ func buildCommand(t *testing.T) (argv, env []string) {
 // environment, with a fresh working directory for the SQLite default. It must answer
 // /readyz, pass its own healthcheck and stop cleanly on SIGTERM.
 func TestStaticBinaryRunsAsNonRootWithoutAShell(t *testing.T) {
-	argv, env := buildCommand(t)
 	dir, err := os.MkdirTemp("", "casewatch-image-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	bin := filepath.Join(dir, "casewatch")
-	i := slices.Index(argv, "-o")
-	argv[i+1] = bin
-	build := exec.Command(argv[0], argv[1:]...)
-	build.Dir = ".."
-	build.Env = append(os.Environ(), env...)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("%v: %v\n%s", argv, err, out)
-	}
+	bin := buildBinary(t, dir)
 
 	f, err := elf.Open(bin)
 	if err != nil {
