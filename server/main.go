@@ -76,12 +76,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage: casewatch [command] [flags]
 
 commands:
-  serve   serve the portal and API (default)
-  seed    write the synthetic demo dataset into an empty database (--cases N)
-  import  import a CSV or NDJSON file of case records as a release (--dry-run)
-  token   create --role editor --name NAME | revoke NAME
+  serve        serve the portal and API (default)
+  seed         write the synthetic demo dataset into an empty database (--cases N)
+  import       import a CSV or NDJSON file of case records as a release (--dry-run)
+  token        create --role editor --name NAME | revoke NAME
   healthcheck  ask a running server's /readyz; exit 0 when it answers 200 (for containers)
-  help    show this text
+  help         show this text
 
 Run "casewatch COMMAND -h" for a command's flags.
 `
