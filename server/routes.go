@@ -88,6 +88,19 @@ func (a *app) requireReady(next http.Handler) http.Handler {
 	})
 }
 
+// statusRecorder remembers the status code a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -133,7 +146,7 @@ func (m *httpMetrics) instrument(name string, next http.Handler) http.Handler {
 			info = &requestInfo{}
 		}
 		info.setHandler(name)
-		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		code := strconv.Itoa(rec.status)
 		_, op := info.labels(m.operations)

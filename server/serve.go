@@ -157,26 +157,29 @@ type app struct {
 // store's "seed" lock, so that of several instances starting together on an empty database
 // one seeds and the others find its release.
 func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) error {
-	return a.store.Exclusive(ctx, "seed", func(ctx context.Context) error {
-		gen, err := a.store.Generation(ctx)
-		if err != nil {
-			return err
-		}
-		if gen > 0 {
-			return nil
-		}
-		if !cfg.demo {
-			a.log.Warn("the database is empty and the demo is off: import data to publish it")
-			return nil
-		}
-		a.log.Info("empty database: loading the synthetic demo dataset")
-		start := time.Now()
-		// Synthetic or not, the case-level view follows the privacy rules.
-		rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: ingest.Generalizer(cfg.threshold)})
-		if err != nil {
-			return fmt.Errorf("demo seed: %w", err)
-		}
-		a.log.Info("demo dataset loaded", "release", rel.ID, "cases", rel.RowsAdded, "took", time.Since(start).Round(time.Millisecond))
+	return a.store.Exclusive(ctx, "seed", func(ctx context.Context) error { return a.seedIfEmpty(ctx, cfg, ref) })
+}
+
+// seedIfEmpty seeds the demo dataset into an empty database when the demo is on.
+func (a *app) seedIfEmpty(ctx context.Context, cfg *config, ref *reference.Data) error {
+	gen, err := a.store.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if gen > 0 {
 		return nil
-	})
+	}
+	if !cfg.demo {
+		a.log.Warn("the database is empty and the demo is off: import data to publish it")
+		return nil
+	}
+	a.log.Info("empty database: loading the synthetic demo dataset")
+	start := time.Now()
+	// Synthetic or not, the case-level view follows the privacy rules.
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: ingest.Generalizer(cfg.threshold)})
+	if err != nil {
+		return fmt.Errorf("demo seed: %w", err)
+	}
+	a.log.Info("demo dataset loaded", "release", rel.ID, "cases", rel.RowsAdded, "took", time.Since(start).Round(time.Millisecond))
+	return nil
 }
