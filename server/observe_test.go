@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,13 +11,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/casewatch/casewatch/internal/cache/cachetest"
+	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
 // startLogged runs the server like start, keeping what it logs (as JSON lines).
@@ -248,5 +252,60 @@ func TestReadyzDegradedWithoutRedis(t *testing.T) {
 	}
 	if m := get(t, s.url+"/metrics"); !strings.Contains(m, "casewatch_redis_up 1") {
 		t.Fatal("casewatch_redis_up is not 1 with Redis back")
+	}
+}
+
+// TestReadyzFollowsTheDatabase: /readyz answers 503 while PostgreSQL refuses connections
+// and 200 again once it takes them.
+func TestReadyzFollowsTheDatabase(t *testing.T) {
+	base := os.Getenv("CASEWATCH_TEST_POSTGRES_URL")
+	if base == "" {
+		storetest.PostgresURL(t) // fails under CASEWATCH_TEST_REQUIRE_SERVICES=1
+		t.Skip("no PostgreSQL")
+	}
+	// A database of its own, to refuse connections to.
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := "casewatch_readyz_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
+	u, _ := url.Parse(base)
+	u.Path = "/" + name
+	s := start(t, map[string]string{"DATABASE_URL": u.String(), "DEMO_CASES": "300"})
+	readyz := func() int {
+		resp, err := http.Get(s.url + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := readyz(); code != 200 {
+		t.Fatalf("readyz %d", code)
+	}
+	for _, q := range []string{"ALTER DATABASE " + name + " ALLOW_CONNECTIONS false",
+		"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'"} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz %d with the database refusing connections, want 503", code)
+	}
+	if _, err := admin.Exec("ALTER DATABASE " + name + " ALLOW_CONNECTIONS true"); err != nil {
+		t.Fatal(err)
+	}
+	// The pool's connections died with their backends: a probe or two may still meet one.
+	deadline := time.Now().Add(10 * time.Second)
+	for readyz() != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz is not 200 again with the database back")
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
