@@ -268,12 +268,17 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
 	name := "casewatch_readyz_" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _, _ = admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("drop the test database: %v", err)
+		}
+		admin.Close()
+	})
 	u, _ := url.Parse(base)
 	u.Path = "/" + name
 	s := start(t, map[string]string{"DATABASE_URL": u.String(), "DEMO_CASES": "300"})
