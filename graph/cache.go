@@ -77,6 +77,7 @@ func CacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Han
 			bypass(w, r, next)
 			return
 		}
+		noteCachedOperation(r.Context(), req, parsed)
 		etag := `"` + strconv.FormatInt(gen, 10) + "-" + key[:32] + `"`
 		get := r.Method == http.MethodGet
 		if get && etagMatches(r.Header.Get("If-None-Match"), etag) {

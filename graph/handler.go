@@ -37,6 +37,7 @@ func NewHandler(r *Resolver) http.Handler {
 	srv.Use(RateLimits{}) // charges the cost limitsExtension published
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))
+	srv.AroundOperations(recordOperationName)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		ctx = withLoaders(ctx, r.store)
 		oc := graphql.GetOperationContext(ctx)

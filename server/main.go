@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -75,11 +77,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage: casewatch [command] [flags]
 
 commands:
-  serve   serve the portal and API (default)
-  seed    write the synthetic demo dataset into an empty database (--cases N)
-  import  import a CSV or NDJSON file of case records as a release (--dry-run)
-  token   create --role editor|reader --name NAME | revoke NAME
-  help    show this text
+  serve        serve the portal and API (default)
+  seed         write the synthetic demo dataset into an empty database (--cases N)
+  import       import a CSV or NDJSON file of case records as a release (--dry-run)
+  token        create --role editor|reader --name NAME | revoke NAME
+  healthcheck  ask a running server's /readyz; exit 0 when it answers 200 (for containers)
+  help         show this text
 
 Run "casewatch COMMAND -h" for a command's flags.
 `

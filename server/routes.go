@@ -19,6 +19,7 @@ func routes(a *app) http.Handler {
 	reg := a.metrics
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newHTTPMetrics(reg)
+	registerHealth(reg, a)
 
 	mux := http.NewServeMux()
 	// Public queries are answered from the cache before authentication: a request with a
@@ -36,7 +37,7 @@ func routes(a *app) http.Handler {
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.Handle("/", m.instrument("web", web.Handler()))
-	return securityHeaders(logRequests(a, mux))
+	return securityHeaders(a.observe(m.operations, mux))
 }
 
 // handleHealthz answers 200 while the process runs.
@@ -47,11 +48,15 @@ func handleHealthz() http.Handler {
 	})
 }
 
-// handleReadyz answers 200 once the database is migrated, seeded when it had to be, and
-// answering; 503 before and whenever the database does not answer.
+// handleReadyz answers 200 "ready" once the database is migrated, seeded when it had to be,
+// and answering; 503 before and whenever the database does not answer. With REDIS_URL set
+// and Redis not answering it still answers 200, saying "degraded: redis unavailable": the
+// answers come from the database then, more slowly, and taking the instance out of a load
+// balancer would not help.
 func handleReadyz(a *app) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		if !a.ready.Load() {
 			http.Error(w, "starting: preparing the database", http.StatusServiceUnavailable)
 			return
@@ -62,6 +67,14 @@ func handleReadyz(a *app) http.Handler {
 			a.log.Warn("readiness: database does not answer", "err", err)
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
+		}
+		if a.cache.RedisConfigured() {
+			ctx, cancel := context.WithTimeout(r.Context(), 500*time.Millisecond)
+			defer cancel()
+			if err := a.cache.RedisHealth(ctx); err != nil {
+				_, _ = w.Write([]byte("degraded: redis unavailable\n"))
+				return
+			}
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
@@ -92,34 +105,26 @@ func (s *statusRecorder) WriteHeader(code int) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
-// logRequests logs method, path, status and duration. Never the query string or the body:
-// a search or a variable may hold a name someone typed.
-func logRequests(a *app, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		a.log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"duration", time.Since(start))
-	})
-}
-
 type httpMetrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	cache       *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
+	// operations bounds the operation names of the labels and the access log.
+	operations *operationNames
 }
 
 func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	m := &httpMetrics{
+		operations: &operationNames{},
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "casewatch_http_requests_total", Help: "HTTP requests by handler and status code.",
 		}, []string{"handler", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "casewatch_http_request_duration_seconds", Help: "HTTP request latency by handler.",
+			Name:    "casewatch_http_request_duration_seconds",
+			Help:    "HTTP request latency by handler, GraphQL operation name (bounded: see operationNames), status code and X-Cache result.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
-		}, []string{"handler"}),
+		}, []string{"handler", "operation", "code", "cache"}),
 	}
 	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "casewatch_graphql_cache_results_total", Help: "GraphQL answers by their X-Cache header (HIT, MISS, BYPASS).",
@@ -145,9 +150,16 @@ func (m *httpMetrics) countCache(next http.Handler) http.Handler {
 func (m *httpMetrics) instrument(name string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info := infoFrom(r.Context())
+		if info == nil {
+			info = &requestInfo{}
+		}
+		info.setHandler(name)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		m.requests.WithLabelValues(name, strconv.Itoa(rec.status)).Inc()
-		m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		code := strconv.Itoa(rec.status)
+		_, op := info.labels(m.operations)
+		m.requests.WithLabelValues(name, code).Inc()
+		m.duration.WithLabelValues(name, op, code, cacheResult(w)).Observe(time.Since(start).Seconds())
 	})
 }

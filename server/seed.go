@@ -8,6 +8,7 @@ import (
 
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
+	"github.com/casewatch/casewatch/internal/model"
 )
 
 // seed writes the synthetic demo dataset as a new release.
@@ -29,14 +30,18 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	}
 	defer st.Close()
 	// Synthetic records must never mix with real ones, and a second seed would collide
-	// with the first.
-	if gen, err := st.Generation(ctx); err != nil {
-		return err
-	} else if gen > 0 {
-		return fmt.Errorf("the database already holds %d release(s); seed writes the synthetic dataset only into an empty database", gen)
-	}
+	// with the first; the lock keeps a starting server from seeding at the same time.
 	start := time.Now()
-	rel, err := demo.Seed(ctx, st, ref, demo.Options{Cases: *cases, Generalize: ingest.Generalizer(cfg.threshold)})
+	var rel *model.Release
+	err = st.Exclusive(ctx, "seed", func(ctx context.Context) error {
+		if gen, err := st.Generation(ctx); err != nil {
+			return err
+		} else if gen > 0 {
+			return fmt.Errorf("the database already holds %d release(s); seed writes the synthetic dataset only into an empty database", gen)
+		}
+		rel, err = demo.Seed(ctx, st, ref, demo.Options{Cases: *cases, Generalize: ingest.Generalizer(cfg.threshold)})
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -89,8 +89,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		log.Warn("imports are off: set CASEWATCH_SECRET to accept importCases")
 	}
+	tracer, err := setupTracing(ctx, getenv, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer tracer.shutdown(log)
 	srv := &http.Server{
-		Handler:           routes(app),
+		Handler:           tracer.handler(routes(app)),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -161,8 +167,15 @@ type app struct {
 	ready atomic.Bool
 }
 
-// prepare seeds the demo dataset into an empty database when the demo is on.
+// prepare seeds the demo dataset into an empty database when the demo is on. It holds the
+// store's "seed" lock, so that of several instances starting together on an empty database
+// one seeds and the others find its release.
 func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) error {
+	return a.store.Exclusive(ctx, "seed", func(ctx context.Context) error { return a.seedIfEmpty(ctx, cfg, ref) })
+}
+
+// seedIfEmpty seeds the demo dataset into an empty database when the demo is on.
+func (a *app) seedIfEmpty(ctx context.Context, cfg *config, ref *reference.Data) error {
 	gen, err := a.store.Generation(ctx)
 	if err != nil {
 		return err

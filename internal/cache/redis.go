@@ -209,3 +209,20 @@ func (r *remote) lock(ctx context.Context, tm *tierMetrics, key string, ttl time
 
 // open reports whether the breaker keeps calls away from Redis.
 func (r *remote) open() bool { return r.breaker.State() == gobreaker.StateOpen }
+
+// RedisConfigured tells whether the cache has a Redis tier.
+func (c *Cache) RedisConfigured() bool { return c.redis != nil }
+
+// errNoRedis is RedisHealth's answer for a cache without Redis.
+var errNoRedis = errors.New("no Redis configured")
+
+// RedisHealth returns nil when Redis answers PING, through the circuit breaker: while the
+// breaker is open Redis counts as down without being asked.
+func (c *Cache) RedisHealth(ctx context.Context) error {
+	if c.redis == nil {
+		return errNoRedis
+	}
+	return c.redis.call(ctx, prometheus.ObserverFunc(func(float64) {}), func(ctx context.Context) error {
+		return c.redis.rdb.Ping(ctx).Err()
+	})
+}

@@ -40,6 +40,10 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db      *sqlx.DB
 	backend Backend
+	// path is a SQLite database's file, "" for PostgreSQL and in-memory databases.
+	path string
+	// memLock is Exclusive's lock for an in-memory SQLite database.
+	memLock sync.Mutex
 	// writeMu serialises writers: SQLite allows one at a time, and release numbers are
 	// assigned in order on both backends.
 	writeMu sync.Mutex
@@ -69,6 +73,9 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	db.SetConnMaxIdleTime(0)
 	s := &Store{db: db, backend: backend}
+	if backend == SQLite {
+		s.path = sqlitePath(strings.TrimPrefix(dsn, "file:"))
+	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", backend, err)
@@ -109,25 +116,45 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // Statements returns how many SQL statements the store has run so far.
 func (s *Store) Statements() int64 { return s.statements.Load() }
 
+// DB is the connection pool, for its statistics (sql.DBStats).
+func (s *Store) DB() *sql.DB { return s.db.DB }
+
 // Migrate applies the embedded migrations that have not run yet.
 func (s *Store) Migrate(ctx context.Context) error {
+	_, err := s.MigrateCount(ctx)
+	return err
+}
+
+// MigrateCount applies the embedded migrations that have not run yet and returns how many
+// it applied. It holds the "migrate" lock (Exclusive): instances starting together on one
+// database migrate it once, the others wait and find nothing left to do.
+func (s *Store) MigrateCount(ctx context.Context) (applied int, err error) {
+	err = s.Exclusive(ctx, "migrate", func(ctx context.Context) error {
+		applied, err = s.migrate(ctx)
+		return err
+	})
+	return applied, err
+}
+
+func (s *Store) migrate(ctx context.Context) (int, error) {
 	dialect := goose.DialectSQLite3
 	if s.backend == Postgres {
 		dialect = goose.DialectPostgres
 	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
 		goose.WithGoMigrations(statisticsMigration(s.backend), releaseIndexMigration(s.backend)))
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return 0, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("migrate: %w", err)
 	}
-	return nil
+	return len(res), nil
 }
 
 // query helpers: every statement goes through them so it is counted and rebound.
