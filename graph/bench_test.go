@@ -25,7 +25,7 @@ import (
 	"github.com/casewatch/casewatch/internal/store"
 )
 
-// The benchmarks run against the demo dataset at DESIGN §8's size (1,000,000 cases; set
+// The benchmarks run against the demo dataset at the size of docs/design.md §8 (1,000,000 cases; set
 // CASEWATCH_BENCH_CASES to change it). The dataset is seeded once and kept for later runs:
 // SQLite in $CASEWATCH_BENCH_DIR (default the system temp dir), PostgreSQL in the schema
 // bench_N of $CASEWATCH_TEST_POSTGRES_URL. Seeding 1,000,000 cases takes a minute or two.
@@ -93,7 +93,7 @@ const benchCaseFields = `reference jurisdiction region { code name } category co
   appeals { level status decidedMonth } timeline { kind month result } summary generalized`
 
 // BenchmarkCasesFirstPage: the first page of cases with three filters, uncached, through
-// the whole GraphQL handler. Target (DESIGN §8): under 30 ms at 1,000,000 cases.
+// the whole GraphQL handler. Target (docs/design.md §8): under 30 ms at 1,000,000 cases.
 func BenchmarkCasesFirstPage(b *testing.B) {
 	queries := []benchQuery{
 		{"three-filters/first-20", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { edges { node { ` + benchCaseFields + ` } } pageInfo { hasNextPage endCursor } } }`},
@@ -146,7 +146,7 @@ func benchQueries(b *testing.B, h http.Handler, queries []benchQuery) {
 }
 
 // BenchmarkStatistics: statistics through the whole GraphQL handler, with no response
-// cache. Target (DESIGN §8): grouped by REGION and YEAR under 300 ms at 1,000,000 cases.
+// cache. Target (docs/design.md §8): grouped by REGION and YEAR under 300 ms at 1,000,000 cases.
 // The fact table is built before the clock starts; BenchmarkStatisticsFactTable measures
 // that build on its own.
 func BenchmarkStatistics(b *testing.B) {

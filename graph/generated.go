@@ -1881,20 +1881,12 @@ var sources = []*ast.Source{
 #
 # Errors carry extensions.code: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED,
 # QUERY_TOO_COMPLEX or INTERNAL.
+#
+# The parts, in order: queries, cases, statistics and funnel, detections, reference data,
+# releases, mutations and imports, rate limit, enumerations, scalars and interfaces.
 
-"A calendar date, YYYY-MM-DD."
-scalar Date
-
-"A moment in time, RFC 3339 in UTC."
-scalar Time
-
-"A file sent with a multipart request (GraphQL multipart request specification)."
-scalar Upload
-
-"An object with a globally unique, opaque id, fetchable through Query.node."
-interface Node {
-  id: ID!
-}
+# --- Queries ---
+# Every entry point. The types each one returns follow in the part of its concern.
 
 type Query {
   "Fetches any object by its opaque id."
@@ -1984,76 +1976,8 @@ type Query {
   rateLimit: RateLimit!
 }
 
-"""
-Each client has a budget of cost points that refills steadily over a minute: an API key's
-when one is sent, else the client address's. An operation costs what its fields ask (a list
-costs its page size times what each item asks), at least 1; an answer from the response
-cache costs 1; a request over the budget is refused (HTTP 429, RATE_LIMITED).
-"""
-type RateLimit {
-  "The points of a full budget; 0 when this server sets the caller no limit."
-  limit: Int!
-  "The points this request was charged."
-  cost: Int!
-  "The points left."
-  remaining: Int!
-  "When the budget will be full again."
-  resetAt: Time!
-  "The points spent and not yet regained (limit - remaining); null without a limit."
-  used: Int
-}
-
-"Changes need an editor's token: Authorization: Bearer TOKEN."
-type Mutation {
-  """
-  Imports a CSV or NDJSON file of case records (the format of the import command) as one
-  release; the same code path as ` + "`" + `casewatch import` + "`" + `. Identifiers in it are dropped,
-  pseudonymised or redacted before anything is stored. A file with any problem is rejected
-  whole (BAD_USER_INPUT, each problem in extensions.issues with its line and column) and
-  nothing is written. An unchanged file creates no release.
-  """
-  importCases(file: Upload!, dryRun: Boolean = false, note: String): ImportResult!
-}
-
-type ImportResult {
-  "The release created; null on a dry run or when nothing changed."
-  release: Release
-  dryRun: Boolean!
-  rowsAdded: Int!
-  rowsUpdated: Int!
-  rowsUnchanged: Int!
-  "Articles not in the reference list, now listed as unverified."
-  newArticles: Int!
-  warnings: [ImportIssue!]!
-  """
-  Rows whose region was given by a name rather than an ISO code, by spelling and the region
-  it was read as: a dry run shows how the names will be read before anything is written.
-  """
-  regionsByName: [RegionNameMatch!]!
-}
-
-"""
-How one spelling of a region name in an imported file was read. A bare name that a city
-shares with a region (Алматы/Almaty, Ош/Osh) is the city; the region is written with its
-qualifier ("Almaty Region", "Алматинская область", "Ош облусу") or its ISO code.
-"""
-type RegionNameMatch {
-  "The spelling as first met in the file; rows differing only in letter case, spaces, punctuation or ё/е count with it."
-  name: String!
-  region: Region!
-  "For a bare name a city shares with a region: that region, which the name was not read as."
-  sharedWith: Region
-  rows: Int!
-}
-
-"A problem at one place of an imported file."
-type ImportIssue {
-  line: Int!
-  column: Int!
-  message: String!
-}
-
-# ---------------------------------------------------------------- cases
+# --- Cases ---
+# One case and lists of cases: Query.case, Query.cases.
 
 "One enforcement case against one defendant, from expert review to appeal."
 type Case implements Node {
@@ -2205,7 +2129,8 @@ type PageInfo {
   endCursor: String
 }
 
-# ---------------------------------------------------------------- statistics
+# --- Statistics and funnel ---
+# Aggregate figures of cases under disclosure control: Query.statistics, Query.funnel.
 
 "Properties cases can be grouped by. Cases without a value (no region, not decided, never appealed, …) form the group NONE."
 enum Dimension {
@@ -2227,6 +2152,9 @@ enum Dimension {
   "Status of the latest appeal level (cassation when there is one, else appeal)."
   APPEAL_STATUS
 }
+
+"Calendar periods: \"2024\", \"2024-Q2\", \"2024-05\"."
+enum Interval { YEAR QUARTER MONTH }
 
 type Statistics {
   "One bucket per combination of grouped values (and period) that has cases, ordered by value (NONE last), then period."
@@ -2361,7 +2289,8 @@ enum FunnelStepKind {
   OVERTURNED_OR_MODIFIED
 }
 
-# ---------------------------------------------------------------- detections
+# --- Detections ---
+# Flagged content, counted: Query.detections.
 
 "All optional, combined with AND; lists mean \"any of\". Dates YYYY-MM-DD, inclusive."
 input DetectionFilter {
@@ -2376,9 +2305,6 @@ input DetectionFilter {
 }
 
 enum DetectionDimension { JURISDICTION REGION CATEGORY CONCERN PLATFORM ACTION }
-
-"Calendar periods: \"2024\", \"2024-Q2\", \"2024-05\"."
-enum Interval { YEAR QUARTER MONTH }
 
 type DetectionStatistics {
   "One bucket per combination of the grouped values (and period) that has detections, in order."
@@ -2401,7 +2327,9 @@ type DetectionDimensionValue {
   label(lang: Lang = EN): String!
 }
 
-# ---------------------------------------------------------------- reference data
+# --- Reference data ---
+# Regions, legal provisions, categories, vocabularies, index units and official figures,
+# each with its source.
 
 type Region implements Node {
   id: ID!
@@ -2481,7 +2409,8 @@ type Source {
   url: String
 }
 
-# ---------------------------------------------------------------- releases
+# --- Releases ---
+# Committed batches of data: Query.currentRelease, Query.releases.
 
 "A committed batch of data. The demo dataset is a release with synthetic: true."
 type Release implements Node {
@@ -2510,7 +2439,83 @@ type ReleaseEdge {
   node: Release!
 }
 
-# ---------------------------------------------------------------- enumerations
+# --- Mutations and imports ---
+
+"Changes need an editor's token: Authorization: Bearer TOKEN."
+type Mutation {
+  """
+  Imports a CSV or NDJSON file of case records (the format of the import command) as one
+  release; the same code path as ` + "`" + `casewatch import` + "`" + `. Identifiers in it are dropped,
+  pseudonymised or redacted before anything is stored. A file with any problem is rejected
+  whole (BAD_USER_INPUT, each problem in extensions.issues with its line and column) and
+  nothing is written. An unchanged file creates no release.
+  """
+  importCases(file: Upload!, dryRun: Boolean = false, note: String): ImportResult!
+}
+
+type ImportResult {
+  "The release created; null on a dry run or when nothing changed."
+  release: Release
+  dryRun: Boolean!
+  rowsAdded: Int!
+  rowsUpdated: Int!
+  rowsUnchanged: Int!
+  "Articles not in the reference list, now listed as unverified."
+  newArticles: Int!
+  warnings: [ImportIssue!]!
+  """
+  Rows whose region was given by a name rather than an ISO code, by spelling and the region
+  it was read as: a dry run shows how the names will be read before anything is written.
+  """
+  regionsByName: [RegionNameMatch!]!
+}
+
+"""
+How one spelling of a region name in an imported file was read. A bare name that a city
+shares with a region (Алматы/Almaty, Ош/Osh) is the city; the region is written with its
+qualifier ("Almaty Region", "Алматинская область", "Ош облусу") or its ISO code.
+"""
+type RegionNameMatch {
+  "The spelling as first met in the file; rows differing only in letter case, spaces, punctuation or ё/е count with it."
+  name: String!
+  region: Region!
+  "For a bare name a city shares with a region: that region, which the name was not read as."
+  sharedWith: Region
+  rows: Int!
+}
+
+"A problem at one place of an imported file."
+type ImportIssue {
+  line: Int!
+  column: Int!
+  message: String!
+}
+
+# --- Rate limit ---
+# What a request cost and what is left of the caller's budget: Query.rateLimit.
+
+"""
+Each client has a budget of cost points that refills steadily over a minute: an API key's
+when one is sent, else the client address's. An operation costs what its fields ask (a list
+costs its page size times what each item asks), at least 1; an answer from the response
+cache costs 1; a request over the budget is refused (HTTP 429, RATE_LIMITED).
+"""
+type RateLimit {
+  "The points of a full budget; 0 when this server sets the caller no limit."
+  limit: Int!
+  "The points this request was charged."
+  cost: Int!
+  "The points left."
+  remaining: Int!
+  "When the budget will be full again."
+  resetAt: Time!
+  "The points spent and not yet regained (limit - remaining); null without a limit."
+  used: Int
+}
+
+# --- Enumerations ---
+# Codes shared by cases, statistics and detections; each has labels in Kazakh, Russian
+# and English (Query.vocabulary).
 
 enum Jurisdiction { KZ KG }
 enum Lang { KK RU EN }
@@ -2580,6 +2585,22 @@ enum CaseEventKind {
   APPEAL_DECIDED
   CASSATION_FILED
   CASSATION_DECIDED
+}
+
+# --- Scalars and interfaces ---
+
+"A calendar date, YYYY-MM-DD."
+scalar Date
+
+"A moment in time, RFC 3339 in UTC."
+scalar Time
+
+"A file sent with a multipart request (GraphQL multipart request specification)."
+scalar Upload
+
+"An object with a globally unique, opaque id, fetchable through Query.node."
+interface Node {
+  id: ID!
 }
 `, BuiltIn: false},
 }

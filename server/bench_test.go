@@ -14,7 +14,7 @@ import (
 )
 
 // cacheBenchQuery is what BenchmarkCache asks: case figures per region and year, the kind
-// of question dashboards embed and newsrooms ask in bursts (DESIGN §8).
+// of question dashboards embed and newsrooms ask in bursts (docs/design.md §8).
 const cacheBenchQuery = `{ statistics(groupBy: [REGION], interval: YEAR) { suppressionThreshold
 	total { count liable fined appealed appealsSucceeded fines { currency count median p90 } medianDaysToDecision }
 	buckets { key { code label } period count suppressed liable fined appealed appealsSucceeded
@@ -23,7 +23,7 @@ const cacheBenchQuery = `{ statistics(groupBy: [REGION], interval: YEAR) { suppr
 // BenchmarkCache measures, with one load generator over loopback in one run, the
 // throughput of a bare net/http handler writing the bytes of cacheBenchQuery's answer, of
 // the answer served from the cache through the whole server, and of the same answer
-// computed each time (the server with its cache off). DESIGN §8 wants the cached answer at
+// computed each time (the server with its cache off). docs/design.md §8 wants the cached answer at
 // 50% of the bare handler or more.
 //
 //	go test ./server -run '^$' -bench Cache -benchtime 5s

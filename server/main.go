@@ -21,7 +21,7 @@ import (
 
 // defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets another.
 // Without one the garbage collector lets the heap grow to twice what is live; with a
-// million cases in the statistics table that alone passes DESIGN §8's 300 MB. Raise it
+// million cases in the statistics table that alone passes the 300 MB of docs/design.md §8. Raise it
 // (GOMEMLIMIT=1GiB) for datasets of several million cases.
 const defaultMemoryLimit = 160 << 20
 

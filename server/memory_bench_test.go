@@ -16,7 +16,7 @@ import (
 )
 
 // BenchmarkMemoryUnderLoad reports the server's peak resident memory (VmHWM) under a mixed
-// load, against DESIGN §8's 300 MB. The server runs as a process of its own on the demo
+// load, against the 300 MB of docs/design.md §8. The server runs as a process of its own on the demo
 // dataset (CASEWATCH_BENCH_CASES cases, default 1,000,000, seeded once with `seed` into a
 // SQLite file in $CASEWATCH_BENCH_DIR, default the system temp dir). Sixteen clients send
 // memoryBenchQueries (statistics, the funnel, case pages with totalCount, in both orders),

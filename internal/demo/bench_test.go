@@ -10,7 +10,7 @@ import (
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
-// DESIGN §8: the default demo seed takes under 15 s on the 2-core machine.
+// docs/design.md §8: the default demo seed takes under 15 s on the 2-core machine.
 //
 //	go test -run '^$' -bench SeedDefault -benchtime 1x ./internal/demo/
 

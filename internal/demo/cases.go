@@ -39,7 +39,7 @@ const (
 )
 
 // articleFrom is the first report date on which the demo applies a provision. KG CoO 109-3
-// is a 2025 draft (DESIGN §7); the demo pretends it applies from October 2025, so earlier KG
+// is a 2025 draft (docs/design.md §7); the demo pretends it applies from October 2025, so earlier KG
 // false-information cases have no article.
 var articleFrom = map[articleKey]string{
 	{model.JurisdictionKG, "CoO 109-3"}: "2025-10-01",

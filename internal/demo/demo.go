@@ -1,6 +1,6 @@
 // Package demo generates casewatch's synthetic demo dataset: detections that follow the
-// published MKI yearly totals (DESIGN §7) and enforcement cases that move through the pipeline
-// of DESIGN §1 up to a fixed last date. Nothing in it is real: references, hashes and summaries
+// published MKI yearly totals (docs/design.md §7) and enforcement cases that move through the pipeline
+// of docs/design.md §1 up to a fixed last date. Nothing in it is real: references, hashes and summaries
 // are made up, and the release is labelled synthetic.
 //
 // The output is a pure function of Options: the same options give byte-identical records

@@ -9,7 +9,7 @@ import (
 	"github.com/casewatch/casewatch/internal/store"
 )
 
-// detectionYears are the detections of each full year. KZ follows MKI (DESIGN §7): 116,354
+// detectionYears are the detections of each full year. KZ follows MKI (docs/design.md §7): 116,354
 // in 2024, "nearly double" 2023; 2025 and 2026 continue the growth more slowly. KG publishes
 // no such total: a small volume of the same shape. A year after the table repeats its last
 // row; a year the data covers only in part gets its share by days (2026 up to Until).

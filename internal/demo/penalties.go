@@ -32,7 +32,7 @@ type articleKey struct {
 }
 
 // penaltyTables hold the sanctions of a provision for people and for organisations (media
-// outlets and legal entities). The amounts follow DESIGN §7 and the penalties column of
+// outlets and legal entities). The amounts follow docs/design.md §7 and the penalties column of
 // articles.csv; the shares are the demo's guesses. CAO 456-2 has its own rule (falseInfo).
 type penaltyTables struct {
 	people, organisations *table[penalty]

@@ -21,7 +21,7 @@ var nationalPopulation = map[model.Jurisdiction]int{
 // If the national total were not larger than the listed sum, the average listed row is used.
 //
 // The data starts in 2023; units created since then would have no records before their
-// creation year (DESIGN §7), so they are left out. All current units existed by 2023.
+// creation year (docs/design.md §7), so they are left out. All current units existed by 2023.
 func regionTable(ref *reference.Data, j model.Jurisdiction) (*table[string], error) {
 	var codes []string
 	var listed []int // population, 0 when the row has none

@@ -25,7 +25,7 @@ import (
 )
 
 // BenchmarkImport imports 20,000 raw rows full of identifiers into an empty database,
-// privacy processing included, and reports rows per second. Target (DESIGN §8): 20,000.
+// privacy processing included, and reports rows per second. Target (docs/design.md §8): 20,000.
 func BenchmarkImport(b *testing.B) {
 	const rows = 20_000
 	data := ingesttest.CSV(b, ingesttest.RawRecords(rand.New(rand.NewPCG(3, 4)), rows, &ingesttest.Planted{}))
@@ -108,7 +108,7 @@ func benchImport(b *testing.B, backend string, data []byte, rows int) {
 }
 
 // BenchmarkImportIntoLargeDataset imports the same 20,000 rows into a copy of the demo
-// dataset at DESIGN §8's size (1,000,000 cases, generalised as `seed` leaves it; set
+// dataset at the size of docs/design.md §8 (1,000,000 cases, generalised as `seed` leaves it; set
 // CASEWATCH_BENCH_CASES to change it). Unlike an empty database, every row's keys go into
 // unique indexes of a million entries, and generalisation reads every case of each
 // jurisdiction-year the rows touch (all of them here: the rows span every year).

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// columns are the import format's columns (DESIGN §5). NDJSON uses the same keys, with
+// columns are the import format's columns (docs/design.md §5). NDJSON uses the same keys, with
 // appeal_* and cassation_* also accepted as nested "appeal" and "cassation" objects.
 var columns = []string{
 	"source_id", "jurisdiction", "region",

@@ -1,4 +1,4 @@
-// Package ingest imports raw case records (CSV or NDJSON, DESIGN §5): it parses them as a
+// Package ingest imports raw case records (CSV or NDJSON, docs/design.md §5): it parses them as a
 // stream, checks every field, passes identifiers through the privacy rules and hands the
 // cleaned records to the store, which commits the whole batch as one release or nothing.
 // The `import` command and the importCases mutation both call Importer.Import.

@@ -2,7 +2,7 @@ package privacy
 
 import "slices"
 
-// Disclosure control for published aggregates (DESIGN §6): no published count lies
+// Disclosure control for published aggregates (docs/design.md §6): no published count lies
 // strictly between 0 and k, and no withheld count can be worked out from the other figures
 // of the same answer.
 //

@@ -1,5 +1,5 @@
 // Package privacy turns what an import row knows about a person into what casewatch may keep
-// and publish. It implements the privacy rules of DESIGN.md §6:
+// and publish. It implements the privacy rules of docs/design.md §6:
 //
 //   - Direct identifiers are never stored. A source id becomes a keyed hash
 //     (Keys.SourceKey) so that a re-import finds its row without the raw id; the defendant's

@@ -38,7 +38,7 @@ const (
 //
 // Year and jurisdiction are always published: when fewer than k cases of a year and
 // jurisdiction remain in a group after every field has been withheld (or was unknown), that
-// group is left as it is. Suppression of small counts in aggregates (DESIGN §6) covers that
+// group is left as it is. Suppression of small counts in aggregates (docs/design.md §6) covers that
 // level.
 //
 // The result has one entry per record: the names of its withheld fields in the order region,

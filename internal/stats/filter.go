@@ -38,7 +38,7 @@ type matcher struct {
 
 // compile turns f into a matcher. The statistics filter matches the exact stored values:
 // unlike case lists, it also finds cases whose region or defendant kind the case-level
-// view withholds, because aggregates are computed from the exact categories (DESIGN §6).
+// view withholds, because aggregates are computed from the exact categories (docs/design.md §6).
 func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, sc scope) (*matcher, error) {
 	m := &matcher{reportedTo: ^uint16(0), decidedTo: ^uint16(0), byDay: sc == caseLists}
 	if sc == caseLists {
