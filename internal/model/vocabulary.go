@@ -5,8 +5,6 @@ package model
 
 import (
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 )
 
@@ -89,19 +87,3 @@ var vocabularies []*Vocabulary
 
 // Vocabularies lists every enumeration of the API.
 func Vocabularies() []*Vocabulary { return vocabularies }
-
-// The enumerations below implement gqlgen's Marshaler and Unmarshaler so the GraphQL layer
-// binds to them directly; the methods need only io, not gqlgen.
-
-func unmarshalEnum(v *Vocabulary, in any) (string, error) {
-	s, ok := in.(string)
-	if !ok {
-		return "", fmt.Errorf("%s must be a string", v.Name)
-	}
-	if !v.Has(s) {
-		return "", fmt.Errorf("%q is not a %s; use one of %s", s, v.Name, strings.Join(v.Codes(), ", "))
-	}
-	return s, nil
-}
-
-func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
