@@ -8,15 +8,6 @@ import (
 	"strings"
 )
 
-// Lang is a label language.
-type Lang string
-
-const (
-	LangKK Lang = "KK"
-	LangRU Lang = "RU"
-	LangEN Lang = "EN"
-)
-
 // Labels holds one label per language.
 type Labels struct{ KK, RU, EN string }
 
@@ -85,5 +76,14 @@ func (v *Vocabulary) Parse(s string) (string, error) {
 
 var vocabularies []*Vocabulary
 
-// Vocabularies lists every enumeration of the API.
+// Vocabularies lists every labelled enumeration of the API, in the order of labels.csv.
 func Vocabularies() []*Vocabulary { return vocabularies }
+
+// codes lists the codes of a vocabulary as values of its enumeration's type.
+func codes[T ~string](v *Vocabulary) []T {
+	out := make([]T, len(v.Terms))
+	for i, t := range v.Terms {
+		out[i] = T(t.Code)
+	}
+	return out
+}
