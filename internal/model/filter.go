@@ -35,27 +35,6 @@ type DetectionFilter struct {
 	DetectedTo   *string
 }
 
-// DetectionDimension is a property detections can be grouped by.
-type DetectionDimension string
-
-const (
-	DetectionDimensionJurisdiction DetectionDimension = "JURISDICTION"
-	DetectionDimensionRegion       DetectionDimension = "REGION"
-	DetectionDimensionCategory     DetectionDimension = "CATEGORY"
-	DetectionDimensionConcern      DetectionDimension = "CONCERN"
-	DetectionDimensionPlatform     DetectionDimension = "PLATFORM"
-	DetectionDimensionAction       DetectionDimension = "ACTION"
-)
-
-// Interval is a calendar period statistics can be split by.
-type Interval string
-
-const (
-	IntervalYear    Interval = "YEAR"
-	IntervalQuarter Interval = "QUARTER"
-	IntervalMonth   Interval = "MONTH"
-)
-
 // DetectionBucket counts the detections of one combination of grouped values and period.
 type DetectionBucket struct {
 	Key    []DetectionDimensionValue

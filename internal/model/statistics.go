@@ -1,29 +1,7 @@
 package model
 
-// Dimension is a property cases can be grouped by in statistics.
-type Dimension string
-
-const (
-	DimensionJurisdiction  Dimension = "JURISDICTION"
-	DimensionRegion        Dimension = "REGION"
-	DimensionCategory      Dimension = "CATEGORY"
-	DimensionConcern       Dimension = "CONCERN"
-	DimensionPlatform      Dimension = "PLATFORM"
-	DimensionArticle       Dimension = "ARTICLE"
-	DimensionLiability     Dimension = "LIABILITY"
-	DimensionDefendantKind Dimension = "DEFENDANT_KIND"
-	DimensionStage         Dimension = "STAGE"
-	DimensionDecision      Dimension = "DECISION"
-	DimensionSanction      Dimension = "SANCTION"
-	DimensionAppealStatus  Dimension = "APPEAL_STATUS"
-)
-
 // Dimensions lists every dimension in schema order.
-var Dimensions = []Dimension{
-	DimensionJurisdiction, DimensionRegion, DimensionCategory, DimensionConcern, DimensionPlatform,
-	DimensionArticle, DimensionLiability, DimensionDefendantKind, DimensionStage, DimensionDecision,
-	DimensionSanction, DimensionAppealStatus,
-}
+var Dimensions = codes[Dimension](DimensionVocabulary)
 
 // NoValue is the code of the group of cases that have no value in a dimension: no region,
 // no article, not decided, no sanction, never appealed.
@@ -91,23 +69,6 @@ type IndexedFineStats struct {
 	Max    float64
 }
 
-// FunnelStepKind names a step of the enforcement funnel.
-type FunnelStepKind string
-
-const (
-	FunnelDetected             FunnelStepKind = "DETECTED"
-	FunnelReferred             FunnelStepKind = "REFERRED"
-	FunnelExpertReviewed       FunnelStepKind = "EXPERT_REVIEWED"
-	FunnelOffenceFound         FunnelStepKind = "OFFENCE_FOUND"
-	FunnelCaseOpened           FunnelStepKind = "CASE_OPENED"
-	FunnelApproved             FunnelStepKind = "APPROVED"
-	FunnelDecided              FunnelStepKind = "DECIDED"
-	FunnelLiable               FunnelStepKind = "LIABLE"
-	FunnelFined                FunnelStepKind = "FINED"
-	FunnelAppealed             FunnelStepKind = "APPEALED"
-	FunnelOverturnedOrModified FunnelStepKind = "OVERTURNED_OR_MODIFIED"
-)
-
 // Funnel is the road from detection to punishment for one filter.
 type Funnel struct {
 	Steps                []*FunnelStep
@@ -124,37 +85,6 @@ type FunnelStep struct {
 	// ShareOfPrevious is Count over the previous step's count, when both are published.
 	ShareOfPrevious *float64
 }
-
-// DimensionVocabulary lists the codes of Dimension with their labels.
-var DimensionVocabulary = newVocabulary("Dimension",
-	Term{"JURISDICTION", Labels{"Ел", "Страна", "Country"}},
-	Term{"REGION", Labels{"Өңір", "Регион", "Region"}},
-	Term{"CATEGORY", Labels{"Мазмұн санаты", "Категория материала", "Content category"}},
-	Term{"CONCERN", Labels{"Сөз бостандығына қатысы", "Отношение к свободе слова", "Expression concern"}},
-	Term{"PLATFORM", Labels{"Платформа", "Платформа", "Platform"}},
-	Term{"ARTICLE", Labels{"Бап", "Статья", "Article"}},
-	Term{"LIABILITY", Labels{"Жауапкершілік түрі", "Вид ответственности", "Liability"}},
-	Term{"DEFENDANT_KIND", Labels{"Жауапкер түрі", "Тип ответчика", "Defendant kind"}},
-	Term{"STAGE", Labels{"Кезең", "Стадия", "Stage"}},
-	Term{"DECISION", Labels{"Сот шешімі", "Решение суда", "Court decision"}},
-	Term{"SANCTION", Labels{"Жаза", "Наказание", "Sanction"}},
-	Term{"APPEAL_STATUS", Labels{"Шағым нәтижесі", "Итог обжалования", "Appeal status"}},
-)
-
-// FunnelStepKindVocabulary lists the codes of FunnelStepKind with their labels.
-var FunnelStepKindVocabulary = newVocabulary("FunnelStepKind",
-	Term{"DETECTED", Labels{"Материал анықталды", "Материал выявлен", "Content flagged"}},
-	Term{"REFERRED", Labels{"Полицияға жіберілді", "Передано в полицию", "Referred to police"}},
-	Term{"EXPERT_REVIEWED", Labels{"Сараптама жасалды", "Проведена экспертиза", "Expert-reviewed"}},
-	Term{"OFFENCE_FOUND", Labels{"Құқық бұзушылық анықталды", "Установлено правонарушение", "Offence found"}},
-	Term{"CASE_OPENED", Labels{"Іс қозғалды", "Возбуждено дело", "Case opened"}},
-	Term{"APPROVED", Labels{"Прокурор мақұлдады", "Одобрено прокурором", "Approved by the prosecutor"}},
-	Term{"DECIDED", Labels{"Сот шешім шығарды", "Решено судом", "Decided by a court"}},
-	Term{"LIABLE", Labels{"Кінәлі деп танылды", "Признан виновным", "Found liable"}},
-	Term{"FINED", Labels{"Айыппұл салынды", "Назначен штраф", "Fined"}},
-	Term{"APPEALED", Labels{"Шағымданылды", "Обжаловано", "Appealed"}},
-	Term{"OVERTURNED_OR_MODIFIED", Labels{"Жойылды немесе жеңілдетілді", "Отменено или смягчено", "Overturned or reduced"}},
-)
 
 // noValueLabel names the group of cases without a value in a dimension.
 var noValueLabel = Labels{"Жоқ", "Нет", "None"}

@@ -5,18 +5,7 @@ package model
 
 import (
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
-)
-
-// Lang is a label language.
-type Lang string
-
-const (
-	LangKK Lang = "KK"
-	LangRU Lang = "RU"
-	LangEN Lang = "EN"
 )
 
 // Labels holds one label per language.
@@ -87,21 +76,14 @@ func (v *Vocabulary) Parse(s string) (string, error) {
 
 var vocabularies []*Vocabulary
 
-// Vocabularies lists every enumeration of the API.
+// Vocabularies lists every labelled enumeration of the API, in the order of labels.csv.
 func Vocabularies() []*Vocabulary { return vocabularies }
 
-// The enumerations below implement gqlgen's Marshaler and Unmarshaler so the GraphQL layer
-// binds to them directly; the methods need only io, not gqlgen.
-
-func unmarshalEnum(v *Vocabulary, in any) (string, error) {
-	s, ok := in.(string)
-	if !ok {
-		return "", fmt.Errorf("%s must be a string", v.Name)
+// codes lists the codes of a vocabulary as values of its enumeration's type.
+func codes[T ~string](v *Vocabulary) []T {
+	out := make([]T, len(v.Terms))
+	for i, t := range v.Terms {
+		out[i] = T(t.Code)
 	}
-	if !v.Has(s) {
-		return "", fmt.Errorf("%q is not a %s; use one of %s", s, v.Name, strings.Join(v.Codes(), ", "))
-	}
-	return s, nil
+	return out
 }
-
-func marshalEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }

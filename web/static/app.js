@@ -206,11 +206,19 @@ query Funnel($filter: CaseFilter, $lang: Lang!) {
 
 // ---------------------------------------------------------------- enumerations
 // The codes of the schema's enumerations, used to check values read from a shared link and
-// as a fallback when the API's vocabulary cannot be loaded. web_test.go checks them against
-// schema.graphqls. Labels always come from the API (vocabulary, categories, regions).
+// as a fallback when the API's vocabulary cannot be loaded. The ENUMS literal is generated
+// from schema.graphqls by `go generate ./internal/model/`: do not edit it by hand. Labels
+// always come from the API (vocabulary, categories, regions).
 
 const ENUMS = /* enums */ {
+  "CaseOrder": ["REPORTED_DESC", "REPORTED_ASC", "DECIDED_DESC", "DECIDED_ASC"],
+  "Dimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ARTICLE", "LIABILITY", "DEFENDANT_KIND", "STAGE", "DECISION", "SANCTION", "APPEAL_STATUS"],
+  "FunnelStepKind": ["DETECTED", "REFERRED", "EXPERT_REVIEWED", "OFFENCE_FOUND", "CASE_OPENED", "APPROVED", "DECIDED", "LIABLE", "FINED", "APPEALED", "OVERTURNED_OR_MODIFIED"],
+  "DetectionDimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ACTION"],
+  "Interval": ["YEAR", "QUARTER", "MONTH"],
   "Jurisdiction": ["KZ", "KG"],
+  "Lang": ["KK", "RU", "EN"],
+  "RegionKind": ["CITY", "REGION"],
   "ContentCategory": ["TERRORISM_PROPAGANDA", "RELIGIOUS_EXTREMISM", "DRUG_PROMOTION", "GAMBLING_ADVERTISING", "PYRAMID_SCHEME", "FALSE_INFORMATION", "INCITEMENT_OF_DISCORD", "INSULT_OR_LIBEL", "UNSANCTIONED_ASSEMBLY", "OTHER"],
   "Concern": ["CORE_EXPRESSION", "CONTESTED", "HARM", "OTHER"],
   "Platform": ["INSTAGRAM", "TELEGRAM", "TIKTOK", "FACEBOOK", "YOUTUBE", "VK", "WHATSAPP", "X", "WEBSITE", "OTHER"],
@@ -226,13 +234,8 @@ const ENUMS = /* enums */ {
   "DefendantKind": ["INDIVIDUAL", "BLOGGER", "JOURNALIST", "ACTIVIST", "MEDIA_OUTLET", "LEGAL_ENTITY", "OFFICIAL", "UNKNOWN"],
   "Gender": ["MALE", "FEMALE"],
   "AgeBand": ["UNDER_18", "FROM_18_TO_24", "FROM_25_TO_34", "FROM_35_TO_44", "FROM_45_TO_54", "FROM_55_TO_64", "FROM_65"],
-  "CaseEventKind": ["REPORTED", "EXPERT_CONCLUSION", "CASE_OPENED", "PROSECUTOR_DECISION", "COURT_DECISION", "APPEAL_FILED", "APPEAL_DECIDED", "CASSATION_FILED", "CASSATION_DECIDED"],
-  "CaseOrder": ["REPORTED_DESC", "REPORTED_ASC", "DECIDED_DESC", "DECIDED_ASC"],
-  "RegionKind": ["CITY", "REGION"],
-  "Lang": ["KK", "RU", "EN"],
-  "Dimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ARTICLE", "LIABILITY", "DEFENDANT_KIND", "STAGE", "DECISION", "SANCTION", "APPEAL_STATUS"],
-  "Interval": ["YEAR", "QUARTER", "MONTH"],
-  "FunnelStepKind": ["DETECTED", "REFERRED", "EXPERT_REVIEWED", "OFFENCE_FOUND", "CASE_OPENED", "APPROVED", "DECIDED", "LIABLE", "FINED", "APPEALED", "OVERTURNED_OR_MODIFIED"]
+  "DetectionAction": ["REMOVAL_REQUESTED", "REMOVED", "BLOCKED", "REFERRED_TO_POLICE", "NO_ACTION"],
+  "CaseEventKind": ["REPORTED", "EXPERT_CONCLUSION", "CASE_OPENED", "PROSECUTOR_DECISION", "COURT_DECISION", "APPEAL_FILED", "APPEAL_DECIDED", "CASSATION_FILED", "CASSATION_DECIDED"]
 };
 
 // Which enumeration a timeline event's result code belongs to.
