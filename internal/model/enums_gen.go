@@ -524,6 +524,17 @@ var FunnelStepKindVocabulary = newVocabulary("FunnelStepKind",
 	Term{"OVERTURNED_OR_MODIFIED", Labels{"Жойылды немесе жеңілдетілді", "Отменено или смягчено", "Overturned or reduced"}},
 )
 
+// Interval is the GraphQL enumeration of the same name.
+//
+// Calendar periods: "2024", "2024-Q2", "2024-05".
+type Interval string
+
+const (
+	IntervalYear    Interval = "YEAR"
+	IntervalQuarter Interval = "QUARTER"
+	IntervalMonth   Interval = "MONTH"
+)
+
 // DetectionDimension is the GraphQL enumeration of the same name.
 type DetectionDimension string
 
@@ -534,15 +545,4 @@ const (
 	DetectionDimensionConcern      DetectionDimension = "CONCERN"
 	DetectionDimensionPlatform     DetectionDimension = "PLATFORM"
 	DetectionDimensionAction       DetectionDimension = "ACTION"
-)
-
-// Interval is the GraphQL enumeration of the same name.
-//
-// Calendar periods: "2024", "2024-Q2", "2024-05".
-type Interval string
-
-const (
-	IntervalYear    Interval = "YEAR"
-	IntervalQuarter Interval = "QUARTER"
-	IntervalMonth   Interval = "MONTH"
 )

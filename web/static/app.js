@@ -213,9 +213,9 @@ query Funnel($filter: CaseFilter, $lang: Lang!) {
 const ENUMS = /* enums */ {
   "CaseOrder": ["REPORTED_DESC", "REPORTED_ASC", "DECIDED_DESC", "DECIDED_ASC"],
   "Dimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ARTICLE", "LIABILITY", "DEFENDANT_KIND", "STAGE", "DECISION", "SANCTION", "APPEAL_STATUS"],
+  "Interval": ["YEAR", "QUARTER", "MONTH"],
   "FunnelStepKind": ["DETECTED", "REFERRED", "EXPERT_REVIEWED", "OFFENCE_FOUND", "CASE_OPENED", "APPROVED", "DECIDED", "LIABLE", "FINED", "APPEALED", "OVERTURNED_OR_MODIFIED"],
   "DetectionDimension": ["JURISDICTION", "REGION", "CATEGORY", "CONCERN", "PLATFORM", "ACTION"],
-  "Interval": ["YEAR", "QUARTER", "MONTH"],
   "Jurisdiction": ["KZ", "KG"],
   "Lang": ["KK", "RU", "EN"],
   "RegionKind": ["CITY", "REGION"],
