@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
+	"github.com/casewatch/casewatch/internal/derrors"
 	"github.com/casewatch/casewatch/internal/model"
 )
 
@@ -61,13 +61,14 @@ func CaseKeyOf(c *model.Case, o CaseOrder) CaseKey {
 // CasesByID returns the cases with the given ids, in the order of ids; ids with no case
 // are left out. Case lists are filtered and ordered by the statistics engine
 // (internal/stats), which hands the ids of one page here.
-func (s *Store) CasesByID(ctx context.Context, ids []int64) ([]model.Case, error) {
+func (s *Store) CasesByID(ctx context.Context, ids []int64) (_ []model.Case, err error) {
+	defer derrors.Wrap(&err, "store.CasesByID(%d ids)", len(ids))
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []model.Case
 	if err := s.selectx(ctx, &rows, "SELECT "+caseColumns+" FROM cases WHERE id IN ("+placeholders(len(ids))+")", anyArgs(ids)...); err != nil {
-		return nil, fmt.Errorf("cases by id: %w", err)
+		return nil, err
 	}
 	byID := make(map[int64]*model.Case, len(rows))
 	for i := range rows {
@@ -84,17 +85,19 @@ func (s *Store) CasesByID(ctx context.Context, ids []int64) ([]model.Case, error
 
 // CountCases counts the cases matching f in SQL, a scan of the table. The fact table sizes
 // itself by it; answers count case lists in memory (stats.Engine.CountCases).
-func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (int, error) {
+func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (_ int, err error) {
+	defer derrors.Wrap(&err, "store.CountCases")
 	w := s.whereCases(f)
 	var n int
 	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
-		return 0, fmt.Errorf("count cases: %w", err)
+		return 0, err
 	}
 	return n, nil
 }
 
 // CaseByReference returns one case, ErrNotFound when no case has that reference.
-func (s *Store) CaseByReference(ctx context.Context, reference string) (*model.Case, error) {
+func (s *Store) CaseByReference(ctx context.Context, reference string) (_ *model.Case, err error) {
+	defer derrors.Wrap(&err, "store.CaseByReference")
 	var c model.Case
 	if err := s.getx(ctx, &c, "SELECT "+caseColumns+" FROM cases WHERE reference = ?", reference); err != nil {
 		return nil, err
@@ -103,7 +106,8 @@ func (s *Store) CaseByReference(ctx context.Context, reference string) (*model.C
 }
 
 // AppealsByCase returns the appeals of each case id, appeal before cassation.
-func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][]model.Appeal, error) {
+func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (_ map[int64][]model.Appeal, err error) {
+	defer derrors.Wrap(&err, "store.AppealsByCase(%d ids)", len(caseIDs))
 	out := make(map[int64][]model.Appeal, len(caseIDs))
 	if len(caseIDs) == 0 {
 		return out, nil
@@ -115,7 +119,7 @@ func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (map[int64][
 	args := anyArgs(caseIDs)
 	var rows []model.Appeal
 	if err := s.selectx(ctx, &rows, q, args...); err != nil {
-		return nil, fmt.Errorf("appeals: %w", err)
+		return nil, err
 	}
 	for _, a := range rows {
 		out[a.CaseID] = append(out[a.CaseID], a)

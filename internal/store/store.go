@@ -20,6 +20,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/casewatch/casewatch/internal/derrors"
 )
 
 //go:embed migrations/*.sql
@@ -53,7 +55,9 @@ type Store struct {
 
 // Open connects to databaseURL: "sqlite:PATH" (or a path ending in .db) or
 // "postgres://…". It does not migrate; call Migrate.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+func Open(ctx context.Context, databaseURL string) (_ *Store, err error) {
+	// Not the URL: it may hold a password.
+	defer derrors.Wrap(&err, "store.Open")
 	backend, driver, dsn, err := parseURL(databaseURL)
 	if err != nil {
 		return nil, err
@@ -108,10 +112,16 @@ func parseURL(u string) (backend Backend, driver, dsn string, err error) {
 func (s *Store) Backend() Backend { return s.backend }
 
 // Close closes the connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() (err error) {
+	defer derrors.Wrap(&err, "store.Close")
+	return s.db.Close()
+}
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer derrors.Wrap(&err, "store.Ping")
+	return s.db.PingContext(ctx)
+}
 
 // Statements returns how many SQL statements the store has run so far.
 func (s *Store) Statements() int64 { return s.statements.Load() }
@@ -120,8 +130,9 @@ func (s *Store) Statements() int64 { return s.statements.Load() }
 func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Migrate applies the embedded migrations that have not run yet.
-func (s *Store) Migrate(ctx context.Context) error {
-	_, err := s.MigrateCount(ctx)
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer derrors.Wrap(&err, "store.Migrate")
+	_, err = s.migrateOnce(ctx)
 	return err
 }
 
@@ -129,7 +140,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 // it applied. It holds the "migrate" lock (Exclusive): instances starting together on one
 // database migrate it once, the others wait and find nothing left to do.
 func (s *Store) MigrateCount(ctx context.Context) (applied int, err error) {
-	err = s.Exclusive(ctx, "migrate", func(ctx context.Context) error {
+	defer derrors.Wrap(&err, "store.MigrateCount")
+	return s.migrateOnce(ctx)
+}
+
+func (s *Store) migrateOnce(ctx context.Context) (applied int, err error) {
+	err = s.exclusive(ctx, "migrate", func(ctx context.Context) error {
 		applied, err = s.migrate(ctx)
 		return err
 	})

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/casewatch/casewatch/internal/derrors"
 )
 
 // Token is an editor's API token as stored: its hash, never the token.
@@ -21,7 +23,8 @@ var ErrExists = errors.New("already exists")
 
 // CreateToken stores a new token's hash under a name no token has had before (names of
 // revoked tokens stay taken, so the audit log keeps meaning one holder).
-func (s *Store) CreateToken(ctx context.Context, name, role, hash string) error {
+func (s *Store) CreateToken(ctx context.Context, name, role, hash string) (err error) {
+	defer derrors.Wrap(&err, "store.CreateToken")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var n int
@@ -36,7 +39,8 @@ func (s *Store) CreateToken(ctx context.Context, name, role, hash string) error 
 }
 
 // RevokeToken revokes the token of that name; ErrNotFound when there is no active one.
-func (s *Store) RevokeToken(ctx context.Context, name string) error {
+func (s *Store) RevokeToken(ctx context.Context, name string) (err error) {
+	defer derrors.Wrap(&err, "store.RevokeToken")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.statements.Add(1)
@@ -52,7 +56,8 @@ func (s *Store) RevokeToken(ctx context.Context, name string) error {
 }
 
 // ActiveToken returns the unrevoked token with that hash, ErrNotFound when there is none.
-func (s *Store) ActiveToken(ctx context.Context, hash string) (*Token, error) {
+func (s *Store) ActiveToken(ctx context.Context, hash string) (_ *Token, err error) {
+	defer derrors.Wrap(&err, "store.ActiveToken")
 	var t Token
 	if err := s.getx(ctx, &t, "SELECT name, role, hash, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", hash); err != nil {
 		return nil, err
@@ -71,7 +76,8 @@ type AuditEntry struct {
 }
 
 // Audit appends an entry to the audit log.
-func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+func (s *Store) Audit(ctx context.Context, e AuditEntry) (err error) {
+	defer derrors.Wrap(&err, "store.Audit")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if e.At == "" {
@@ -83,8 +89,9 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
 }
 
 // AuditLog returns the audit log, oldest first.
-func (s *Store) AuditLog(ctx context.Context) ([]AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context) (_ []AuditEntry, err error) {
+	defer derrors.Wrap(&err, "store.AuditLog")
 	var out []AuditEntry
-	err := s.selectx(ctx, &out, "SELECT id, at, token_name, action, release_id, detail FROM audit_log ORDER BY id")
+	err = s.selectx(ctx, &out, "SELECT id, at, token_name, action, release_id, detail FROM audit_log ORDER BY id")
 	return out, err
 }
