@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/derrors"
@@ -83,11 +85,15 @@ func (s *Store) CasesByID(ctx context.Context, ids []int64) (_ []model.Case, err
 	return out, nil
 }
 
-// CountCases counts the cases matching f in SQL, a scan of the table. The fact table sizes
-// itself by it; answers count case lists in memory (stats.Engine.CountCases).
+// CountCases counts the cases matching f in SQL, a scan of the table; f may hold a search
+// and nothing else. The fact table sizes itself by it; answers count case lists in memory
+// (stats.Engine.CountCases).
 func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (_ int, err error) {
 	defer derrors.Wrap(&err, "store.CountCases")
-	w := s.whereCases(f)
+	w, err := s.whereCases(f)
+	if err != nil {
+		return 0, err
+	}
 	var n int
 	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
 		return 0, err
@@ -170,43 +176,18 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// whereCases turns a filter into conditions, as case lists apply it.
-func (s *Store) whereCases(f model.CaseFilter) *where {
+// whereCases turns a filter into conditions. Case lists are filtered by the statistics
+// engine in memory (internal/stats); the store is asked only to count all cases (to size
+// the engine's table) and to find the cases a search matches, so a filter may hold nothing
+// but Search.
+func (s *Store) whereCases(f model.CaseFilter) (*where, error) {
+	search := f.Search
+	f.Search = nil
+	if !reflect.ValueOf(f).IsZero() {
+		return nil, errors.New("only a search is filtered in SQL; case lists filter in internal/stats")
+	}
 	w := &where{}
-	if f.Jurisdiction != nil {
-		w.add("jurisdiction = ?", string(*f.Jurisdiction))
-	}
-	in(w, "region", f.Regions)
-	if len(f.Regions) > 0 {
-		// A case whose region is withheld must not be found by its region either.
-		w.add("generalized NOT LIKE '%region%'")
-	}
-	in(w, "category", f.Categories)
-	in(w, "concern", f.Concerns)
-	in(w, "platform", f.Platforms)
-	in(w, "article", f.Articles)
-	in(w, "liability", f.Liabilities)
-	in(w, "defendant_kind", f.DefendantKinds)
-	if len(f.DefendantKinds) > 0 {
-		w.add("generalized NOT LIKE '%defendant.kind%'")
-	}
-	in(w, "stage", f.Stages)
-	in(w, "court_decision", f.Decisions)
-	in(w, "sanction", f.Sanctions)
-	in(w, "appeal_status", f.AppealStatuses)
-	if f.ReportedFrom != nil {
-		w.add("reported_on >= ?", *f.ReportedFrom)
-	}
-	if f.ReportedTo != nil {
-		w.add("reported_on <= ?", *f.ReportedTo)
-	}
-	if f.DecidedFrom != nil {
-		w.add("court_on >= ?", *f.DecidedFrom)
-	}
-	if f.DecidedTo != nil {
-		w.add("court_on <= ?", *f.DecidedTo)
-	}
-	if f.Search != nil {
+	if search != nil {
 		// A plain substring test: search_text and the words are folded to lower case in Go
 		// already, so LIKE's pattern matching (and its escaping of % and _, and its case
 		// folding on SQLite) bought nothing but time. The scan of every summary remains;
@@ -215,11 +196,11 @@ func (s *Store) whereCases(f model.CaseFilter) *where {
 		if s.backend == Postgres {
 			contains = "strpos(search_text, ?) > 0"
 		}
-		for _, word := range SearchWords(*f.Search) {
+		for _, word := range SearchWords(*search) {
 			w.add(contains, word)
 		}
 	}
-	return w
+	return w, nil
 }
 
 // SearchWords splits a search into the lower-case words matched against search_text, which

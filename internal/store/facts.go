@@ -78,7 +78,10 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 // search (as CaseFilter.Search matches them).
 func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) (_ []int64, err error) {
 	defer derrors.Wrap(&err, "store.CaseIDsMatchingSearch")
-	w := s.whereCases(model.CaseFilter{Search: &search})
+	w, err := s.whereCases(model.CaseFilter{Search: &search})
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
 	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
 		return nil, err
