@@ -10,11 +10,6 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-const caseColumns = `id, reference, jurisdiction, region, category, concern, platform, article,
-	liability, stage, defendant_kind, defendant_gender, age_band, reported_on, expert_conclusion,
-	expert_on, case_opened_on, prosecutor_decision, prosecutor_on, court_decision, court_on,
-	sanction, fine_amount, appeal_status, summary, generalized, first_release_id`
-
 // CaseOrder is the order of a case list. Every order ends with the id, so it is total and
 // keyset pagination is stable.
 type CaseOrder string
@@ -69,7 +64,7 @@ func (s *Store) CasesByID(ctx context.Context, ids []int64) (_ []model.Case, err
 		return nil, nil
 	}
 	var rows []model.Case
-	if err := s.selectx(ctx, &rows, "SELECT "+caseColumns+" FROM cases WHERE id IN ("+placeholders(len(ids))+")", anyArgs(ids)...); err != nil {
+	if err := s.pool.selectx(ctx, &rows, "SELECT "+caseSelectList+" FROM cases WHERE id IN ("+placeholders(len(ids))+")", anyArgs(ids)...); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]*model.Case, len(rows))
@@ -95,7 +90,7 @@ func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (_ int, err 
 		return 0, err
 	}
 	var n int
-	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
+	if err := s.pool.getx(ctx, &n, "SELECT COUNT(*) FROM cases"+w.sql(), w.args...); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -105,7 +100,7 @@ func (s *Store) CountCases(ctx context.Context, f model.CaseFilter) (_ int, err 
 func (s *Store) CaseByReference(ctx context.Context, reference string) (_ *model.Case, err error) {
 	defer derrors.Wrap(&err, "store.CaseByReference")
 	var c model.Case
-	if err := s.getx(ctx, &c, "SELECT "+caseColumns+" FROM cases WHERE reference = ?", reference); err != nil {
+	if err := s.pool.getx(ctx, &c, "SELECT "+caseSelectList+" FROM cases WHERE reference = ?", reference); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -124,56 +119,13 @@ func (s *Store) AppealsByCase(ctx context.Context, caseIDs []int64) (_ map[int64
 		WHERE a.case_id IN (` + placeholders(len(caseIDs)) + ") ORDER BY a.case_id, a.level"
 	args := anyArgs(caseIDs)
 	var rows []model.Appeal
-	if err := s.selectx(ctx, &rows, q, args...); err != nil {
+	if err := s.pool.selectx(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	for _, a := range rows {
 		out[a.CaseID] = append(out[a.CaseID], a)
 	}
 	return out, nil
-}
-
-// where builds a WHERE clause from conditions with `?` placeholders.
-type where struct {
-	conds []string
-	args  []any
-}
-
-func (w *where) add(cond string, args ...any) {
-	w.conds = append(w.conds, cond)
-	w.args = append(w.args, args...)
-}
-
-func (w *where) sql() string {
-	if len(w.conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(w.conds, " AND ")
-}
-
-// in adds "column IN (…)" for a non-empty list of string-like codes.
-func in[T ~string](w *where, column string, values []T) {
-	if len(values) == 0 {
-		return
-	}
-	args := make([]any, len(values))
-	for i, v := range values {
-		args[i] = string(v)
-	}
-	w.add(column+" IN ("+placeholders(len(values))+")", args...)
-}
-
-// anyArgs passes a list of values as query arguments.
-func anyArgs[T any](values []T) []any {
-	out := make([]any, len(values))
-	for i, v := range values {
-		out[i] = v
-	}
-	return out
-}
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // whereCases turns a filter into conditions. Case lists are filtered by the statistics
@@ -192,10 +144,7 @@ func (s *Store) whereCases(f model.CaseFilter) (*where, error) {
 		// already, so LIKE's pattern matching (and its escaping of % and _, and its case
 		// folding on SQLite) bought nothing but time. The scan of every summary remains;
 		// the engine keeps what recent searches matched (stats/search.go).
-		contains := "instr(search_text, ?) > 0"
-		if s.backend == Postgres {
-			contains = "strpos(search_text, ?) > 0"
-		}
+		contains := s.dialect.contains("search_text")
 		for _, word := range SearchWords(*search) {
 			w.add(contains, word)
 		}

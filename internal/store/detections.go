@@ -94,8 +94,7 @@ func (s *Store) CountDetections(ctx context.Context, f model.DetectionFilter, gr
 		q += " GROUP BY " + strings.Join(refs, ", ") + " ORDER BY " + strings.Join(refs, ", ")
 	}
 
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), w.args...)
+	rows, err := s.pool.query(ctx, q, w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -163,9 +162,8 @@ type DetectionRow struct {
 // range by upTo keeps a release committed meanwhile from being read twice.
 func (s *Store) EachDetection(ctx context.Context, after, upTo int64, fn func(*DetectionRow) error) (err error) {
 	defer derrors.Wrap(&err, "store.EachDetection(releases %d to %d)", after+1, upTo)
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT jurisdiction, region, category, platform, action, detected_on
-		FROM detections WHERE release_id > ? AND release_id <= ?`), after, upTo)
+	rows, err := s.pool.query(ctx, `SELECT jurisdiction, region, category, platform, action, detected_on
+		FROM detections WHERE release_id > ? AND release_id <= ?`, after, upTo)
 	if err != nil {
 		return err
 	}

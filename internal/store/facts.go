@@ -49,8 +49,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 	} else {
 		q += " ORDER BY c.id"
 	}
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	rows, err := s.pool.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -83,7 +82,7 @@ func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) (_ []i
 		return nil, err
 	}
 	var ids []int64
-	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
+	if err := s.pool.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
 		return nil, err
 	}
 	return ids, nil

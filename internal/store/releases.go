@@ -15,7 +15,7 @@ const releaseColumns = "id, published_at, note, synthetic, rows_added, rows_upda
 func (s *Store) Generation(ctx context.Context) (_ int64, err error) {
 	defer derrors.Wrap(&err, "store.Generation")
 	var g int64
-	if err := s.getx(ctx, &g, "SELECT COALESCE(MAX(id), 0) FROM releases"); err != nil {
+	if err := s.pool.getx(ctx, &g, "SELECT COALESCE(MAX(id), 0) FROM releases"); err != nil {
 		return 0, err
 	}
 	return g, nil
@@ -25,7 +25,7 @@ func (s *Store) Generation(ctx context.Context) (_ int64, err error) {
 func (s *Store) Release(ctx context.Context, id int64) (_ *model.Release, err error) {
 	defer derrors.Wrap(&err, "store.Release(%d)", id)
 	var r model.Release
-	if err := s.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases WHERE id = ?", id); err != nil {
+	if err := s.pool.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases WHERE id = ?", id); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -40,7 +40,7 @@ func (s *Store) Releases(ctx context.Context, ids []int64) (_ map[int64]*model.R
 	}
 	args := anyArgs(ids)
 	var rows []model.Release
-	if err := s.selectx(ctx, &rows, "SELECT "+releaseColumns+" FROM releases WHERE id IN ("+placeholders(len(ids))+")", args...); err != nil {
+	if err := s.pool.selectx(ctx, &rows, "SELECT "+releaseColumns+" FROM releases WHERE id IN ("+placeholders(len(ids))+")", args...); err != nil {
 		return nil, err
 	}
 	for i := range rows {
@@ -53,7 +53,7 @@ func (s *Store) Releases(ctx context.Context, ids []int64) (_ map[int64]*model.R
 func (s *Store) CurrentRelease(ctx context.Context) (_ *model.Release, err error) {
 	defer derrors.Wrap(&err, "store.CurrentRelease")
 	var r model.Release
-	if err := s.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases ORDER BY id DESC LIMIT 1"); err != nil {
+	if err := s.pool.getx(ctx, &r, "SELECT "+releaseColumns+" FROM releases ORDER BY id DESC LIMIT 1"); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -69,7 +69,7 @@ func (s *Store) ListReleases(ctx context.Context, first int, before int64) (_ []
 	}
 	var out []model.Release
 	q := fmt.Sprintf("SELECT %s FROM releases%s ORDER BY id DESC LIMIT %d", releaseColumns, w.sql(), first+1)
-	if err := s.selectx(ctx, &out, q, w.args...); err != nil {
+	if err := s.pool.selectx(ctx, &out, q, w.args...); err != nil {
 		return nil, false, err
 	}
 	more := len(out) > first
@@ -83,7 +83,7 @@ func (s *Store) ListReleases(ctx context.Context, first int, before int64) (_ []
 func (s *Store) CountReleases(ctx context.Context) (_ int, err error) {
 	defer derrors.Wrap(&err, "store.CountReleases")
 	var n int
-	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM releases"); err != nil {
+	if err := s.pool.getx(ctx, &n, "SELECT COUNT(*) FROM releases"); err != nil {
 		return 0, err
 	}
 	return n, nil
@@ -93,7 +93,7 @@ func (s *Store) CountReleases(ctx context.Context) (_ int, err error) {
 func (s *Store) UnlistedArticles(ctx context.Context) (_ []model.Article, err error) {
 	defer derrors.Wrap(&err, "store.UnlistedArticles")
 	var out []model.Article
-	if err := s.selectx(ctx, &out, "SELECT jurisdiction, code, liability FROM articles ORDER BY jurisdiction, code"); err != nil {
+	if err := s.pool.selectx(ctx, &out, "SELECT jurisdiction, code, liability FROM articles ORDER BY jurisdiction, code"); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -49,7 +49,10 @@ type Store struct {
 	// writeMu serialises writers: SQLite allows one at a time, and release numbers are
 	// assigned in order on both backends.
 	writeMu sync.Mutex
-	// statements counts the SQL statements run, so tests can see batching at work.
+	dialect dialect
+	// pool runs the statements outside write transactions.
+	pool runner
+	// statements counts the SQL statements run (runner), so tests can see batching at work.
 	statements atomic.Int64
 }
 
@@ -76,7 +79,8 @@ func Open(ctx context.Context, databaseURL string) (_ *Store, err error) {
 		db.SetMaxIdleConns(16)
 	}
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, backend: backend}
+	s := &Store{db: db, backend: backend, dialect: dialectOf(backend)}
+	s.pool = runner{q: db, statements: &s.statements}
 	if backend == SQLite {
 		s.path = sqlitePath(strings.TrimPrefix(dsn, "file:"))
 	}
@@ -153,15 +157,11 @@ func (s *Store) migrateOnce(ctx context.Context) (applied int, err error) {
 }
 
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	dialect := goose.DialectSQLite3
-	if s.backend == Postgres {
-		dialect = goose.DialectPostgres
-	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return 0, err
 	}
-	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
+	p, err := goose.NewProvider(s.dialect.goose(), s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
 		goose.WithGoMigrations(statisticsMigration(s.backend), releaseIndexMigration(s.backend)))
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
@@ -173,47 +173,9 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
-// query helpers: every statement goes through them so it is counted and rebound.
-
-func (s *Store) selectx(ctx context.Context, dest any, query string, args ...any) error {
-	s.statements.Add(1)
-	return s.db.SelectContext(ctx, dest, s.db.Rebind(query), args...)
-}
-
-func (s *Store) getx(ctx context.Context, dest any, query string, args ...any) error {
-	s.statements.Add(1)
-	err := s.db.GetContext(ctx, dest, s.db.Rebind(query), args...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
-	return err
-}
-
 // Exec runs one statement that returns no rows, for administration (schemas, tests).
-func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
-	s.statements.Add(1)
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(query), args...)
+func (s *Store) Exec(ctx context.Context, query string, args ...any) (err error) {
+	defer derrors.Wrap(&err, "store.Exec")
+	_, err = s.pool.exec(ctx, query, args...)
 	return err
-}
-
-// analyze refreshes the planner's statistics of the tables a bulk load wrote, which it
-// leaves stale. On SQLite analysis_limit samples each index instead of reading it whole,
-// which keeps it quick at a million rows.
-func (s *Store) analyze(ctx context.Context, tables ...string) error {
-	if s.backend == SQLite {
-		if err := s.Exec(ctx, "PRAGMA analysis_limit = 2000"); err != nil {
-			return err
-		}
-		for _, t := range tables {
-			if err := s.Exec(ctx, "ANALYZE "+t); err != nil {
-				return err
-			}
-		}
-		// Fold the load's write-ahead log into the database file now, rather than leave
-		// readers to search a log as large as the data.
-		return s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	}
-	// VACUUM also marks the new pages all-visible, so that generalisation reads its covering
-	// index (cases_quasi_identifiers) alone, without visiting the rows.
-	return s.Exec(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 }
