@@ -3,6 +3,23 @@
 // One set of migrations serves both; queries are written once with `?` placeholders and
 // rebound for the backend. The store never sees a direct identifier: it receives records the
 // privacy layer has already cleaned.
+//
+// Every statement runs through one runner (sql.go), on the pool or in a write transaction,
+// which rebinds it and counts it (Store.Statements, which tests read to see batching at
+// work). What differs between the backends is behind one dialect (dialect.go). A load and
+// an import write the same way: an import is a load plus a diff against the stored cases.
+// Exported methods wrap their errors with the operation, once (internal/derrors).
+//
+// The files:
+//   - store.go opens and migrates; sql.go runs statements; dialect.go is SQLite's and
+//     PostgreSQL's SQL;
+//   - columns.go describes the columns of cases, from which every list of them and every
+//     row of values is derived;
+//   - load.go is Load, and the releaseWriter through which a release's new rows are written;
+//   - import.go is Import; corrections.go the corrections an import makes to stored cases;
+//     generalize.go recomputes what the case-level view withholds, after loads and imports;
+//   - cases.go, facts.go, detections.go and releases.go read; tokens.go keeps editors'
+//     tokens and the audit log; lock.go is Exclusive; migrate_stats.go the Go migrations.
 package store
 
 import (
