@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/casewatch/casewatch/internal/derrors"
 	"github.com/casewatch/casewatch/internal/model"
 )
 
@@ -57,7 +58,8 @@ func periodSQL(column string, i model.Interval) string {
 
 // CountDetections counts the detections matching f, grouped by the dimensions and, when
 // interval is not nil, by period. Buckets come ordered by their values, then period.
-func (s *Store) CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error) {
+func (s *Store) CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (_ []model.DetectionBucket, err error) {
+	defer derrors.Wrap(&err, "store.CountDetections")
 	w := &where{}
 	if f.Jurisdiction != nil {
 		w.add("jurisdiction = ?", string(*f.Jurisdiction))
@@ -92,10 +94,9 @@ func (s *Store) CountDetections(ctx context.Context, f model.DetectionFilter, gr
 		q += " GROUP BY " + strings.Join(refs, ", ") + " ORDER BY " + strings.Join(refs, ", ")
 	}
 
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), w.args...)
+	rows, err := s.pool.query(ctx, q, w.args...)
 	if err != nil {
-		return nil, fmt.Errorf("count detections: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []model.DetectionBucket
@@ -112,7 +113,7 @@ func (s *Store) CountDetections(ctx context.Context, f model.DetectionFilter, gr
 		}
 		dest = append(dest, &n)
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("count detections: %w", err)
+			return nil, err
 		}
 		b := model.DetectionBucket{Count: n}
 		for i, d := range groupBy {
@@ -159,26 +160,23 @@ type DetectionRow struct {
 // with its release's id, nothing updates or deletes them), so a reader that has the
 // detections up to one release catches up by reading the releases after it; bounding the
 // range by upTo keeps a release committed meanwhile from being read twice.
-func (s *Store) EachDetection(ctx context.Context, after, upTo int64, fn func(*DetectionRow) error) error {
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(`SELECT jurisdiction, region, category, platform, action, detected_on
-		FROM detections WHERE release_id > ? AND release_id <= ?`), after, upTo)
+func (s *Store) EachDetection(ctx context.Context, after, upTo int64, fn func(*DetectionRow) error) (err error) {
+	defer derrors.Wrap(&err, "store.EachDetection(releases %d to %d)", after+1, upTo)
+	rows, err := s.pool.query(ctx, `SELECT jurisdiction, region, category, platform, action, detected_on
+		FROM detections WHERE release_id > ? AND release_id <= ?`, after, upTo)
 	if err != nil {
-		return fmt.Errorf("detections: %w", err)
+		return err
 	}
 	defer rows.Close()
 	var d DetectionRow
 	dest := []any{&d.Jurisdiction, &d.Region, &d.Category, &d.Platform, &d.Action, &d.DetectedOn}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("detections: %w", err)
+			return err
 		}
 		if err := fn(&d); err != nil {
 			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("detections: %w", err)
-	}
-	return nil
+	return rows.Err()
 }

@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
+	"github.com/casewatch/casewatch/internal/derrors"
 	"github.com/casewatch/casewatch/internal/model"
 )
 
@@ -31,7 +31,8 @@ type CaseFact struct {
 // EachCaseFact calls fn for every case changed by a release after the given one, or for
 // every case in id order when after is 0. A change of what the case-level view withholds
 // counts as a change (generalize moves updated_release_id too).
-func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) error {
+func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) (err error) {
+	defer derrors.Wrap(&err, "store.EachCaseFact(after release %d)", after)
 	q := `SELECT c.id, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
 		c.defendant_kind, c.stage, c.court_decision, c.sanction, c.appeal_status,
 		c.prosecutor_decision, c.expert_conclusion,
@@ -48,10 +49,9 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 	} else {
 		q += " ORDER BY c.id"
 	}
-	s.statements.Add(1)
-	rows, err := s.db.QueryContext(ctx, s.db.Rebind(q), args...)
+	rows, err := s.pool.query(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("case facts: %w", err)
+		return err
 	}
 	defer rows.Close()
 	var f CaseFact
@@ -63,26 +63,27 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 		&f.Generalized}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("case facts: %w", err)
+			return err
 		}
 		f.CaseOpened = opened == 1
 		if err := fn(&f); err != nil {
 			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("case facts: %w", err)
-	}
-	return nil
+	return rows.Err()
 }
 
 // CaseIDsMatchingSearch returns the ids of the cases whose summary holds every word of
 // search (as CaseFilter.Search matches them).
-func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error) {
-	w := s.whereCases(model.CaseFilter{Search: &search})
+func (s *Store) CaseIDsMatchingSearch(ctx context.Context, search string) (_ []int64, err error) {
+	defer derrors.Wrap(&err, "store.CaseIDsMatchingSearch")
+	w, err := s.whereCases(model.CaseFilter{Search: &search})
+	if err != nil {
+		return nil, err
+	}
 	var ids []int64
-	if err := s.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
-		return nil, fmt.Errorf("search cases: %w", err)
+	if err := s.pool.selectx(ctx, &ids, "SELECT id FROM cases"+w.sql(), w.args...); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }

@@ -3,11 +3,12 @@ package store
 import (
 	"context"
 	"database/sql/driver"
-	"fmt"
 	"hash/fnv"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/casewatch/casewatch/internal/derrors"
 )
 
 // Exclusive runs fn while holding the store-wide lock called name, so that work every
@@ -18,10 +19,16 @@ import (
 // the current schema (so deployments sharing a database in separate schemas do not wait for
 // each other); it is released when fn returns, or by the server if the process dies. On
 // SQLite it is an exclusive flock(2) on the file PATH-NAME.lock beside the database.
-func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
+func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) (err error) {
+	defer derrors.Wrap(&err, "store.Exclusive(%s)", name)
+	return s.exclusive(ctx, name, fn)
+}
+
+// exclusive is Exclusive for the store's own methods, which wrap its errors themselves.
+func (s *Store) exclusive(ctx context.Context, name string, fn func(ctx context.Context) error) error {
 	unlock, err := s.lock(ctx, name)
 	if err != nil {
-		return fmt.Errorf("lock %s: %w", name, err)
+		return err
 	}
 	defer unlock()
 	return fn(ctx)

@@ -3,6 +3,23 @@
 // One set of migrations serves both; queries are written once with `?` placeholders and
 // rebound for the backend. The store never sees a direct identifier: it receives records the
 // privacy layer has already cleaned.
+//
+// Every statement runs through one runner (sql.go), on the pool or in a write transaction,
+// which rebinds it and counts it (Store.Statements, which tests read to see batching at
+// work). What differs between the backends is behind one dialect (dialect.go). A load and
+// an import write the same way: an import is a load plus a diff against the stored cases.
+// Exported methods wrap their errors with the operation, once (internal/derrors).
+//
+// The files:
+//   - store.go opens and migrates; sql.go runs statements; dialect.go is SQLite's and
+//     PostgreSQL's SQL;
+//   - columns.go describes the columns of cases, from which every list of them and every
+//     row of values is derived;
+//   - load.go is Load, and the releaseWriter through which a release's new rows are written;
+//   - import.go is Import; corrections.go the corrections an import makes to stored cases;
+//     generalize.go recomputes what the case-level view withholds, after loads and imports;
+//   - cases.go, facts.go, detections.go and releases.go read; tokens.go keeps editors'
+//     tokens and the audit log; lock.go is Exclusive; migrate_stats.go the Go migrations.
 package store
 
 import (
@@ -20,6 +37,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/casewatch/casewatch/internal/derrors"
 )
 
 //go:embed migrations/*.sql
@@ -47,13 +66,18 @@ type Store struct {
 	// writeMu serialises writers: SQLite allows one at a time, and release numbers are
 	// assigned in order on both backends.
 	writeMu sync.Mutex
-	// statements counts the SQL statements run, so tests can see batching at work.
+	dialect dialect
+	// pool runs the statements outside write transactions.
+	pool runner
+	// statements counts the SQL statements run (runner), so tests can see batching at work.
 	statements atomic.Int64
 }
 
 // Open connects to databaseURL: "sqlite:PATH" (or a path ending in .db) or
 // "postgres://…". It does not migrate; call Migrate.
-func Open(ctx context.Context, databaseURL string) (*Store, error) {
+func Open(ctx context.Context, databaseURL string) (_ *Store, err error) {
+	// Not the URL: it may hold a password.
+	defer derrors.Wrap(&err, "store.Open")
 	backend, driver, dsn, err := parseURL(databaseURL)
 	if err != nil {
 		return nil, err
@@ -72,7 +96,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		db.SetMaxIdleConns(16)
 	}
 	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, backend: backend}
+	s := &Store{db: db, backend: backend, dialect: dialectOf(backend)}
+	s.pool = runner{q: db, statements: &s.statements}
 	if backend == SQLite {
 		s.path = sqlitePath(strings.TrimPrefix(dsn, "file:"))
 	}
@@ -108,10 +133,16 @@ func parseURL(u string) (backend Backend, driver, dsn string, err error) {
 func (s *Store) Backend() Backend { return s.backend }
 
 // Close closes the connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() (err error) {
+	defer derrors.Wrap(&err, "store.Close")
+	return s.db.Close()
+}
 
 // Ping checks the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) (err error) {
+	defer derrors.Wrap(&err, "store.Ping")
+	return s.db.PingContext(ctx)
+}
 
 // Statements returns how many SQL statements the store has run so far.
 func (s *Store) Statements() int64 { return s.statements.Load() }
@@ -120,8 +151,9 @@ func (s *Store) Statements() int64 { return s.statements.Load() }
 func (s *Store) DB() *sql.DB { return s.db.DB }
 
 // Migrate applies the embedded migrations that have not run yet.
-func (s *Store) Migrate(ctx context.Context) error {
-	_, err := s.MigrateCount(ctx)
+func (s *Store) Migrate(ctx context.Context) (err error) {
+	defer derrors.Wrap(&err, "store.Migrate")
+	_, err = s.migrateOnce(ctx)
 	return err
 }
 
@@ -129,7 +161,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 // it applied. It holds the "migrate" lock (Exclusive): instances starting together on one
 // database migrate it once, the others wait and find nothing left to do.
 func (s *Store) MigrateCount(ctx context.Context) (applied int, err error) {
-	err = s.Exclusive(ctx, "migrate", func(ctx context.Context) error {
+	defer derrors.Wrap(&err, "store.MigrateCount")
+	return s.migrateOnce(ctx)
+}
+
+func (s *Store) migrateOnce(ctx context.Context) (applied int, err error) {
+	err = s.exclusive(ctx, "migrate", func(ctx context.Context) error {
 		applied, err = s.migrate(ctx)
 		return err
 	})
@@ -137,15 +174,11 @@ func (s *Store) MigrateCount(ctx context.Context) (applied int, err error) {
 }
 
 func (s *Store) migrate(ctx context.Context) (int, error) {
-	dialect := goose.DialectSQLite3
-	if s.backend == Postgres {
-		dialect = goose.DialectPostgres
-	}
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return 0, err
 	}
-	p, err := goose.NewProvider(dialect, s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
+	p, err := goose.NewProvider(s.dialect.goose(), s.db.DB, sub, goose.WithDisableGlobalRegistry(true),
 		goose.WithGoMigrations(statisticsMigration(s.backend), releaseIndexMigration(s.backend)))
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
@@ -157,47 +190,9 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 	return len(res), nil
 }
 
-// query helpers: every statement goes through them so it is counted and rebound.
-
-func (s *Store) selectx(ctx context.Context, dest any, query string, args ...any) error {
-	s.statements.Add(1)
-	return s.db.SelectContext(ctx, dest, s.db.Rebind(query), args...)
-}
-
-func (s *Store) getx(ctx context.Context, dest any, query string, args ...any) error {
-	s.statements.Add(1)
-	err := s.db.GetContext(ctx, dest, s.db.Rebind(query), args...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
-	return err
-}
-
 // Exec runs one statement that returns no rows, for administration (schemas, tests).
-func (s *Store) Exec(ctx context.Context, query string, args ...any) error {
-	s.statements.Add(1)
-	_, err := s.db.ExecContext(ctx, s.db.Rebind(query), args...)
+func (s *Store) Exec(ctx context.Context, query string, args ...any) (err error) {
+	defer derrors.Wrap(&err, "store.Exec")
+	_, err = s.pool.exec(ctx, query, args...)
 	return err
-}
-
-// analyze refreshes the planner's statistics of the tables a bulk load wrote, which it
-// leaves stale. On SQLite analysis_limit samples each index instead of reading it whole,
-// which keeps it quick at a million rows.
-func (s *Store) analyze(ctx context.Context, tables ...string) error {
-	if s.backend == SQLite {
-		if err := s.Exec(ctx, "PRAGMA analysis_limit = 2000"); err != nil {
-			return err
-		}
-		for _, t := range tables {
-			if err := s.Exec(ctx, "ANALYZE "+t); err != nil {
-				return err
-			}
-		}
-		// Fold the load's write-ahead log into the database file now, rather than leave
-		// readers to search a log as large as the data.
-		return s.Exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	}
-	// VACUUM also marks the new pages all-visible, so that generalisation reads its covering
-	// index (cases_quasi_identifiers) alone, without visiting the rows.
-	return s.Exec(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 }

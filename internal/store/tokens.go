@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/casewatch/casewatch/internal/derrors"
 )
 
 // Token is an editor's API token as stored: its hash, never the token.
@@ -21,26 +23,28 @@ var ErrExists = errors.New("already exists")
 
 // CreateToken stores a new token's hash under a name no token has had before (names of
 // revoked tokens stay taken, so the audit log keeps meaning one holder).
-func (s *Store) CreateToken(ctx context.Context, name, role, hash string) error {
+func (s *Store) CreateToken(ctx context.Context, name, role, hash string) (err error) {
+	defer derrors.Wrap(&err, "store.CreateToken")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var n int
-	if err := s.getx(ctx, &n, "SELECT COUNT(*) FROM tokens WHERE name = ?", name); err != nil {
+	if err := s.pool.getx(ctx, &n, "SELECT COUNT(*) FROM tokens WHERE name = ?", name); err != nil {
 		return err
 	}
 	if n > 0 {
 		return fmt.Errorf("token %q: %w", name, ErrExists)
 	}
-	return s.Exec(ctx, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
+	_, err = s.pool.exec(ctx, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
 		name, role, hash, time.Now().UTC().Format(time.RFC3339))
+	return err
 }
 
 // RevokeToken revokes the token of that name; ErrNotFound when there is no active one.
-func (s *Store) RevokeToken(ctx context.Context, name string) error {
+func (s *Store) RevokeToken(ctx context.Context, name string) (err error) {
+	defer derrors.Wrap(&err, "store.RevokeToken")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.statements.Add(1)
-	res, err := s.db.ExecContext(ctx, s.db.Rebind("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"),
+	res, err := s.pool.exec(ctx, "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
 		time.Now().UTC().Format(time.RFC3339), name)
 	if err != nil {
 		return err
@@ -52,9 +56,10 @@ func (s *Store) RevokeToken(ctx context.Context, name string) error {
 }
 
 // ActiveToken returns the unrevoked token with that hash, ErrNotFound when there is none.
-func (s *Store) ActiveToken(ctx context.Context, hash string) (*Token, error) {
+func (s *Store) ActiveToken(ctx context.Context, hash string) (_ *Token, err error) {
+	defer derrors.Wrap(&err, "store.ActiveToken")
 	var t Token
-	if err := s.getx(ctx, &t, "SELECT name, role, hash, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", hash); err != nil {
+	if err := s.pool.getx(ctx, &t, "SELECT name, role, hash, created_at, revoked_at FROM tokens WHERE hash = ? AND revoked_at IS NULL", hash); err != nil {
 		return nil, err
 	}
 	return &t, nil
@@ -71,20 +76,23 @@ type AuditEntry struct {
 }
 
 // Audit appends an entry to the audit log.
-func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+func (s *Store) Audit(ctx context.Context, e AuditEntry) (err error) {
+	defer derrors.Wrap(&err, "store.Audit")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if e.At == "" {
 		e.At = time.Now().UTC().Format(time.RFC3339)
 	}
-	return s.Exec(ctx, `INSERT INTO audit_log (id, at, token_name, action, release_id, detail)
+	_, err = s.pool.exec(ctx, `INSERT INTO audit_log (id, at, token_name, action, release_id, detail)
 		VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM audit_log), ?, ?, ?, ?, ?)`,
 		e.At, e.TokenName, e.Action, e.ReleaseID, e.Detail)
+	return err
 }
 
 // AuditLog returns the audit log, oldest first.
-func (s *Store) AuditLog(ctx context.Context) ([]AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context) (_ []AuditEntry, err error) {
+	defer derrors.Wrap(&err, "store.AuditLog")
 	var out []AuditEntry
-	err := s.selectx(ctx, &out, "SELECT id, at, token_name, action, release_id, detail FROM audit_log ORDER BY id")
+	err = s.pool.selectx(ctx, &out, "SELECT id, at, token_name, action, release_id, detail FROM audit_log ORDER BY id")
 	return out, err
 }
