@@ -161,6 +161,11 @@ func (c *Cache) Get(ctx context.Context, gen int64, key string, fill Fill) ([]by
 }
 
 func (c *Cache) miss(ctx context.Context, gen int64, full string, fill Fill) flightResult {
+	// A request that missed the local tier just as the flight before it ended starts a
+	// flight of its own: the answer may be there by now.
+	if v, ok := c.local.get(full); ok {
+		return flightResult{v, Hit}
+	}
 	if c.redis != nil {
 		if v, ok := c.redis.get(ctx, c.rm, full); ok {
 			c.keepLocal(gen, full, v)
