@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/graph/scalar"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
@@ -370,7 +370,7 @@ type AppealResolver interface {
 	FiledMonth(ctx context.Context, obj *model.Appeal) (*string, error)
 
 	DecidedMonth(ctx context.Context, obj *model.Appeal) (*string, error)
-	Fine(ctx context.Context, obj *model.Appeal) (*model1.Money, error)
+	Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel.Money, error)
 }
 type ArticleResolver interface {
 	ID(ctx context.Context, obj *model.Article) (string, error)
@@ -386,8 +386,8 @@ type CaseResolver interface {
 
 	ReportedMonth(ctx context.Context, obj *model.Case) (string, error)
 
-	Defendant(ctx context.Context, obj *model.Case) (*model1.DefendantProfile, error)
-	Outcome(ctx context.Context, obj *model.Case) (*model1.Outcome, error)
+	Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error)
+	Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error)
 	Appeals(ctx context.Context, obj *model.Case) ([]*model.Appeal, error)
 	Timeline(ctx context.Context, obj *model.Case) ([]*model.CaseEvent, error)
 
@@ -404,7 +404,7 @@ type CaseEventResolver interface {
 	Label(ctx context.Context, obj *model.CaseEvent, lang *model.Lang) (string, error)
 }
 type CategoryResolver interface {
-	Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error)
+	Label(ctx context.Context, obj *gqlmodel.Category, lang *model.Lang) (string, error)
 }
 type CorrectionResolver interface {
 	Release(ctx context.Context, obj *store.Correction) (*model.Release, error)
@@ -428,16 +428,16 @@ type QueryResolver interface {
 	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error)
 	Statistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) (*model.Statistics, error)
 	Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error)
-	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error)
+	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error)
 	Regions(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Region, error)
 	Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error)
-	Categories(ctx context.Context) ([]*model1.Category, error)
+	Categories(ctx context.Context) ([]*gqlmodel.Category, error)
 	Vocabulary(ctx context.Context) ([]*model.Vocabulary, error)
 	IndexUnits(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.IndexUnit, error)
 	OfficialFigures(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.OfficialFigure, error)
 	CurrentRelease(ctx context.Context) (*model.Release, error)
 	Releases(ctx context.Context, first *int, after *string) (*ReleaseConnection, error)
-	RateLimit(ctx context.Context) (*model1.RateLimit, error)
+	RateLimit(ctx context.Context) (*gqlmodel.RateLimit, error)
 }
 type RegionResolver interface {
 	ID(ctx context.Context, obj *model.Region) (string, error)
@@ -3866,8 +3866,8 @@ func (ec *executionContext) _Appeal_fine(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Appeal().Fine(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4420,8 +4420,8 @@ func (ec *executionContext) _Case_defendant(ctx context.Context, field graphql.C
 			return ec.Resolvers.Case().Defendant(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.DefendantProfile) graphql.Marshaler {
-			return ec.marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDefendantProfile(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DefendantProfile) graphql.Marshaler {
+			return ec.marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDefendantProfile(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4452,8 +4452,8 @@ func (ec *executionContext) _Case_outcome(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Case().Outcome(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Outcome) graphql.Marshaler {
-			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐOutcome(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4681,8 +4681,8 @@ func (ec *executionContext) _CaseConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.CaseEdge) graphql.Marshaler {
-			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
+			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4713,8 +4713,8 @@ func (ec *executionContext) _CaseConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4733,7 +4733,7 @@ func (ec *executionContext) fieldContext_CaseConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model1.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4756,7 +4756,7 @@ func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CaseEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model1.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4901,7 +4901,7 @@ func (ec *executionContext) fieldContext_CaseEvent_label(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Category_code(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_code(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4924,7 +4924,7 @@ func (ec *executionContext) fieldContext_Category_code(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Category", field, false, false, "ContentCategory")
 }
 
-func (ec *executionContext) _Category_concern(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_concern(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4947,7 +4947,7 @@ func (ec *executionContext) fieldContext_Category_concern(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Category", field, false, false, "Concern")
 }
 
-func (ec *executionContext) _Category_label(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5046,7 +5046,7 @@ func (ec *executionContext) fieldContext_Correction_fields(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Correction", field, true, true, "String")
 }
 
-func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5069,7 +5069,7 @@ func (ec *executionContext) fieldContext_DefendantProfile_kind(_ context.Context
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "DefendantKind")
 }
 
-func (ec *executionContext) _DefendantProfile_ageBand(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_ageBand(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5092,7 +5092,7 @@ func (ec *executionContext) fieldContext_DefendantProfile_ageBand(_ context.Cont
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "AgeBand")
 }
 
-func (ec *executionContext) _DefendantProfile_gender(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_gender(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5283,7 +5283,7 @@ func (ec *executionContext) fieldContext_DetectionDimensionValue_label(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _DetectionStatistics_buckets(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+func (ec *executionContext) _DetectionStatistics_buckets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DetectionStatistics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5315,7 +5315,7 @@ func (ec *executionContext) fieldContext_DetectionStatistics_buckets(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DetectionStatistics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6446,7 +6446,7 @@ func (ec *executionContext) fieldContext_IndexedFineStats_max(_ context.Context,
 	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6469,7 +6469,7 @@ func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6492,7 +6492,7 @@ func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
-func (ec *executionContext) _Money_indexUnits(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexUnits(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6515,7 +6515,7 @@ func (ec *executionContext) fieldContext_Money_indexUnits(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Money_indexUnit(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexUnit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6538,7 +6538,7 @@ func (ec *executionContext) fieldContext_Money_indexUnit(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
-func (ec *executionContext) _Money_indexYear(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexYear(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6821,7 +6821,7 @@ func (ec *executionContext) fieldContext_OfficialFigure_verified(_ context.Conte
 	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
 }
 
-func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6844,7 +6844,7 @@ func (ec *executionContext) fieldContext_Outcome_decision(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Decision")
 }
 
-func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6867,7 +6867,7 @@ func (ec *executionContext) fieldContext_Outcome_decidedMonth(_ context.Context,
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6890,7 +6890,7 @@ func (ec *executionContext) fieldContext_Outcome_sanction(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Sanction")
 }
 
-func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6902,8 +6902,8 @@ func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.Col
 			return obj.Fine, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6922,7 +6922,7 @@ func (ec *executionContext) fieldContext_Outcome_fine(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model1.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6945,7 +6945,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model1.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7201,8 +7201,8 @@ func (ec *executionContext) _Query_detections(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Detections(ctx, fc.Args["filter"].(*model.DetectionFilter), fc.Args["groupBy"].([]model.DetectionDimension), fc.Args["interval"].(*model.Interval))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
-			return ec.marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DetectionStatistics) graphql.Marshaler {
+			return ec.marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDetectionStatistics(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7332,8 +7332,8 @@ func (ec *executionContext) _Query_categories(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Categories(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Category) graphql.Marshaler {
-			return ec.marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategoryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Category) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategoryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7560,8 +7560,8 @@ func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().RateLimit(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.RateLimit) graphql.Marshaler {
-			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐRateLimit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RateLimit) graphql.Marshaler {
+			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐRateLimit(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7656,7 +7656,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7679,7 +7679,7 @@ func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7702,7 +7702,7 @@ func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7725,7 +7725,7 @@ func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, 
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7748,7 +7748,7 @@ func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Time")
 }
 
-func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8374,8 +8374,8 @@ func (ec *executionContext) _ReleaseConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.ReleaseEdge) graphql.Marshaler {
-			return ec.marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ReleaseEdge) graphql.Marshaler {
+			return ec.marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8406,8 +8406,8 @@ func (ec *executionContext) _ReleaseConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8426,7 +8426,7 @@ func (ec *executionContext) fieldContext_ReleaseConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ReleaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model1.ReleaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReleaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReleaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8449,7 +8449,7 @@ func (ec *executionContext) fieldContext_ReleaseEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ReleaseEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ReleaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model1.ReleaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReleaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReleaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10764,7 +10764,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 
 var caseEdgeImplementors = []string{"CaseEdge"}
 
-func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10852,7 +10852,7 @@ func (ec *executionContext) _CaseEvent(ctx context.Context, sel ast.SelectionSet
 
 var categoryImplementors = []string{"Category"}
 
-func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *model1.Category) graphql.Marshaler {
+func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Category) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, categoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10936,7 +10936,7 @@ func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSe
 
 var defendantProfileImplementors = []string{"DefendantProfile"}
 
-func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.SelectionSet, obj *model1.DefendantProfile) graphql.Marshaler {
+func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DefendantProfile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, defendantProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11066,7 +11066,7 @@ func (ec *executionContext) _DetectionDimensionValue(ctx context.Context, sel as
 
 var detectionStatisticsImplementors = []string{"DetectionStatistics"}
 
-func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *model1.DetectionStatistics) graphql.Marshaler {
+func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DetectionStatistics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, detectionStatisticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11550,7 +11550,7 @@ func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.Selec
 
 var moneyImplementors = []string{"Money"}
 
-func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *model1.Money) graphql.Marshaler {
+func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Money) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11719,7 +11719,7 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 
 var outcomeImplementors = []string{"Outcome"}
 
-func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model1.Outcome) graphql.Marshaler {
+func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11767,7 +11767,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model1.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11945,7 +11945,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var rateLimitImplementors = []string{"RateLimit"}
 
-func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *model1.RateLimit) graphql.Marshaler {
+func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RateLimit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12244,7 +12244,7 @@ func (ec *executionContext) _ReleaseConnection(ctx context.Context, sel ast.Sele
 
 var releaseEdgeImplementors = []string{"ReleaseEdge"}
 
-func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReleaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13006,11 +13006,11 @@ func (ec *executionContext) marshalNCaseConnection2ᚖgithubᚗcomᚋcasewatch�
 	return ec._CaseConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdge(ctx, sel, v[i])
+		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13022,7 +13022,7 @@ func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CaseEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CaseEdge!")
 		return graphql.Null
@@ -13084,11 +13084,11 @@ func (ec *executionContext) marshalNCaseStage2githubᚗcomᚋcasewatchᚋcasewat
 	return res
 }
 
-func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Category) graphql.Marshaler {
+func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Category) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategory(ctx, sel, v[i])
+		return ec.marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategory(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13100,7 +13100,7 @@ func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategory(ctx context.Context, sel ast.SelectionSet, v *model1.Category) graphql.Marshaler {
+func (ec *executionContext) marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategory(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Category) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Category!")
 		return graphql.Null
@@ -13206,7 +13206,7 @@ func (ec *executionContext) marshalNDefendantKind2githubᚗcomᚋcasewatchᚋcas
 	return res
 }
 
-func (ec *executionContext) marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDefendantProfile(ctx context.Context, sel ast.SelectionSet, v *model1.DefendantProfile) graphql.Marshaler {
+func (ec *executionContext) marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDefendantProfile(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DefendantProfile) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DefendantProfile!")
 		return graphql.Null
@@ -13318,7 +13318,7 @@ func (ec *executionContext) marshalNDetectionDimensionValue2ᚕgithubᚗcomᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx context.Context, sel ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
+func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDetectionStatistics(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DetectionStatistics) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DetectionStatistics!")
 		return graphql.Null
@@ -13610,7 +13610,7 @@ func (ec *executionContext) marshalNOfficialFigure2ᚖgithubᚗcomᚋcasewatch�
 	return ec._OfficialFigure(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -13633,7 +13633,7 @@ func (ec *executionContext) marshalNPlatform2githubᚗcomᚋcasewatchᚋcasewatc
 	return res
 }
 
-func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *model1.RateLimit) graphql.Marshaler {
+func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RateLimit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RateLimit!")
 		return graphql.Null
@@ -13716,11 +13716,11 @@ func (ec *executionContext) marshalNReleaseConnection2ᚖgithubᚗcomᚋcasewatc
 	return ec._ReleaseConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ReleaseEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdge(ctx, sel, v[i])
+		return ec.marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13732,7 +13732,7 @@ func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatch�
 	return ret
 }
 
-func (ec *executionContext) marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdge(ctx context.Context, sel ast.SelectionSet, v *model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReleaseEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReleaseEdge!")
 		return graphql.Null
@@ -14638,7 +14638,7 @@ func (ec *executionContext) marshalOLiability2ᚕgithubᚗcomᚋcasewatchᚋcase
 	return ret
 }
 
-func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *model1.Money) graphql.Marshaler {
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -14652,7 +14652,7 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcasewatchᚋcasewatchᚋ
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *model1.Outcome) graphql.Marshaler {
+func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -170,11 +170,11 @@ func (r *Resolver) article(ctx context.Context, j model.Jurisdiction, code strin
 
 // money expresses an amount in the jurisdiction's currency and in index units of the year
 // of date (the year the amount was set).
-func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *model1.Money {
+func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *gqlmodel.Money {
 	if amount == nil {
 		return nil
 	}
-	m := &model1.Money{Amount: int(*amount), Currency: j.Currency(), IndexUnit: j.IndexUnit()}
+	m := &gqlmodel.Money{Amount: int(*amount), Currency: j.Currency(), IndexUnit: j.IndexUnit()}
 	if date != nil {
 		fmt.Sscanf(*date, "%d", &m.IndexYear)
 	}

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
@@ -31,7 +31,7 @@ func (r *appealResolver) DecidedMonth(ctx context.Context, obj *model.Appeal) (*
 }
 
 // Fine is the resolver for the fine field.
-func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*model1.Money, error) {
+func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel.Money, error) {
 	return r.money(obj.Jurisdiction, obj.FineAmount, firstDate(obj.DecidedOn, obj.FiledOn)), nil
 }
 
@@ -72,16 +72,16 @@ func (r *caseResolver) ReportedMonth(ctx context.Context, obj *model.Case) (stri
 }
 
 // Defendant is the resolver for the defendant field.
-func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*model1.DefendantProfile, error) {
-	return &model1.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
+func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error) {
+	return &gqlmodel.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
 }
 
 // Outcome is the resolver for the outcome field.
-func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*model1.Outcome, error) {
+func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error) {
 	if obj.CourtDecision == nil {
 		return nil, nil
 	}
-	return &model1.Outcome{
+	return &gqlmodel.Outcome{
 		Decision:     *obj.CourtDecision,
 		DecidedMonth: monthOf(obj.CourtOn),
 		Sanction:     obj.Sanction,
@@ -156,7 +156,7 @@ func (r *caseEventResolver) Label(ctx context.Context, obj *model.CaseEvent, lan
 }
 
 // Label is the resolver for the label field.
-func (r *categoryResolver) Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error) {
+func (r *categoryResolver) Label(ctx context.Context, obj *gqlmodel.Category, lang *model.Lang) (string, error) {
 	return model.ContentCategoryVocabulary.Label(string(obj.Code), langOr(lang)), nil
 }
 
@@ -296,12 +296,12 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		return nil, internal(err)
 	}
 	loadersFrom(ctx).notePage(cases)
-	conn := &CaseConnection{filter: f, Edges: make([]*model1.CaseEdge, len(cases)), PageInfo: &model1.PageInfo{HasNextPage: more}}
+	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range cases {
 		cases[i] = cases[i].Published()
 		k := store.CaseKeyOf(&cases[i], order)
 		cursor := r.cursors.seal("cases/"+string(order), caseCursor{Sort: k.Sort, ID: k.ID})
-		conn.Edges[i] = &model1.CaseEdge{Cursor: cursor, Node: &cases[i]}
+		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
 	}
 	if len(conn.Edges) > 0 {
 		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
@@ -344,7 +344,7 @@ func (r *queryResolver) Funnel(ctx context.Context, filter *model.CaseFilter, su
 }
 
 // Detections is the resolver for the detections field.
-func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error) {
+func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error) {
 	f, err := r.checkDetectionFilter(filter, groupBy)
 	if err != nil {
 		return nil, err
@@ -356,7 +356,7 @@ func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionF
 	if err := answerTooLarge(ctx, len(buckets)); err != nil {
 		return nil, err
 	}
-	out := &model1.DetectionStatistics{Buckets: pointers(buckets)}
+	out := &gqlmodel.DetectionStatistics{Buckets: pointers(buckets)}
 	for _, b := range buckets {
 		out.Total += b.Count
 	}
@@ -378,11 +378,11 @@ func (r *queryResolver) Articles(ctx context.Context, jurisdiction *model.Jurisd
 }
 
 // Categories is the resolver for the categories field.
-func (r *queryResolver) Categories(ctx context.Context) ([]*model1.Category, error) {
-	var out []*model1.Category
+func (r *queryResolver) Categories(ctx context.Context) ([]*gqlmodel.Category, error) {
+	var out []*gqlmodel.Category
 	for _, code := range model.ContentCategoryVocabulary.Codes() {
 		c := model.ContentCategory(code)
-		out = append(out, &model1.Category{Code: c, Concern: c.Concern()})
+		out = append(out, &gqlmodel.Category{Code: c, Concern: c.Concern()})
 	}
 	return out, nil
 }
@@ -430,9 +430,9 @@ func (r *queryResolver) Releases(ctx context.Context, first *int, after *string)
 	if err != nil {
 		return nil, internal(err)
 	}
-	conn := &ReleaseConnection{Edges: make([]*model1.ReleaseEdge, len(rels)), PageInfo: &model1.PageInfo{HasNextPage: more}}
+	conn := &ReleaseConnection{Edges: make([]*gqlmodel.ReleaseEdge, len(rels)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range rels {
-		conn.Edges[i] = &model1.ReleaseEdge{Cursor: r.cursors.seal("releases", rels[i].ID), Node: &rels[i]}
+		conn.Edges[i] = &gqlmodel.ReleaseEdge{Cursor: r.cursors.seal("releases", rels[i].ID), Node: &rels[i]}
 	}
 	if len(rels) > 0 {
 		conn.PageInfo.EndCursor = &conn.Edges[len(rels)-1].Cursor
@@ -441,7 +441,7 @@ func (r *queryResolver) Releases(ctx context.Context, first *int, after *string)
 }
 
 // RateLimit is the resolver for the rateLimit field.
-func (r *queryResolver) RateLimit(ctx context.Context) (*model1.RateLimit, error) {
+func (r *queryResolver) RateLimit(ctx context.Context) (*gqlmodel.RateLimit, error) {
 	return rateLimitOf(ctx), nil
 }
 
