@@ -80,7 +80,7 @@ func openBenchStore(b *testing.B, databaseURL string) *store.Store {
 		b.Fatal(err)
 	} else if gen == 0 {
 		b.Logf("seeding %d cases into %s (once)", benchCases(), s.Backend())
-		if _, err := demo.Seed(ctx, s, reference.MustLoad(), demo.Options{Cases: benchCases()}); err != nil {
+		if _, err := demo.Seed(ctx, s, reference.MustRead(), demo.Options{Cases: benchCases()}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -114,7 +114,7 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 // benchResolver is a resolver as the server has it, with statistics (k = 5) and the fact
 // table built, as the server builds it before it turns ready.
 func benchResolver(b *testing.B, s *store.Store, log *slog.Logger) *graph.Resolver {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	engine := stats.NewEngine(s, ref)
 	if err := engine.Warm(context.Background()); err != nil {
 		b.Fatal(err)
@@ -176,7 +176,7 @@ func BenchmarkStatisticsFactTable(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			for b.Loop() {
-				if err := stats.NewEngine(s, reference.MustLoad()).Warm(context.Background()); err != nil {
+				if err := stats.NewEngine(s, reference.MustRead()).Warm(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -210,7 +210,7 @@ func BenchmarkDetections(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			r := benchResolver(b, s, log)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			engine := stats.NewEngine(s, reference.MustRead())
 			if err := engine.Warm(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -39,7 +39,7 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	rng := rand.New(rand.NewPCG(7, 7))
 	pick := func(codes []string) string { return codes[rng.IntN(len(codes))] }
 	f := &fixture{store: st}

@@ -36,7 +36,7 @@ func TestRateLimitLiveQueriesAreNotCached(t *testing.T) {
 // is refused before it runs.
 func TestRateLimitChargesTheOperationCost(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteURL(t))
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := NewHandler(NewResolver(st, stats.NewEngine(st, ref), ref, []byte("test secret"), log))
 	lim := ratelimit.New(ratelimit.Options{})

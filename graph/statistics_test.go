@@ -48,7 +48,7 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	f := &statsFixture{st: st, ref: ref}
 	f.cases, f.dets = randomCases(ref, n, seed)
 	_, err := st.Load(ctx, model.Release{Synthetic: true}, func(b *store.Batch) error {

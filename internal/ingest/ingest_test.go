@@ -31,7 +31,7 @@ type env struct {
 
 func newEnv(t *testing.T, url string) *env {
 	st := storetest.Open(t, url)
-	return &env{url: url, store: st, im: ingest.NewImporter(st, reference.MustLoad(), []byte("test secret"), 3)}
+	return &env{url: url, store: st, im: ingest.NewImporter(st, reference.MustRead(), []byte("test secret"), 3)}
 }
 
 // listCases lists cases as the API does: the statistics engine's fact table picks the
@@ -39,7 +39,7 @@ func newEnv(t *testing.T, url string) *env {
 func (e *env) listCases(t *testing.T, f model.CaseFilter, o store.CaseOrder, first int) []model.Case {
 	t.Helper()
 	ctx := context.Background()
-	ids, _, err := stats.NewEngine(e.store, reference.MustLoad()).ListCases(ctx, f, o, first, nil)
+	ids, _, err := stats.NewEngine(e.store, reference.MustRead()).ListCases(ctx, f, o, first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,7 +74,7 @@ func TestImportRegionNamesEqualCodes(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			ref := reference.MustLoad()
+			ref := reference.MustRead()
 			spellings := regionSpellings(ref)
 			// The same file twice, into two databases of the same kind.
 			otherURL := storetest.SQLiteURL(t)

@@ -22,7 +22,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			engine := stats.NewEngine(s, reference.MustRead())
 			rec := func(key, reported string) *store.CaseRecord {
 				return &store.CaseRecord{SourceKey: key, Case: model.Case{Jurisdiction: model.JurisdictionKZ,
 					RegionCode: ptr("KZ-10"), DefendantKind: ptr(model.DefendantKindJournalist),

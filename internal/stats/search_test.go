@@ -20,7 +20,7 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			engine := stats.NewEngine(s, reference.MustRead())
 			n := 0
 			load := func(summaries ...string) {
 				t.Helper()
