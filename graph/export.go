@@ -36,8 +36,8 @@ var exportColumns = []string{
 
 const exportPage = 1000
 
-// ExportHandler serves /export/cases.csv (format "csv") or /export/cases.ndjson.
-func (r *Resolver) ExportHandler(format string) http.Handler {
+// exportHandler serves /export/cases.csv (format "csv") or /export/cases.ndjson.
+func (r *Resolver) exportHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := withLoaders(req.Context(), r.store)
 		f, order, err := r.exportQuery(ctx, req.URL.Query())

@@ -17,6 +17,7 @@ import (
 
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -105,7 +106,12 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(graph.NewHandler(graph.NewResolver(st, stats.NewEngine(st, ref), ref, []byte("test secret"), log)))
+	api, err := graph.New(graph.Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref,
+		Secret: []byte("test secret"), Threshold: privacy.MinThreshold, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.GraphQL)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f

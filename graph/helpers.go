@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -249,9 +248,6 @@ func pointers[T any](items []T) []*T {
 // checkStatistics checks the arguments of statistics and funnel and returns the filter to
 // use and the suppression threshold: the server's, or a higher one the query asks for.
 func (r *Resolver) checkStatistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, threshold *int) (model.CaseFilter, int, error) {
-	if r.stats == nil {
-		return model.CaseFilter{}, 0, internal(errors.New("statistics are not enabled on this resolver"))
-	}
 	if len(groupBy) > maxDimensions {
 		return model.CaseFilter{}, 0, badInput("groupBy: at most %d dimensions, got %d", maxDimensions, len(groupBy))
 	}

@@ -138,7 +138,7 @@ func (r *caseResolver) Corrections(ctx context.Context, obj *model.Case) ([]*sto
 
 // TotalCount is the resolver for the totalCount field.
 func (r *caseConnectionResolver) TotalCount(ctx context.Context, obj *CaseConnection) (int, error) {
-	n, err := r.index.CountCases(ctx, obj.filter)
+	n, err := r.engine.CountCases(ctx, obj.filter)
 	if err != nil {
 		return 0, internal(err)
 	}
@@ -191,15 +191,15 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	if err != nil {
 		return nil, err
 	}
-	if r.importer == nil {
+	if r.imports == nil {
 		return nil, &clientError{code: CodeForbidden, msg: "imports are off on this server: it has no CASEWATCH_SECRET"}
 	}
 	opts := ingest.Options{Format: ingest.FormatOf(file.Filename), DryRun: deref(dryRun), Note: deref(note)}
-	res, err := r.importer.Import(ctx, file.File, opts)
+	res, err := r.imports.Importer.Import(ctx, file.File, opts)
 	var rejected *ingest.RejectedError
 	errors.As(err, &rejected)
 	entry := ingest.AuditEntry(caller.Name, "importCases", res, err)
-	if aerr := r.audit.Audit(ctx, entry); aerr != nil {
+	if aerr := r.imports.Audit.Audit(ctx, entry); aerr != nil {
 		return nil, internal(errors.Join(err, aerr))
 	}
 	if rejected != nil {
@@ -212,10 +212,10 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	if err != nil {
 		return nil, internal(err)
 	}
-	if res.Release != nil && r.released != nil {
+	if res.Release != nil && r.imports.Released != nil {
 		// Committed: no instance may answer from the older release for long. Should the
 		// announcement fail, the instances still find the release by polling the store.
-		if err := r.released.Refresh(ctx); err != nil {
+		if err := r.imports.Released.Refresh(ctx); err != nil {
 			r.log.WarnContext(ctx, "announcing the new release", "err", err)
 		}
 	}
@@ -316,7 +316,7 @@ func (r *queryResolver) Statistics(ctx context.Context, filter *model.CaseFilter
 		return nil, err
 	}
 	req := stats.Request{Filter: f, GroupBy: groupBy, Interval: interval, K: k, RepeatDefendants: selectsRepeatDefendants(ctx)}
-	out, err := r.stats.Statistics(ctx, req)
+	out, err := r.engine.Statistics(ctx, req)
 	var tooMany *stats.TooManyBucketsError
 	if errors.As(err, &tooMany) {
 		return nil, badInput("%s", tooMany.Error())
@@ -336,7 +336,7 @@ func (r *queryResolver) Funnel(ctx context.Context, filter *model.CaseFilter, su
 	if err != nil {
 		return nil, err
 	}
-	out, err := r.stats.Funnel(ctx, f, k)
+	out, err := r.engine.Funnel(ctx, f, k)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -349,7 +349,7 @@ func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionF
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := r.index.CountDetections(ctx, f, groupBy, interval)
+	buckets, err := r.engine.CountDetections(ctx, f, groupBy, interval)
 	if err != nil {
 		return nil, internal(err)
 	}
