@@ -257,7 +257,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Articles        func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Case            func(childComplexity int, reference string) int
-		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) int
+		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) int
 		Categories      func(childComplexity int) int
 		CurrentRelease  func(childComplexity int) int
 		Detections      func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
@@ -425,7 +425,7 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
 	Case(ctx context.Context, reference string) (*model.Case, error)
-	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error)
+	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) (*CaseConnection, error)
 	Statistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) (*model.Statistics, error)
 	Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error)
 	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error)
@@ -1314,7 +1314,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*model.CaseFilter), args["orderBy"].(*store.CaseOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*model.CaseFilter), args["orderBy"].(*model.CaseOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -3443,8 +3443,8 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*store.CaseOrder, error) {
-			return ec.unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.CaseOrder, error) {
+			return ec.unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7066,7 +7066,7 @@ func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["orderBy"].(*store.CaseOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["orderBy"].(*model.CaseOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *CaseConnection) graphql.Marshaler {
@@ -14174,16 +14174,16 @@ func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋcasewatchᚋc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx context.Context, v any) (*store.CaseOrder, error) {
+func (ec *executionContext) unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx context.Context, v any) (*model.CaseOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := store.CaseOrder(tmp)
+	res := model.CaseOrder(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx context.Context, sel ast.SelectionSet, v *store.CaseOrder) graphql.Marshaler {
+func (ec *executionContext) marshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx context.Context, sel ast.SelectionSet, v *model.CaseOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

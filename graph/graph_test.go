@@ -233,7 +233,7 @@ func (f *fixture) walk(t *testing.T, filter map[string]any, order string, first 
 }
 
 // expected computes, in Go, the references a filter and order select.
-func (f *fixture) expected(keep func(*model.Case) bool, order store.CaseOrder) []string {
+func (f *fixture) expected(keep func(*model.Case) bool, order model.CaseOrder) []string {
 	var sel []model.Case
 	for _, c := range f.cases {
 		if keep(&c) {
@@ -241,9 +241,9 @@ func (f *fixture) expected(keep func(*model.Case) bool, order store.CaseOrder) [
 		}
 	}
 	slices.SortFunc(sel, func(a, b model.Case) int {
-		ka, kb := store.CaseKeyOf(&a, order), store.CaseKeyOf(&b, order)
+		ka, kb := model.CaseKeyOf(&a, order), model.CaseKeyOf(&b, order)
 		c := cmp.Or(cmp.Compare(ka.Sort, kb.Sort), cmp.Compare(ka.ID, kb.ID))
-		if order == store.ReportedDesc || order == store.DecidedDesc {
+		if order == model.CaseOrderReportedDesc || order == model.CaseOrderDecidedDesc {
 			return -c
 		}
 		return c
@@ -302,7 +302,7 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 				{"search for a backslash", map[string]any{"search": `\`}, func(*model.Case) bool { return false }},
 			}
 			for _, tt := range tests {
-				for _, order := range []store.CaseOrder{store.ReportedDesc, store.ReportedAsc, store.DecidedDesc, store.DecidedAsc} {
+				for _, order := range []model.CaseOrder{model.CaseOrderReportedDesc, model.CaseOrderReportedAsc, model.CaseOrderDecidedDesc, model.CaseOrderDecidedAsc} {
 					t.Run(tt.name+"/"+string(order), func(t *testing.T) {
 						want := f.expected(tt.keep, order)
 						got, total := f.walk(t, tt.filter, string(order), 7)

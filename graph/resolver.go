@@ -34,7 +34,7 @@ type Store interface {
 // case lists, handing back the ids of a page, counts detections, and computes the
 // published statistics and the funnel.
 type Engine interface {
-	ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]int64, bool, error)
+	ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]int64, bool, error)
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 	Statistics(ctx context.Context, req stats.Request) (*model.Statistics, error)
@@ -71,7 +71,7 @@ type Resolver struct {
 
 // listCases returns up to first cases of a case list after the key, and whether more
 // follow: the engine picks the page, the store reads its rows.
-func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]model.Case, bool, error) {
+func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.Case, bool, error) {
 	ids, more, err := r.engine.ListCases(ctx, f, o, first, after)
 	if err != nil {
 		return nil, false, err

@@ -270,12 +270,12 @@ func (r *queryResolver) Case(ctx context.Context, reference string) (*model.Case
 }
 
 // Cases is the resolver for the cases field.
-func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error) {
+func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) (*CaseConnection, error) {
 	f, err := r.checkFilter(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
-	order := store.ReportedDesc
+	order := model.CaseOrderReportedDesc
 	if orderBy != nil {
 		order = *orderBy
 	}
@@ -283,13 +283,13 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	if err != nil {
 		return nil, err
 	}
-	var key *store.CaseKey
+	var key *model.CaseKey
 	if after != nil {
 		var c caseCursor
 		if err := r.cursors.open("cases/"+string(order), *after, &c); err != nil {
 			return nil, err
 		}
-		key = &store.CaseKey{Sort: c.Sort, ID: c.ID}
+		key = &model.CaseKey{Sort: c.Sort, ID: c.ID}
 	}
 	cases, more, err := r.listCases(ctx, f, order, n, key)
 	if err != nil {
@@ -299,7 +299,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range cases {
 		cases[i] = cases[i].Published()
-		k := store.CaseKeyOf(&cases[i], order)
+		k := model.CaseKeyOf(&cases[i], order)
 		cursor := r.cursors.seal("cases/"+string(order), caseCursor{Sort: k.Sort, ID: k.ID})
 		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
 	}

@@ -54,7 +54,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 			}
 			list := func(f model.CaseFilter) (refs []string, count int) {
 				t.Helper()
-				ids, more, err := engine.ListCases(ctx, f, store.ReportedAsc, 10, nil)
+				ids, more, err := engine.ListCases(ctx, f, model.CaseOrderReportedAsc, 10, nil)
 				if err != nil || more {
 					t.Fatalf("list %+v: more %v, %v", f, more, err)
 				}

@@ -61,7 +61,7 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 				if got := count(search); got != 2 {
 					t.Fatalf("%q found %d cases, want 2", search, got)
 				}
-				if _, _, err := engine.ListCases(ctx, model.CaseFilter{Search: &search}, store.ReportedAsc, 1, nil); err != nil {
+				if _, _, err := engine.ListCases(ctx, model.CaseFilter{Search: &search}, model.CaseOrderReportedAsc, 1, nil); err != nil {
 					t.Fatal(err)
 				}
 			}
