@@ -18,6 +18,7 @@ import (
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/ingest/ingesttest"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -236,7 +237,7 @@ func seedLargeDataset(b *testing.B, databaseURL string, cases int) {
 	if err := st.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.Seed(context.Background(), st, reference.MustRead(), demo.Options{Cases: cases, Generalize: ingest.Generalizer(5)}); err != nil {
+	if _, err := demo.Seed(context.Background(), st, reference.MustRead(), demo.Options{Cases: cases, Generalize: privacy.Generalizer(5)}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -29,8 +29,8 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 					Category: model.ContentCategoryOther, Concern: model.ConcernOther, Platform: model.PlatformX,
 					Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview, ReportedOn: reported}}
 			}
-			withhold := func(fields ...string) func([]store.QuasiIdentifiers) [][]string {
-				return func(qis []store.QuasiIdentifiers) [][]string {
+			withhold := func(fields ...string) model.Generalizer {
+				return func(qis []model.QuasiIdentifiers) [][]string {
 					out := make([][]string, len(qis))
 					for i := range qis {
 						out[i] = fields
@@ -38,7 +38,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 					return out
 				}
 			}
-			importAs := func(generalize func([]store.QuasiIdentifiers) [][]string, recs ...*store.CaseRecord) {
+			importAs := func(generalize model.Generalizer, recs ...*store.CaseRecord) {
 				t.Helper()
 				opts := store.ImportOptions{Generalize: generalize, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint("KZ-", r.SourceKey, n) }}
 				if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,20 +26,15 @@ type ImportOptions struct {
 	// Reference gives a new case its public reference; attempt counts up on a collision.
 	Reference func(rec *CaseRecord, attempt int) string
 	// Generalize returns, for each case, the quasi-identifiers to withhold from the
-	// case-level view (see privacy.Generalize).
-	Generalize func([]QuasiIdentifiers) [][]string
+	// case-level view (privacy.Generalizer).
+	Generalize model.Generalizer
 }
 
-// QuasiIdentifiers are the fields of a case that could single out a defendant together.
-type QuasiIdentifiers struct {
-	ID           int64   `db:"id"`
-	ReportedOn   string  `db:"reported_on"`
-	Jurisdiction string  `db:"jurisdiction"`
-	Region       *string `db:"region"`
-	Kind         *string `db:"defendant_kind"`
-	AgeBand      *string `db:"age_band"`
-	Gender       *string `db:"defendant_gender"`
-	Generalized  string  `db:"generalized"`
+// quasiIdentifierRow is a row of quasiIdentifierQuery: a case's quasi-identifiers and the
+// fields withheld from it now.
+type quasiIdentifierRow struct {
+	model.QuasiIdentifiers
+	generalized string
 }
 
 // ImportResult counts what an import did. Release is nil when nothing changed (or on a dry
@@ -610,7 +606,7 @@ func (b *ImportBatch) touch(c *model.Case) {
 // cases of one jurisdiction and year (all cases when g is nil), and writes the rows whose
 // answer changed. Such a row counts as changed by the release: the case lists' fact table
 // (internal/stats) picks up what changed by updated_release_id.
-func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup, release int64) error {
+func (s *Store) generalize(ctx context.Context, tx *sqlx.Tx, fn model.Generalizer, g *yearGroup, release int64) error {
 	q, args := quasiIdentifierQuery(g)
 	s.statements.Add(1)
 	rows, err := tx.QueryContext(ctx, tx.Rebind(q), args...)
@@ -664,7 +660,7 @@ type rowScanner interface {
 // scanQuasiIdentifiers reads the rows of quasiIdentifierQuery. A year of cases is hundreds
 // of thousands of rows of a handful of distinct values, so it scans without reflection and
 // keeps one string per distinct value.
-func scanQuasiIdentifiers(rows rowScanner) ([]QuasiIdentifiers, error) {
+func scanQuasiIdentifiers(rows rowScanner) ([]quasiIdentifierRow, error) {
 	values := map[string]*string{}
 	intern := func(b []byte) *string {
 		if b == nil {
@@ -691,7 +687,7 @@ func scanQuasiIdentifiers(rows rowScanner) ([]QuasiIdentifiers, error) {
 			dest = append(dest, &cols[i])
 		}
 	}
-	var out []QuasiIdentifiers
+	var out []quasiIdentifierRow
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
@@ -707,16 +703,18 @@ func scanQuasiIdentifiers(rows rowScanner) ([]QuasiIdentifiers, error) {
 }
 
 // quasiIdentifiersOf builds a row of quasiIdentifierQuery from its columns after the id.
-func quasiIdentifiersOf(id int64, cols *[7][]byte, intern func([]byte) *string) QuasiIdentifiers {
-	q := QuasiIdentifiers{ID: id, Region: intern(cols[2]), Kind: intern(cols[3]), AgeBand: intern(cols[4]), Gender: intern(cols[5])}
-	if v := intern(cols[0]); v != nil {
-		q.ReportedOn = *v
+func quasiIdentifiersOf(id int64, cols *[7][]byte, intern func([]byte) *string) quasiIdentifierRow {
+	q := quasiIdentifierRow{QuasiIdentifiers: model.QuasiIdentifiers{ID: id, Region: intern(cols[2]),
+		Kind: (*model.DefendantKind)(intern(cols[3])), AgeBand: (*model.AgeBand)(intern(cols[4])),
+		Gender: (*model.Gender)(intern(cols[5]))}}
+	if v := intern(cols[0]); v != nil && len(*v) >= 4 {
+		q.Year, _ = strconv.Atoi((*v)[:4]) // reported_on is YYYY-MM-DD
 	}
 	if v := intern(cols[1]); v != nil {
-		q.Jurisdiction = *v
+		q.Jurisdiction = model.Jurisdiction(*v)
 	}
 	if v := intern(cols[6]); v != nil {
-		q.Generalized = *v
+		q.generalized = *v
 	}
 	return q
 }
@@ -728,14 +726,18 @@ type generalizedChange struct {
 
 // generalizedChanges runs fn over the cases' quasi-identifiers and lists the cases whose
 // withheld fields differ from what is stored.
-func generalizedChanges(qis []QuasiIdentifiers, fn func([]QuasiIdentifiers) [][]string) ([]generalizedChange, error) {
+func generalizedChanges(rows []quasiIdentifierRow, fn model.Generalizer) ([]generalizedChange, error) {
+	qis := make([]model.QuasiIdentifiers, len(rows))
+	for i := range rows {
+		qis[i] = rows[i].QuasiIdentifiers
+	}
 	masks := fn(qis)
-	if len(masks) != len(qis) {
+	if len(masks) != len(rows) {
 		return nil, errors.New("generalize: one answer per case expected")
 	}
 	var out []generalizedChange
-	for i, q := range qis {
-		if g := strings.Join(masks[i], ","); g != q.Generalized {
+	for i, q := range rows {
+		if g := strings.Join(masks[i], ","); g != q.generalized {
 			out = append(out, generalizedChange{q.ID, g})
 		}
 	}

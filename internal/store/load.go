@@ -62,13 +62,13 @@ type Batch struct {
 	nextCaseID int64
 	added      int
 	buffers    map[string]*buffer
-	generalize func([]QuasiIdentifiers) [][]string
+	generalize model.Generalizer
 }
 
 // GeneralizeWith has the load work out, before it commits, which quasi-identifiers the
-// case-level view withholds (see privacy.Generalize), over every case in the database. The
+// case-level view withholds (privacy.Generalizer), over every case in the database. The
 // release then never becomes visible ungeneralised.
-func (b *Batch) GeneralizeWith(fn func([]QuasiIdentifiers) [][]string) { b.generalize = fn }
+func (b *Batch) GeneralizeWith(fn model.Generalizer) { b.generalize = fn }
 
 type buffer struct {
 	columns []string
@@ -226,7 +226,7 @@ type bulkTx interface {
 	copyRows(ctx context.Context, table string, columns []string, rows [][]any) error
 	// chunkRows is how many rows of a table with that many columns go into one copyRows.
 	chunkRows(columns int) int
-	quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error)
+	quasiIdentifiers(ctx context.Context, query string, args ...any) ([]quasiIdentifierRow, error)
 	// setGeneralized writes what the case-level view withholds, marking the rows as changed
 	// by the release.
 	setGeneralized(ctx context.Context, changes []generalizedChange, release int64) error
@@ -308,7 +308,7 @@ func (b *sqliteBulk) copyRows(ctx context.Context, table string, columns []strin
 	return err
 }
 
-func (b *sqliteBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error) {
+func (b *sqliteBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]quasiIdentifierRow, error) {
 	b.s.statements.Add(1)
 	rows, err := b.tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -356,7 +356,7 @@ func (b *pgBulk) queryInt(ctx context.Context, query string, args ...any) (int64
 	return n, err
 }
 
-func (b *pgBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]QuasiIdentifiers, error) {
+func (b *pgBulk) quasiIdentifiers(ctx context.Context, query string, args ...any) ([]quasiIdentifierRow, error) {
 	b.s.statements.Add(1)
 	rows, err := b.tx.Query(ctx, sqlx.Rebind(sqlx.DOLLAR, query), args...)
 	if err != nil {
