@@ -1,7 +1,7 @@
 // Package graph is casewatch's GraphQL layer: the gqlgen resolvers, the dataloaders that
 // batch what they fetch, and the handler with its transports, limits and error codes.
-// Resolvers never talk SQL: they call the store through the Store interface. New, from
-// Options checked once at start, is the one way to build it.
+// Resolvers never talk SQL: they call the store through the Store interface. New builds
+// the layer, from Options it checks once, at start.
 package graph
 
 import (
