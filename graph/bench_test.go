@@ -80,7 +80,7 @@ func openBenchStore(b *testing.B, databaseURL string) *store.Store {
 		b.Fatal(err)
 	} else if gen == 0 {
 		b.Logf("seeding %d cases into %s (once)", benchCases(), s.Backend())
-		if _, err := demo.Seed(ctx, s, reference.MustLoad(), demo.Options{Cases: benchCases()}); err != nil {
+		if _, err := demo.Seed(ctx, s, reference.MustRead(), demo.Options{Cases: benchCases()}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -105,23 +105,25 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			h := graph.NewHandler(benchResolver(b, s, log))
+			h := benchHandler(b, s, log)
 			benchQueries(b, h, queries)
 		})
 	}
 }
 
-// benchResolver is a resolver as the server has it, with statistics (k = 5) and the fact
-// table built, as the server builds it before it turns ready.
-func benchResolver(b *testing.B, s *store.Store, log *slog.Logger) *graph.Resolver {
-	ref := reference.MustLoad()
+// benchHandler is the GraphQL handler as the server has it, with k = 5 and the fact table
+// built, as the server builds it before it turns ready.
+func benchHandler(b *testing.B, s *store.Store, log *slog.Logger) http.Handler {
+	ref := reference.MustRead()
 	engine := stats.NewEngine(s, ref)
 	if err := engine.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	r := graph.NewResolver(s, engine, ref, []byte("bench"), log)
-	r.EnableStatistics(engine, 5)
-	return r
+	api, err := graph.New(graph.Options{Store: s, Engine: engine, Reference: ref, Secret: []byte("bench"), Threshold: 5, Log: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return api.GraphQL
 }
 
 type benchQuery struct{ name, query string }
@@ -163,7 +165,7 @@ func BenchmarkStatistics(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			h := graph.NewHandler(benchResolver(b, s, log))
+			h := benchHandler(b, s, log)
 			benchQueries(b, h, queries)
 		})
 	}
@@ -176,7 +178,7 @@ func BenchmarkStatisticsFactTable(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			for b.Loop() {
-				if err := stats.NewEngine(s, reference.MustLoad()).Warm(context.Background()); err != nil {
+				if err := stats.NewEngine(s, reference.MustRead()).Warm(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -209,8 +211,8 @@ func BenchmarkDetections(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			r := benchResolver(b, s, log)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			h := benchHandler(b, s, log)
+			engine := stats.NewEngine(s, reference.MustRead())
 			if err := engine.Warm(ctx); err != nil {
 				b.Fatal(err)
 			}
@@ -235,7 +237,7 @@ func BenchmarkDetections(b *testing.B) {
 					})
 				}
 			}
-			benchQueries(b, graph.NewHandler(r), []benchQuery{
+			benchQueries(b, h, []benchQuery{
 				{"graphql/category-month", `{ detections(groupBy: [CATEGORY], interval: MONTH) { buckets { count } } }`},
 			})
 			// What the table costs: reading every detection (a server's start), and
@@ -272,7 +274,7 @@ func BenchmarkSearch(b *testing.B) {
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
-			h := graph.NewHandler(benchResolver(b, s, log))
+			h := benchHandler(b, s, log)
 			// The query before, on a connection of its own.
 			driver, dsn, like := "sqlite", "file:"+strings.TrimPrefix(dbURL, "sqlite:"), `SELECT id FROM cases WHERE search_text LIKE ? ESCAPE '\'`
 			if s.Backend() == store.Postgres {

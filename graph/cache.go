@@ -50,7 +50,7 @@ const maxCachedQuery = 64 << 10
 // maxCachedBody bounds a POST body the cache reads before deciding.
 const maxCachedBody = 1 << 20
 
-// CacheResponses answers public queries from c: a request without a token whose operation
+// cacheResponses answers public queries from c: a request without a token whose operation
 // is a query. The key is the release generation and a hash of the normalised document
 // (parsed and printed again, so spacing and comments do not matter), the operation name
 // and the variables. Every answer says X-Cache: HIT, MISS or BYPASS. Answers with errors
@@ -59,7 +59,7 @@ const maxCachedBody = 1 << 20
 //
 // docs resolves persisted queries sent by hash alone; a request with both query and hash
 // registers the document, as gqlgen's APQ extension would had it run.
-func CacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Handler {
+func cacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Handler {
 	parsed := lru.New[*normalized](1000)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen, known := c.Generation()

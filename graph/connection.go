@@ -1,21 +1,21 @@
 package graph
 
 import (
-	"github.com/casewatch/casewatch/graph/model"
-	domain "github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
+	"github.com/casewatch/casewatch/internal/model"
 )
 
 // CaseConnection is a page of cases. The total is counted only when a query asks for it.
 type CaseConnection struct {
-	Edges    []*model.CaseEdge
-	PageInfo *model.PageInfo
-	filter   domain.CaseFilter
+	Edges    []*gqlmodel.CaseEdge
+	PageInfo *gqlmodel.PageInfo
+	filter   model.CaseFilter
 }
 
 // ReleaseConnection is a page of releases.
 type ReleaseConnection struct {
-	Edges    []*model.ReleaseEdge
-	PageInfo *model.PageInfo
+	Edges    []*gqlmodel.ReleaseEdge
+	PageInfo *gqlmodel.PageInfo
 }
 
 // Node is what Query.node returns: a *model.Case, *model.Region, *model.Article or

@@ -15,7 +15,6 @@ import (
 
 	"github.com/casewatch/casewatch/graph/scalar"
 	"github.com/casewatch/casewatch/internal/model"
-	"github.com/casewatch/casewatch/internal/store"
 )
 
 // Exports stream every case that a filter selects, in the published view (the same
@@ -36,8 +35,8 @@ var exportColumns = []string{
 
 const exportPage = 1000
 
-// ExportHandler serves /export/cases.csv (format "csv") or /export/cases.ndjson.
-func (r *Resolver) ExportHandler(format string) http.Handler {
+// exportHandler serves /export/cases.csv (format "csv") or /export/cases.ndjson.
+func (r *Resolver) exportHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := withLoaders(req.Context(), r.store)
 		f, order, err := r.exportQuery(ctx, req.URL.Query())
@@ -96,8 +95,8 @@ func (s *startedWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order store.CaseOrder, releases map[int64]bool, out rowWriter) error {
-	var after *store.CaseKey
+func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.CaseOrder, releases map[int64]bool, out rowWriter) error {
+	var after *model.CaseKey
 	for {
 		cases, more, err := r.listCases(ctx, f, order, exportPage, after)
 		if err != nil {
@@ -122,7 +121,7 @@ func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order store.C
 		if !more {
 			return nil
 		}
-		k := store.CaseKeyOf(&cases[len(cases)-1], order)
+		k := model.CaseKeyOf(&cases[len(cases)-1], order)
 		after = &k
 	}
 }
@@ -177,9 +176,9 @@ func (r *Resolver) releaseFlags(ctx context.Context) (map[int64]bool, error) {
 }
 
 // exportQuery reads a filter and order from a query string, checked as the API checks them.
-func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFilter, store.CaseOrder, error) {
+func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFilter, model.CaseOrder, error) {
 	var f model.CaseFilter
-	order := store.ReportedDesc
+	order := model.CaseOrderReportedDesc
 	fv := reflect.ValueOf(&f).Elem()
 	for key, values := range q {
 		var list []string
@@ -191,7 +190,7 @@ func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFil
 			}
 		}
 		if key == "orderBy" {
-			order = store.CaseOrder(strings.ToUpper(strings.Join(list, "")))
+			order = model.CaseOrder(strings.ToUpper(strings.Join(list, "")))
 			if !order.Valid() {
 				return f, order, errors.New("orderBy: use REPORTED_DESC, REPORTED_ASC, DECIDED_DESC or DECIDED_ASC")
 			}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/graph/scalar"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
@@ -257,7 +257,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Articles        func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Case            func(childComplexity int, reference string) int
-		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) int
+		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) int
 		Categories      func(childComplexity int) int
 		CurrentRelease  func(childComplexity int) int
 		Detections      func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
@@ -370,7 +370,7 @@ type AppealResolver interface {
 	FiledMonth(ctx context.Context, obj *model.Appeal) (*string, error)
 
 	DecidedMonth(ctx context.Context, obj *model.Appeal) (*string, error)
-	Fine(ctx context.Context, obj *model.Appeal) (*model1.Money, error)
+	Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel.Money, error)
 }
 type ArticleResolver interface {
 	ID(ctx context.Context, obj *model.Article) (string, error)
@@ -386,8 +386,8 @@ type CaseResolver interface {
 
 	ReportedMonth(ctx context.Context, obj *model.Case) (string, error)
 
-	Defendant(ctx context.Context, obj *model.Case) (*model1.DefendantProfile, error)
-	Outcome(ctx context.Context, obj *model.Case) (*model1.Outcome, error)
+	Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error)
+	Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error)
 	Appeals(ctx context.Context, obj *model.Case) ([]*model.Appeal, error)
 	Timeline(ctx context.Context, obj *model.Case) ([]*model.CaseEvent, error)
 
@@ -404,7 +404,7 @@ type CaseEventResolver interface {
 	Label(ctx context.Context, obj *model.CaseEvent, lang *model.Lang) (string, error)
 }
 type CategoryResolver interface {
-	Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error)
+	Label(ctx context.Context, obj *gqlmodel.Category, lang *model.Lang) (string, error)
 }
 type CorrectionResolver interface {
 	Release(ctx context.Context, obj *store.Correction) (*model.Release, error)
@@ -425,19 +425,19 @@ type MutationResolver interface {
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
 	Case(ctx context.Context, reference string) (*model.Case, error)
-	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error)
+	Cases(ctx context.Context, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) (*CaseConnection, error)
 	Statistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) (*model.Statistics, error)
 	Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error)
-	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error)
+	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error)
 	Regions(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Region, error)
 	Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error)
-	Categories(ctx context.Context) ([]*model1.Category, error)
+	Categories(ctx context.Context) ([]*gqlmodel.Category, error)
 	Vocabulary(ctx context.Context) ([]*model.Vocabulary, error)
 	IndexUnits(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.IndexUnit, error)
 	OfficialFigures(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.OfficialFigure, error)
 	CurrentRelease(ctx context.Context) (*model.Release, error)
 	Releases(ctx context.Context, first *int, after *string) (*ReleaseConnection, error)
-	RateLimit(ctx context.Context) (*model1.RateLimit, error)
+	RateLimit(ctx context.Context) (*gqlmodel.RateLimit, error)
 }
 type RegionResolver interface {
 	ID(ctx context.Context, obj *model.Region) (string, error)
@@ -1314,7 +1314,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*model.CaseFilter), args["orderBy"].(*store.CaseOrder), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Cases(childComplexity, args["filter"].(*model.CaseFilter), args["orderBy"].(*model.CaseOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.categories":
 		if e.ComplexityRoot.Query.Categories == nil {
 			break
@@ -3464,8 +3464,8 @@ func (ec *executionContext) field_Query_cases_args(ctx context.Context, rawArgs 
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*store.CaseOrder, error) {
-			return ec.unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx, v)
+		func(ctx context.Context, v any) (*model.CaseOrder, error) {
+			return ec.unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3887,8 +3887,8 @@ func (ec *executionContext) _Appeal_fine(ctx context.Context, field graphql.Coll
 			return ec.Resolvers.Appeal().Fine(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4441,8 +4441,8 @@ func (ec *executionContext) _Case_defendant(ctx context.Context, field graphql.C
 			return ec.Resolvers.Case().Defendant(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.DefendantProfile) graphql.Marshaler {
-			return ec.marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDefendantProfile(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DefendantProfile) graphql.Marshaler {
+			return ec.marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDefendantProfile(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4473,8 +4473,8 @@ func (ec *executionContext) _Case_outcome(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Case().Outcome(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Outcome) graphql.Marshaler {
-			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐOutcome(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4702,8 +4702,8 @@ func (ec *executionContext) _CaseConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.CaseEdge) graphql.Marshaler {
-			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
+			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4734,8 +4734,8 @@ func (ec *executionContext) _CaseConnection_pageInfo(ctx context.Context, field 
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4754,7 +4754,7 @@ func (ec *executionContext) fieldContext_CaseConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model1.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4777,7 +4777,7 @@ func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CaseEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model1.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4922,7 +4922,7 @@ func (ec *executionContext) fieldContext_CaseEvent_label(ctx context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Category_code(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_code(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4945,7 +4945,7 @@ func (ec *executionContext) fieldContext_Category_code(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Category", field, false, false, "ContentCategory")
 }
 
-func (ec *executionContext) _Category_concern(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_concern(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4968,7 +4968,7 @@ func (ec *executionContext) fieldContext_Category_concern(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Category", field, false, false, "Concern")
 }
 
-func (ec *executionContext) _Category_label(ctx context.Context, field graphql.CollectedField, obj *model1.Category) (ret graphql.Marshaler) {
+func (ec *executionContext) _Category_label(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5067,7 +5067,7 @@ func (ec *executionContext) fieldContext_Correction_fields(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Correction", field, true, true, "String")
 }
 
-func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5090,7 +5090,7 @@ func (ec *executionContext) fieldContext_DefendantProfile_kind(_ context.Context
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "DefendantKind")
 }
 
-func (ec *executionContext) _DefendantProfile_ageBand(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_ageBand(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5113,7 +5113,7 @@ func (ec *executionContext) fieldContext_DefendantProfile_ageBand(_ context.Cont
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "AgeBand")
 }
 
-func (ec *executionContext) _DefendantProfile_gender(ctx context.Context, field graphql.CollectedField, obj *model1.DefendantProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _DefendantProfile_gender(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5304,7 +5304,7 @@ func (ec *executionContext) fieldContext_DetectionDimensionValue_label(ctx conte
 	return fc, nil
 }
 
-func (ec *executionContext) _DetectionStatistics_buckets(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+func (ec *executionContext) _DetectionStatistics_buckets(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DetectionStatistics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5336,7 +5336,7 @@ func (ec *executionContext) fieldContext_DetectionStatistics_buckets(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *model1.DetectionStatistics) (ret graphql.Marshaler) {
+func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DetectionStatistics) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6467,7 +6467,7 @@ func (ec *executionContext) fieldContext_IndexedFineStats_max(_ context.Context,
 	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6490,7 +6490,7 @@ func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6513,7 +6513,7 @@ func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
-func (ec *executionContext) _Money_indexUnits(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexUnits(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6536,7 +6536,7 @@ func (ec *executionContext) fieldContext_Money_indexUnits(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Money_indexUnit(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexUnit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6559,7 +6559,7 @@ func (ec *executionContext) fieldContext_Money_indexUnit(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
-func (ec *executionContext) _Money_indexYear(ctx context.Context, field graphql.CollectedField, obj *model1.Money) (ret graphql.Marshaler) {
+func (ec *executionContext) _Money_indexYear(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6842,7 +6842,7 @@ func (ec *executionContext) fieldContext_OfficialFigure_verified(_ context.Conte
 	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
 }
 
-func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6865,7 +6865,7 @@ func (ec *executionContext) fieldContext_Outcome_decision(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Decision")
 }
 
-func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6888,7 +6888,7 @@ func (ec *executionContext) fieldContext_Outcome_decidedMonth(_ context.Context,
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6911,7 +6911,7 @@ func (ec *executionContext) fieldContext_Outcome_sanction(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Sanction")
 }
 
-func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *model1.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6923,8 +6923,8 @@ func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.Col
 			return obj.Fine, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.Money) graphql.Marshaler {
-			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6943,7 +6943,7 @@ func (ec *executionContext) fieldContext_Outcome_fine(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model1.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6966,7 +6966,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model1.PageInfo) (ret graphql.Marshaler) {
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7087,7 +7087,7 @@ func (ec *executionContext) _Query_cases(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["orderBy"].(*store.CaseOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Cases(ctx, fc.Args["filter"].(*model.CaseFilter), fc.Args["orderBy"].(*model.CaseOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *CaseConnection) graphql.Marshaler {
@@ -7222,8 +7222,8 @@ func (ec *executionContext) _Query_detections(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Detections(ctx, fc.Args["filter"].(*model.DetectionFilter), fc.Args["groupBy"].([]model.DetectionDimension), fc.Args["interval"].(*model.Interval))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
-			return ec.marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DetectionStatistics) graphql.Marshaler {
+			return ec.marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDetectionStatistics(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7353,8 +7353,8 @@ func (ec *executionContext) _Query_categories(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Categories(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.Category) graphql.Marshaler {
-			return ec.marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategoryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.Category) graphql.Marshaler {
+			return ec.marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategoryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7581,8 +7581,8 @@ func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().RateLimit(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.RateLimit) graphql.Marshaler {
-			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐRateLimit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.RateLimit) graphql.Marshaler {
+			return ec.marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐRateLimit(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7677,7 +7677,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7700,7 +7700,7 @@ func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7723,7 +7723,7 @@ func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7746,7 +7746,7 @@ func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, 
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
-func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7769,7 +7769,7 @@ func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Time")
 }
 
-func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *model1.RateLimit) (ret graphql.Marshaler) {
+func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8395,8 +8395,8 @@ func (ec *executionContext) _ReleaseConnection_edges(ctx context.Context, field 
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model1.ReleaseEdge) graphql.Marshaler {
-			return ec.marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.ReleaseEdge) graphql.Marshaler {
+			return ec.marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8427,8 +8427,8 @@ func (ec *executionContext) _ReleaseConnection_pageInfo(ctx context.Context, fie
 			return obj.PageInfo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
-			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8447,7 +8447,7 @@ func (ec *executionContext) fieldContext_ReleaseConnection_pageInfo(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _ReleaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model1.ReleaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReleaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReleaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8470,7 +8470,7 @@ func (ec *executionContext) fieldContext_ReleaseEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("ReleaseEdge", field, false, false, "String")
 }
 
-func (ec *executionContext) _ReleaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *model1.ReleaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _ReleaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReleaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10785,7 +10785,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 
 var caseEdgeImplementors = []string{"CaseEdge"}
 
-func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10873,7 +10873,7 @@ func (ec *executionContext) _CaseEvent(ctx context.Context, sel ast.SelectionSet
 
 var categoryImplementors = []string{"Category"}
 
-func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *model1.Category) graphql.Marshaler {
+func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Category) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, categoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10957,7 +10957,7 @@ func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSe
 
 var defendantProfileImplementors = []string{"DefendantProfile"}
 
-func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.SelectionSet, obj *model1.DefendantProfile) graphql.Marshaler {
+func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DefendantProfile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, defendantProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11087,7 +11087,7 @@ func (ec *executionContext) _DetectionDimensionValue(ctx context.Context, sel as
 
 var detectionStatisticsImplementors = []string{"DetectionStatistics"}
 
-func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *model1.DetectionStatistics) graphql.Marshaler {
+func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DetectionStatistics) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, detectionStatisticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11571,7 +11571,7 @@ func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.Selec
 
 var moneyImplementors = []string{"Money"}
 
-func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *model1.Money) graphql.Marshaler {
+func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Money) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11740,7 +11740,7 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 
 var outcomeImplementors = []string{"Outcome"}
 
-func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model1.Outcome) graphql.Marshaler {
+func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11788,7 +11788,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 
 var pageInfoImplementors = []string{"PageInfo"}
 
-func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model1.PageInfo) graphql.Marshaler {
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.PageInfo) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -11966,7 +11966,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var rateLimitImplementors = []string{"RateLimit"}
 
-func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *model1.RateLimit) graphql.Marshaler {
+func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.RateLimit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12265,7 +12265,7 @@ func (ec *executionContext) _ReleaseConnection(ctx context.Context, sel ast.Sele
 
 var releaseEdgeImplementors = []string{"ReleaseEdge"}
 
-func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionSet, obj *model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.ReleaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13027,11 +13027,11 @@ func (ec *executionContext) marshalNCaseConnection2ᚖgithubᚗcomᚋcasewatch�
 	return ec._CaseConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdge(ctx, sel, v[i])
+		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13043,7 +13043,7 @@ func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *model1.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CaseEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CaseEdge!")
 		return graphql.Null
@@ -13105,11 +13105,11 @@ func (ec *executionContext) marshalNCaseStage2githubᚗcomᚋcasewatchᚋcasewat
 	return res
 }
 
-func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.Category) graphql.Marshaler {
+func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Category) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategory(ctx, sel, v[i])
+		return ec.marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategory(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13121,7 +13121,7 @@ func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐCategory(ctx context.Context, sel ast.SelectionSet, v *model1.Category) graphql.Marshaler {
+func (ec *executionContext) marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategory(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Category) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Category!")
 		return graphql.Null
@@ -13227,7 +13227,7 @@ func (ec *executionContext) marshalNDefendantKind2githubᚗcomᚋcasewatchᚋcas
 	return res
 }
 
-func (ec *executionContext) marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDefendantProfile(ctx context.Context, sel ast.SelectionSet, v *model1.DefendantProfile) graphql.Marshaler {
+func (ec *executionContext) marshalNDefendantProfile2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDefendantProfile(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DefendantProfile) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DefendantProfile!")
 		return graphql.Null
@@ -13339,7 +13339,7 @@ func (ec *executionContext) marshalNDetectionDimensionValue2ᚕgithubᚗcomᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐDetectionStatistics(ctx context.Context, sel ast.SelectionSet, v *model1.DetectionStatistics) graphql.Marshaler {
+func (ec *executionContext) marshalNDetectionStatistics2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDetectionStatistics(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DetectionStatistics) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DetectionStatistics!")
 		return graphql.Null
@@ -13631,7 +13631,7 @@ func (ec *executionContext) marshalNOfficialFigure2ᚖgithubᚗcomᚋcasewatch�
 	return ec._OfficialFigure(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model1.PageInfo) graphql.Marshaler {
+func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
@@ -13654,7 +13654,7 @@ func (ec *executionContext) marshalNPlatform2githubᚗcomᚋcasewatchᚋcasewatc
 	return res
 }
 
-func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *model1.RateLimit) graphql.Marshaler {
+func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RateLimit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RateLimit!")
 		return graphql.Null
@@ -13737,11 +13737,11 @@ func (ec *executionContext) marshalNReleaseConnection2ᚖgithubᚗcomᚋcasewatc
 	return ec._ReleaseConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.ReleaseEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdge(ctx, sel, v[i])
+		return ec.marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -13753,7 +13753,7 @@ func (ec *executionContext) marshalNReleaseEdge2ᚕᚖgithubᚗcomᚋcasewatch�
 	return ret
 }
 
-func (ec *executionContext) marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐReleaseEdge(ctx context.Context, sel ast.SelectionSet, v *model1.ReleaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNReleaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐReleaseEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.ReleaseEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ReleaseEdge!")
 		return graphql.Null
@@ -14195,16 +14195,16 @@ func (ec *executionContext) unmarshalOCaseFilter2ᚖgithubᚗcomᚋcasewatchᚋc
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx context.Context, v any) (*store.CaseOrder, error) {
+func (ec *executionContext) unmarshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx context.Context, v any) (*model.CaseOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
 	tmp, err := graphql.UnmarshalString(v)
-	res := store.CaseOrder(tmp)
+	res := model.CaseOrder(tmp)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋstoreᚐCaseOrder(ctx context.Context, sel ast.SelectionSet, v *store.CaseOrder) graphql.Marshaler {
+func (ec *executionContext) marshalOCaseOrder2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseOrder(ctx context.Context, sel ast.SelectionSet, v *model.CaseOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -14659,7 +14659,7 @@ func (ec *executionContext) marshalOLiability2ᚕgithubᚗcomᚋcasewatchᚋcase
 	return ret
 }
 
-func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *model1.Money) graphql.Marshaler {
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐMoney(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -14673,7 +14673,7 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcasewatchᚋcasewatchᚋ
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *model1.Outcome) graphql.Marshaler {
+func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

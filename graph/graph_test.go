@@ -17,6 +17,7 @@ import (
 
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -39,7 +40,7 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	rng := rand.New(rand.NewPCG(7, 7))
 	pick := func(codes []string) string { return codes[rng.IntN(len(codes))] }
 	f := &fixture{store: st}
@@ -105,7 +106,12 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(graph.NewHandler(graph.NewResolver(st, stats.NewEngine(st, ref), ref, []byte("test secret"), log)))
+	api, err := graph.New(graph.Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref,
+		Secret: []byte("test secret"), Threshold: privacy.MinThreshold, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.GraphQL)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f
@@ -227,7 +233,7 @@ func (f *fixture) walk(t *testing.T, filter map[string]any, order string, first 
 }
 
 // expected computes, in Go, the references a filter and order select.
-func (f *fixture) expected(keep func(*model.Case) bool, order store.CaseOrder) []string {
+func (f *fixture) expected(keep func(*model.Case) bool, order model.CaseOrder) []string {
 	var sel []model.Case
 	for _, c := range f.cases {
 		if keep(&c) {
@@ -235,9 +241,9 @@ func (f *fixture) expected(keep func(*model.Case) bool, order store.CaseOrder) [
 		}
 	}
 	slices.SortFunc(sel, func(a, b model.Case) int {
-		ka, kb := store.CaseKeyOf(&a, order), store.CaseKeyOf(&b, order)
+		ka, kb := model.CaseKeyOf(&a, order), model.CaseKeyOf(&b, order)
 		c := cmp.Or(cmp.Compare(ka.Sort, kb.Sort), cmp.Compare(ka.ID, kb.ID))
-		if order == store.ReportedDesc || order == store.DecidedDesc {
+		if order == model.CaseOrderReportedDesc || order == model.CaseOrderDecidedDesc {
 			return -c
 		}
 		return c
@@ -296,7 +302,7 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 				{"search for a backslash", map[string]any{"search": `\`}, func(*model.Case) bool { return false }},
 			}
 			for _, tt := range tests {
-				for _, order := range []store.CaseOrder{store.ReportedDesc, store.ReportedAsc, store.DecidedDesc, store.DecidedAsc} {
+				for _, order := range []model.CaseOrder{model.CaseOrderReportedDesc, model.CaseOrderReportedAsc, model.CaseOrderDecidedDesc, model.CaseOrderDecidedAsc} {
 					t.Run(tt.name+"/"+string(order), func(t *testing.T) {
 						want := f.expected(tt.keep, order)
 						got, total := f.walk(t, tt.filter, string(order), 7)

@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -11,18 +14,101 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/casewatch/casewatch/internal/privacy"
+	"github.com/casewatch/casewatch/internal/reference"
 )
 
 // MaxUploadBytes bounds one imported file.
 const MaxUploadBytes = 512 << 20
 
-// NewHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r, and
-// automatic persisted queries kept where r.KeepDocuments says (in process by default).
-func NewHandler(r *Resolver) http.Handler {
-	docs := r.docs
+// Options wire the GraphQL layer; New checks them once, at start, so that a missing piece
+// stops the server from starting rather than failing the first request that needs it.
+// (Config is the name gqlgen's generated code takes for its own.)
+type Options struct {
+	// Store reads cases, appeals, corrections and releases (*store.Store).
+	Store Store
+	// Engine answers case lists, counts, statistics and the funnel (*stats.Engine).
+	Engine Engine
+	// Reference is the published reference data.
+	Reference *reference.Data
+	// Secret keys the cursors, so that a cursor reveals nothing about the rows it points
+	// at and cannot be forged.
+	Secret []byte
+	// Threshold is the server's suppression threshold k, at least privacy.MinThreshold; a
+	// query may ask for a higher one, never a lower.
+	Threshold int
+	Log       *slog.Logger
+	// Documents keeps the persisted query documents (*cache.Documents: shared through
+	// Redis, so every instance knows a hash registered through any). nil keeps them in
+	// process.
+	Documents Documents
+	// Imports turns on the importCases mutation; nil means imports are off (the server
+	// has no CASEWATCH_SECRET of its own).
+	Imports *Imports
+}
+
+// Imports is what the importCases mutation needs.
+type Imports struct {
+	Importer Importer
+	// Audit records every import, refused or not, with who ran it.
+	Audit Auditor
+	// Released, when set, is told of every release an import commits.
+	Released Releases
+}
+
+// API is the GraphQL layer over HTTP: the GraphQL endpoint and the case exports, sharing
+// one resolver.
+type API struct {
+	// GraphQL serves GraphQL over HTTP (GET, POST and multipart uploads) with automatic
+	// persisted queries.
+	GraphQL http.Handler
+	// ExportCSV and ExportNDJSON serve the case list, filtered as the query string says,
+	// as one file.
+	ExportCSV, ExportNDJSON http.Handler
+	docs                    Documents
+}
+
+// New checks o and builds the API.
+func New(o Options) (*API, error) {
+	var missing []string
+	for _, c := range []struct {
+		name   string
+		absent bool
+	}{
+		{"Store", o.Store == nil}, {"Engine", o.Engine == nil}, {"Reference", o.Reference == nil},
+		{"Secret", len(o.Secret) == 0}, {"Log", o.Log == nil},
+		{"Imports.Importer", o.Imports != nil && o.Imports.Importer == nil},
+		{"Imports.Audit", o.Imports != nil && o.Imports.Audit == nil},
+	} {
+		if c.absent {
+			missing = append(missing, c.name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("graph: the options lack %s", strings.Join(missing, ", "))
+	}
+	if o.Threshold < privacy.MinThreshold {
+		return nil, fmt.Errorf("graph: suppression threshold %d is below the minimum, %d", o.Threshold, privacy.MinThreshold)
+	}
+	r := &Resolver{store: o.Store, engine: o.Engine, ref: o.Reference, cursors: newCursorSealer(o.Secret),
+		log: o.Log, threshold: o.Threshold, imports: o.Imports}
+	docs := o.Documents
 	if docs == nil {
 		docs = lru.New[string](1000)
 	}
+	return &API{GraphQL: newHandler(r, docs), ExportCSV: r.exportHandler("csv"), ExportNDJSON: r.exportHandler("ndjson"), docs: docs}, nil
+}
+
+// CacheResponses puts the answer cache c in front of next (see cacheResponses); persisted
+// queries sent by hash alone are looked up in the documents the GraphQL handler keeps.
+func (a *API) CacheResponses(c ResponseCache, next http.Handler) http.Handler {
+	return cacheResponses(c, a.docs, next)
+}
+
+// newHandler serves GraphQL over HTTP (GET and POST) with the resolvers of r, and
+// automatic persisted queries kept in docs.
+func newHandler(r *Resolver, docs Documents) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/store"
 )
@@ -170,11 +169,11 @@ func (r *Resolver) article(ctx context.Context, j model.Jurisdiction, code strin
 
 // money expresses an amount in the jurisdiction's currency and in index units of the year
 // of date (the year the amount was set).
-func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *model1.Money {
+func (r *Resolver) money(j model.Jurisdiction, amount *int64, date *string) *gqlmodel.Money {
 	if amount == nil {
 		return nil
 	}
-	m := &model1.Money{Amount: int(*amount), Currency: j.Currency(), IndexUnit: j.IndexUnit()}
+	m := &gqlmodel.Money{Amount: int(*amount), Currency: j.Currency(), IndexUnit: j.IndexUnit()}
 	if date != nil {
 		fmt.Sscanf(*date, "%d", &m.IndexYear)
 	}
@@ -249,9 +248,6 @@ func pointers[T any](items []T) []*T {
 // checkStatistics checks the arguments of statistics and funnel and returns the filter to
 // use and the suppression threshold: the server's, or a higher one the query asks for.
 func (r *Resolver) checkStatistics(ctx context.Context, filter *model.CaseFilter, groupBy []model.Dimension, threshold *int) (model.CaseFilter, int, error) {
-	if r.stats == nil {
-		return model.CaseFilter{}, 0, internal(errors.New("statistics are not enabled on this resolver"))
-	}
 	if len(groupBy) > maxDimensions {
 		return model.CaseFilter{}, 0, badInput("groupBy: at most %d dimensions, got %d", maxDimensions, len(groupBy))
 	}

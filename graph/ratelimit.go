@@ -11,7 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/ratelimit"
 )
 
@@ -67,14 +67,14 @@ func RetryAfterSeconds(d time.Duration) int {
 }
 
 // rateLimitOf answers Query.rateLimit: the caller's budget after this request's charge.
-func rateLimitOf(ctx context.Context) *model.RateLimit {
+func rateLimitOf(ctx context.Context) *gqlmodel.RateLimit {
 	req := ratelimit.FromContext(ctx)
 	if req == nil {
-		return &model.RateLimit{Cost: operationCost(ctx), ResetAt: time.Now().UTC().Format(time.RFC3339)}
+		return &gqlmodel.RateLimit{Cost: operationCost(ctx), ResetAt: time.Now().UTC().Format(time.RFC3339)}
 	}
 	charged, last, _ := req.State()
 	used := last.Limit - last.Remaining
-	return &model.RateLimit{
+	return &gqlmodel.RateLimit{
 		Limit:     last.Limit,
 		Cost:      charged,
 		Remaining: last.Remaining,

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
@@ -36,9 +37,14 @@ func TestRateLimitLiveQueriesAreNotCached(t *testing.T) {
 // is refused before it runs.
 func TestRateLimitChargesTheOperationCost(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteURL(t))
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := NewHandler(NewResolver(st, stats.NewEngine(st, ref), ref, []byte("test secret"), log))
+	api, err := New(Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref, Secret: []byte("test secret"),
+		Threshold: privacy.MinThreshold, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := api.GraphQL
 	lim := ratelimit.New(ratelimit.Options{})
 	budget := ratelimit.Budget{PerMinute: 6, Burst: 30} // a point every 10 s: none comes back during the test
 	withAccount := true

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	model1 "github.com/casewatch/casewatch/graph/model"
+	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
@@ -31,7 +31,7 @@ func (r *appealResolver) DecidedMonth(ctx context.Context, obj *model.Appeal) (*
 }
 
 // Fine is the resolver for the fine field.
-func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*model1.Money, error) {
+func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel.Money, error) {
 	return r.money(obj.Jurisdiction, obj.FineAmount, firstDate(obj.DecidedOn, obj.FiledOn)), nil
 }
 
@@ -72,16 +72,16 @@ func (r *caseResolver) ReportedMonth(ctx context.Context, obj *model.Case) (stri
 }
 
 // Defendant is the resolver for the defendant field.
-func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*model1.DefendantProfile, error) {
-	return &model1.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
+func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error) {
+	return &gqlmodel.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
 }
 
 // Outcome is the resolver for the outcome field.
-func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*model1.Outcome, error) {
+func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error) {
 	if obj.CourtDecision == nil {
 		return nil, nil
 	}
-	return &model1.Outcome{
+	return &gqlmodel.Outcome{
 		Decision:     *obj.CourtDecision,
 		DecidedMonth: monthOf(obj.CourtOn),
 		Sanction:     obj.Sanction,
@@ -138,7 +138,7 @@ func (r *caseResolver) Corrections(ctx context.Context, obj *model.Case) ([]*sto
 
 // TotalCount is the resolver for the totalCount field.
 func (r *caseConnectionResolver) TotalCount(ctx context.Context, obj *CaseConnection) (int, error) {
-	n, err := r.index.CountCases(ctx, obj.filter)
+	n, err := r.engine.CountCases(ctx, obj.filter)
 	if err != nil {
 		return 0, internal(err)
 	}
@@ -156,7 +156,7 @@ func (r *caseEventResolver) Label(ctx context.Context, obj *model.CaseEvent, lan
 }
 
 // Label is the resolver for the label field.
-func (r *categoryResolver) Label(ctx context.Context, obj *model1.Category, lang *model.Lang) (string, error) {
+func (r *categoryResolver) Label(ctx context.Context, obj *gqlmodel.Category, lang *model.Lang) (string, error) {
 	return model.ContentCategoryVocabulary.Label(string(obj.Code), langOr(lang)), nil
 }
 
@@ -191,15 +191,15 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	if err != nil {
 		return nil, err
 	}
-	if r.importer == nil {
+	if r.imports == nil {
 		return nil, &clientError{code: CodeForbidden, msg: "imports are off on this server: it has no CASEWATCH_SECRET"}
 	}
 	opts := ingest.Options{Format: ingest.FormatOf(file.Filename), DryRun: deref(dryRun), Note: deref(note)}
-	res, err := r.importer.Import(ctx, file.File, opts)
+	res, err := r.imports.Importer.Import(ctx, file.File, opts)
 	var rejected *ingest.RejectedError
 	errors.As(err, &rejected)
 	entry := ingest.AuditEntry(caller.Name, "importCases", res, err)
-	if aerr := r.audit.Audit(ctx, entry); aerr != nil {
+	if aerr := r.imports.Audit.Audit(ctx, entry); aerr != nil {
 		return nil, internal(errors.Join(err, aerr))
 	}
 	if rejected != nil {
@@ -212,10 +212,10 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	if err != nil {
 		return nil, internal(err)
 	}
-	if res.Release != nil && r.released != nil {
+	if res.Release != nil && r.imports.Released != nil {
 		// Committed: no instance may answer from the older release for long. Should the
 		// announcement fail, the instances still find the release by polling the store.
-		if err := r.released.Refresh(ctx); err != nil {
+		if err := r.imports.Released.Refresh(ctx); err != nil {
 			r.log.WarnContext(ctx, "announcing the new release", "err", err)
 		}
 	}
@@ -270,12 +270,12 @@ func (r *queryResolver) Case(ctx context.Context, reference string) (*model.Case
 }
 
 // Cases is the resolver for the cases field.
-func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, orderBy *store.CaseOrder, first *int, after *string) (*CaseConnection, error) {
+func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) (*CaseConnection, error) {
 	f, err := r.checkFilter(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
-	order := store.ReportedDesc
+	order := model.CaseOrderReportedDesc
 	if orderBy != nil {
 		order = *orderBy
 	}
@@ -283,25 +283,25 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	if err != nil {
 		return nil, err
 	}
-	var key *store.CaseKey
+	var key *model.CaseKey
 	if after != nil {
 		var c caseCursor
 		if err := r.cursors.open("cases/"+string(order), *after, &c); err != nil {
 			return nil, err
 		}
-		key = &store.CaseKey{Sort: c.Sort, ID: c.ID}
+		key = &model.CaseKey{Sort: c.Sort, ID: c.ID}
 	}
 	cases, more, err := r.listCases(ctx, f, order, n, key)
 	if err != nil {
 		return nil, internal(err)
 	}
 	loadersFrom(ctx).notePage(cases)
-	conn := &CaseConnection{filter: f, Edges: make([]*model1.CaseEdge, len(cases)), PageInfo: &model1.PageInfo{HasNextPage: more}}
+	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range cases {
 		cases[i] = cases[i].Published()
-		k := store.CaseKeyOf(&cases[i], order)
+		k := model.CaseKeyOf(&cases[i], order)
 		cursor := r.cursors.seal("cases/"+string(order), caseCursor{Sort: k.Sort, ID: k.ID})
-		conn.Edges[i] = &model1.CaseEdge{Cursor: cursor, Node: &cases[i]}
+		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
 	}
 	if len(conn.Edges) > 0 {
 		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
@@ -316,7 +316,7 @@ func (r *queryResolver) Statistics(ctx context.Context, filter *model.CaseFilter
 		return nil, err
 	}
 	req := stats.Request{Filter: f, GroupBy: groupBy, Interval: interval, K: k, RepeatDefendants: selectsRepeatDefendants(ctx)}
-	out, err := r.stats.Statistics(ctx, req)
+	out, err := r.engine.Statistics(ctx, req)
 	var tooMany *stats.TooManyBucketsError
 	if errors.As(err, &tooMany) {
 		return nil, badInput("%s", tooMany.Error())
@@ -336,7 +336,7 @@ func (r *queryResolver) Funnel(ctx context.Context, filter *model.CaseFilter, su
 	if err != nil {
 		return nil, err
 	}
-	out, err := r.stats.Funnel(ctx, f, k)
+	out, err := r.engine.Funnel(ctx, f, k)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -344,19 +344,19 @@ func (r *queryResolver) Funnel(ctx context.Context, filter *model.CaseFilter, su
 }
 
 // Detections is the resolver for the detections field.
-func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*model1.DetectionStatistics, error) {
+func (r *queryResolver) Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error) {
 	f, err := r.checkDetectionFilter(filter, groupBy)
 	if err != nil {
 		return nil, err
 	}
-	buckets, err := r.index.CountDetections(ctx, f, groupBy, interval)
+	buckets, err := r.engine.CountDetections(ctx, f, groupBy, interval)
 	if err != nil {
 		return nil, internal(err)
 	}
 	if err := answerTooLarge(ctx, len(buckets)); err != nil {
 		return nil, err
 	}
-	out := &model1.DetectionStatistics{Buckets: pointers(buckets)}
+	out := &gqlmodel.DetectionStatistics{Buckets: pointers(buckets)}
 	for _, b := range buckets {
 		out.Total += b.Count
 	}
@@ -378,11 +378,11 @@ func (r *queryResolver) Articles(ctx context.Context, jurisdiction *model.Jurisd
 }
 
 // Categories is the resolver for the categories field.
-func (r *queryResolver) Categories(ctx context.Context) ([]*model1.Category, error) {
-	var out []*model1.Category
+func (r *queryResolver) Categories(ctx context.Context) ([]*gqlmodel.Category, error) {
+	var out []*gqlmodel.Category
 	for _, code := range model.ContentCategoryVocabulary.Codes() {
 		c := model.ContentCategory(code)
-		out = append(out, &model1.Category{Code: c, Concern: c.Concern()})
+		out = append(out, &gqlmodel.Category{Code: c, Concern: c.Concern()})
 	}
 	return out, nil
 }
@@ -430,9 +430,9 @@ func (r *queryResolver) Releases(ctx context.Context, first *int, after *string)
 	if err != nil {
 		return nil, internal(err)
 	}
-	conn := &ReleaseConnection{Edges: make([]*model1.ReleaseEdge, len(rels)), PageInfo: &model1.PageInfo{HasNextPage: more}}
+	conn := &ReleaseConnection{Edges: make([]*gqlmodel.ReleaseEdge, len(rels)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range rels {
-		conn.Edges[i] = &model1.ReleaseEdge{Cursor: r.cursors.seal("releases", rels[i].ID), Node: &rels[i]}
+		conn.Edges[i] = &gqlmodel.ReleaseEdge{Cursor: r.cursors.seal("releases", rels[i].ID), Node: &rels[i]}
 	}
 	if len(rels) > 0 {
 		conn.PageInfo.EndCursor = &conn.Edges[len(rels)-1].Cursor
@@ -441,7 +441,7 @@ func (r *queryResolver) Releases(ctx context.Context, first *int, after *string)
 }
 
 // RateLimit is the resolver for the rateLimit field.
-func (r *queryResolver) RateLimit(ctx context.Context) (*model1.RateLimit, error) {
+func (r *queryResolver) RateLimit(ctx context.Context) (*gqlmodel.RateLimit, error) {
 	return rateLimitOf(ctx), nil
 }
 

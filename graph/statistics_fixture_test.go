@@ -45,7 +45,7 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	f := &statsFixture{st: st, ref: ref}
 	f.cases, f.dets = randomCases(ref, n, seed)
 	_, err := st.Load(ctx, model.Release{Synthetic: true}, func(b *store.Batch) error {
@@ -68,9 +68,12 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 		t.Fatal(err)
 	}
 	f.engine = stats.NewEngine(st, ref)
-	r := graph.NewResolver(st, f.engine, ref, []byte("test secret"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	r.EnableStatistics(f.engine, k)
-	srv := httptest.NewServer(graph.NewHandler(r))
+	api, err := graph.New(graph.Options{Store: st, Engine: f.engine, Reference: ref, Secret: []byte("test secret"),
+		Threshold: k, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.GraphQL)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f

@@ -196,7 +196,7 @@ func (c *config) redis() (redis.UniversalClient, error) {
 
 // open connects to the configured database, migrates it and loads the reference data.
 func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error) {
-	ref, err := reference.Load()
+	ref, err := reference.Read()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -25,14 +25,14 @@ func routes(a *app) http.Handler {
 	// Public queries are answered from the cache before authentication: a request with a
 	// token is never cached, so it has nothing to look up. The cache comes first so that
 	// every answer says X-Cache; it bypasses itself until the server is ready.
-	gql := a.requireReady(a.authenticate(graph.NewHandler(a.resolver)))
+	gql := a.requireReady(a.authenticate(a.api.GraphQL))
 	// Rate limits come before the cache: a cached answer costs 1 point, an operation run
 	// its cost. Exports cost exportCost each.
 	// Any origin may read the public API and the exports (a preflight costs nothing).
 	cors := publicCORS()
-	mux.Handle("/graphql", cors(streaming(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(graph.CacheResponses(a.cache, a.cache.Documents(), gql)))))))
-	mux.Handle("GET /export/cases.csv", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("csv")))))))
-	mux.Handle("GET /export/cases.ndjson", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.resolver.ExportHandler("ndjson")))))))
+	mux.Handle("/graphql", cors(streaming(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql)))))))
+	mux.Handle("GET /export/cases.csv", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV))))))
+	mux.Handle("GET /export/cases.ndjson", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON))))))
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -17,6 +17,7 @@ import (
 	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
@@ -60,6 +61,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		},
 	})
 	defer answers.Close()
+	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
+		Log: log, Documents: answers.Documents()}
+	if !demoKey {
+		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
+	} else {
+		log.Warn("imports are off: set CASEWATCH_SECRET to accept importCases")
+	}
+	api, err := graph.New(opts)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
@@ -71,6 +83,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		store:   st,
 		cache:   answers,
 		metrics: reg,
+		api:     api,
 		stats:   engine,
 		limits: &limits{
 			// The cache's Redis client, when there is one: budgets hold across instances.
@@ -79,15 +92,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			key:       keyed,
 			proxies:   cfg.proxies,
 		},
-	}
-	app.resolver = graph.NewResolver(st, app.stats, ref, secret, log)
-	app.resolver.EnableStatistics(app.stats, cfg.threshold)
-	app.resolver.OnRelease(answers)
-	app.resolver.KeepDocuments(answers.Documents())
-	if !demoKey {
-		app.resolver.EnableImports(ingest.NewImporter(st, ref, secret, cfg.threshold), st)
-	} else {
-		log.Warn("imports are off: set CASEWATCH_SECRET to accept importCases")
 	}
 	tracer, err := setupTracing(ctx, getenv, log)
 	if err != nil {
@@ -156,13 +160,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 // app holds what the HTTP handlers share.
 type app struct {
-	log      *slog.Logger
-	store    *store.Store
-	cache    *cache.Cache
-	metrics  *prometheus.Registry
-	resolver *graph.Resolver
-	stats    *stats.Engine
-	limits   *limits
+	log     *slog.Logger
+	store   *store.Store
+	cache   *cache.Cache
+	metrics *prometheus.Registry
+	api     *graph.API
+	stats   *stats.Engine
+	limits  *limits
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
 }
@@ -190,7 +194,7 @@ func (a *app) seedIfEmpty(ctx context.Context, cfg *config, ref *reference.Data)
 	a.log.Info("empty database: loading the synthetic demo dataset")
 	start := time.Now()
 	// Synthetic or not, the case-level view follows the privacy rules.
-	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: ingest.Generalizer(cfg.threshold)})
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: privacy.Generalizer(cfg.threshold)})
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}

@@ -27,7 +27,7 @@ func BenchmarkSeedDefaultPostgres(b *testing.B) {
 }
 
 func benchmarkSeed(b *testing.B, newURL func() string) {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	ctx := context.Background()
 	var total time.Duration
 	for b.Loop() {

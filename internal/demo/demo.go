@@ -41,9 +41,9 @@ type Options struct {
 	// that would fall after it have not happened yet, so recent cases are still in progress.
 	Until string
 	// Generalize, when set, works out in the load's own transaction which quasi-identifiers
-	// the case-level view withholds (ingest.Generalizer), so the synthetic release, like an
+	// the case-level view withholds (privacy.Generalizer), so the synthetic release, like an
 	// imported one, is never visible ungeneralised.
-	Generalize func([]store.QuasiIdentifiers) [][]string
+	Generalize model.Generalizer
 }
 
 func (o Options) withDefaults() Options {

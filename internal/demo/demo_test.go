@@ -72,7 +72,7 @@ var referencePattern = regexp.MustCompile(`^(KZ|KG)-20\d\d-[0-9A-HJKMNP-TV-Z]{6}
 var identifierPattern = regexp.MustCompile(`[0-9@]|https?:|www\.|\.kz\b|\.com\b`)
 
 func TestSeed(t *testing.T) {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	articles := map[string]model.Liability{}
 	for _, a := range ref.Articles {
 		articles[string(a.Jurisdiction)+" "+a.Code] = a.Liability
@@ -331,7 +331,7 @@ func checksum(t *testing.T, db *sqlx.DB, query string) string {
 }
 
 func TestSeedIsDeterministic(t *testing.T) {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	ctx := context.Background()
 	seed := func(opts demo.Options) (cases, appeals, detections string) {
 		url := storetest.SQLiteURL(t)
@@ -358,7 +358,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 }
 
 func TestSeedRejectsBadOptions(t *testing.T) {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	s := storetest.Open(t, storetest.SQLiteURL(t))
 	for _, opts := range []demo.Options{{Cases: -1}, {Until: "31.10.2026"}, {Until: "2022-12-31"}} {
 		if _, err := demo.Seed(context.Background(), s, ref, opts); err == nil {

@@ -14,7 +14,7 @@ import (
 func TestDetectionPlan(t *testing.T) {
 	until, _ := time.Parse(time.DateOnly, DefaultUntil)
 	cal := newCalendar(until)
-	g, err := newDetectionGenerator(reference.MustLoad(), cal, rand.New(rand.NewPCG(DefaultSeed, 2)))
+	g, err := newDetectionGenerator(reference.MustRead(), cal, rand.New(rand.NewPCG(DefaultSeed, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestSpreadAddsUp(t *testing.T) {
 
 func TestReferencesAndSummaries(t *testing.T) {
 	until, _ := time.Parse(time.DateOnly, DefaultUntil)
-	g, err := newCaseGenerator(reference.MustLoad(), newCalendar(until), rand.New(rand.NewPCG(1, 1)), Options{Cases: 10, Seed: 1})
+	g, err := newCaseGenerator(reference.MustRead(), newCalendar(until), rand.New(rand.NewPCG(1, 1)), Options{Cases: 10, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/ingest/ingesttest"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -57,7 +58,7 @@ func BenchmarkReimport(b *testing.B) {
 	} {
 		for _, backend := range []string{"sqlite", "postgres"} {
 			b.Run(again.name+"/"+backend, func(b *testing.B) {
-				ref := reference.MustLoad()
+				ref := reference.MustRead()
 				var total float64
 				for b.Loop() {
 					b.StopTimer()
@@ -90,7 +91,7 @@ func emptyStore(b *testing.B, backend string) *store.Store {
 }
 
 func benchImport(b *testing.B, backend string, data []byte, rows int) {
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	var total float64
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
@@ -190,7 +191,7 @@ func BenchmarkImportIntoLargeDataset(b *testing.B) {
 // table then takes to catch up with the new release.
 func benchImportInto(b *testing.B, data []byte, rows int, fresh func() string) {
 	ctx := context.Background()
-	ref := reference.MustLoad()
+	ref := reference.MustRead()
 	var total float64
 	var refresh time.Duration
 	for b.Loop() {
@@ -236,7 +237,7 @@ func seedLargeDataset(b *testing.B, databaseURL string, cases int) {
 	if err := st.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.Seed(context.Background(), st, reference.MustLoad(), demo.Options{Cases: cases, Generalize: ingest.Generalizer(5)}); err != nil {
+	if _, err := demo.Seed(context.Background(), st, reference.MustRead(), demo.Options{Cases: cases, Generalize: privacy.Generalizer(5)}); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // BenchmarkConvert parses and checks rows and applies the privacy rules, without a store.
 func BenchmarkConvert(b *testing.B) {
 	data := ingesttest.CSV(b, ingesttest.RawRecords(rand.New(rand.NewPCG(3, 4)), 20_000, &ingesttest.Planted{}))
-	cv := &converter{ref: reference.MustLoad(), keys: privacy.NewKeys([]byte("bench"))}
+	cv := &converter{ref: reference.MustRead(), keys: privacy.NewKeys([]byte("bench"))}
 	for b.Loop() {
 		rows := newCSVRows(bytes.NewReader(data))
 		for {

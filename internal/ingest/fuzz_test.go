@@ -15,7 +15,7 @@ import (
 // every problem must point at a line and column, and no accepted record may keep the
 // defendant's name.
 func fuzzRows(t *testing.T, rows rowReader) {
-	cv := &converter{ref: reference.MustLoad(), keys: privacy.NewKeys([]byte("fuzz"))}
+	cv := &converter{ref: reference.MustRead(), keys: privacy.NewKeys([]byte("fuzz"))}
 	for range 10_000 {
 		row, err := rows.next()
 		if err == io.EOF {

@@ -101,7 +101,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 		Release:    model.Release{Note: note},
 		DryRun:     opts.DryRun,
 		Reference:  im.reference,
-		Generalize: im.generalize,
+		Generalize: privacy.Generalizer(im.threshold),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -285,27 +285,6 @@ func (im *Importer) reference(rec *store.CaseRecord, attempt int) string {
 		code[i] = crockford[sum[i]%32]
 	}
 	return string(rec.Case.Jurisdiction) + "-" + rec.Case.ReportedOn[:4] + "-" + string(code)
-}
-
-// generalize adapts the store's view of quasi-identifiers to the privacy rules.
-func (im *Importer) generalize(qis []store.QuasiIdentifiers) [][]string {
-	return Generalizer(im.threshold)(qis)
-}
-
-// Generalizer returns the function the store calls to decide which quasi-identifiers each
-// case withholds, for groups of at least k.
-func Generalizer(k int) func([]store.QuasiIdentifiers) [][]string {
-	return func(qis []store.QuasiIdentifiers) [][]string {
-		in := make([]privacy.QuasiIdentifiers, len(qis))
-		for i, q := range qis {
-			year, _ := strconv.Atoi(q.ReportedOn[:4])
-			in[i] = privacy.QuasiIdentifiers{
-				Year: year, Jurisdiction: model.Jurisdiction(q.Jurisdiction), Region: q.Region,
-				Kind: (*model.DefendantKind)(q.Kind), AgeBand: (*model.AgeBand)(q.AgeBand), Gender: (*model.Gender)(q.Gender),
-			}
-		}
-		return privacy.Generalize(in, k)
-	}
 }
 
 // AuditEntry describes an import for the audit log: who ran it, through what, and what

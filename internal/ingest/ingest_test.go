@@ -31,15 +31,15 @@ type env struct {
 
 func newEnv(t *testing.T, url string) *env {
 	st := storetest.Open(t, url)
-	return &env{url: url, store: st, im: ingest.NewImporter(st, reference.MustLoad(), []byte("test secret"), 3)}
+	return &env{url: url, store: st, im: ingest.NewImporter(st, reference.MustRead(), []byte("test secret"), 3)}
 }
 
 // listCases lists cases as the API does: the statistics engine's fact table picks the
 // page, the store reads its rows.
-func (e *env) listCases(t *testing.T, f model.CaseFilter, o store.CaseOrder, first int) []model.Case {
+func (e *env) listCases(t *testing.T, f model.CaseFilter, o model.CaseOrder, first int) []model.Case {
 	t.Helper()
 	ctx := context.Background()
-	ids, _, err := stats.NewEngine(e.store, reference.MustLoad()).ListCases(ctx, f, o, first, nil)
+	ids, _, err := stats.NewEngine(e.store, reference.MustRead()).ListCases(ctx, f, o, first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestImportLeavesNoIdentifierAndReimportIsANoOp(t *testing.T) {
 					}
 				}
 			}
-			cases := e.listCases(t, model.CaseFilter{}, store.ReportedDesc, 100)
+			cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedDesc, 100)
 			if len(cases) != 40 {
 				t.Fatalf("%d cases", len(cases))
 			}
@@ -270,7 +270,7 @@ func TestCorrectionsDryRunAndNDJSON(t *testing.T) {
 	if err != nil || res.Release == nil || res.Release.ID != 2 || res.Updated != 1 || res.Unchanged != 1 || res.Added != 0 {
 		t.Fatalf("import %+v %v", res, err)
 	}
-	cases := e.listCases(t, model.CaseFilter{Stages: []model.CaseStage{model.CaseStageAppeal}}, store.ReportedDesc, 10)
+	cases := e.listCases(t, model.CaseFilter{Stages: []model.CaseStage{model.CaseStageAppeal}}, model.CaseOrderReportedDesc, 10)
 	if len(cases) != 1 || *cases[0].FineAmount != 73840 || cases[0].FirstReleaseID != 1 {
 		t.Fatalf("updated case %+v", cases)
 	}
@@ -290,7 +290,7 @@ func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
 	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	cases := e.listCases(t, model.CaseFilter{}, store.ReportedAsc, 10)
+	cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedAsc, 10)
 	if len(cases) != 2 {
 		t.Fatalf("%d cases", len(cases))
 	}

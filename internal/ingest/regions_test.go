@@ -14,7 +14,6 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
-	"github.com/casewatch/casewatch/internal/store"
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
@@ -74,7 +73,7 @@ func TestImportRegionNamesEqualCodes(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
-			ref := reference.MustLoad()
+			ref := reference.MustRead()
 			spellings := regionSpellings(ref)
 			// The same file twice, into two databases of the same kind.
 			otherURL := storetest.SQLiteURL(t)
@@ -130,7 +129,7 @@ func TestImportRegionNamesEqualCodes(t *testing.T) {
 			// Case by case, the same region.
 			regionsOf := func(e *env) map[string]string {
 				out := map[string]string{}
-				for _, c := range e.listCases(t, model.CaseFilter{}, store.ReportedDesc, 1000) {
+				for _, c := range e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedDesc, 1000) {
 					out[c.Reference] = *c.RegionCode
 				}
 				return out

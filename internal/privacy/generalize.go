@@ -6,16 +6,10 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-// QuasiIdentifiers are the case-level fields that could single out a defendant when
-// combined. Year and Jurisdiction are always published; the others may be withheld. A nil
-// field is unknown, which is published as unknown and is not "withheld".
-type QuasiIdentifiers struct {
-	Year         int
-	Jurisdiction model.Jurisdiction
-	Region       *string
-	Kind         *model.DefendantKind
-	AgeBand      *model.AgeBand
-	Gender       *model.Gender
+// Generalizer returns Generalize with threshold k: the rule the store applies to every
+// release (model.Generalizer).
+func Generalizer(k int) model.Generalizer {
+	return func(qis []model.QuasiIdentifiers) [][]string { return Generalize(qis, k) }
 }
 
 // The names Generalize reports withheld fields by (Case.generalized in the API).
@@ -45,7 +39,7 @@ const (
 // defendant.kind, defendant.ageBand, defendant.gender, or nil when none is. k < 2 withholds
 // nothing. The work is O(n) map operations per step, four steps at most; it is
 // deterministic.
-func Generalize(recs []QuasiIdentifiers, k int) [][]string {
+func Generalize(recs []model.QuasiIdentifiers, k int) [][]string {
 	out := make([][]string, len(recs))
 	if k < 2 || len(recs) == 0 {
 		return out
@@ -99,7 +93,7 @@ const (
 
 // encodeQuasiIdentifiers numbers the distinct values of each field (from 1, so that 0 is
 // unknown).
-func encodeQuasiIdentifiers(recs []QuasiIdentifiers) []groupKey {
+func encodeQuasiIdentifiers(recs []model.QuasiIdentifiers) []groupKey {
 	type yearJurisdiction struct {
 		year         int
 		jurisdiction model.Jurisdiction

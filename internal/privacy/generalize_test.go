@@ -11,7 +11,7 @@ import (
 
 // syntheticQuasiIdentifiers makes n records with skewed distributions like real data: a
 // few large regions and many small ones, rare kinds, some unknown fields.
-func syntheticQuasiIdentifiers(n int, seed uint64) []QuasiIdentifiers {
+func syntheticQuasiIdentifiers(n int, seed uint64) []model.QuasiIdentifiers {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	regions := []string{"KZ-75", "KZ-71", "KZ-79", "KZ-55", "KZ-35", "KZ-63", "KZ-10", "KZ-33", "KZ-62", "KZ-43", "KG-GB", "KG-GO", "KG-C", "KG-T"}
 	kinds := []model.DefendantKind{model.DefendantKindIndividual, model.DefendantKindBlogger, model.DefendantKindJournalist,
@@ -27,7 +27,7 @@ func syntheticQuasiIdentifiers(n int, seed uint64) []QuasiIdentifiers {
 		}
 		return n - 1
 	}
-	recs := make([]QuasiIdentifiers, n)
+	recs := make([]model.QuasiIdentifiers, n)
 	for i := range recs {
 		r := &recs[i]
 		r.Year = 2019 + rng.IntN(7)
@@ -53,7 +53,7 @@ func syntheticQuasiIdentifiers(n int, seed uint64) []QuasiIdentifiers {
 
 // publishedKey is the published combination of a record, computed independently of
 // Generalize: a withheld field shows as "withheld", an unknown one as "unknown".
-func publishedKey(r QuasiIdentifiers, withheld []string) string {
+func publishedKey(r model.QuasiIdentifiers, withheld []string) string {
 	show := func(field string, v *string) string {
 		if slices.Contains(withheld, field) {
 			return "withheld"
@@ -69,16 +69,16 @@ func publishedKey(r QuasiIdentifiers, withheld []string) string {
 }
 
 // checkGeneralization asserts the k-anonymity guarantee and the minimality promises.
-func checkGeneralization(t *testing.T, recs []QuasiIdentifiers, k int, got [][]string) {
+func checkGeneralization(t *testing.T, recs []model.QuasiIdentifiers, k int, got [][]string) {
 	t.Helper()
 	if len(got) != len(recs) {
 		t.Fatalf("%d results for %d records", len(got), len(recs))
 	}
-	fieldValue := map[string]func(QuasiIdentifiers) bool{ // is the field known?
-		FieldRegion:  func(r QuasiIdentifiers) bool { return r.Region != nil },
-		FieldKind:    func(r QuasiIdentifiers) bool { return r.Kind != nil },
-		FieldAgeBand: func(r QuasiIdentifiers) bool { return r.AgeBand != nil },
-		FieldGender:  func(r QuasiIdentifiers) bool { return r.Gender != nil },
+	fieldValue := map[string]func(model.QuasiIdentifiers) bool{ // is the field known?
+		FieldRegion:  func(r model.QuasiIdentifiers) bool { return r.Region != nil },
+		FieldKind:    func(r model.QuasiIdentifiers) bool { return r.Kind != nil },
+		FieldAgeBand: func(r model.QuasiIdentifiers) bool { return r.AgeBand != nil },
+		FieldGender:  func(r model.QuasiIdentifiers) bool { return r.Gender != nil },
 	}
 	groups := map[string][]int{}
 	for i, r := range recs {
@@ -146,10 +146,10 @@ func ptr[T any](v T) *T { return &v }
 
 func TestGeneralizeSteps(t *testing.T) {
 	kz := model.JurisdictionKZ
-	rec := func(region string, kind model.DefendantKind, band model.AgeBand, gender model.Gender) QuasiIdentifiers {
-		return QuasiIdentifiers{Year: 2024, Jurisdiction: kz, Region: ptr(region), Kind: ptr(kind), AgeBand: ptr(band), Gender: ptr(gender)}
+	rec := func(region string, kind model.DefendantKind, band model.AgeBand, gender model.Gender) model.QuasiIdentifiers {
+		return model.QuasiIdentifiers{Year: 2024, Jurisdiction: kz, Region: ptr(region), Kind: ptr(kind), AgeBand: ptr(band), Gender: ptr(gender)}
 	}
-	var recs []QuasiIdentifiers
+	var recs []model.QuasiIdentifiers
 	// 5 identical records: a group of 5, untouched.
 	for range 5 {
 		recs = append(recs, rec("KZ-75", model.DefendantKindBlogger, model.AgeBandFrom25To34, model.GenderMale))
@@ -189,7 +189,7 @@ func TestGeneralizeSteps(t *testing.T) {
 }
 
 func TestGeneralizeUnknownIsNotWithheld(t *testing.T) {
-	recs := []QuasiIdentifiers{
+	recs := []model.QuasiIdentifiers{
 		{Year: 2024, Jurisdiction: model.JurisdictionKG, Region: ptr("KG-GB")},
 		{Year: 2024, Jurisdiction: model.JurisdictionKG, Region: ptr("KG-GO")},
 		{Year: 2024, Jurisdiction: model.JurisdictionKG},
@@ -201,7 +201,7 @@ func TestGeneralizeUnknownIsNotWithheld(t *testing.T) {
 		t.Errorf("got %v, want %v", got, want)
 	}
 	// Years and jurisdictions are separate groups, never merged.
-	recs = []QuasiIdentifiers{
+	recs = []model.QuasiIdentifiers{
 		{Year: 2023, Jurisdiction: model.JurisdictionKZ, Region: ptr("KZ-75")},
 		{Year: 2024, Jurisdiction: model.JurisdictionKZ, Region: ptr("KZ-75")},
 		{Year: 2024, Jurisdiction: model.JurisdictionKG, Region: ptr("KZ-75")},

@@ -35,8 +35,9 @@ type indexKey struct {
 	year         int
 }
 
-// Load parses the embedded files. An error means a broken build, not bad input.
-func Load() (*Data, error) {
+// Read parses the embedded files. An error means a broken build, not bad input. (It only
+// reads: writing a release is the store's Load.)
+func Read() (*Data, error) {
 	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{}}
 	steps := []struct {
 		file  string
@@ -67,9 +68,9 @@ func Load() (*Data, error) {
 	return d, nil
 }
 
-// MustLoad is Load for program start-up and tests, where the embedded files cannot be wrong.
-func MustLoad() *Data {
-	d, err := Load()
+// MustRead is Read for program start-up and tests, where the embedded files cannot be wrong.
+func MustRead() *Data {
+	d, err := Read()
 	if err != nil {
 		panic(err)
 	}

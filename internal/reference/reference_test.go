@@ -6,8 +6,8 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-func TestLoad(t *testing.T) {
-	d, err := Load()
+func TestRead(t *testing.T) {
+	d, err := Read()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func bareName(name string) string {
 // every language and the ways people write them, and wants each to lead to its own code
 // — but for a bare name a region shares with a city, which is the city.
 func TestRegionNamesEveryRowEveryLanguage(t *testing.T) {
-	d := MustLoad()
+	d := MustRead()
 	rows := readRegionRows(t)
 	if len(rows) != len(d.Regions) {
 		t.Fatalf("%d rows in regions.csv, %d regions loaded", len(rows), len(d.Regions))
@@ -162,7 +162,7 @@ func TestRegionNamesEveryRowEveryLanguage(t *testing.T) {
 // The everyday reading of a bare name shared by a city and a region is the city, and the
 // lookup says which region it did not mean.
 func TestRegionBareNameSharedWithACity(t *testing.T) {
-	d := MustLoad()
+	d := MustRead()
 	for _, tt := range []struct {
 		j                model.Jurisdiction
 		spelling         string
@@ -199,7 +199,7 @@ func TestRegionBareNameSharedWithACity(t *testing.T) {
 }
 
 func TestRegionUnknownSpellingsAndSuggestions(t *testing.T) {
-	d := MustLoad()
+	d := MustRead()
 	for _, tt := range []struct {
 		j        model.Jurisdiction
 		spelling string

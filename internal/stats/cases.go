@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/casewatch/casewatch/internal/model"
-	"github.com/casewatch/casewatch/internal/store"
 )
 
 // Case lists are filtered, ordered and counted here, from the fact table, rather than by
@@ -56,7 +55,7 @@ func sortByDay(facts []fact, day func(*fact) uint16) []int32 {
 // ListCases returns the ids of up to first cases matching f in order o after the key (from
 // the start when after is nil), and whether more follow. Like the case-level view, it does
 // not find a case by a withheld region or defendant kind.
-func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o store.CaseOrder, first int, after *store.CaseKey) ([]int64, bool, error) {
+func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]int64, bool, error) {
 	if !o.Valid() {
 		return nil, false, fmt.Errorf("unknown case order %q", o)
 	}

@@ -22,15 +22,15 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			engine := stats.NewEngine(s, reference.MustRead())
 			rec := func(key, reported string) *store.CaseRecord {
 				return &store.CaseRecord{SourceKey: key, Case: model.Case{Jurisdiction: model.JurisdictionKZ,
 					RegionCode: ptr("KZ-10"), DefendantKind: ptr(model.DefendantKindJournalist),
 					Category: model.ContentCategoryOther, Concern: model.ConcernOther, Platform: model.PlatformX,
 					Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview, ReportedOn: reported}}
 			}
-			withhold := func(fields ...string) func([]store.QuasiIdentifiers) [][]string {
-				return func(qis []store.QuasiIdentifiers) [][]string {
+			withhold := func(fields ...string) model.Generalizer {
+				return func(qis []model.QuasiIdentifiers) [][]string {
 					out := make([][]string, len(qis))
 					for i := range qis {
 						out[i] = fields
@@ -38,7 +38,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 					return out
 				}
 			}
-			importAs := func(generalize func([]store.QuasiIdentifiers) [][]string, recs ...*store.CaseRecord) {
+			importAs := func(generalize model.Generalizer, recs ...*store.CaseRecord) {
 				t.Helper()
 				opts := store.ImportOptions{Generalize: generalize, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint("KZ-", r.SourceKey, n) }}
 				if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {
@@ -54,7 +54,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 			}
 			list := func(f model.CaseFilter) (refs []string, count int) {
 				t.Helper()
-				ids, more, err := engine.ListCases(ctx, f, store.ReportedAsc, 10, nil)
+				ids, more, err := engine.ListCases(ctx, f, model.CaseOrderReportedAsc, 10, nil)
 				if err != nil || more {
 					t.Fatalf("list %+v: more %v, %v", f, more, err)
 				}

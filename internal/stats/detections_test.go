@@ -117,7 +117,7 @@ func TestDetectionsInMemoryMatchSQL(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			ref := reference.MustLoad()
+			ref := reference.MustRead()
 			engine := stats.NewEngine(s, ref)
 			rng := rand.New(rand.NewPCG(3, 5))
 			compare := func(round string, questions int) (nonEmpty int) {

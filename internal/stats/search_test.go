@@ -20,7 +20,7 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustLoad())
+			engine := stats.NewEngine(s, reference.MustRead())
 			n := 0
 			load := func(summaries ...string) {
 				t.Helper()
@@ -61,7 +61,7 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 				if got := count(search); got != 2 {
 					t.Fatalf("%q found %d cases, want 2", search, got)
 				}
-				if _, _, err := engine.ListCases(ctx, model.CaseFilter{Search: &search}, store.ReportedAsc, 1, nil); err != nil {
+				if _, _, err := engine.ListCases(ctx, model.CaseFilter{Search: &search}, model.CaseOrderReportedAsc, 1, nil); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -10,51 +10,6 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-// CaseOrder is the order of a case list. Every order ends with the id, so it is total and
-// keyset pagination is stable.
-type CaseOrder string
-
-const (
-	ReportedDesc CaseOrder = "REPORTED_DESC"
-	ReportedAsc  CaseOrder = "REPORTED_ASC"
-	DecidedDesc  CaseOrder = "DECIDED_DESC"
-	DecidedAsc   CaseOrder = "DECIDED_ASC"
-)
-
-// ByDecision reports whether o orders by first-instance decision date (undecided cases
-// first, as the empty date), rather than by report date.
-func (o CaseOrder) ByDecision() bool { return o == DecidedDesc || o == DecidedAsc }
-
-// Descending reports whether o lists the latest first.
-func (o CaseOrder) Descending() bool { return o == ReportedDesc || o == DecidedDesc }
-
-// Valid reports whether o is a known order.
-func (o CaseOrder) Valid() bool {
-	switch o {
-	case ReportedDesc, ReportedAsc, DecidedDesc, DecidedAsc:
-		return true
-	}
-	return false
-}
-
-// CaseKey is the position of a case in a list: its sort value and id.
-type CaseKey struct {
-	Sort string
-	ID   int64
-}
-
-// CaseKeyOf returns the key of c in a list ordered by o.
-func CaseKeyOf(c *model.Case, o CaseOrder) CaseKey {
-	if o.ByDecision() {
-		var decided string
-		if c.CourtOn != nil {
-			decided = *c.CourtOn
-		}
-		return CaseKey{Sort: decided, ID: c.ID}
-	}
-	return CaseKey{Sort: c.ReportedOn, ID: c.ID}
-}
-
 // CasesByID returns the cases with the given ids, in the order of ids; ids with no case
 // are left out. Case lists are filtered and ordered by the statistics engine
 // (internal/stats), which hands the ids of one page here.

@@ -5,21 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-// QuasiIdentifiers are the fields of a case that could single out a defendant together.
-type QuasiIdentifiers struct {
-	ID           int64   `db:"id"`
-	ReportedOn   string  `db:"reported_on"`
-	Jurisdiction string  `db:"jurisdiction"`
-	Region       *string `db:"region"`
-	Kind         *string `db:"defendant_kind"`
-	AgeBand      *string `db:"age_band"`
-	Gender       *string `db:"defendant_gender"`
-	Generalized  string  `db:"generalized"`
+// quasiIdentifierRow is a row of quasiIdentifierQuery: a case's quasi-identifiers and the
+// fields withheld from it now.
+type quasiIdentifierRow struct {
+	model.QuasiIdentifiers
+	generalized string
 }
 
 // yearGroup is a jurisdiction and a year of reports: the scope within which generalisation
@@ -30,11 +26,11 @@ type yearGroup struct {
 }
 
 // generalize recomputes which quasi-identifiers the case-level view withholds (fn, see
-// privacy.Generalize), over the cases of one jurisdiction and year (all cases when g is
+// privacy.Generalizer), over the cases of one jurisdiction and year (all cases when g is
 // nil), and writes the rows whose answer changed. Such a row counts as changed by the
 // release: the case lists' fact table (internal/stats) picks up what changed by
 // updated_release_id. A load runs it over every case, an import over the groups it touched.
-func generalize(ctx context.Context, tx *writeTx, fn func([]QuasiIdentifiers) [][]string, g *yearGroup, release int64) error {
+func generalize(ctx context.Context, tx *writeTx, fn model.Generalizer, g *yearGroup, release int64) error {
 	q, args := quasiIdentifierQuery(g)
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
@@ -72,7 +68,7 @@ func quasiIdentifierQuery(g *yearGroup) (string, []any) {
 // scanQuasiIdentifiers reads the rows of quasiIdentifierQuery. A year of cases is hundreds
 // of thousands of rows of a handful of distinct values, so it scans without reflection and
 // keeps one string per distinct value.
-func scanQuasiIdentifiers(rows *sql.Rows) ([]QuasiIdentifiers, error) {
+func scanQuasiIdentifiers(rows *sql.Rows) ([]quasiIdentifierRow, error) {
 	values := map[string]*string{}
 	intern := func(b []byte) *string {
 		if b == nil {
@@ -93,20 +89,22 @@ func scanQuasiIdentifiers(rows *sql.Rows) ([]QuasiIdentifiers, error) {
 	for i := range raw {
 		dest = append(dest, &raw[i])
 	}
-	var out []QuasiIdentifiers
+	var out []quasiIdentifierRow
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		q := QuasiIdentifiers{ID: id, Region: intern(raw[2]), Kind: intern(raw[3]), AgeBand: intern(raw[4]), Gender: intern(raw[5])}
-		if v := intern(raw[0]); v != nil {
-			q.ReportedOn = *v
+		q := quasiIdentifierRow{QuasiIdentifiers: model.QuasiIdentifiers{ID: id, Region: intern(raw[2]),
+			Kind: (*model.DefendantKind)(intern(raw[3])), AgeBand: (*model.AgeBand)(intern(raw[4])),
+			Gender: (*model.Gender)(intern(raw[5]))}}
+		if v := intern(raw[0]); v != nil && len(*v) >= 4 {
+			q.Year, _ = strconv.Atoi((*v)[:4]) // reported_on is YYYY-MM-DD
 		}
 		if v := intern(raw[1]); v != nil {
-			q.Jurisdiction = *v
+			q.Jurisdiction = model.Jurisdiction(*v)
 		}
 		if v := intern(raw[6]); v != nil {
-			q.Generalized = *v
+			q.generalized = *v
 		}
 		out = append(out, q)
 	}
@@ -120,14 +118,18 @@ type generalizedChange struct {
 
 // generalizedChanges runs fn over the cases' quasi-identifiers and lists the cases whose
 // withheld fields differ from what is stored.
-func generalizedChanges(qis []QuasiIdentifiers, fn func([]QuasiIdentifiers) [][]string) ([]generalizedChange, error) {
+func generalizedChanges(rows []quasiIdentifierRow, fn model.Generalizer) ([]generalizedChange, error) {
+	qis := make([]model.QuasiIdentifiers, len(rows))
+	for i := range rows {
+		qis[i] = rows[i].QuasiIdentifiers
+	}
 	masks := fn(qis)
-	if len(masks) != len(qis) {
+	if len(masks) != len(rows) {
 		return nil, errors.New("generalize: one answer per case expected")
 	}
 	var out []generalizedChange
-	for i, q := range qis {
-		if g := strings.Join(masks[i], ","); g != q.Generalized {
+	for i, q := range rows {
+		if g := strings.Join(masks[i], ","); g != q.generalized {
 			out = append(out, generalizedChange{q.ID, g})
 		}
 	}

@@ -17,8 +17,8 @@ type ImportOptions struct {
 	// Reference gives a new case its public reference; attempt counts up on a collision.
 	Reference func(rec *CaseRecord, attempt int) string
 	// Generalize returns, for each case, the quasi-identifiers to withhold from the
-	// case-level view (see privacy.Generalize).
-	Generalize func([]QuasiIdentifiers) [][]string
+	// case-level view (privacy.Generalizer).
+	Generalize model.Generalizer
 }
 
 // ImportResult counts what an import did. Release is nil when nothing changed (or on a dry

@@ -29,13 +29,13 @@ type CaseRecord struct {
 // Batch receives the records of one bulk load. Records are buffered and written in chunks.
 type Batch struct {
 	w          *releaseWriter
-	generalize func([]QuasiIdentifiers) [][]string
+	generalize model.Generalizer
 }
 
 // GeneralizeWith has the load work out, before it commits, which quasi-identifiers the
-// case-level view withholds (see privacy.Generalize), over every case in the database. The
+// case-level view withholds (privacy.Generalizer), over every case in the database. The
 // release then never becomes visible ungeneralised.
-func (b *Batch) GeneralizeWith(fn func([]QuasiIdentifiers) [][]string) { b.generalize = fn }
+func (b *Batch) GeneralizeWith(fn model.Generalizer) { b.generalize = fn }
 
 // AddCase writes a new case with its appeals; it assigns the case's id and release. The
 // batch keeps the record's values until it writes them: the caller must not change them.

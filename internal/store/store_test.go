@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -67,10 +68,10 @@ func TestImportGeneralizesTheYearsItTouches(t *testing.T) {
 	s := storetest.Open(t, storetest.SQLiteURL(t))
 	// The fake rule withholds the region of every case it is shown.
 	var seen []string
-	withholdAll := func(qis []store.QuasiIdentifiers) [][]string {
+	withholdAll := func(qis []model.QuasiIdentifiers) [][]string {
 		out := make([][]string, len(qis))
 		for i, q := range qis {
-			seen = append(seen, q.ReportedOn[:4])
+			seen = append(seen, strconv.Itoa(q.Year))
 			out[i] = []string{"region"}
 		}
 		return out
@@ -111,7 +112,7 @@ func TestLoadGeneralizesBeforeCommit(t *testing.T) {
 			s := storetest.Open(t, b.URL)
 			var seen int
 			// Withholds the region of every case with an odd id.
-			oddRegions := func(qis []store.QuasiIdentifiers) [][]string {
+			oddRegions := func(qis []model.QuasiIdentifiers) [][]string {
 				seen = len(qis)
 				out := make([][]string, len(qis))
 				for i, q := range qis {
@@ -121,7 +122,7 @@ func TestLoadGeneralizesBeforeCommit(t *testing.T) {
 				}
 				return out
 			}
-			load := func(prefix string, n int, fn func([]store.QuasiIdentifiers) [][]string) error {
+			load := func(prefix string, n int, fn model.Generalizer) error {
 				_, err := s.Load(ctx, model.Release{Synthetic: true}, func(batch *store.Batch) error {
 					batch.GeneralizeWith(fn)
 					for i := range n {
@@ -140,7 +141,7 @@ func TestLoadGeneralizesBeforeCommit(t *testing.T) {
 				})
 				return err
 			}
-			broken := func(qis []store.QuasiIdentifiers) [][]string { return nil }
+			broken := func(qis []model.QuasiIdentifiers) [][]string { return nil }
 			if err := load("X", 3, broken); err == nil {
 				t.Fatal("a generaliser without an answer per case was accepted")
 			}
