@@ -130,8 +130,9 @@ func newHandler(r *Resolver, docs Documents) http.Handler {
 		if oc.Operation == nil || oc.Operation.Operation != ast.Query {
 			return next(ctx) // an import takes as long as its file needs
 		}
-		// A query runs within a deadline its cost allows; SQL statements and fact-table
-		// passes stop when it passes.
+		// A query runs within a deadline its cost allows: its SQL statements are cancelled,
+		// and a question still waiting for a fact-table pass gives up, when it passes (a
+		// pass itself takes milliseconds).
 		ctx, cancel := context.WithTimeout(ctx, executionDeadline(extension.GetComplexityStats(ctx)))
 		answer := next(ctx)
 		return func(ctx context.Context) *graphql.Response {
