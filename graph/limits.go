@@ -61,13 +61,6 @@ type Analysis struct {
 	Visits int
 }
 
-// limitError is a limit passed; Code is QUERY_TOO_COMPLEX or BAD_USER_INPUT.
-type limitError struct {
-	code, msg string
-}
-
-func (e *limitError) Error() string { return e.msg }
-
 // Analyze measures the operation named operationName (or the document's only one) of doc
 // against schema and lim, with the request's raw variables, and every fragment of the
 // document besides. It returns the first limit passed as a *gqlerror.Error with its code.
