@@ -217,7 +217,7 @@ func (r *redactor) markNames() {
 		}
 		t := &r.toks[i]
 		switch {
-		case t.capital && isPatronymic(r.skel(i)):
+		case t.capital && isPatronymic(r.skel(i)) && !isAdjectiveNy(r.fold(i)):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 2, 1)
 		case isPatronymicWord(r.skel(i)) && r.spaced(i) && r.nameCandidate(i-1, false):
@@ -400,7 +400,7 @@ func (r *redactor) markInitials(i int) {
 
 // adjectiveEndings end adjectives in -ов-/-ев- but never a surname (whose forms are -ова,
 // -овы, -ову, -овым, -овой…).
-var adjectiveEndings = fields(`овый евый овое евое овая евая овые евые ового евого овому евому овую евую`)
+var adjectiveEndings = fields(`овный овная овное овные овного овной овном овному овную овных овый евый овое евое овая евая овые евые ового евого овому евому овую евую`)
 
 // Name shapes, on skeletons.
 
@@ -415,7 +415,9 @@ func isPatronymic(skel string) bool {
 		}
 	}
 	for _, suffix := range []string{"ovn", "evn", "ichn"} {
-		if i := strings.LastIndex(skel, suffix); i >= 2 && skel[i+len(suffix):] != "" && endingOK(skel[i+len(suffix):]) {
+		// Only the feminine endings (Ивановна, -ны, -не, -ну, -ной): not the adjectives in
+		// -овный/-овное (Верховный).
+		if i := strings.LastIndex(skel, suffix); i >= 2 && skel[i+len(suffix):] != "" && shortStemEndings[skel[i+len(suffix):]] {
 			return true
 		}
 	}
@@ -460,6 +462,17 @@ func isSurnameShaped(fold, skel string) bool {
 	}
 	for i := max(3, len(skel)-3-maxNameEndingLen); i+2 <= len(skel); i++ {
 		if (skel[i] == 'o' || skel[i] == 'e') && skel[i+1] == 'v' && endingOK(skel[i+2:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdjectiveNy reports whether a case-folded word ends like an adjective in -ный
+// ("Верховный", "Верховного"), whose skeleton may look like a patronymic in -овна.
+func isAdjectiveNy(fold string) bool {
+	for _, e := range []string{"ный", "ная", "ное", "ные", "ного", "ному", "ным", "ных", "ную", "ном"} {
+		if strings.HasSuffix(fold, e) {
 			return true
 		}
 	}

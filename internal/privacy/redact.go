@@ -98,7 +98,9 @@ func Redact(text string, names ...string) (redacted string, publishable bool) {
 
 	r.load(s)
 	r.markKeywordNumbers()
+	r.markPlates()
 	r.markDates()
+	r.markAges()
 	r.markAddresses()
 	r.markDigitGroups()
 	r.markNames()

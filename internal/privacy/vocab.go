@@ -128,7 +128,7 @@ var nameStopWords = set(fields(
 	итогов фактов случаев штрафов постов материалов протоколов приговоров блогеров
 	журналистов активистов комментариев просмотров репостов видеороликов сотрудников районов
 	регионов депутатов кандидатов выводов доводов призывов митингов пикетов участников
-	подписчиков процентов миллионов тысяч`))
+	подписчиков процентов миллионов тысяч министров федерации федерация`))
 
 // Top-level domains that make "name.tld" a link even without a path. Any other ASCII TLD
 // counts when a path follows ("something.tld/path").
@@ -154,6 +154,8 @@ const (
 	vocabEnglishMonth
 	vocabStreetParticle
 	vocabEnglishBorn
+	vocabAgeBefore
+	vocabYearWord
 )
 
 var (
@@ -169,6 +171,7 @@ func init() {
 		vocabEnglishStreetWord: englishStreetWords, vocabStopWord: nameStopWords,
 		vocabRussianMonth: russianMonths, vocabEnglishMonth: englishMonths,
 		vocabStreetParticle: streetParticles, vocabEnglishBorn: {"born": true, "b": true},
+		vocabAgeBefore: ageBefore, vocabYearWord: yearWords,
 	} {
 		for w := range words {
 			vocabulary[w] |= class
