@@ -28,7 +28,7 @@ func (r *redactor) digitGroup(i int) (end, numbers int) {
 			j++
 		}
 		space = space || r.spaced(j)
-		if j-end == 0 && !space || dot && space || !r.isNumber(j) || !r.free(j) {
+		if j-end == 0 && !space && !r.isOWord(j) && !r.isOWord(j-1) || dot && space || !r.isDigitLike(j) || !r.free(j) {
 			return end, numbers
 		}
 		end = j
@@ -40,6 +40,12 @@ func (r *redactor) digitGroup(i int) (end, numbers int) {
 func (r *redactor) groupDigits(i, end int) (digits string, nonASCII bool) {
 	var b strings.Builder
 	for j := i; j < end; j++ {
+		if r.isOWord(j) {
+			for range r.toks[j].runes {
+				b.WriteByte('0') // the letter O written for a zero
+			}
+			continue
+		}
 		if !r.isNumber(j) {
 			continue
 		}
@@ -58,13 +64,13 @@ func (r *redactor) groupDigits(i, end int) (digits string, nonASCII bool) {
 // markDigitGroups classifies every free digit group.
 func (r *redactor) markDigitGroups() {
 	for i := 0; i < len(r.toks); i++ {
-		if r.toks[i].kind != tokNumber || !r.free(i) {
+		if !r.isDigitLike(i) || !r.free(i) {
 			continue
 		}
 		end, numbers := r.digitGroup(i)
 		size := 0 // bytes of digits: at least the number of digits
 		for j := i; j < end; j++ {
-			if r.isNumber(j) {
+			if r.isDigitLike(j) {
 				size += int(r.toks[j].end - r.toks[j].start)
 			}
 		}
@@ -74,7 +80,7 @@ func (r *redactor) markDigitGroups() {
 		}
 		start := i
 		plus := false
-		if r.isChar(start-1, '(') && r.joined(start) && r.isChar(i+1, ')') {
+		if r.isChar(start-1, '(') && r.joined(start) && (r.isChar(i+1, ')') || r.closesBracket(i+1, end)) {
 			start-- // "(701) 123-45-67": take the bracket along
 		}
 		if r.isChar(start-1, '+') && r.joined(start) {
@@ -368,4 +374,36 @@ func smallNumber(s string) (int, bool) {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n, true
+}
+
+// isOWord reports whether token i is the letter O (Latin or Cyrillic, either case), once or
+// up to three times, glued to a number before or after it: a zero written as a letter
+// ("8 7O1 123 45 67", "O555 123 456").
+func (r *redactor) isOWord(i int) bool {
+	if !r.isWord(i) || r.toks[i].runes > 3 {
+		return false
+	}
+	for _, c := range r.str(i) {
+		if c != 'O' && c != 'o' && c != 'О' && c != 'о' {
+			return false
+		}
+	}
+	return r.isNumber(i-1) && r.joined(i) || r.isNumber(i+1) && r.joined(i+1)
+}
+
+// isDigitLike reports whether token i is a number or a letter O standing for zeros.
+func (r *redactor) isDigitLike(i int) bool { return r.isNumber(i) || r.isOWord(i) }
+
+// closesBracket reports whether the digit group's tokens [i, end) include a ')' right after
+// its first number, a number written with letter O ("(7O2)").
+func (r *redactor) closesBracket(i, end int) bool {
+	for j := i; j < end && j < i+4; j++ {
+		if r.isChar(j, ')') {
+			return true
+		}
+		if !r.isDigitLike(j) || !r.joined(j) {
+			return false
+		}
+	}
+	return false
 }
