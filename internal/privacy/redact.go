@@ -94,6 +94,7 @@ func Redact(text string, names ...string) (redacted string, publishable bool) {
 	}
 	s := normalizeText(text)
 	r.spans = findLinkSpans(r.spans[:0], s)
+	r.spans = findObfuscatedSpans(r.spans, s)
 	s = replaceSpans(s, r.spans)
 
 	r.load(s)
