@@ -98,6 +98,7 @@ func Redact(text string, names ...string) (redacted string, publishable bool) {
 	s = replaceSpans(s, r.spans)
 
 	r.load(s)
+	r.markCueHandles()
 	r.markKeywordNumbers()
 	r.markPlates()
 	r.markDates()
