@@ -263,7 +263,8 @@ func (r *redactor) markDates() {
 // isBirthYear reports whether the number i is a year of birth, which is part of the birth
 // date: "1990 г.р.", "1990 года рождения", "1990 жылы туған", "born in 1990".
 func (r *redactor) isBirthYear(i int) bool {
-	if !isYear(r.str(i)) {
+	twoDigits := len(r.str(i)) == 2 && allDigits(r.str(i))
+	if !isYear(r.str(i)) && !twoDigits {
 		return false
 	}
 	next := func(k int) string { // the k-th word after the number, or ""
@@ -277,17 +278,60 @@ func (r *redactor) isBirthYear(i int) bool {
 		return ""
 	}
 	switch w1, w2 := next(1), next(2); {
-	case w1 == "г" && (w2 == "р" || w2 == "рождения"),
+	case w1 == "г" && (w2 == "р" || w2 == "рождения"), // 1990 г.р., 68 г. р.
 		w1 == "года" && w2 == "рождения",
-		w1 == "жылы" && w2 == "туған",
+		w1 == "го" && w2 == "года", // 1980-го года рождения
+		w1 == "жылы" && (w2 == "туған" || w2 == "туулган"),
 		w1 == "ж" && w2 == "т":
 		return true
 	}
+	if twoDigits {
+		return false
+	}
 	prev := i - 1
+	if r.isChar(prev, '.') {
+		prev-- // "b. 1986"
+	}
 	if r.has(prev, vocabEnglishBorn) {
 		return true
 	}
-	return r.isWord(prev) && r.fold(prev) == "in" && r.has(prev-1, vocabEnglishBorn)
+	if r.isWord(prev) && (r.fold(prev) == "in" || r.fold(prev) == "в") {
+		// born in 1990, родилась в 1992 году
+		return r.has(prev-1, vocabEnglishBorn) || r.isWord(prev-1) && strings.HasPrefix(r.fold(prev-1), "родил")
+	}
+	return false
+}
+
+// ordinalSuffix returns i+1 when token i is an English ordinal suffix glued to the number
+// before it ("16th"), else i.
+func (r *redactor) ordinalSuffix(i int) int {
+	if r.isWord(i) && r.joined(i) {
+		switch r.fold(i) {
+		case "st", "nd", "rd", "th":
+			return i + 1
+		}
+	}
+	return i
+}
+
+// isMonthWord reports whether word i names a month in Russian, English or Kazakh, or in
+// Kyrgyz (Russian month names with Kyrgyz endings: "мартта", "сентябрда").
+func (r *redactor) isMonthWord(i int) bool {
+	if !r.isWord(i) {
+		return false
+	}
+	return r.has(i, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(i)) || isKyrgyzMonth(r.fold(i))
+}
+
+var kyrgyzMonths = fields(`январ феврал март апрел май июн июл август сентябр октябр ноябр декабр`)
+
+func isKyrgyzMonth(w string) bool {
+	for _, m := range kyrgyzMonths {
+		if strings.HasPrefix(w, m) && utf8.RuneCountInString(w)-utf8.RuneCountInString(m) <= 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // numericDate returns the end of a numeric date starting at token i, or 0.
@@ -321,14 +365,35 @@ func (r *redactor) numericDate(i int) int {
 // at token i, or 0.
 func (r *redactor) wordDate(i int) int {
 	first := r.str(i)
-	if isDay(first) && r.spaced(i+1) && r.isWord(i+1) && r.spaced(i+2) && r.isNumber(i+2) &&
-		isYearLike(r.str(i+2)) && (r.has(i+1, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(i+1))) {
-		return i + 3
+	if m := r.ordinalSuffix(i + 1); isDay(first) && r.spaced(m) && r.isWord(m) && r.spaced(m+1) && r.isNumber(m+1) &&
+		isYearLike(r.str(m+1)) && (r.has(m, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(m))) {
+		return m + 2 // 1 мая 2024, 16th August 1991
 	}
-	if isYearLike(first) && r.spaced(i+1) && r.isWord(i+1) && r.fold(i+1) == "жылғы" &&
-		r.spaced(i+2) && r.isNumber(i+2) && isDay(r.str(i+2)) &&
-		r.spaced(i+3) && r.isWord(i+3) && isKazakhMonth(r.fold(i+3)) {
-		return i + 4
+	if !isYearLike(first) {
+		return 0
+	}
+	// 2024 жылғы 1 мамыр, 1969 жылы 4 қыркүйекте, 1975-жылы 12-мартта.
+	j := i + 1
+	if r.isChar(j, '-') && r.joined(j) && r.joined(j+1) {
+		j++
+	} else if !r.spaced(j) {
+		return 0
+	}
+	if !r.isWord(j) || r.fold(j) != "жылғы" && r.fold(j) != "жылы" {
+		return 0
+	}
+	j++
+	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
+		return 0
+	}
+	j++
+	if r.isChar(j, '-') && r.joined(j) && r.joined(j+1) {
+		j++
+	} else if !r.spaced(j) {
+		return 0
+	}
+	if r.isMonthWord(j) {
+		return j + 1
 	}
 	return 0
 }
@@ -342,7 +407,7 @@ func (r *redactor) markEnglishDate(i int) {
 	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
 		return
 	}
-	j++
+	j = r.ordinalSuffix(j + 1)
 	if r.isChar(j, ',') {
 		j++
 	}
