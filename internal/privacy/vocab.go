@@ -80,12 +80,14 @@ var streetParticles = set(fields(`би батыр ата хан ана ақын 
 
 // House and flat words that need a number ("д. 15", "кв. 7", "15-үй", "12-пәтер").
 var houseWords = set(fields(`д дом дома доме кв квартира квартире квартиры корп корпус оф офис
-	үй үйі пәтер пәтері apt apartment flat`))
+	үй үйі пәтер пәтері apt apartment flat блок блока блоке подъезд подъезда подъезде этаж этаже
+	этажа секция кіреберіс block entrance floor`))
 
 // Street words written after the street name: Kazakh ("Абай көшесі", declined forms by
 // prefix) and English ("Abay Street").
 var (
-	kazakhStreetPrefixes = fields(`көшес даңғылы проспектіс ықшамаудан`)
+	kazakhStreetPrefixes = fields(`көшес даңғылы проспектіс ықшамаудан көчө`)
+	kyrgyzStreetWords    = fields(`проспекти`) // by prefix, without a Kazakh letter
 	englishStreetWords   = set(fields(`street st avenue ave road rd lane boulevard blvd`))
 )
 
