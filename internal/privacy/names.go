@@ -228,6 +228,10 @@ func (r *redactor) markNames() {
 		case t.capital && t.runes >= 5 && isSurnameShaped(r.fold(i), r.skel(i)) && !r.has(i, vocabStopWord):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
+		case t.capital && t.runes >= 4 && (isInSurname(r.skel(i)) && !isPossessiveGenitive(r.fold(i)) || isSkySurname(r.fold(i))) &&
+			!r.has(i, vocabStopWord) && !r.beforePlaceNoun(i) && r.givenNameNext(i):
+			r.mark(i, i+1, kindName)
+			r.extendName(i, 1, 1)
 		}
 	}
 }
@@ -473,6 +477,74 @@ func isSurnameShaped(fold, skel string) bool {
 func isAdjectiveNy(fold string) bool {
 	for _, e := range []string{"ный", "ная", "ное", "ные", "ного", "ному", "ным", "ных", "ную", "ном"} {
 		if strings.HasSuffix(fold, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Surnames in -ин/-ын (Путин, Ильина, Қасымынға) and -ский/-цкий (Ковальская, Высоцкий,
+// Zhukovsky) are also place names and adjectives (Берлин, Алматинский, Костанайской), so
+// they count as names only next to a capitalised word that may be a given name (rule 5):
+// "Сергей Путин", "Ковальская Анна", and never before a place noun ("Карагандинской
+// области").
+
+// isInSurname: a stem of two letters or more, then -ин/-ын (skeleton "in"), then nothing,
+// the feminine -а or a case ending.
+func isInSurname(skel string) bool {
+	for i := max(2, len(skel)-3-maxNameEndingLen); i+2 <= len(skel); i++ {
+		if skel[i] == 'i' && skel[i+1] == 'n' && endingOK(skel[i+2:]) {
+			return true
+		}
+	}
+	return false
+}
+
+var skySuffixes = fields(`ский ская ского скому ским ском ской скую цкий цкая цкого цкому цким цком
+	цкой цкую sky skiy skii skaya skaia skogo skoi`)
+
+// isSkySurname: a case-folded word in -ский/-цкий (or its Latin spellings) and its forms.
+func isSkySurname(fold string) bool {
+	for _, suffix := range skySuffixes {
+		if strings.HasSuffix(fold, suffix) && len(fold) > len(suffix)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNouns follow adjectives made from places and institutions: "Карагандинской
+// области", "Алматинский городской суд".
+var placeNouns = set(fields(`области облысы облысының район района районе районный районного
+	районном районная районной городской городского городском городе город края крае
+	республики суд суда суде прокуратура прокуратуры полиции полиция университет университета`))
+
+// beforePlaceNoun reports whether a place noun follows word i.
+func (r *redactor) beforePlaceNoun(i int) bool {
+	return r.isWord(i+1) && r.spaced(i+1) && placeNouns[r.fold(i+1)]
+}
+
+// givenNameNext reports whether a capitalised word that may be a given name stands right
+// before or after word i: not a stop word, nor itself shaped like an adjective in -ский.
+func (r *redactor) givenNameNext(i int) bool {
+	for _, dir := range []int{-1, +1} {
+		j := r.neighbour(i, dir)
+		if j >= 0 && r.nameCandidate(j, false) && !isSkySurname(r.fold(j)) && r.toks[j].runes >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// isPossessiveGenitive: a Kazakh or Kyrgyz word with the possessive and genitive endings
+// ("Республикасынын", "облысының"), whose skeleton ends like -ин plus a case ending.
+func isPossessiveGenitive(fold string) bool {
+	return hasAnySuffix(fold, "сынын", "сының", "сінің", "синин", "сунун", "сүнүн")
+}
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
 			return true
 		}
 	}
