@@ -2,13 +2,16 @@ package privacy
 
 import "strings"
 
-// Addresses. Three shapes are recognised:
+// Addresses. Four shapes are recognised:
 //   - a street word before the name: "ул. Абая, д. 15, кв. 7", "проспект Достык 5",
 //     "мкр. Самал-2", "ul. Abaya 10";
 //   - a house or flat word with a number: "д. 15", "кв. 7", "дом 3", "15-үй", "12-пәтер",
 //     "apt. 4";
 //   - a street word after the name: "Абай көшесі, 15-үй", "Төле би даңғылы 150",
-//     "15 Abay Street".
+//     "15 Abay Street", "Токтогул көчөсү 112";
+//   - a street name without a street word, recognised by its house number: a letter, "/" or
+//     "-" part, or a flat after it ("Киевская 142А кв 7", "Московская 24/1", "Ленина 5-12",
+//     "Пушкина 12, кв. 45"). "ЖК «Хайвил», блок 130, подъезд 3" is the first shape.
 // The street name, the numbers and the house and flat parts that follow ("..., д. 15, кв. 7")
 // all become one [ADDRESS]. A city alone is not an address (the region is published anyway).
 

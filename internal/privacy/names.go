@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Names. Four rules, applied in this order to words not yet replaced:
+// Names. Five rules, applied in this order to words not yet replaced:
 //
 //  1. The defendant's own name, given to Redact: each part (surname, given name,
 //     patronymic) matches a word whose skeleton (skeleton.go) is the part's stem plus one of
@@ -20,11 +20,16 @@ import (
 //  4. A capitalised word shaped like a Russian or Kazakh surname (-ов, -ев, -ова, -ева and
 //     declined forms, -енко) with a capitalised word on either side: "Айгерим Ахметова".
 //
-// Rules 2–4 extend over neighbouring capitalised words but stop at known non-names
+//  5. A capitalised word shaped like a surname in -ин/-ын or -ский/-цкий next to a
+//     capitalised word that may be a given name: "Сергей Путин", "Ольга Вишневская" (see
+//     isInSurname).
+//
+// Rules 2–5 extend over neighbouring capitalised words but stop at known non-names
 // (nameStopWords: roles, places, platforms) and at short all-capital words (КоАП, РК).
 // Knowingly not caught: other people's names without patronymic, initials or surname
-// ending ("журналист Айгерим", "John Smith", surnames in -ин/-ина or -ский); names split by
-// punctuation inside a word; transliterations the skeleton does not unify.
+// ending ("журналист Айгерим", "John Smith"), or an -ин/-ский surname without a given name
+// next to it ("журналист Ковальская"); names split by punctuation inside a word;
+// transliterations the skeleton does not unify.
 
 // nameEndings holds the skeletons of all case endings (vocab.go), and "".
 var nameEndings, maxNameEndingLen = makeNameEndings()

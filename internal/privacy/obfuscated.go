@@ -43,9 +43,12 @@ func findObfuscatedSpans(spans []span, s string) []span {
 			}
 		}
 		if n := dotMarkerLen(s, i, true); n > 0 {
-			if sp, ok := defangedLink(s, i); ok {
+			sp, ok, scanned := defangedLink(s, i)
+			if ok {
 				spans = append(spans, sp)
 				i = sp.end - 1
+			} else if scanned > i+1 {
+				i = scanned - 1 // the labels read belong to no other link: linear time
 			}
 		}
 	}
@@ -170,7 +173,8 @@ func obfuscatedEmail(s string, ms, me int) (span, bool) {
 
 // defangedLink checks for a host with an obfuscated dot at s[i] ("t[.]me", "t . me") and
 // takes its path along ("/…", also written " / …").
-func defangedLink(s string, i int) (span, bool) {
+// It also returns how far it read, so that the caller does not read the same labels again.
+func defangedLink(s string, i int) (sp span, ok bool, scanned int) {
 	start := i
 	for start > 0 {
 		r, size := utf8.DecodeLastRuneInString(s[:start])
@@ -180,18 +184,17 @@ func defangedLink(s string, i int) (span, bool) {
 		start -= size
 	}
 	if start == i {
-		return span{}, false
+		return span{}, false, i
 	}
-	// Walk back over earlier obfuscated labels ("www[.]zakon[.]kz").
 	end, labels, tld := parseHost(s, start)
 	if end <= i || labels < 2 {
-		return span{}, false
+		return span{}, false, i
 	}
 	pathEnd := linkPathEnd(s, end)
 	if !knownTLDs[strings.ToLower(tld)] && pathEnd == end {
-		return span{}, false
+		return span{}, false, end
 	}
-	return span{start, pathEnd, kindLink}, true
+	return span{start, pathEnd, kindLink}, true, pathEnd
 }
 
 // linkPathEnd returns the end of a path after a host ending at s[i]: "/…", " / …", "/ …"

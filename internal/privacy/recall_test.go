@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 // TestRedactionRecall runs Redact over the corpus in testdata/corpus (see its README) and
@@ -202,4 +204,34 @@ func lostWords(in, out string) (total, removed int) {
 		removed += max(0, n-outCount[w])
 	}
 	return total, removed
+}
+
+// The forms added for the recall corpus keep Redact's time linear on hostile input.
+func TestRedactHostileNewForms(t *testing.T) {
+	n := MaxRedactBytes
+	inputs := map[string]string{
+		"defanged dots":  strings.Repeat("a[.]", n/4),
+		"spaced dots":    strings.Repeat("a . ", n/4),
+		"dot words":      strings.Repeat("a dot ", n/6),
+		"at words":       strings.Repeat("a at ", n/5),
+		"at brackets":    strings.Repeat("a(at)", n/5),
+		"spaced at":      strings.Repeat("a @ ", n/4),
+		"spaced slashes": strings.Repeat("a.kz / ", n/7),
+		"cue words":      strings.Repeat("ник: ", n/9),
+		"bare streets":   strings.Repeat("Киевская 1, ", n/22),
+		"plates":         strings.Repeat("123 ABC 02 ", n/11),
+		"letter O":       strings.Repeat("1O", n/2),
+		"ages":           strings.Repeat("24-летний ", n/18),
+		"sky names":      strings.Repeat("Ковальская ", n/21),
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		out, _ := Redact(in, "Иванов Иван Иванович")
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("%s: %v for %d bytes", name, d, len(in))
+		}
+		if !utf8.ValidString(out) {
+			t.Errorf("%s: invalid UTF-8 output", name)
+		}
+	}
 }

@@ -70,8 +70,8 @@ const (
 )
 
 // Redact replaces the identifiers in text with tokens ([IIN], [PHONE], [EMAIL], [LINK],
-// [HANDLE], [CARD], [NAME], [NUMBER], [ADDRESS], [DATE], [PLATE], [AGE]) and says whether what remains may be
-// published. names are the record's own defendant name, whole or in parts, in any order and
+// [HANDLE], [CARD], [NAME], [NUMBER], [ADDRESS], [DATE], [PLATE], [AGE]) and says whether
+// what remains may be published. names are the record's own defendant name, whole or in parts, in any order and
 // case; their declined Russian and Kazakh forms are replaced too.
 //
 // publishable is false when too little text remains — empty, fewer than 3 words outside
