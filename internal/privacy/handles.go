@@ -24,9 +24,29 @@ var (
 		that which who has had account channel page profile post posts video user users`))
 )
 
+// cueStarts holds the first two bytes of every cue word and prefix, so that most words are
+// dismissed with one lookup.
+var cueStarts = func() map[uint16]bool {
+	m := map[uint16]bool{}
+	for _, list := range [][]string{nickCuePrefixes, platformCues} {
+		for _, w := range list {
+			m[uint16(w[0])<<8|uint16(w[1])] = true
+		}
+	}
+	for _, words := range []map[string]bool{nickCueWords, platformCueWords} {
+		for w := range words {
+			m[uint16(w[0])<<8|uint16(w[1])] = true
+		}
+	}
+	return m
+}()
+
 // cueKind returns 1 for a nickname cue and 2 for a platform cue in the case-folded word w,
 // else 0.
 func cueKind(w string) int {
+	if len(w) < 2 || !cueStarts[uint16(w[0])<<8|uint16(w[1])] {
+		return 0
+	}
 	switch {
 	case nickCueWords[w] || hasAnyPrefix(w, nickCuePrefixes):
 		return 1

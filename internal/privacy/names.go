@@ -233,8 +233,9 @@ func (r *redactor) markNames() {
 		case t.capital && t.runes >= 5 && isSurnameShaped(r.fold(i), r.skel(i)) && !r.has(i, vocabStopWord):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
-		case t.capital && t.runes >= 4 && (isInSurname(r.skel(i)) && !isPossessiveGenitive(r.fold(i)) || isSkySurname(r.fold(i))) &&
-			!r.has(i, vocabStopWord) && !r.beforePlaceNoun(i) && r.givenNameNext(i):
+		case t.capital && t.runes >= 4 && r.givenNameNext(i) && !r.has(i, vocabStopWord) &&
+			(isInSurname(r.skel(i)) && !isPossessiveGenitive(r.fold(i)) || isSkySurname(r.fold(i))) &&
+			!r.beforePlaceNoun(i):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
 		}

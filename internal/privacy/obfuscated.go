@@ -67,17 +67,26 @@ func markerLen(s string, i int, bracketed, words []string) int {
 	if s[j] == ' ' {
 		j++
 	}
-	for _, m := range bracketed {
-		if hasPrefixFold(s, j, m) {
-			end := j + len(m)
-			if end < len(s) && s[end] == ' ' {
-				end++
+	if j < len(s) && (s[j] == '(' || s[j] == '[' || s[j] == '{' || s[j] == '<') {
+		for _, m := range bracketed {
+			if hasPrefixFold(s, j, m) {
+				end := j + len(m)
+				if end < len(s) && s[end] == ' ' {
+					end++
+				}
+				return end - i
 			}
-			return end - i
 		}
 	}
-	if s[i] != ' ' {
+	if s[i] != ' ' || i+1 >= len(s) {
 		return 0
+	}
+	// Every spaced word starts with a or d (Latin), or с or т (Cyrillic: С Т are D0 A1 and
+	// D0 A2, с т are D1 81 and D1 82).
+	if c := s[i+1] | 0x20; c != 'a' && c != 'd' {
+		if i+2 >= len(s) || !(s[i+1] == 0xD0 && (s[i+2] == 0xA1 || s[i+2] == 0xA2) || s[i+1] == 0xD1 && (s[i+2] == 0x81 || s[i+2] == 0x82)) {
+			return 0
+		}
 	}
 	for _, w := range words {
 		if hasPrefixFold(s, i+1, w) && i+1+len(w) < len(s) && s[i+1+len(w)] == ' ' {
