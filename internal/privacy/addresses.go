@@ -2,13 +2,16 @@ package privacy
 
 import "strings"
 
-// Addresses. Three shapes are recognised:
+// Addresses. Four shapes are recognised:
 //   - a street word before the name: "ул. Абая, д. 15, кв. 7", "проспект Достык 5",
 //     "мкр. Самал-2", "ul. Abaya 10";
 //   - a house or flat word with a number: "д. 15", "кв. 7", "дом 3", "15-үй", "12-пәтер",
 //     "apt. 4";
 //   - a street word after the name: "Абай көшесі, 15-үй", "Төле би даңғылы 150",
-//     "15 Abay Street".
+//     "15 Abay Street", "Токтогул көчөсү 112";
+//   - a street name without a street word, recognised by its house number: a letter, "/" or
+//     "-" part, or a flat after it ("Киевская 142А кв 7", "Московская 24/1", "Ленина 5-12",
+//     "Пушкина 12, кв. 45"). "ЖК «Хайвил», блок 130, подъезд 3" is the first shape.
 // The street name, the numbers and the house and flat parts that follow ("..., д. 15, кв. 7")
 // all become one [ADDRESS]. A city alone is not an address (the region is published anyway).
 
@@ -43,6 +46,10 @@ func (r *redactor) markAddresses() {
 				end = r.houseParts(r.skipDot(i + 1))
 				r.mark(start, end, kindAddress)
 			}
+		default:
+			if end = r.bareStreet(i); end > 0 {
+				r.mark(i, end, kindAddress)
+			}
 		}
 		if end > i {
 			i = end - 1
@@ -57,6 +64,9 @@ func (r *redactor) streetNameFollows(i int) bool {
 	next := i + 1
 	if r.isChar(next, '.') {
 		next++
+	}
+	if r.isPunct(next, "«\"“") {
+		next++ // ЖК «Хайвил»
 	}
 	return r.isWord(next) && r.toks[next].capital || r.isNumber(next)
 }
@@ -82,6 +92,9 @@ func (r *redactor) addressBody(i int) int {
 		if r.isWord(j) && r.fold(j) == "им" && r.isChar(j+1, '.') {
 			j += 2
 		}
+		if parts == 0 && r.isPunct(j, "«\"“") {
+			j++
+		}
 		switch {
 		case r.isNumber(j):
 		case r.isWord(j) && r.toks[j].capital && !r.has(j, vocabHouseWord):
@@ -90,6 +103,9 @@ func (r *redactor) addressBody(i int) int {
 			return end
 		}
 		j = r.joinedParts(j + 1)
+		if r.isPunct(j, "»\"”") && r.joined(j) {
+			j++
+		}
 		end, i = j, j
 	}
 	return end
@@ -155,10 +171,13 @@ func (r *redactor) isStreetWordAfterName(i int) bool {
 	if r.spaced(i) && r.isWord(i-1) && r.toks[i-1].capital && r.has(i, vocabEnglishStreetWord) {
 		return true
 	}
-	if r.toks[i].runes < 5 || !r.toks[i].kazakh {
-		return false // every Kazakh street word below has a Kazakh letter
+	if r.toks[i].runes < 5 {
+		return false
 	}
 	w := r.fold(i)
+	if hasAnyPrefix(w, kyrgyzStreetWords) {
+		return true
+	}
 	for _, p := range kazakhStreetPrefixes {
 		if strings.HasPrefix(w, p) {
 			return true
@@ -183,4 +202,42 @@ func (r *redactor) streetNameBefore(i int) int {
 		start = j
 	}
 	return start
+}
+
+// bareStreet reads a street name without a street word at i, recognised by the house
+// number after it: one or two capitalised words, then a number that is not a year with a
+// letter, "/" or "-" part ("Киевская 142А", "Московская 24/1", "Ленина 5-12") or followed by a
+// house or flat part ("Пушкина 12, кв. 45", "Тәуелсіздік 34, 5-үй"). It returns the end, or 0.
+func (r *redactor) bareStreet(i int) int {
+	if !r.bareStreetWord(i) {
+		return 0
+	}
+	n := i + 1
+	if r.spaced(n) && r.bareStreetWord(n) {
+		n++ // Жибек Жолы
+	}
+	if !r.spaced(n) || !r.isNumber(n) || !r.free(n) || len(r.str(n)) > 4 || isYear(r.str(n)) {
+		return 0
+	}
+	if _, numbers := r.digitGroup(n); numbers > 2 {
+		return 0 // a phone, card or identity number written in groups
+	}
+	afterNumber := r.joinedParts(n + 1)
+	if end := r.houseParts(afterNumber); end > afterNumber && (r.isChar(afterNumber, ',') || r.has(afterNumber, vocabHouseWord)) {
+		return end
+	}
+	if afterNumber > n+1 {
+		return afterNumber
+	}
+	return 0
+}
+
+// bareStreetWord reports whether word i may be (part of) a street name: capitalised, not
+// an abbreviation, of three letters or more, not a stop word or month.
+func (r *redactor) bareStreetWord(i int) bool {
+	if !r.freeWord(i) {
+		return false
+	}
+	t := &r.toks[i]
+	return t.capital && !t.allCaps && t.runes >= 3 && !r.has(i, vocabStopWord|vocabRussianMonth|vocabEnglishMonth|vocabHouseWord|vocabStreetWord)
 }

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Names. Four rules, applied in this order to words not yet replaced:
+// Names. Five rules, applied in this order to words not yet replaced:
 //
 //  1. The defendant's own name, given to Redact: each part (surname, given name,
 //     patronymic) matches a word whose skeleton (skeleton.go) is the part's stem plus one of
@@ -20,11 +20,16 @@ import (
 //  4. A capitalised word shaped like a Russian or Kazakh surname (-ов, -ев, -ова, -ева and
 //     declined forms, -енко) with a capitalised word on either side: "Айгерим Ахметова".
 //
-// Rules 2–4 extend over neighbouring capitalised words but stop at known non-names
+//  5. A capitalised word shaped like a surname in -ин/-ын or -ский/-цкий next to a
+//     capitalised word that may be a given name: "Сергей Путин", "Ольга Вишневская" (see
+//     isInSurname).
+//
+// Rules 2–5 extend over neighbouring capitalised words but stop at known non-names
 // (nameStopWords: roles, places, platforms) and at short all-capital words (КоАП, РК).
 // Knowingly not caught: other people's names without patronymic, initials or surname
-// ending ("журналист Айгерим", "John Smith", surnames in -ин/-ина or -ский); names split by
-// punctuation inside a word; transliterations the skeleton does not unify.
+// ending ("журналист Айгерим", "John Smith"), or an -ин/-ский surname without a given name
+// next to it ("журналист Ковальская"); names split by punctuation inside a word;
+// transliterations the skeleton does not unify.
 
 // nameEndings holds the skeletons of all case endings (vocab.go), and "".
 var nameEndings, maxNameEndingLen = makeNameEndings()
@@ -217,7 +222,7 @@ func (r *redactor) markNames() {
 		}
 		t := &r.toks[i]
 		switch {
-		case t.capital && isPatronymic(r.skel(i)):
+		case t.capital && isPatronymic(r.skel(i)) && !isAdjectiveNy(r.fold(i)):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 2, 1)
 		case isPatronymicWord(r.skel(i)) && r.spaced(i) && r.nameCandidate(i-1, false):
@@ -226,6 +231,11 @@ func (r *redactor) markNames() {
 		case isInitial(r, i):
 			r.markInitials(i)
 		case t.capital && t.runes >= 5 && isSurnameShaped(r.fold(i), r.skel(i)) && !r.has(i, vocabStopWord):
+			r.mark(i, i+1, kindName)
+			r.extendName(i, 1, 1)
+		case t.capital && t.runes >= 4 && r.givenNameNext(i) && !r.has(i, vocabStopWord) &&
+			(isInSurname(r.skel(i)) && !isPossessiveGenitive(r.fold(i)) || isSkySurname(r.fold(i))) &&
+			!r.beforePlaceNoun(i):
 			r.mark(i, i+1, kindName)
 			r.extendName(i, 1, 1)
 		}
@@ -400,7 +410,7 @@ func (r *redactor) markInitials(i int) {
 
 // adjectiveEndings end adjectives in -ов-/-ев- but never a surname (whose forms are -ова,
 // -овы, -ову, -овым, -овой…).
-var adjectiveEndings = fields(`овый евый овое евое овая евая овые евые ового евого овому евому овую евую`)
+var adjectiveEndings = fields(`овный овная овное овные овного овной овном овному овную овных овый евый овое евое овая евая овые евые ового евого овому евому овую евую`)
 
 // Name shapes, on skeletons.
 
@@ -415,7 +425,9 @@ func isPatronymic(skel string) bool {
 		}
 	}
 	for _, suffix := range []string{"ovn", "evn", "ichn"} {
-		if i := strings.LastIndex(skel, suffix); i >= 2 && skel[i+len(suffix):] != "" && endingOK(skel[i+len(suffix):]) {
+		// Only the feminine endings (Ивановна, -ны, -не, -ну, -ной): not the adjectives in
+		// -овный/-овное (Верховный).
+		if i := strings.LastIndex(skel, suffix); i >= 2 && skel[i+len(suffix):] != "" && shortStemEndings[skel[i+len(suffix):]] {
 			return true
 		}
 	}
@@ -460,6 +472,85 @@ func isSurnameShaped(fold, skel string) bool {
 	}
 	for i := max(3, len(skel)-3-maxNameEndingLen); i+2 <= len(skel); i++ {
 		if (skel[i] == 'o' || skel[i] == 'e') && skel[i+1] == 'v' && endingOK(skel[i+2:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdjectiveNy reports whether a case-folded word ends like an adjective in -ный
+// ("Верховный", "Верховного"), whose skeleton may look like a patronymic in -овна.
+func isAdjectiveNy(fold string) bool {
+	for _, e := range []string{"ный", "ная", "ное", "ные", "ного", "ному", "ным", "ных", "ную", "ном"} {
+		if strings.HasSuffix(fold, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// Surnames in -ин/-ын (Путин, Ильина, Қасымынға) and -ский/-цкий (Ковальская, Высоцкий,
+// Zhukovsky) are also place names and adjectives (Берлин, Алматинский, Костанайской), so
+// they count as names only next to a capitalised word that may be a given name (rule 5):
+// "Сергей Путин", "Ковальская Анна", and never before a place noun ("Карагандинской
+// области").
+
+// isInSurname: a stem of two letters or more, then -ин/-ын (skeleton "in"), then nothing,
+// the feminine -а or a case ending.
+func isInSurname(skel string) bool {
+	for i := max(2, len(skel)-3-maxNameEndingLen); i+2 <= len(skel); i++ {
+		if skel[i] == 'i' && skel[i+1] == 'n' && endingOK(skel[i+2:]) {
+			return true
+		}
+	}
+	return false
+}
+
+var skySuffixes = fields(`ский ская ского скому ским ском ской скую цкий цкая цкого цкому цким цком
+	цкой цкую sky skiy skii skaya skaia skogo skoi`)
+
+// isSkySurname: a case-folded word in -ский/-цкий (or its Latin spellings) and its forms.
+func isSkySurname(fold string) bool {
+	for _, suffix := range skySuffixes {
+		if strings.HasSuffix(fold, suffix) && len(fold) > len(suffix)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNouns follow adjectives made from places and institutions: "Карагандинской
+// области", "Алматинский городской суд".
+var placeNouns = set(fields(`области облысы облысының район района районе районный районного
+	районном районная районной городской городского городском городе город края крае
+	республики суд суда суде прокуратура прокуратуры полиции полиция университет университета`))
+
+// beforePlaceNoun reports whether a place noun follows word i.
+func (r *redactor) beforePlaceNoun(i int) bool {
+	return r.isWord(i+1) && r.spaced(i+1) && placeNouns[r.fold(i+1)]
+}
+
+// givenNameNext reports whether a capitalised word that may be a given name stands right
+// before or after word i: not a stop word, nor itself shaped like an adjective in -ский.
+func (r *redactor) givenNameNext(i int) bool {
+	for _, dir := range []int{-1, +1} {
+		j := r.neighbour(i, dir)
+		if j >= 0 && r.nameCandidate(j, false) && !isSkySurname(r.fold(j)) && r.toks[j].runes >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// isPossessiveGenitive: a Kazakh or Kyrgyz word with the possessive and genitive endings
+// ("Республикасынын", "облысының"), whose skeleton ends like -ин plus a case ending.
+func isPossessiveGenitive(fold string) bool {
+	return hasAnySuffix(fold, "сынын", "сының", "сінің", "синин", "сунун", "сүнүн")
+}
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
 			return true
 		}
 	}

@@ -28,7 +28,7 @@ func (r *redactor) digitGroup(i int) (end, numbers int) {
 			j++
 		}
 		space = space || r.spaced(j)
-		if j-end == 0 && !space || dot && space || !r.isNumber(j) || !r.free(j) {
+		if j-end == 0 && !space && !r.isOWord(j) && !r.isOWord(j-1) || dot && space || !r.isDigitLike(j) || !r.free(j) {
 			return end, numbers
 		}
 		end = j
@@ -40,6 +40,12 @@ func (r *redactor) digitGroup(i int) (end, numbers int) {
 func (r *redactor) groupDigits(i, end int) (digits string, nonASCII bool) {
 	var b strings.Builder
 	for j := i; j < end; j++ {
+		if r.isOWord(j) {
+			for range r.toks[j].runes {
+				b.WriteByte('0') // the letter O written for a zero
+			}
+			continue
+		}
 		if !r.isNumber(j) {
 			continue
 		}
@@ -58,13 +64,13 @@ func (r *redactor) groupDigits(i, end int) (digits string, nonASCII bool) {
 // markDigitGroups classifies every free digit group.
 func (r *redactor) markDigitGroups() {
 	for i := 0; i < len(r.toks); i++ {
-		if r.toks[i].kind != tokNumber || !r.free(i) {
+		if !r.isDigitLike(i) || !r.free(i) {
 			continue
 		}
 		end, numbers := r.digitGroup(i)
 		size := 0 // bytes of digits: at least the number of digits
 		for j := i; j < end; j++ {
-			if r.isNumber(j) {
+			if r.isDigitLike(j) {
 				size += int(r.toks[j].end - r.toks[j].start)
 			}
 		}
@@ -74,7 +80,7 @@ func (r *redactor) markDigitGroups() {
 		}
 		start := i
 		plus := false
-		if r.isChar(start-1, '(') && r.joined(start) && r.isChar(i+1, ')') {
+		if r.isChar(start-1, '(') && r.joined(start) && (r.isChar(i+1, ')') || r.closesBracket(i+1, end)) {
 			start-- // "(701) 123-45-67": take the bracket along
 		}
 		if r.isChar(start-1, '+') && r.joined(start) {
@@ -257,7 +263,8 @@ func (r *redactor) markDates() {
 // isBirthYear reports whether the number i is a year of birth, which is part of the birth
 // date: "1990 г.р.", "1990 года рождения", "1990 жылы туған", "born in 1990".
 func (r *redactor) isBirthYear(i int) bool {
-	if !isYear(r.str(i)) {
+	twoDigits := len(r.str(i)) == 2 && allDigits(r.str(i))
+	if !isYear(r.str(i)) && !twoDigits {
 		return false
 	}
 	next := func(k int) string { // the k-th word after the number, or ""
@@ -271,17 +278,60 @@ func (r *redactor) isBirthYear(i int) bool {
 		return ""
 	}
 	switch w1, w2 := next(1), next(2); {
-	case w1 == "г" && (w2 == "р" || w2 == "рождения"),
+	case w1 == "г" && (w2 == "р" || w2 == "рождения"), // 1990 г.р., 68 г. р.
 		w1 == "года" && w2 == "рождения",
-		w1 == "жылы" && w2 == "туған",
+		w1 == "го" && w2 == "года", // 1980-го года рождения
+		w1 == "жылы" && (w2 == "туған" || w2 == "туулган"),
 		w1 == "ж" && w2 == "т":
 		return true
 	}
+	if twoDigits {
+		return false
+	}
 	prev := i - 1
+	if r.isChar(prev, '.') {
+		prev-- // "b. 1986"
+	}
 	if r.has(prev, vocabEnglishBorn) {
 		return true
 	}
-	return r.isWord(prev) && r.fold(prev) == "in" && r.has(prev-1, vocabEnglishBorn)
+	if r.isWord(prev) && (r.fold(prev) == "in" || r.fold(prev) == "в") {
+		// born in 1990, родилась в 1992 году
+		return r.has(prev-1, vocabEnglishBorn) || r.isWord(prev-1) && strings.HasPrefix(r.fold(prev-1), "родил")
+	}
+	return false
+}
+
+// ordinalSuffix returns i+1 when token i is an English ordinal suffix glued to the number
+// before it ("16th"), else i.
+func (r *redactor) ordinalSuffix(i int) int {
+	if r.isWord(i) && r.joined(i) {
+		switch r.fold(i) {
+		case "st", "nd", "rd", "th":
+			return i + 1
+		}
+	}
+	return i
+}
+
+// isMonthWord reports whether word i names a month in Russian, English or Kazakh, or in
+// Kyrgyz (Russian month names with Kyrgyz endings: "мартта", "сентябрда").
+func (r *redactor) isMonthWord(i int) bool {
+	if !r.isWord(i) {
+		return false
+	}
+	return r.has(i, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(i)) || isKyrgyzMonth(r.fold(i))
+}
+
+var kyrgyzMonths = fields(`январ феврал март апрел май июн июл август сентябр октябр ноябр декабр`)
+
+func isKyrgyzMonth(w string) bool {
+	for _, m := range kyrgyzMonths {
+		if strings.HasPrefix(w, m) && utf8.RuneCountInString(w)-utf8.RuneCountInString(m) <= 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // numericDate returns the end of a numeric date starting at token i, or 0.
@@ -315,14 +365,35 @@ func (r *redactor) numericDate(i int) int {
 // at token i, or 0.
 func (r *redactor) wordDate(i int) int {
 	first := r.str(i)
-	if isDay(first) && r.spaced(i+1) && r.isWord(i+1) && r.spaced(i+2) && r.isNumber(i+2) &&
-		isYearLike(r.str(i+2)) && (r.has(i+1, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(i+1))) {
-		return i + 3
+	if m := r.ordinalSuffix(i + 1); isDay(first) && r.spaced(m) && r.isWord(m) && r.spaced(m+1) && r.isNumber(m+1) &&
+		isYearLike(r.str(m+1)) && (r.has(m, vocabRussianMonth|vocabEnglishMonth) || isKazakhMonth(r.fold(m))) {
+		return m + 2 // 1 мая 2024, 16th August 1991
 	}
-	if isYearLike(first) && r.spaced(i+1) && r.isWord(i+1) && r.fold(i+1) == "жылғы" &&
-		r.spaced(i+2) && r.isNumber(i+2) && isDay(r.str(i+2)) &&
-		r.spaced(i+3) && r.isWord(i+3) && isKazakhMonth(r.fold(i+3)) {
-		return i + 4
+	if !isYearLike(first) {
+		return 0
+	}
+	// 2024 жылғы 1 мамыр, 1969 жылы 4 қыркүйекте, 1975-жылы 12-мартта.
+	j := i + 1
+	if r.isChar(j, '-') && r.joined(j) && r.joined(j+1) {
+		j++
+	} else if !r.spaced(j) {
+		return 0
+	}
+	if !r.isWord(j) || r.fold(j) != "жылғы" && r.fold(j) != "жылы" {
+		return 0
+	}
+	j++
+	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
+		return 0
+	}
+	j++
+	if r.isChar(j, '-') && r.joined(j) && r.joined(j+1) {
+		j++
+	} else if !r.spaced(j) {
+		return 0
+	}
+	if r.isMonthWord(j) {
+		return j + 1
 	}
 	return 0
 }
@@ -336,7 +407,7 @@ func (r *redactor) markEnglishDate(i int) {
 	if !r.spaced(j) || !r.isNumber(j) || !isDay(r.str(j)) {
 		return
 	}
-	j++
+	j = r.ordinalSuffix(j + 1)
 	if r.isChar(j, ',') {
 		j++
 	}
@@ -368,4 +439,36 @@ func smallNumber(s string) (int, bool) {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n, true
+}
+
+// isOWord reports whether token i is the letter O (Latin or Cyrillic, either case), once or
+// up to three times, glued to a number before or after it: a zero written as a letter
+// ("8 7O1 123 45 67", "O555 123 456").
+func (r *redactor) isOWord(i int) bool {
+	if !r.isWord(i) || r.toks[i].runes > 3 {
+		return false
+	}
+	for _, c := range r.str(i) {
+		if c != 'O' && c != 'o' && c != 'О' && c != 'о' {
+			return false
+		}
+	}
+	return r.isNumber(i-1) && r.joined(i) || r.isNumber(i+1) && r.joined(i+1)
+}
+
+// isDigitLike reports whether token i is a number or a letter O standing for zeros.
+func (r *redactor) isDigitLike(i int) bool { return r.isNumber(i) || r.isOWord(i) }
+
+// closesBracket reports whether the digit group's tokens [i, end) include a ')' right after
+// its first number, a number written with letter O ("(7O2)").
+func (r *redactor) closesBracket(i, end int) bool {
+	for j := i; j < end && j < i+4; j++ {
+		if r.isChar(j, ')') {
+			return true
+		}
+		if !r.isDigitLike(j) || !r.joined(j) {
+			return false
+		}
+	}
+	return false
 }

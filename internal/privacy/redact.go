@@ -19,6 +19,8 @@ const (
 	TokenNumber  = "[NUMBER]"  // any other number of 5+ digits, case and court numbers
 	TokenAddress = "[ADDRESS]" // street addresses, houses, flats
 	TokenDate    = "[DATE]"    // full dates
+	TokenPlate   = "[PLATE]"   // car number plates
+	TokenAge     = "[AGE]"     // a person's age in years
 )
 
 // kind is the kind of identifier a token stands for; 0 means "not an identifier".
@@ -36,12 +38,15 @@ const (
 	kindNumber
 	kindAddress
 	kindDate
+	kindPlate
+	kindAge
+	kindCount // one past the last kind
 )
 
 var kindTokens = [...]string{
 	kindIIN: TokenIIN, kindPhone: TokenPhone, kindEmail: TokenEmail, kindLink: TokenLink,
 	kindHandle: TokenHandle, kindCard: TokenCard, kindName: TokenName, kindNumber: TokenNumber,
-	kindAddress: TokenAddress, kindDate: TokenDate,
+	kindAddress: TokenAddress, kindDate: TokenDate, kindPlate: TokenPlate, kindAge: TokenAge,
 }
 
 func (k kind) token() string { return kindTokens[k] }
@@ -49,7 +54,7 @@ func (k kind) token() string { return kindTokens[k] }
 // kindByName finds the kind of an existing token by the name between its brackets.
 var kindByName = func() map[string]kind {
 	m := map[string]kind{}
-	for k := kindIIN; k <= kindDate; k++ {
+	for k := kindIIN; k < kindCount; k++ {
 		t := k.token()
 		m[t[1:len(t)-1]] = k
 	}
@@ -65,8 +70,8 @@ const (
 )
 
 // Redact replaces the identifiers in text with tokens ([IIN], [PHONE], [EMAIL], [LINK],
-// [HANDLE], [CARD], [NAME], [NUMBER], [ADDRESS], [DATE]) and says whether what remains may be
-// published. names are the record's own defendant name, whole or in parts, in any order and
+// [HANDLE], [CARD], [NAME], [NUMBER], [ADDRESS], [DATE], [PLATE], [AGE]) and says whether
+// what remains may be published. names are the record's own defendant name, whole or in parts, in any order and
 // case; their declined Russian and Kazakh forms are replaced too.
 //
 // publishable is false when too little text remains — empty, fewer than 3 words outside
@@ -89,11 +94,15 @@ func Redact(text string, names ...string) (redacted string, publishable bool) {
 	}
 	s := normalizeText(text)
 	r.spans = findLinkSpans(r.spans[:0], s)
+	r.spans = findObfuscatedSpans(r.spans, s)
 	s = replaceSpans(s, r.spans)
 
 	r.load(s)
+	r.markCueHandles()
 	r.markKeywordNumbers()
+	r.markPlates()
 	r.markDates()
+	r.markAges()
 	r.markAddresses()
 	r.markDigitGroups()
 	r.markNames()

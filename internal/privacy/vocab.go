@@ -80,12 +80,14 @@ var streetParticles = set(fields(`би батыр ата хан ана ақын 
 
 // House and flat words that need a number ("д. 15", "кв. 7", "15-үй", "12-пәтер").
 var houseWords = set(fields(`д дом дома доме кв квартира квартире квартиры корп корпус оф офис
-	үй үйі пәтер пәтері apt apartment flat`))
+	үй үйі пәтер пәтері apt apartment flat блок блока блоке подъезд подъезда подъезде этаж этаже
+	этажа секция кіреберіс block entrance floor`))
 
 // Street words written after the street name: Kazakh ("Абай көшесі", declined forms by
 // prefix) and English ("Abay Street").
 var (
-	kazakhStreetPrefixes = fields(`көшес даңғылы проспектіс ықшамаудан`)
+	kazakhStreetPrefixes = fields(`көшес даңғылы проспектіс ықшамаудан көчө`)
+	kyrgyzStreetWords    = fields(`проспекти`) // by prefix, without a Kazakh letter
 	englishStreetWords   = set(fields(`street st avenue ave road rd lane boulevard blvd`))
 )
 
@@ -128,7 +130,11 @@ var nameStopWords = set(fields(
 	итогов фактов случаев штрафов постов материалов протоколов приговоров блогеров
 	журналистов активистов комментариев просмотров репостов видеороликов сотрудников районов
 	регионов депутатов кандидатов выводов доводов призывов митингов пикетов участников
-	подписчиков процентов миллионов тысяч`))
+	подписчиков процентов миллионов тысяч министров федерации федерация
+	мужчина мужчины мужчину мужчине половина причина машина картина магазин один господин вершина
+	берлин пекин кремль kremlin berlin latin
+	союз союза союзе пен ассоциация ассоциации агентство агентства фонд фонда центр центра партия
+	партии банк банка бюро клуб клуба университет университета институт института`))
 
 // Top-level domains that make "name.tld" a link even without a path. Any other ASCII TLD
 // counts when a path follows ("something.tld/path").
@@ -154,6 +160,8 @@ const (
 	vocabEnglishMonth
 	vocabStreetParticle
 	vocabEnglishBorn
+	vocabAgeBefore
+	vocabYearWord
 )
 
 var (
@@ -169,6 +177,7 @@ func init() {
 		vocabEnglishStreetWord: englishStreetWords, vocabStopWord: nameStopWords,
 		vocabRussianMonth: russianMonths, vocabEnglishMonth: englishMonths,
 		vocabStreetParticle: streetParticles, vocabEnglishBorn: {"born": true, "b": true},
+		vocabAgeBefore: ageBefore, vocabYearWord: yearWords,
 	} {
 		for w := range words {
 			vocabulary[w] |= class
