@@ -39,11 +39,11 @@ func newEnv(t *testing.T, url string) *env {
 func (e *env) listCases(t *testing.T, f model.CaseFilter, o model.CaseOrder, first int) []model.Case {
 	t.Helper()
 	ctx := context.Background()
-	ids, _, err := stats.NewEngine(e.store, reference.MustRead()).ListCases(ctx, f, o, first, nil)
+	keys, _, err := stats.NewEngine(e.store, reference.MustRead(), []byte("test secret")).ListCases(ctx, f, o, first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, err := e.store.CasesByID(ctx, ids)
+	cases, err := e.store.CasesByID(ctx, model.CaseKeyIDs(keys))
 	if err != nil {
 		t.Fatal(err)
 	}

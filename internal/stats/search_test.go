@@ -20,7 +20,7 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustRead())
+			engine := stats.NewEngine(s, reference.MustRead(), []byte("test secret"))
 			n := 0
 			load := func(summaries ...string) {
 				t.Helper()
