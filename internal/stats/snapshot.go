@@ -237,9 +237,6 @@ type Engine struct {
 
 	// orderKey keys the rank of a case within its month in case lists (cases.go).
 	orderKey []byte
-
-	// searches keeps the cases recent searches matched (search.go).
-	searches searchCache
 }
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
