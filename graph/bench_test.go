@@ -115,7 +115,7 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 // built, as the server builds it before it turns ready.
 func benchHandler(b *testing.B, s *store.Store, log *slog.Logger) http.Handler {
 	ref := reference.MustRead()
-	engine := stats.NewEngine(s, ref)
+	engine := stats.NewEngine(s, ref, []byte("test secret"))
 	if err := engine.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func BenchmarkStatisticsFactTable(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			for b.Loop() {
-				if err := stats.NewEngine(s, reference.MustRead()).Warm(context.Background()); err != nil {
+				if err := stats.NewEngine(s, reference.MustRead(), []byte("test secret")).Warm(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -212,7 +212,7 @@ func BenchmarkDetections(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			s := openBenchStore(b, dbURL)
 			h := benchHandler(b, s, log)
-			engine := stats.NewEngine(s, reference.MustRead())
+			engine := stats.NewEngine(s, reference.MustRead(), []byte("test secret"))
 			if err := engine.Warm(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -51,7 +51,7 @@ const maxCachedQuery = 64 << 10
 const maxCachedBody = 1 << 20
 
 // cacheResponses answers public queries from c: a request without a token whose operation
-// is a query. The key is the release generation and a hash of the normalised document
+// is a query and that searches no free text (searches). The key is the release generation and a hash of the normalised document
 // (parsed and printed again, so spacing and comments do not matter), the operation name
 // and the variables. Every answer says X-Cache: HIT, MISS or BYPASS. Answers with errors
 // are never cached and say Cache-Control: no-store. A GET answer carries an ETag of the
@@ -75,6 +75,14 @@ func cacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Han
 		key, ok := requestKey(r.Context(), req, docs, parsed)
 		if !ok {
 			bypass(w, r, next)
+			return
+		}
+		if searches(r.Context(), req, docs, parsed) {
+			// Shared, the answer would tell (by X-Cache, the ETag or its speed) whether
+			// another visitor had asked the same free-text question since the release.
+			w.Header().Set(HeaderXCache, "BYPASS")
+			w.Header().Set("Cache-Control", "private, no-store")
+			next.ServeHTTP(w, replay(r, body))
 			return
 		}
 		noteCachedOperation(r.Context(), req, parsed)
@@ -221,7 +229,103 @@ type normalized struct {
 	// live is true for a document asking for what differs from one request to the next
 	// (rateLimit): never answered from the cache.
 	live bool
+	// search is true for a document that gives a search argument or filter field a value
+	// (or a variable): never answered from the cache, nor kept in it.
+	search bool
 }
+
+// searches reports whether a cacheable request searches free text: its document gives a
+// search field a value, or its variables hold one (a CaseFilter passed whole).
+func searches(ctx context.Context, req gqlRequest, docs Documents, parsed *lru.LRU[*normalized]) bool {
+	query := req.Query
+	if query == "" && req.Extensions.PersistedQuery != nil {
+		query, _ = docs.Get(ctx, req.Extensions.PersistedQuery.Hash)
+	}
+	if n, ok := parsed.Get(ctx, query); !ok || n.search {
+		return true // requestKey parsed it: not found, play safe
+	}
+	var vars any
+	dec := json.NewDecoder(bytes.NewReader(req.Variables))
+	if len(bytes.TrimSpace(req.Variables)) > 0 && dec.Decode(&vars) != nil {
+		return true
+	}
+	return jsonHasSearch(vars)
+}
+
+// jsonHasSearch reports whether a decoded JSON value holds, at any depth, an object with a
+// non-null "search".
+func jsonHasSearch(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if (k == "search" && x != nil) || jsonHasSearch(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if jsonHasSearch(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setsSearch reports whether a selection set, or one within it, gives an argument named
+// search, or an input object field named search, a value other than null.
+func setsSearch(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if argumentsSetSearch(s.Arguments) || directivesSetSearch(s.Directives) || setsSearch(s.SelectionSet) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if directivesSetSearch(s.Directives) || setsSearch(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if directivesSetSearch(s.Directives) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func directivesSetSearch(ds ast.DirectiveList) bool {
+	for _, d := range ds {
+		if argumentsSetSearch(d.Arguments) {
+			return true
+		}
+	}
+	return false
+}
+
+func argumentsSetSearch(args ast.ArgumentList) bool {
+	for _, a := range args {
+		if (a.Name == "search" && !isNull(a.Value)) || valueSetsSearch(a.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueSetsSearch reports whether a literal value holds an object with a search field.
+func valueSetsSearch(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	for _, c := range v.Children {
+		if (v.Kind == ast.ObjectValue && c.Name == "search" && !isNull(c.Value)) || valueSetsSearch(c.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNull(v *ast.Value) bool { return v == nil || v.Kind == ast.NullValue }
 
 // requestKey is the hex hash of a cacheable request's normalised document, operation name
 // and variables; ok is false when the request is not a public query the cache may answer.
@@ -291,9 +395,14 @@ func normalize(query string) *normalized {
 	for _, op := range doc.Operations {
 		n.ops[op.Name] = op.Operation
 		n.live = n.live || asksFor(op.SelectionSet, "rateLimit")
+		n.search = n.search || setsSearch(op.SelectionSet) || directivesSetSearch(op.Directives)
+		for _, v := range op.VariableDefinitions {
+			n.search = n.search || valueSetsSearch(v.DefaultValue) || directivesSetSearch(v.Directives)
+		}
 	}
 	for _, f := range doc.Fragments {
 		n.live = n.live || asksFor(f.SelectionSet, "rateLimit")
+		n.search = n.search || setsSearch(f.SelectionSet) || directivesSetSearch(f.Directives)
 	}
 	return n
 }

@@ -2005,7 +2005,12 @@ type Case implements Node {
   appeals: [Appeal!]!
   "What happened, in order, at month precision."
   timeline: [CaseEvent!]!
-  "Redacted description of the content; null when nothing safe remains."
+  """
+  Redacted description of the content, published only for a case a court has held liable at
+  first instance (a public proceeding); null for every other case (closed before court,
+  pending, or ending without liability: the category says what it was about), and when
+  nothing safe remains. A search finds only cases with a summary.
+  """
   summary: String
   "Fields withheld for privacy so that no published combination is shared by fewer than k cases: \"region\", \"defendant.kind\", \"defendant.ageBand\", \"defendant.gender\"."
   generalized: [String!]!
@@ -2103,7 +2108,11 @@ input CaseFilter {
   search: String
 }
 
-"Order of a case list. Ties are broken by an internal id, so the order is stable."
+"""
+Order of a case list (and of an export): by month of report (REPORTED_*) or of first-instance
+decision (DECIDED_*), never by the day, which is not published. Within a month the order is a
+fixed pseudo-random permutation, the same on every page and in every release.
+"""
 enum CaseOrder {
   REPORTED_DESC
   REPORTED_ASC

@@ -106,7 +106,7 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, err := graph.New(graph.Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref,
+	api, err := graph.New(graph.Options{Store: st, Engine: stats.NewEngine(st, ref, []byte("test secret")), Reference: ref,
 		Secret: []byte("test secret"), Threshold: privacy.MinThreshold, Log: log})
 	if err != nil {
 		t.Fatal(err)
@@ -240,9 +240,21 @@ func (f *fixture) expected(keep func(*model.Case) bool, order model.CaseOrder) [
 			sel = append(sel, c)
 		}
 	}
+	// By published period (month of report, or of decision), then by the keyed rank:
+	// never by the day.
+	key := func(c *model.Case) model.CaseKey {
+		period := model.Month(c.ReportedOn)
+		if order.ByDecision() {
+			period = ""
+			if c.CourtOn != nil {
+				period = model.Month(*c.CourtOn)
+			}
+		}
+		return model.CaseKey{Period: period, Rank: stats.CaseRank([]byte("test secret"), c.Reference), ID: c.ID}
+	}
 	slices.SortFunc(sel, func(a, b model.Case) int {
-		ka, kb := model.CaseKeyOf(&a, order), model.CaseKeyOf(&b, order)
-		c := cmp.Or(cmp.Compare(ka.Sort, kb.Sort), cmp.Compare(ka.ID, kb.ID))
+		ka, kb := key(&a), key(&b)
+		c := cmp.Or(cmp.Compare(ka.Period, kb.Period), cmp.Compare(ka.Rank, kb.Rank), cmp.Compare(ka.ID, kb.ID))
 		if order == model.CaseOrderReportedDesc || order == model.CaseOrderDecidedDesc {
 			return -c
 		}

@@ -17,7 +17,7 @@ import (
 func TestNewChecksItsOptions(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteURL(t))
 	ref := reference.MustRead()
-	complete := graph.Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref, Secret: []byte("s"),
+	complete := graph.Options{Store: st, Engine: stats.NewEngine(st, ref, []byte("test secret")), Reference: ref, Secret: []byte("s"),
 		Threshold: 3, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if _, err := graph.New(complete); err != nil {
 		t.Fatalf("complete options: %v", err)

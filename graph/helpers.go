@@ -23,11 +23,17 @@ const (
 	maxSearchWords = 8
 )
 
-// caseCursor is the sealed content of a case list cursor.
+// caseCursor is the sealed content of a case list cursor: a model.CaseKey.
 type caseCursor struct {
-	Sort string `json:"s"`
-	ID   int64  `json:"i"`
+	Period string `json:"p"`
+	Rank   uint64 `json:"r"`
+	ID     int64  `json:"i"`
 }
+
+// caseList names a case list in order o for its cursors. Cursors of the lists ordered by
+// day, before lists were ordered within a month by rank, named them "cases/ORDER": they
+// no longer open, rather than resume at the wrong place.
+func caseList(o model.CaseOrder) string { return "cases-by-period/" + string(o) }
 
 func checkFirst(first *int) (int, error) {
 	if first == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
 )
 
@@ -130,8 +131,11 @@ func (l *loaders) firstReleaseOf(ctx context.Context, c *model.Case) (*model.Rel
 	return l.releases.Load(ctx, c.FirstReleaseID) // from the loader's cache
 }
 
+// withLoaders gives a request (an operation, or an export) its loaders, and its own cache
+// of the cases its searches match (stats.WithSearches): shared between requests, it would
+// tell by the time an answer takes whether another visitor searched for the same words.
 func withLoaders(ctx context.Context, st Store) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(ctx, st))
+	return context.WithValue(stats.WithSearches(ctx), loadersKey{}, newLoaders(ctx, st))
 }
 
 func loadersFrom(ctx context.Context) *loaders { return ctx.Value(loadersKey{}).(*loaders) }

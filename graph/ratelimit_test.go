@@ -39,7 +39,7 @@ func TestRateLimitChargesTheOperationCost(t *testing.T) {
 	st := storetest.Open(t, storetest.SQLiteURL(t))
 	ref := reference.MustRead()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, err := New(Options{Store: st, Engine: stats.NewEngine(st, ref), Reference: ref, Secret: []byte("test secret"),
+	api, err := New(Options{Store: st, Engine: stats.NewEngine(st, ref, []byte("test secret")), Reference: ref, Secret: []byte("test secret"),
 		Threshold: privacy.MinThreshold, Log: log})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
@@ -34,7 +35,7 @@ type Store interface {
 // case lists, handing back the ids of a page, counts detections, and computes the
 // published statistics and the funnel.
 type Engine interface {
-	ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]int64, bool, error)
+	ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.CaseKey, bool, error)
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 	Statistics(ctx context.Context, req stats.Request) (*model.Statistics, error)
@@ -69,13 +70,25 @@ type Resolver struct {
 	imports *Imports
 }
 
-// listCases returns up to first cases of a case list after the key, and whether more
-// follow: the engine picks the page, the store reads its rows.
-func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.Case, bool, error) {
-	ids, more, err := r.engine.ListCases(ctx, f, o, first, after)
+// listCases returns up to first cases of a case list after the key, their keys, and
+// whether more follow: the engine picks the page, the store reads its rows.
+func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.Case, []model.CaseKey, bool, error) {
+	keys, more, err := r.engine.ListCases(ctx, f, o, first, after)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, false, err
 	}
-	cases, err := r.store.CasesByID(ctx, ids)
-	return cases, more, err
+	cases, err := r.store.CasesByID(ctx, model.CaseKeyIDs(keys))
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if len(cases) < len(keys) { // a case the store no longer has: keep the keys in step
+		found := keys[:0]
+		for _, k := range keys {
+			if slices.ContainsFunc(cases, func(c model.Case) bool { return c.ID == k.ID }) {
+				found = append(found, k)
+			}
+		}
+		keys = found
+	}
+	return cases, keys, more, nil
 }

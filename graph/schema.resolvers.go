@@ -286,12 +286,12 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	var key *model.CaseKey
 	if after != nil {
 		var c caseCursor
-		if err := r.cursors.open("cases/"+string(order), *after, &c); err != nil {
+		if err := r.cursors.open(caseList(order), *after, &c); err != nil {
 			return nil, err
 		}
-		key = &model.CaseKey{Sort: c.Sort, ID: c.ID}
+		key = &model.CaseKey{Period: c.Period, Rank: c.Rank, ID: c.ID}
 	}
-	cases, more, err := r.listCases(ctx, f, order, n, key)
+	cases, keys, more, err := r.listCases(ctx, f, order, n, key)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -299,8 +299,8 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range cases {
 		cases[i] = cases[i].Published()
-		k := model.CaseKeyOf(&cases[i], order)
-		cursor := r.cursors.seal("cases/"+string(order), caseCursor{Sort: k.Sort, ID: k.ID})
+		k := keys[i]
+		cursor := r.cursors.seal(caseList(order), caseCursor{Period: k.Period, Rank: k.Rank, ID: k.ID})
 		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
 	}
 	if len(conn.Edges) > 0 {

@@ -67,7 +67,7 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.engine = stats.NewEngine(st, ref)
+	f.engine = stats.NewEngine(st, ref, []byte("test secret"))
 	api, err := graph.New(graph.Options{Store: st, Engine: f.engine, Reference: ref, Secret: []byte("test secret"),
 		Threshold: k, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

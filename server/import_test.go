@@ -147,12 +147,12 @@ func TestTokensAndImportMutation(t *testing.T) {
 	if res["rowsAdded"].(float64) != 3 || res["release"].(map[string]any)["version"].(float64) != 1 {
 		t.Fatalf("import result %v", res)
 	}
-	// A correction: A-2 is now decided the other way.
+	// A correction: A-2 is now decided the other way. Held liable, it now has a summary.
 	r = upload(token, importHeader+strings.Replace(goodRows, "not_liable,2024-04-16", "liable,2024-04-16", 1))
 	if res := r["data"].(map[string]any)["importCases"].(map[string]any); res["rowsUpdated"].(float64) != 1 || res["rowsUnchanged"].(float64) != 2 {
 		t.Fatalf("correction: %v", r)
 	}
-	if _, body := s.graphql(t, `{ cases(filter: {decisions: [LIABLE], categories: [INSULT_OR_LIBEL]}) { edges { node { corrections { release { version } fields } } } } }`); !strings.Contains(string(body), `"corrections":[{"release":{"version":2},"fields":["court_decision"]}]`) {
+	if _, body := s.graphql(t, `{ cases(filter: {decisions: [LIABLE], categories: [INSULT_OR_LIBEL]}) { edges { node { corrections { release { version } fields } } } } }`); !strings.Contains(string(body), `"corrections":[{"release":{"version":2},"fields":["court_decision","summary"]}]`) {
 		t.Fatalf("corrections: %s", body)
 	}
 	r = upload(token, importHeader+"C-1,kz,KZ-75,2024-13-01,telegram,false_information,,,,,,,,,,,,,,,,,\n")

@@ -43,7 +43,7 @@ func BenchmarkRequestCost(b *testing.B) {
 		}
 		var rows []row
 		// measureEach sends body(i) for i = 0…repeats after one warm-up: a body that differs
-		// each time defeats what the server keeps between requests (the search cache).
+		// each time defeats what the server keeps between requests (the answer cache).
 		measureEach := func(shape string, body func(i int) []byte) row {
 			const repeats = 10
 			postCost(b, s.url, body(repeats)) // warm: the first answer may build what later ones reuse

@@ -112,7 +112,7 @@ func TestAccessLogMetricsAndRequestID(t *testing.T) {
 	}
 	l := lineWithID(t, logs, "edge-0123456789")
 	want := map[string]any{"method": "POST", "path": "/graphql", "status": 200.0, "handler": "graphql",
-		"cache": "MISS", "operation": "FindCases", "level": "INFO"}
+		"cache": "BYPASS", "operation": "FindCases", "level": "INFO"}
 	for k, v := range want {
 		if l[k] != v {
 			t.Errorf("log %s = %v, want %v (%v)", k, l[k], v, l)
@@ -124,16 +124,24 @@ func TestAccessLogMetricsAndRequestID(t *testing.T) {
 	if _, ok := l["duration_ms"].(float64); !ok {
 		t.Errorf("no duration_ms: %v", l)
 	}
-	// The same again is a hit, and the cache knows the operation without running it.
+	// The same again is no hit: a search is never shared between visitors.
 	a = ask(t, s.url, query(search, map[string]any{"q": secretName}), nil, nil)
 	id := a.header.Get("X-Request-Id")
-	if !regexp.MustCompile(`^[0-9a-f]{24}$`).MatchString(id) || a.xcache() != "HIT" {
+	if !regexp.MustCompile(`^[0-9a-f]{24}$`).MatchString(id) || a.xcache() != "BYPASS" {
 		t.Fatalf("X-Request-Id %q, X-Cache %s", id, a.xcache())
 	}
-	if l := lineWithID(t, logs, id); l["cache"] != "HIT" || l["operation"] != "FindCases" {
-		t.Errorf("hit logged as %v", l)
+	if l := lineWithID(t, logs, id); l["cache"] != "BYPASS" || l["operation"] != "FindCases" {
+		t.Errorf("search logged as %v", l)
 	}
-	// Over GET (a hit again) the search is in the query string; an id with spaces is replaced.
+	// The same question without a search is a miss, then a hit, and the cache knows the
+	// operation without running it.
+	for _, want := range []string{"MISS", "HIT"} {
+		a = ask(t, s.url, query(`query CountCases { cases { totalCount } }`, nil), nil, nil)
+		if l := lineWithID(t, logs, a.header.Get("X-Request-Id")); a.xcache() != want || l["cache"] != want || l["operation"] != "CountCases" {
+			t.Errorf("X-Cache %s, logged as %v, want %s", a.xcache(), l, want)
+		}
+	}
+	// Over GET the search is in the query string; an id with spaces is replaced.
 	params := url.Values{"query": {search}, "variables": {`{"q":"` + secretName + `"}`}}
 	a = ask(t, s.url, nil, params, map[string]string{"X-Request-Id": "no good id"})
 	id = a.header.Get("X-Request-Id")
@@ -157,8 +165,8 @@ func TestAccessLogMetricsAndRequestID(t *testing.T) {
 	}
 	m := get(t, s.url+"/metrics")
 	for _, want := range []string{
-		`casewatch_http_request_duration_seconds_count{cache="MISS",code="200",handler="graphql",operation="FindCases"} 1`,
-		`casewatch_http_request_duration_seconds_count{cache="HIT",code="200",handler="graphql",operation="FindCases"} 2`,
+		`casewatch_http_request_duration_seconds_count{cache="BYPASS",code="200",handler="graphql",operation="FindCases"} 3`,
+		`casewatch_http_request_duration_seconds_count{cache="HIT",code="200",handler="graphql",operation="CountCases"} 1`,
 		`casewatch_http_request_duration_seconds_count{cache="MISS",code="200",handler="graphql",operation="anonymous"}`,
 		`operation="other"`,
 		`go_sql_max_open_connections{db_name="casewatch"} 4`,

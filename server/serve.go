@@ -46,7 +46,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer st.Close()
 	reg := prometheus.NewRegistry()
-	engine := stats.NewEngine(st, ref)
+	engine := stats.NewEngine(st, ref, secret)
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,

@@ -157,6 +157,9 @@ func (g *caseGenerator) makeCase(n, d int) *store.CaseRecord {
 	c.Summary = summary(r, j, category, c.Platform)
 
 	appeals := g.pipeline(&c, d, kind, repeat)
+	if !model.PublishesSummary(&c) { // drawn above all the same: the rest of the data stays as it was
+		c.Summary = nil
+	}
 	c.Stage = c.DeriveStage(appeals)
 	if len(appeals) > 0 {
 		status := appeals[len(appeals)-1].Status

@@ -203,7 +203,7 @@ func benchImportInto(b *testing.B, data []byte, rows int, fresh func() string) {
 		if err := st.Migrate(ctx); err != nil {
 			b.Fatal(err)
 		}
-		engine := stats.NewEngine(st, ref)
+		engine := stats.NewEngine(st, ref, []byte("test secret"))
 		if err := engine.Warm(ctx); err != nil {
 			b.Fatal(err)
 		}

@@ -39,11 +39,11 @@ func newEnv(t *testing.T, url string) *env {
 func (e *env) listCases(t *testing.T, f model.CaseFilter, o model.CaseOrder, first int) []model.Case {
 	t.Helper()
 	ctx := context.Background()
-	ids, _, err := stats.NewEngine(e.store, reference.MustRead()).ListCases(ctx, f, o, first, nil)
+	keys, _, err := stats.NewEngine(e.store, reference.MustRead(), []byte("test secret")).ListCases(ctx, f, o, first, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, err := e.store.CasesByID(ctx, ids)
+	cases, err := e.store.CasesByID(ctx, model.CaseKeyIDs(keys))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,9 +284,9 @@ func TestCorrectionsDryRunAndNDJSON(t *testing.T) {
 // A summary in which the row's own phone number survives redaction is not published.
 func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
 	e := newEnv(t, storetest.SQLiteURL(t))
-	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,defendant_phone\n" +
-		"S-1,kz,2024-01-10,telegram,other,\"Объявление о продаже, звонить семь ноль один: 123 45 67, спросить хозяина дома\",+7 701 123 45 67\n" +
-		"S-2,kz,2024-01-10,telegram,other,\"Объявление о продаже автомобиля в городе, спросить хозяина\",+7 701 123 45 67\n"
+	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,defendant_phone,court_decision,court_on\n" +
+		"S-1,kz,2024-01-10,telegram,other,\"Объявление о продаже, звонить семь ноль один: 123 45 67, спросить хозяина дома\",+7 701 123 45 67,liable,2024-03-01\n" +
+		"S-2,kz,2024-01-10,telegram,other,\"Объявление о продаже автомобиля в городе, спросить хозяина\",+7 701 123 45 67,liable,2024-03-01\n"
 	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -294,13 +294,45 @@ func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
 	if len(cases) != 2 {
 		t.Fatalf("%d cases", len(cases))
 	}
+	clean := false
 	for _, c := range cases {
 		if c.Summary != nil && strings.Contains(digitsOf(*c.Summary), "1234567") {
 			t.Fatalf("summary %q keeps the phone number", *c.Summary)
 		}
+		clean = clean || c.Summary != nil && strings.Contains(*c.Summary, "автомобиля")
 	}
-	if cases[1].Summary == nil {
+	if !clean {
 		t.Fatal("a clean summary was dropped")
+	}
+}
+
+// A summary is published only for a case a court held liable at first instance: a case
+// closed before court, still pending, or ending without liability keeps its category, no
+// text, and no search finds it by the words of its content.
+func TestSummaryOnlyForCasesHeldLiable(t *testing.T) {
+	e := newEnv(t, storetest.SQLiteURL(t))
+	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,prosecutor_decision,prosecutor_on,court_decision,court_on\n" +
+		"S-1,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,liable,2024-03-01\n" +
+		"S-2,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,,\n" +
+		"S-3,kz,2024-01-10,telegram,other,Публикация о паводке в области,rejected,2024-02-01,,\n" +
+		"S-4,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,not_liable,2024-03-01\n" +
+		"S-5,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,pending,\n"
+	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedAsc, 10)
+	if len(cases) != 5 {
+		t.Fatalf("%d cases", len(cases))
+	}
+	for _, c := range cases {
+		liable := c.CourtDecision != nil && *c.CourtDecision == model.DecisionLiable
+		if liable != (c.Summary != nil) {
+			t.Errorf("decision %v: summary %v", c.CourtDecision, c.Summary)
+		}
+	}
+	search := "паводке"
+	if found := e.listCases(t, model.CaseFilter{Search: &search}, model.CaseOrderReportedAsc, 10); len(found) != 1 || found[0].CourtDecision == nil || *found[0].CourtDecision != model.DecisionLiable {
+		t.Fatalf("the search found %d cases, want only the one held liable", len(found))
 	}
 }
 

@@ -253,7 +253,11 @@ func (cv *converter) convert(row *rawRow) convertedRow {
 		}
 	}
 	phone, _ := c.text("defendant_phone", maxShortField)
-	if excerpt, _ := c.text("content_excerpt", maxFieldBytes); excerpt != "" {
+	// A quote of the content can be found with a search engine, and names its author: a
+	// summary is published only once a court has held the defendant liable at first
+	// instance (a public proceeding). Otherwise the case keeps its category and no text,
+	// and no search finds it by the words.
+	if excerpt, _ := c.text("content_excerpt", maxFieldBytes); excerpt != "" && model.PublishesSummary(cs) {
 		if summary, ok := privacy.Redact(excerpt, name); ok && !leaksNumber(summary, iin, phone) {
 			cs.Summary = &summary
 			// Folded here, on the converting goroutine, rather than by the store's writer.

@@ -145,11 +145,11 @@ func TestImportRegionNamesEqualCodes(t *testing.T) {
 				{GroupBy: []model.Dimension{model.DimensionRegion, model.DimensionPlatform}, K: 3},
 				{Filter: model.CaseFilter{Jurisdiction: ptr(model.JurisdictionKG)}, GroupBy: []model.Dimension{model.DimensionRegion}, K: 3},
 			} {
-				a, err := stats.NewEngine(byName.store, ref).Statistics(ctx, req)
+				a, err := stats.NewEngine(byName.store, ref, []byte("test secret")).Statistics(ctx, req)
 				if err != nil {
 					t.Fatal(err)
 				}
-				c, err := stats.NewEngine(byCode.store, ref).Statistics(ctx, req)
+				c, err := stats.NewEngine(byCode.store, ref, []byte("test secret")).Statistics(ctx, req)
 				if err != nil {
 					t.Fatal(err)
 				}

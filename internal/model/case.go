@@ -43,6 +43,15 @@ type Case struct {
 	FirstReleaseID int64  `db:"first_release_id"`
 }
 
+// PublishesSummary reports whether a case may carry a summary of its content: only once a
+// court has held the defendant liable at first instance, a public proceeding. A quote of
+// the content of a case closed before court, or ending without liability, could be found
+// with a search engine and would name its author; such a case has its category and no
+// text.
+func PublishesSummary(c *Case) bool {
+	return c.CourtDecision != nil && *c.CourtDecision == DecisionLiable
+}
+
 // GeneralizedFields splits Generalized.
 func (c *Case) GeneralizedFields() []string {
 	if c.Generalized == "" {

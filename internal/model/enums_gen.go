@@ -404,7 +404,9 @@ var CaseEventKindVocabulary = newVocabulary("CaseEventKind",
 
 // CaseOrder is the GraphQL enumeration of the same name.
 //
-// Order of a case list. Ties are broken by an internal id, so the order is stable.
+// Order of a case list (and of an export): by month of report (REPORTED_*) or of first-instance
+// decision (DECIDED_*), never by the day, which is not published. Within a month the order is a
+// fixed pseudo-random permutation, the same on every page and in every release.
 type CaseOrder string
 
 const (

@@ -6,8 +6,8 @@ package model
 //
 // Every order ends with the id, so it is total and keyset pagination is stable.
 
-// ByDecision reports whether o orders by first-instance decision date (undecided cases
-// first, as the empty date), rather than by report date.
+// ByDecision reports whether o orders by month of first-instance decision (undecided
+// cases first, as the empty period), rather than by month of report.
 func (o CaseOrder) ByDecision() bool { return o == CaseOrderDecidedDesc || o == CaseOrderDecidedAsc }
 
 // Descending reports whether o lists the latest first.
@@ -16,20 +16,22 @@ func (o CaseOrder) Descending() bool { return o == CaseOrderReportedDesc || o ==
 // Valid reports whether o is a known order.
 func (o CaseOrder) Valid() bool { return CaseOrderVocabulary.Has(string(o)) }
 
-// CaseKey is the position of a case in a list: its sort value and id.
+// CaseKey is the position of a case in a list. Lists are ordered by published period (the
+// month of report, or of decision for the DECIDED orders; "" for an undecided case), then,
+// within the period, by Rank, a keyed pseudo-random value of the case (internal/stats):
+// never by the exact day, which a case's place within its month would otherwise give
+// away. ID breaks the (unlikely) ties.
 type CaseKey struct {
-	Sort string
-	ID   int64
+	Period string // YYYY-MM, or "" for an undecided case in a DECIDED order
+	Rank   uint64
+	ID     int64
 }
 
-// CaseKeyOf returns the key of c in a list ordered by o.
-func CaseKeyOf(c *Case, o CaseOrder) CaseKey {
-	if o.ByDecision() {
-		var decided string
-		if c.CourtOn != nil {
-			decided = *c.CourtOn
-		}
-		return CaseKey{Sort: decided, ID: c.ID}
+// CaseKeyIDs returns the ids of keys, in their order.
+func CaseKeyIDs(keys []CaseKey) []int64 {
+	ids := make([]int64, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
 	}
-	return CaseKey{Sort: c.ReportedOn, ID: c.ID}
+	return ids
 }

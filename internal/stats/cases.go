@@ -3,7 +3,11 @@ package stats
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -16,16 +20,50 @@ import (
 // speed (one per filter and order, plus a covering one for counts) an import writes
 // several times faster. The caller reads the page's rows by id (store.CasesByID).
 
+// Case-level dates are published by month only, so a list must not be ordered by the day
+// either: a case's place among the cases of its month would give its day away. Within a
+// month, cases are ordered by rank, a keyed pseudo-random value (the first 8 bytes of
+// HMAC-SHA256 of the case reference under a key derived from the server's secret): the
+// same from page to page and from release to release, and, without the secret,
+// independent of the day.
+
+// orderKey derives the key of the ranks from the server's secret.
+func orderKey(secret []byte) []byte {
+	k := sha256.Sum256(append([]byte("casewatch case order\x00"), secret...))
+	return k[:]
+}
+
+// newRanker returns a function giving the rank of a case by its reference. It is not
+// safe for concurrent use.
+func newRanker(key []byte) func(reference []byte) uint64 {
+	mac := hmac.New(sha256.New, key)
+	var sum [sha256.Size]byte
+	return func(reference []byte) uint64 {
+		mac.Reset()
+		mac.Write(reference)
+		return binary.BigEndian.Uint64(mac.Sum(sum[:0]))
+	}
+}
+
 // caseOrders are a snapshot's facts in the orders case lists use, built on first use.
 type caseOrders struct {
 	byReported, byDecided []int32 // positions in snapshot.facts
 }
 
-// order returns the positions of s's facts sorted by report (or decision) day, then id.
+// order returns the positions of s's facts sorted by month of report (or of decision),
+// then rank, then id.
 func (s *snapshot) order(byDecision bool) []int32 {
 	s.ordersOnce.Do(func() {
-		s.orders.byReported = sortByDay(s.facts, func(f *fact) uint16 { return f.reportedDay })
-		s.orders.byDecided = sortByDay(s.facts, func(f *fact) uint16 { return f.decidedDay })
+		byRank := make([]int32, len(s.facts))
+		for i := range byRank {
+			byRank[i] = int32(i)
+		}
+		slices.SortFunc(byRank, func(a, b int32) int {
+			fa, fb := &s.facts[a], &s.facts[b]
+			return cmp.Or(cmp.Compare(fa.rank, fb.rank), cmp.Compare(fa.id, fb.id))
+		})
+		s.orders.byReported = sortByMonth(s.facts, byRank, func(f *fact) uint16 { return f.reported })
+		s.orders.byDecided = sortByMonth(s.facts, byRank, func(f *fact) uint16 { return f.decided })
 	})
 	if byDecision {
 		return s.orders.byDecided
@@ -33,39 +71,56 @@ func (s *snapshot) order(byDecision bool) []int32 {
 	return s.orders.byReported
 }
 
-// sortByDay sorts the positions of facts by day, then id: facts are in id order, so a
-// stable counting sort by day is enough, and takes one pass rather than n log n.
-func sortByDay(facts []fact, day func(*fact) uint16) []int32 {
+// sortByMonth sorts positions (of facts, in rank order) by month, keeping the rank order
+// within a month: a stable counting sort, one pass rather than n log n.
+func sortByMonth(facts []fact, positions []int32, month func(*fact) uint16) []int32 {
 	starts := make([]int32, 1<<16+1)
-	for i := range facts {
-		starts[int(day(&facts[i]))+1]++
+	for _, p := range positions {
+		starts[int(month(&facts[p]))+1]++
 	}
 	for d := 1; d < len(starts); d++ {
 		starts[d] += starts[d-1]
 	}
-	out := make([]int32, len(facts))
-	for i := range facts {
-		d := day(&facts[i])
-		out[starts[d]] = int32(i)
-		starts[d]++
+	out := make([]int32, len(positions))
+	for _, p := range positions {
+		m := month(&facts[p])
+		out[starts[m]] = p
+		starts[m]++
 	}
 	return out
 }
 
-// ListCases returns the ids of up to first cases matching f in order o after the key (from
-// the start when after is nil), and whether more follow. Like the case-level view, it does
-// not find a case by a withheld region or defendant kind.
-func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]int64, bool, error) {
+// periodOf formats a month index as YYYY-MM; 0 (undecided) is "".
+func periodOf(m uint16) string {
+	if m == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d", m/12, m%12+1)
+}
+
+// parsePeriod reads a key's period back into a month index.
+func parsePeriod(p string) (uint16, error) {
+	if p == "" {
+		return 0, nil
+	}
+	t, err := time.Parse("2006-01", p)
+	if err != nil {
+		return 0, err
+	}
+	return monthIndex(t), nil
+}
+
+// ListCases returns the keys (and so the ids) of up to first cases matching f in order o
+// after the key (from the start when after is nil), and whether more follow. Like the
+// case-level view, it does not find a case by a withheld region or defendant kind.
+func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.CaseKey, bool, error) {
 	if !o.Valid() {
 		return nil, false, fmt.Errorf("unknown case order %q", o)
 	}
-	var afterDay uint16
-	if after != nil && after.Sort != "" { // "" is an undecided case's decision date
-		t, err := time.Parse(time.DateOnly, after.Sort)
-		if err != nil {
-			return nil, false, fmt.Errorf("case list key: %w", err)
-		}
-		if afterDay, err = dayIndex(t); err != nil {
+	var afterMonth uint16
+	if after != nil {
+		var err error
+		if afterMonth, err = parsePeriod(after.Period); err != nil {
 			return nil, false, fmt.Errorf("case list key: %w", err)
 		}
 	}
@@ -76,14 +131,14 @@ func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.Case
 	defer release()
 
 	order := s.order(o.ByDecision())
-	day := func(f *fact) uint16 { return f.reportedDay }
+	month := func(f *fact) uint16 { return f.reported }
 	if o.ByDecision() {
-		day = func(f *fact) uint16 { return f.decidedDay }
+		month = func(f *fact) uint16 { return f.decided }
 	}
 	// keyAt compares the fact at position i of the order with the key.
 	keyAt := func(i int) int {
 		f := &s.facts[order[i]]
-		return cmp.Or(cmp.Compare(day(f), afterDay), cmp.Compare(f.id, after.ID))
+		return cmp.Or(cmp.Compare(month(f), afterMonth), cmp.Compare(f.rank, after.Rank), cmp.Compare(f.id, after.ID))
 	}
 	i, step := 0, 1
 	if o.Descending() {
@@ -96,16 +151,22 @@ func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.Case
 			i = sort.Search(len(order), func(i int) bool { return keyAt(i) > 0 })
 		}
 	}
-	ids := make([]int64, 0, first+1)
-	for ; i >= 0 && i < len(order) && len(ids) <= first; i += step {
+	keys := make([]model.CaseKey, 0, first+1)
+	for ; i >= 0 && i < len(order) && len(keys) <= first; i += step {
 		if f := &s.facts[order[i]]; m.match(f) {
-			ids = append(ids, f.id)
+			keys = append(keys, model.CaseKey{Period: periodOf(month(f)), Rank: f.rank, ID: f.id})
 		}
 	}
-	if len(ids) > first {
-		return ids[:first], true, nil
+	if len(keys) > first {
+		return keys[:first], true, nil
 	}
-	return ids, false, nil
+	return keys, false, nil
+}
+
+// CaseRank returns the rank of the case with the given reference under secret: what
+// orders it among the cases of its month. For tests that check an order.
+func CaseRank(secret []byte, reference string) uint64 {
+	return newRanker(orderKey(secret))([]byte(reference))
 }
 
 // CountCases counts the cases a case list with filter f holds.

@@ -22,7 +22,7 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustRead())
+			engine := stats.NewEngine(s, reference.MustRead(), []byte("test secret"))
 			rec := func(key, reported string) *store.CaseRecord {
 				return &store.CaseRecord{SourceKey: key, Case: model.Case{Jurisdiction: model.JurisdictionKZ,
 					RegionCode: ptr("KZ-10"), DefendantKind: ptr(model.DefendantKindJournalist),
@@ -54,11 +54,11 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 			}
 			list := func(f model.CaseFilter) (refs []string, count int) {
 				t.Helper()
-				ids, more, err := engine.ListCases(ctx, f, model.CaseOrderReportedAsc, 10, nil)
+				keys, more, err := engine.ListCases(ctx, f, model.CaseOrderReportedAsc, 10, nil)
 				if err != nil || more {
 					t.Fatalf("list %+v: more %v, %v", f, more, err)
 				}
-				cases, err := s.CasesByID(ctx, ids)
+				cases, err := s.CasesByID(ctx, model.CaseKeyIDs(keys))
 				if err != nil {
 					t.Fatal(err)
 				}

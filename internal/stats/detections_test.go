@@ -118,7 +118,7 @@ func TestDetectionsInMemoryMatchSQL(t *testing.T) {
 			ctx := context.Background()
 			s := storetest.Open(t, b.URL)
 			ref := reference.MustRead()
-			engine := stats.NewEngine(s, ref)
+			engine := stats.NewEngine(s, ref, []byte("test secret"))
 			rng := rand.New(rand.NewPCG(3, 5))
 			compare := func(round string, questions int) (nonEmpty int) {
 				t.Helper()

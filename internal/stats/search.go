@@ -13,9 +13,13 @@ import (
 // A search is the one filter the fact table cannot answer: summaries are text, and keeping
 // them in memory would cost more than the whole table. SQL finds the matching cases by a
 // scan of every summary (store.CaseIDsMatchingSearch), tens of milliseconds at 50,000
-// cases. One page of a list asks twice (the page and its totalCount), paging asks again,
-// and GraphQL aliases ask several times in one request; so the matches are kept per release
-// generation and search, in a small cache, and the scan runs once.
+// cases. One page of a list asks twice (the page and its totalCount), an export pages
+// through the list, and GraphQL aliases ask several times in one request; so the matches
+// are kept per release generation and search, in a small cache, and the scan runs once.
+//
+// The cache belongs to one request (WithSearches), never to the engine: shared between
+// visitors, a search answered faster than its scan would tell a visitor that someone else
+// had searched for the same words since the release. A later request scans again.
 
 // searchCacheSize bounds the searches kept. A kept search costs a bit per case id (125 KB
 // at a million cases), so the cache stays under 4 MB there.
@@ -60,8 +64,9 @@ func (s *caseSet) has(id int64) bool {
 	return id >= 0 && id/64 < int64(len(s.bits)) && s.bits[id/64]&(1<<(id%64)) != 0
 }
 
-// searchCache keeps the cases matched by the most recent searches, least recently used
-// out first. Concurrent requests for a search not yet kept wait for one scan.
+// searchCache keeps the cases matched by the most recent searches of one request, least
+// recently used out first. Concurrent questions of the request for a search not yet kept
+// wait for one scan.
 type searchCache struct {
 	mu      sync.Mutex
 	entries map[string]*list.Element // of *searchEntry
@@ -81,9 +86,25 @@ func searchKey(generation int64, search string) string {
 	return strconv.FormatInt(generation, 10) + "\x00" + strings.Join(store.SearchWords(search), " ")
 }
 
+type searchesKey struct{}
+
+// WithSearches returns a context whose questions to the engine keep the cases their
+// searches match, for one request: its pages, counts and aliases scan once. Without it,
+// every question with a search scans.
+func WithSearches(ctx context.Context) context.Context {
+	return context.WithValue(ctx, searchesKey{}, &searchCache{})
+}
+
 // matching returns the cases of generation gen whose summary holds every word of search.
 func (e *Engine) matching(ctx context.Context, gen int64, search string) (*caseSet, error) {
-	c := &e.searches
+	c, _ := ctx.Value(searchesKey{}).(*searchCache)
+	if c == nil {
+		ids, err := e.store.CaseIDsMatchingSearch(ctx, search)
+		if err != nil {
+			return nil, err
+		}
+		return newCaseSet(ids), nil
+	}
 	key := searchKey(gen, search)
 	c.mu.Lock()
 	if c.entries == nil {

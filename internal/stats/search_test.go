@@ -12,15 +12,17 @@ import (
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
-// A search scans the summaries once per release: asked again (another page, its
-// totalCount, the same words spelt differently) it runs no SQL but the generation check,
-// and after a release it finds the cases the release added.
+// A search scans the summaries once per request and release: asked again within the
+// request (another page, its totalCount, the same words spelt differently) it runs no SQL
+// but the generation check, and after a release it finds the cases the release added.
+// Another request scans again: what one visitor searched for does not make another's
+// search faster.
 func TestSearchScansOncePerRelease(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			ctx := context.Background()
+			ctx := stats.WithSearches(context.Background())
 			s := storetest.Open(t, b.URL)
-			engine := stats.NewEngine(s, reference.MustRead())
+			engine := stats.NewEngine(s, reference.MustRead(), []byte("test secret"))
 			n := 0
 			load := func(summaries ...string) {
 				t.Helper()
@@ -67,6 +69,16 @@ func TestSearchScansOncePerRelease(t *testing.T) {
 			}
 			if ran := s.Statements() - before; ran != 6 {
 				t.Fatalf("six questions with a search kept ran %d statements, want 6 (the generation each)", ran)
+			}
+			for _, other := range []context.Context{stats.WithSearches(context.Background()), context.Background()} {
+				before = s.Statements()
+				search := "паводок"
+				if got, err := engine.CountCases(other, model.CaseFilter{Search: &search}); err != nil || got != 2 {
+					t.Fatalf("another request found %d cases, %v", got, err)
+				}
+				if ran := s.Statements() - before; ran != 2 {
+					t.Fatalf("a search another request had made ran %d statements, want 2 (the generation and the scan)", ran)
+				}
 			}
 
 			load("Ещё паводок", "Без слова")

@@ -81,8 +81,10 @@ type fact struct {
 	id        int64
 	fine      int64  // first-instance fine, when flags&hasFine
 	pseudonym uint64 // defendant pseudonym, shortened; 0 when there is none
-	// Days since 1970-01-01 (case lists sort and filter by day); decidedDay is 0 while
-	// undecided.
+	// rank orders a case among those of its month in case lists (cases.go).
+	rank uint64
+	// Days since 1970-01-01 (case lists filter by day, never sort by it); decidedDay is 0
+	// while undecided.
 	reportedDay, decidedDay uint16
 	// Months since year 0 (year*12 + month-1); decided is 0 while undecided.
 	reported, decided uint16
@@ -233,13 +235,15 @@ type Engine struct {
 	detectionsMu sync.Mutex // serialises their refreshes
 	detections   atomic.Pointer[detectionTable]
 
-	// searches keeps the cases recent searches matched (search.go).
-	searches searchCache
+	// orderKey keys the rank of a case within its month in case lists (cases.go).
+	orderKey []byte
 }
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
-func NewEngine(st Store, ref *reference.Data) *Engine {
-	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0))}
+// secret (the server's) keys the order of the cases within a month in case lists.
+func NewEngine(st Store, ref *reference.Data, secret []byte) *Engine {
+	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0)),
+		orderKey: orderKey(secret)}
 }
 
 // Warm builds the fact table and the detection table of the current release, so the
@@ -331,11 +335,13 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	next.generation = gen
 	n := len(next.facts)
 	var replaced []int32 // positions of the facts a patch replaced
+	rank := newRanker(e.orderKey)
 	err := e.store.EachCaseFact(ctx, after, func(cf *store.CaseFact) error {
 		f, err := next.convert(cf)
 		if err != nil {
 			return err
 		}
+		f.rank = rank(cf.Reference)
 		if after > 0 {
 			if i, ok := slices.BinarySearchFunc(next.facts[:n], f.id, func(x fact, id int64) int { return cmp.Compare(x.id, id) }); ok {
 				next.facts[i] = f

@@ -13,6 +13,9 @@ import (
 // view withholds. Byte slices are only valid until the callback returns.
 type CaseFact struct {
 	ID int64
+	// Reference is the case's public reference: case lists order a month's cases by a
+	// keyed hash of it (stats), which stays the same from release to release.
+	Reference sql.RawBytes
 	// Codes, nil when the column is NULL.
 	Jurisdiction, Region, Category, Platform, Article, Liability, DefendantKind, Stage,
 	Decision, Sanction, AppealStatus, Prosecutor, Expert sql.RawBytes
@@ -33,7 +36,7 @@ type CaseFact struct {
 // counts as a change (generalize moves updated_release_id too).
 func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact) error) (err error) {
 	defer derrors.Wrap(&err, "store.EachCaseFact(after release %d)", after)
-	q := `SELECT c.id, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
+	q := `SELECT c.id, c.reference, c.jurisdiction, c.region, c.category, c.platform, c.article, c.liability,
 		c.defendant_kind, c.stage, c.court_decision, c.sanction, c.appeal_status,
 		c.prosecutor_decision, c.expert_conclusion,
 		CASE WHEN c.case_opened_on IS NULL THEN 0 ELSE 1 END, c.reported_on, c.court_on,
@@ -56,7 +59,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 	defer rows.Close()
 	var f CaseFact
 	var opened int
-	dest := []any{&f.ID, &f.Jurisdiction, &f.Region, &f.Category, &f.Platform, &f.Article,
+	dest := []any{&f.ID, &f.Reference, &f.Jurisdiction, &f.Region, &f.Category, &f.Platform, &f.Article,
 		&f.Liability, &f.DefendantKind, &f.Stage, &f.Decision, &f.Sanction, &f.AppealStatus,
 		&f.Prosecutor, &f.Expert, &opened, &f.ReportedOn, &f.CourtOn, &f.FineAmount,
 		&f.Pseudonym, &f.AppealOutcome, &f.AppealFine, &f.CassationOutcome, &f.CassationFine,
