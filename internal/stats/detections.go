@@ -361,24 +361,29 @@ func (t *detectionTable) count(f model.DetectionFilter, groupBy []model.Detectio
 		parts = append(parts, part{col, add})
 	}
 
+	// cellOf is the cell a detection counts in, or -1 when the filter leaves it out.
+	cellOf := func(r *detection) int {
+		cell := dayAdd[r.day-t.firstDay]
+		if cell < 0 {
+			return -1
+		}
+		for _, p := range parts {
+			a := p.add[r.codes[p.col]]
+			if a < 0 {
+				return -1
+			}
+			cell += a
+		}
+		return cell
+	}
 	counts := map[int]int{}
 	if cells <= maxDenseCells {
+		// Few cells: count into an array, then keep the ones that are not empty.
 		dense := make([]int32, cells)
-	rows:
 		for i := range t.rows {
-			r := &t.rows[i]
-			cell := dayAdd[r.day-t.firstDay]
-			if cell < 0 {
-				continue
+			if cell := cellOf(&t.rows[i]); cell >= 0 {
+				dense[cell]++
 			}
-			for _, p := range parts {
-				a := p.add[r.codes[p.col]]
-				if a < 0 {
-					continue rows
-				}
-				cell += a
-			}
-			dense[cell]++
 		}
 		for cell, n := range dense {
 			if n > 0 {
@@ -386,21 +391,10 @@ func (t *detectionTable) count(f model.DetectionFilter, groupBy []model.Detectio
 			}
 		}
 	} else {
-	sparse:
 		for i := range t.rows {
-			r := &t.rows[i]
-			cell := dayAdd[r.day-t.firstDay]
-			if cell < 0 {
-				continue
+			if cell := cellOf(&t.rows[i]); cell >= 0 {
+				counts[cell]++
 			}
-			for _, p := range parts {
-				a := p.add[r.codes[p.col]]
-				if a < 0 {
-					continue sparse
-				}
-				cell += a
-			}
-			counts[cell]++
 		}
 	}
 	return t.buckets(counts, groupBy, dims, strides, interval, firstPeriod, periods), nil
