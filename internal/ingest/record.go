@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -404,9 +403,6 @@ func exampleRegion(j model.Jurisdiction) string {
 	return "KZ-75"
 }
 
-// maxEchoedRegion bounds how much of an unknown region name a message repeats.
-const maxEchoedRegion = 40
-
 // unknownRegion says that a region value is none of j's, with the regions it is nearest to.
 // The value is repeated only when it is that near a region's name and holds no digit: a
 // value far from every name may be something else shifted into the column (a defendant's
@@ -427,12 +423,7 @@ func unknownRegion(j model.Jurisdiction, value string, near []*model.Region) str
 	if n := len(names); n > 1 {
 		candidates = strings.Join(names[:n-1], ", ") + " or " + names[n-1]
 	}
-	if strings.ContainsFunc(value, unicode.IsDigit) {
-		return fmt.Sprintf("region is not known; did you mean %s?", candidates)
-	}
-	shown := strings.Join(strings.Fields(value), " ")
-	if r := []rune(shown); len(r) > maxEchoedRegion {
-		shown = string(r[:maxEchoedRegion-1]) + "…"
-	}
-	return fmt.Sprintf("region %q is not known; did you mean %s?", shown, candidates)
+	// The value is never repeated: a surname or a street near a region's name ("Жамбылов",
+	// "Абая") would be, were it a shifted column.
+	return fmt.Sprintf("region is not known; did you mean %s?", candidates)
 }
