@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime/debug"
 	"sync"
@@ -18,13 +20,27 @@ import (
 	"github.com/casewatch/casewatch/graph"
 )
 
-// HeaderRequestID carries a request's id: taken from the request when it is sane, made up
-// otherwise, and always sent back.
+// HeaderRequestID carries a request's id: taken from a trusted proxy when it is a random
+// id, made up otherwise, and always sent back.
 const HeaderRequestID = "X-Request-Id"
 
-// validRequestID is what an incoming X-Request-Id must look like to be kept: a proxy's or
-// client's token, not free text.
-var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,128}$`)
+// validRequestID is what an incoming X-Request-Id must look like to be kept: nginx's
+// $request_id (32 hex digits) or a UUID. Nothing freer: the id is logged, traced and sent
+// back, and a client could otherwise put an IIN, a phone number or a name there.
+var validRequestID = regexp.MustCompile(`^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+
+// incomingRequestID is the request's own id when a trusted proxy sent a valid one.
+func incomingRequestID(r *http.Request, trusted []netip.Prefix) (string, bool) {
+	id := r.Header.Get(HeaderRequestID)
+	if id == "" || !validRequestID.MatchString(id) {
+		return "", false
+	}
+	addr, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil || !isTrusted(addr.Addr().Unmap(), trusted) {
+		return "", false
+	}
+	return id, true
+}
 
 // requestInfo is what one request's layers tell each other and the access log: its id, the
 // handler that served it and the GraphQL operation it ran.
@@ -154,8 +170,12 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 func (a *app) observe(ops *operationNames, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get(HeaderRequestID)
-		if !validRequestID.MatchString(id) {
+		var trusted []netip.Prefix
+		if a.limits != nil {
+			trusted = a.limits.proxies
+		}
+		id, ok := incomingRequestID(r, trusted)
+		if !ok {
 			id = newRequestID()
 		}
 		w.Header().Set(HeaderRequestID, id)
@@ -212,7 +232,8 @@ func logPath(r *http.Request) string {
 	return p
 }
 
-// panicText describes a panic by its error or its type: a value that panicked may hold data.
+// panicText describes a panic by the runtime error's text, or else by its type: a value
+// that panicked may hold data.
 func panicText(p any) string {
 	if err, ok := p.(error); ok {
 		var re interface{ RuntimeError() }
@@ -221,10 +242,8 @@ func panicText(p any) string {
 		}
 		return "error"
 	}
-	if s, ok := p.(string); ok && len(s) <= 200 {
-		return s
-	}
-	return "non-error value"
+	// A string or any other value may hold what a request carried: only its type is told.
+	return fmt.Sprintf("%T", p)
 }
 
 // cacheResult is the X-Cache header of the answer, "none" when it has none.

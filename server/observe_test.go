@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
@@ -102,15 +103,24 @@ func TestAccessLogMetricsAndRequestID(t *testing.T) {
 	redisURL := cachetest.RedisURL(t)
 	env := smallDatabase(t)
 	env["REDIS_URL"], env["REDIS_PREFIX"] = redisURL, cachetest.Prefix(t, redisURL)
+	env["TRUSTED_PROXIES"] = "127.0.0.1" // the test stands in for the proxy
 	s, logs := startLogged(t, env)
 
 	search := `query FindCases($q: String) { cases(filter: {search: $q}) { totalCount } }`
-	// A sane incoming id is kept.
-	a := ask(t, s.url, query(search, map[string]any{"q": secretName}), nil, map[string]string{"X-Request-Id": "edge-0123456789"})
-	if a.status != 200 || a.header.Get("X-Request-Id") != "edge-0123456789" {
+	// A proxy's random id is kept.
+	const edgeID = "0123456789abcdef0123456789abcdef"
+	a := ask(t, s.url, query(search, map[string]any{"q": secretName}), nil, map[string]string{"X-Request-Id": edgeID})
+	if a.status != 200 || a.header.Get("X-Request-Id") != edgeID {
 		t.Fatalf("%d, X-Request-Id %q", a.status, a.header.Get("X-Request-Id"))
 	}
-	l := lineWithID(t, logs, "edge-0123456789")
+	// Anything else that could carry data (an IIN, a name) is replaced, even from the proxy.
+	for _, bad := range []string{"870412300123", "Aigerim.Zhanibekova", "tel-87011234567"} {
+		b := ask(t, s.url, query(`{ __typename }`, nil), nil, map[string]string{"X-Request-Id": bad})
+		if got := b.header.Get("X-Request-Id"); got == bad || strings.Contains(logs.String(), bad) {
+			t.Fatalf("the id %q came back as %q or reached the log", bad, got)
+		}
+	}
+	l := lineWithID(t, logs, edgeID)
 	want := map[string]any{"method": "POST", "path": "/graphql", "status": 200.0, "handler": "graphql",
 		"cache": "BYPASS", "operation": "FindCases", "level": "INFO"}
 	for k, v := range want {
@@ -186,6 +196,30 @@ func TestAccessLogMetricsAndRequestID(t *testing.T) {
 	}
 }
 
+// TestRequestIDOnlyFromTrustedProxies: a well-formed id is kept only from a trusted peer;
+// from anyone else it is replaced, so no client chooses what is logged and traced.
+func TestRequestIDOnlyFromTrustedProxies(t *testing.T) {
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	const id = "0123456789abcdef0123456789abcdef"
+	for _, c := range []struct {
+		peer, id string
+		kept     bool
+	}{
+		{"10.1.2.3:4000", id, true},
+		{"10.1.2.3:4000", "8f14e45f-ceea-467f-a8b3-5c6f2a5d9e1b", true},
+		{"192.0.2.7:4000", id, false},
+		{"10.1.2.3:4000", "870412300123", false},
+		{"10.1.2.3:4000", "0123456789ABCDEF0123456789ABCDEF", false},
+	} {
+		r := httptest.NewRequest("GET", "/graphql", nil)
+		r.RemoteAddr = c.peer
+		r.Header.Set(HeaderRequestID, c.id)
+		if got, ok := incomingRequestID(r, trusted); ok != c.kept || (ok && got != c.id) {
+			t.Errorf("%s from %s: kept %v (%q), want %v", c.id, c.peer, ok, got, c.kept)
+		}
+	}
+}
+
 // TestPanicIsA500WithTheRequestID: a handler's panic is logged with the request id and
 // answered 500 without the panic's text or a stack.
 func TestPanicIsA500WithTheRequestID(t *testing.T) {
@@ -193,6 +227,9 @@ func TestPanicIsA500WithTheRequestID(t *testing.T) {
 	a := &app{log: slog.New(slog.NewJSONHandler(logs, nil))}
 	h := a.observe(&operationNames{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Has("text") {
+			panic("bad value " + r.URL.Query().Get("name")) // a panic's text may hold what the request carried
+		}
 		var m map[string]int
 		m[r.URL.Query().Get("name")]++ // assignment to a nil map
 	}))
@@ -217,6 +254,14 @@ func TestPanicIsA500WithTheRequestID(t *testing.T) {
 	}
 	if strings.Contains(out, "Zhanibekova") {
 		t.Fatalf("the log holds the query string:\n%s", out)
+	}
+	resp, err = http.Get(srv.URL + "/graphql?text=1&name=" + url.QueryEscape(secretName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if out := logs.String(); resp.StatusCode != 500 || strings.Contains(out, "Zhanibekova") || !strings.Contains(out, `"panic":"string"`) {
+		t.Fatalf("a panic's text reached the log, or the panic was not logged:\n%s", out)
 	}
 }
 
