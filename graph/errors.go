@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -99,6 +100,11 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 				gerr.Extensions["reason"] = code
 			}
 			gerr.Message = withoutRequestValues(gerr.Message)
+			if len(gerr.Path) > 0 && gerr.Path[0] == ast.PathName("variable") {
+				// Variable coercion repeats the value unquoted ("Ivanov Ivan is not a valid
+				// ContentCategory"): say where it is and what it should be, nothing of it.
+				gerr.Message = variableMessage(gerr)
+			}
 			errcode.Set(gerr, CodeBadUserInput)
 		}
 		return gerr
@@ -109,7 +115,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 // and values, and numbers (an IIN typed where an Int goes).
 var (
 	quoted     = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
-	longNumber = regexp.MustCompile(`[0-9][0-9.,eE+-]{5,}`)
+	longNumber = regexp.MustCompile(`[0-9][0-9 ()+]{4,}[0-9]`)
 )
 
 // schemaNames are the names of this API's types, fields, arguments and enum values: a
@@ -143,6 +149,19 @@ func withoutRequestValues(msg string) string {
 		return `"…"`
 	})
 	return longNumber.ReplaceAllString(msg, "…")
+}
+
+// expectedType finds the type a coercion message says a value should have.
+var expectedType = regexp.MustCompile(`(?:a valid|as|be) \[?([A-Za-z_][A-Za-z0-9_]*)!?\]?!?$`)
+
+// variableMessage says which variable, or which part of one, does not fit its type.
+func variableMessage(gerr *gqlerror.Error) string {
+	where := strings.TrimPrefix(gerr.Path.String(), "variable.")
+	msg := "variable $" + where + " does not fit its declared type"
+	if m := expectedType.FindStringSubmatch(strings.TrimSuffix(gerr.Message, ".")); m != nil && schemaNames()[m[1]] {
+		msg += " (" + m[1] + ")"
+	}
+	return msg
 }
 
 // recoverPanic turns a panic into an internal error instead of a crashed request.

@@ -68,6 +68,18 @@ func TestPublicAPIHardening(t *testing.T) {
 				t.Errorf("%s: %d %s", q, a.status, a.body)
 			}
 		}
+		// Variable coercion (gqlparser writes an enum's wrong value unquoted).
+		for _, vars := range []map[string]any{
+			{"g": map[string]any{"categories": []string{name + " " + iin}}},
+			{"g": map[string]any{"jurisdiction": "Aigerim"}},
+			{"g": name + " " + iin},
+		} {
+			a := ask(t, s.url, query(`query($g: CaseFilter) { cases(filter: $g) { totalCount } }`, vars), nil, nil)
+			if !strings.Contains(a.body, "BAD_USER_INPUT") || strings.Contains(a.body, iin) ||
+				strings.Contains(a.body, "Айгерим") || strings.Contains(a.body, "Aigerim") {
+				t.Errorf("%v: %d %s", vars, a.status, a.body)
+			}
+		}
 		for _, path := range []string{"/export/cases.csv?regions=" + iin, "/export/cases.csv?Aigerim=1", "/export/cases.csv?reportedFrom=" + iin, "/export/cases.csv?orderBy=" + iin} {
 			status, _, answer := send("GET", path, "", nil, nil)
 			if status != http.StatusBadRequest || strings.Contains(answer, iin) || strings.Contains(answer, "Aigerim") {
