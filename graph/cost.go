@@ -33,6 +33,8 @@ const (
 	costFunnel     = 40_000  // the funnel: a pass, and the detection steps
 	costDetections = 40_000  // detection counts
 	costSearch     = 150_000 // a search not asked before: a scan of the case summaries in SQL
+	// costIntrospection: the schema's hundred-odd types, whatever the selection lists.
+	costIntrospection = 20_000
 
 	// A statistics bucket costs bucketOverhead, and each of its fields bucketWeight times a
 	// field elsewhere: its figures are computed, protected and formatted as it is written.
@@ -83,8 +85,11 @@ var dimensionValues = map[string]int{
 // fieldCost prices the field f of parent, whose selection costs child.
 func (a *analyzer) fieldCost(parent *ast.Definition, def *ast.FieldDefinition, f *ast.Field, sel *selectionInfo) int {
 	child := sel.cost
+	if f.Name == "__schema" {
+		return satAdd(costIntrospection, child)
+	}
 	if parent == nil || def == nil {
-		return satAdd(1, child) // unknown to the schema, or introspection: validation decides
+		return satAdd(1, child) // unknown to the schema: validation decides
 	}
 	name := parent.Name + "." + def.Name
 	search := 0
@@ -98,8 +103,10 @@ func (a *analyzer) fieldCost(parent *ast.Definition, def *ast.FieldDefinition, f
 		return satAdd(costList+search+child, satMul(sel.perItem, pageSizeArg(a.argument(f, "first"))))
 	case "Query.releases":
 		return satAdd(costList+child, satMul(sel.perItem, pageSizeArg(a.argument(f, "first"))))
-	case "CaseConnection.totalCount":
+	case "CaseConnection.totalCount", "ReleaseConnection.totalCount":
 		return costCount
+	case "Query.currentRelease", "Query.articles":
+		return satAdd(costCaseRow, child) // a statement each
 	case "Query.statistics":
 		return satAdd(costStatistics+search, bucketsCost(a.estimatedBuckets(f), child))
 	case "Query.detections":

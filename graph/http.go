@@ -8,13 +8,18 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/errcode"
 )
 
 // MaxRequestBytes bounds a JSON request body and a GET request's query string. Uploads
-// (multipart, with a token) have MaxUploadBytes.
+// (multipart, with an editor's token) have MaxUploadBytes, and UploadTimeout to arrive.
 const MaxRequestBytes = 1 << 20
+
+// UploadTimeout is how long an editor's import may take to arrive; every other request
+// has the server's read timeout.
+const UploadTimeout = 30 * time.Minute
 
 func init() {
 	// Errors raised before execution are request errors (GraphQL over HTTP): gqlgen
@@ -33,7 +38,7 @@ const (
 //   - a method other than GET and POST gets 405, a POST of another media type than JSON
 //     (or multipart, for uploads) 415;
 //   - a POST body over MaxRequestBytes gets 413, a query string over it 414, both before
-//     anything is parsed (an authenticated multipart upload may reach MaxUploadBytes);
+//     anything is parsed (an editor's multipart upload may reach MaxUploadBytes);
 //   - a POST body that is not a JSON object of the request's fields (query a string,
 //     variables and extensions objects) gets 400 with a fixed message: the body is never
 //     echoed back, as gqlgen's own message would;
@@ -66,8 +71,12 @@ func overHTTP(next http.Handler) http.Handler {
 				return
 			}
 			limit := int64(MaxRequestBytes)
-			if mt == "multipart/form-data" && callerFrom(r.Context()).Token {
+			if mt == "multipart/form-data" && callerFrom(r.Context()).Role == "editor" {
+				// Only an editor's import may be large, and take long to arrive.
 				limit = MaxUploadBytes
+				rc := http.NewResponseController(w)
+				_ = rc.SetReadDeadline(time.Now().Add(UploadTimeout))
+				_ = rc.SetWriteDeadline(time.Now().Add(UploadTimeout + time.Minute))
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if mt == mediaJSON {

@@ -10,15 +10,15 @@ import (
 
 // Timeouts against slow clients. A request's headers must arrive within
 // readHeaderTimeout and its body within readTimeout; an answer must be written within
-// writeTimeout, except exports and uploads, which extend their own deadlines as they
-// stream (streamWindow at a time, so a client that stops reading is still let go).
+// writeTimeout, except exports, which extend their own deadline as they stream
+// (streamWindow at a time, so a client that stops reading is still let go), and an
+// editor's upload (graph.UploadTimeout).
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 60 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 2 * time.Minute
 	streamWindow      = 30 * time.Second
-	uploadTimeout     = 30 * time.Minute
 )
 
 // publicCORS lets pages of any origin read the public API and the exports: GET and POST
@@ -67,18 +67,12 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// streaming lets a handler that streams a long answer (an export) or reads a long body
-// (an upload) outlive the server's write and read timeouts: the write deadline moves
-// streamWindow ahead at every write, and an authenticated upload may take uploadTimeout.
+// streaming lets a handler that streams a long answer (an export) outlive the server's
+// write timeout: the write deadline moves streamWindow ahead at every write. (An editor's
+// upload extends its own read deadline once its token is known: graph.UploadTimeout.)
 func streaming(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rc := http.NewResponseController(w)
-		if r.Method == http.MethodPost && r.Header.Get("Authorization") != "" &&
-			strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-			_ = rc.SetReadDeadline(time.Now().Add(uploadTimeout))
-			_ = rc.SetWriteDeadline(time.Now().Add(uploadTimeout + writeTimeout))
-		}
-		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, rc: rc}, r)
+		next.ServeHTTP(&deadlineWriter{ResponseWriter: w, rc: http.NewResponseController(w)}, r)
 	})
 }
 
