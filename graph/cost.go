@@ -170,8 +170,9 @@ func answerTooLarge(ctx context.Context, items int) error {
 	each := a.selectionSet(fc.Field.Selections, parsedSchema.Types[fc.Field.Definition.Type.Name()], 0).cost
 	if cost := bucketsCost(items, each); cost > MaxComplexity {
 		return &clientError{code: CodeTooComplex, msg: fmt.Sprintf(
-			"the answer would have %d buckets costing %d each, more than the limit of %d: ask for fewer fields, fewer dimensions or a longer interval",
-			items, each, MaxComplexity)}
+			// Not how many: the number of buckets a filter fills is a figure of the data.
+			"the answer's buckets would cost more than the limit of %d: ask for fewer fields, fewer dimensions or a longer interval",
+			MaxComplexity)}
 	}
 	return nil
 }
