@@ -68,7 +68,7 @@ var ageWordPrefixes = fields(`летн жастағ жаста жасар жаш
 
 // Words before "N лет/год/года" that make it a person's age; and English cues.
 var (
-	ageBefore = set(fields(`возрасте возраста возрастом ему ей мне ему женщина женщине мужчина
+	ageBefore = set(fields(`возрасте возраста возрастом ему ей мне женщина женщине мужчина
 		мужчине блогер блогеру блогера житель жителю жительница пенсионер пенсионерка студент
 		студентка девушка парень гражданин гражданка подросток`))
 	yearWords = set(fields(`лет год года`))
@@ -90,7 +90,9 @@ func (r *redactor) markAges() {
 		}
 		end := 0
 		switch {
-		case r.isWord(unit) && hasAnyPrefix(r.fold(unit), ageWordPrefixes):
+		case r.isWord(unit) && hasAnyPrefix(r.fold(unit), ageWordPrefixes) &&
+			(unit > i+1 || !strings.HasPrefix(r.fold(unit), "летн")):
+			// "летний" only joined to its number ("24-летний"): "3 летних месяца" is summer.
 			end = unit + 1
 		case r.isWord(unit) && r.fold(unit) == "year" && r.isChar(unit+1, '-') && r.isWord(unit+2) && r.fold(unit+2) == "old":
 			end = unit + 3 // 31-year-old
@@ -109,12 +111,17 @@ func (r *redactor) markAges() {
 }
 
 // ageContext reports whether "N лет" at number i is a person's age: after "в возрасте",
-// "ему", a person ("женщина 47 лет"), or between commas ("блогер, 30 лет, …").
+// "ему", a person ("женщина 47 лет"), or between commas after a person or a capitalised
+// name ("блогер, 30 лет, …"). Between commas after anything else it is a term: "…кодекса,
+// 2 года, условно" keeps its sentence.
 func (r *redactor) ageContext(i int) bool {
 	if r.has(i-1, vocabAgeBefore) {
 		return true
 	}
-	return r.isChar(i-1, ',') && r.isChar(i+2, ',')
+	if !r.isChar(i-1, ',') || !r.isChar(i+2, ',') {
+		return false
+	}
+	return r.has(i-2, vocabAgeBefore) || r.isWord(i-2) && r.toks[i-2].capital && !r.has(i-2, vocabStopWord)
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -18,7 +18,7 @@ import (
 // Thresholds: every type must reach minRecall. Over-redaction of ordinary.txt must stay at
 // or below maxOverRedaction: the ordinary sentences are the official language every summary
 // is made of (courts, regions, articles, amounts, months with years); losing more than one
-// word in a hundred of it would make summaries unreadable and, through Redact's
+// word in fifty of it would make summaries unreadable and, through Redact's
 // publishability rule, unpublished, while the rules may still err towards removing a
 // capitalised word next to a name.
 const (
@@ -26,10 +26,24 @@ const (
 	maxOverRedaction = 0.02
 )
 
+// corpusTypes are the identifier types the corpus must cover, and its ordinary text.
+var corpusTypes = []string{"addresses", "ages", "birthdates", "emails", "handles", "iins",
+	"links", "names", "phones", "plates", "ordinary"}
+
 func TestRedactionRecall(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "corpus", "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no corpus: %v", err)
+	}
+	// Every identifier type has its file: a file deleted must fail, not drop out.
+	have := map[string]bool{}
+	for _, f := range files {
+		have[strings.TrimSuffix(filepath.Base(f), ".txt")] = true
+	}
+	for _, typ := range corpusTypes {
+		if !have[typ] {
+			t.Errorf("the corpus has no %s.txt", typ)
+		}
 	}
 	var table strings.Builder
 	fmt.Fprintf(&table, "%-12s %6s %6s %8s %14s\n", "type", "found", "missed", "recall", "context lost")
@@ -46,6 +60,9 @@ func TestRedactionRecall(t *testing.T) {
 				if r > 0 {
 					t.Logf("ordinary: %d word(s) removed\n in: %s\nout: %s", r, line, out)
 				}
+			}
+			if total == 0 {
+				t.Fatalf("ordinary: no words")
 			}
 			share := float64(removed) / float64(total)
 			fmt.Fprintf(&table, "%-12s over-redaction %d of %d words = %.2f%%\n", typ, removed, total, 100*share)
@@ -81,6 +98,9 @@ func TestRedactionRecall(t *testing.T) {
 			n, r := lostWords(outside, out)
 			contextWords += n
 			contextLost += r
+		}
+		if found+missed < 20 {
+			t.Fatalf("%s: %d identifiers, too few to measure recall", typ, found+missed)
 		}
 		recall := float64(found) / float64(found+missed)
 		fmt.Fprintf(&table, "%-12s %6d %6d %7.1f%% %13.1f%%\n", typ, found, missed, 100*recall,
