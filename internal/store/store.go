@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -188,6 +189,21 @@ func (s *Store) migrate(ctx context.Context) (int, error) {
 		return len(res), fmt.Errorf("migrate: %w", err)
 	}
 	return len(res), nil
+}
+
+// SchemaVersion is the highest migration this build carries (SQL files and Go migrations
+// alike). A migration may change what answers hold (00007 removed summaries), so the
+// answer cache keys by it too: an upgraded server never reads what an older one cached.
+func SchemaVersion() int {
+	version := 6 // the Go migrations: statisticsMigration (3), releaseIndexMigration (6)
+	entries, _ := fs.ReadDir(migrations, "migrations")
+	for _, e := range entries {
+		n, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
+		if err == nil {
+			version = max(version, n)
+		}
+	}
+	return version
 }
 
 // Exec runs one statement that returns no rows, for administration (schemas, tests).

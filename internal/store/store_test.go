@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -167,5 +169,18 @@ func TestLoadGeneralizesBeforeCommit(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSchemaVersionIsTheLastMigration: the answer cache keys by it, so it must follow every
+// migration added.
+func TestSchemaVersionIsTheLastMigration(t *testing.T) {
+	entries, err := os.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := entries[len(entries)-1].Name()
+	if want := fmt.Sprintf("%05d_", store.SchemaVersion()); !strings.HasPrefix(last, want) {
+		t.Fatalf("SchemaVersion %d, last migration %s", store.SchemaVersion(), last)
 	}
 }
