@@ -98,7 +98,7 @@ func (s *startedWriter) Write(p []byte) (int, error) {
 func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.CaseOrder, releases map[int64]bool, out rowWriter) error {
 	var after *model.CaseKey
 	for {
-		cases, keys, more, err := r.listCases(ctx, f, order, exportPage, after)
+		cases, _, next, more, err := r.listCases(ctx, f, order, exportPage, after)
 		if err != nil {
 			return err
 		}
@@ -121,10 +121,7 @@ func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.C
 		if !more {
 			return nil
 		}
-		if len(keys) == 0 { // every case of the page went from the store meanwhile
-			return nil
-		}
-		after = &keys[len(keys)-1]
+		after = next // the list's own last key, even if its case went from the store meanwhile
 	}
 }
 

@@ -663,3 +663,25 @@ func TestSearchLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesGoOnPastCasesGoneFromTheStore: when the cases of a whole page are gone from the
+// store before the list's next release (the engine still lists them), the list and the
+// export go on past them rather than ending early.
+func TestPagesGoOnPastCasesGoneFromTheStore(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 40)
+	before, _ := f.walk(t, nil, "REPORTED_DESC", 5)
+	if len(before) != 40 {
+		t.Fatalf("%d cases listed, want 40", len(before))
+	}
+	gone := before[5:10] // the whole second page
+	for _, ref := range gone {
+		if err := f.store.Exec(context.Background(), "DELETE FROM cases WHERE reference = ?", ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after, _ := f.walk(t, nil, "REPORTED_DESC", 5)
+	want := append(append([]string{}, before[:5]...), before[10:]...)
+	if !slices.Equal(after, want) {
+		t.Fatalf("after deleting a page, the list has %d cases, want %d:\n%v\n%v", len(after), len(want), after, want)
+	}
+}

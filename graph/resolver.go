@@ -8,7 +8,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"slices"
 
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
@@ -70,25 +69,31 @@ type Resolver struct {
 	imports *Imports
 }
 
-// listCases returns up to first cases of a case list after the key, their keys, and
-// whether more follow: the engine picks the page, the store reads its rows.
-func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.Case, []model.CaseKey, bool, error) {
-	keys, more, err := r.engine.ListCases(ctx, f, o, first, after)
-	if err != nil {
-		return nil, nil, false, err
+// listCases returns up to first cases of a case list after the key, their keys, the key
+// the next page follows (the engine's last, whether or not the store still had its case),
+// and whether more follow: the engine picks the page, the store reads its rows.
+func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) (cases []model.Case, keys []model.CaseKey, next *model.CaseKey, more bool, err error) {
+	keys, more, err = r.engine.ListCases(ctx, f, o, first, after)
+	if err != nil || len(keys) == 0 {
+		return nil, nil, nil, more, err
 	}
-	cases, err := r.store.CasesByID(ctx, model.CaseKeyIDs(keys))
+	next = &keys[len(keys)-1]
+	cases, err = r.store.CasesByID(ctx, model.CaseKeyIDs(keys))
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
 	if len(cases) < len(keys) { // a case the store no longer has: keep the keys in step
-		found := keys[:0]
+		have := make(map[int64]bool, len(cases))
+		for _, c := range cases {
+			have[c.ID] = true
+		}
+		found := make([]model.CaseKey, 0, len(cases))
 		for _, k := range keys {
-			if slices.ContainsFunc(cases, func(c model.Case) bool { return c.ID == k.ID }) {
+			if have[k.ID] {
 				found = append(found, k)
 			}
 		}
 		keys = found
 	}
-	return cases, keys, more, nil
+	return cases, keys, next, more, nil
 }

@@ -291,7 +291,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		}
 		key = &model.CaseKey{Period: c.Period, Rank: c.Rank, ID: c.ID}
 	}
-	cases, keys, more, err := r.listCases(ctx, f, order, n, key)
+	cases, keys, next, more, err := r.listCases(ctx, f, order, n, key)
 	if err != nil {
 		return nil, internal(err)
 	}
@@ -303,8 +303,11 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		cursor := r.cursors.seal(caseList(order), caseCursor{Period: k.Period, Rank: k.Rank, ID: k.ID})
 		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
 	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	if next != nil {
+		// The list's own last key: the next page follows it even when a case of this one
+		// went from the store meanwhile.
+		end := r.cursors.seal(caseList(order), caseCursor{Period: next.Period, Rank: next.Rank, ID: next.ID})
+		conn.PageInfo.EndCursor = &end
 	}
 	return conn, nil
 }
