@@ -122,9 +122,12 @@ func readDetections(ctx context.Context, st Store, old *detectionTable, gen int6
 		return nil, err
 	}
 	if old != nil && len(added) == 0 {
-		// Most releases are imports of cases, which add no detections: share old's rows.
-		next.rows, next.dicts = old.rows, old.dicts
-	} else if old != nil {
+		// Most releases are imports of cases, which add no detections: old as it is.
+		same := *old
+		same.generation = gen
+		return &same, nil
+	}
+	if old != nil {
 		next.rows = append(slices.Clip(old.rows), added...)
 	} else {
 		next.rows = slices.Clip(added)
