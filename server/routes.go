@@ -33,6 +33,7 @@ func routes(a *app) http.Handler {
 	mux.Handle("/graphql", cors(streaming(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql)))))))
 	mux.Handle("GET /export/cases.csv", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV))))))
 	mux.Handle("GET /export/cases.ndjson", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON))))))
+	mux.Handle("OPTIONS /export/", cors(http.NotFoundHandler())) // a browser's preflight (If-None-Match)
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))

@@ -125,6 +125,11 @@ func TestPublicAPIHardening(t *testing.T) {
 			!strings.Contains(h.Get("Access-Control-Expose-Headers"), "RateLimit-Remaining") {
 			t.Fatalf("GET: %v", h)
 		}
+		status, h, _ = send("OPTIONS", "/export/cases.csv", "", nil, map[string]string{
+			"Origin": "https://newsroom.example", "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "if-none-match"})
+		if status/100 != 2 || h.Get("Access-Control-Allow-Origin") != "*" {
+			t.Fatalf("export preflight: %d %v", status, h)
+		}
 		_, h, _ = send("GET", "/export/cases.csv", "", nil, map[string]string{"Origin": "https://newsroom.example"})
 		if h.Get("Access-Control-Allow-Origin") != "*" {
 			t.Fatalf("export: %v", h)
