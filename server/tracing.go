@@ -14,7 +14,6 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -153,15 +152,33 @@ type privateExporter struct{ sdktrace.SpanExporter }
 func (e privateExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
 	out := make([]sdktrace.ReadOnlySpan, len(spans))
 	for i, s := range spans {
-		stub := tracetest.SpanStubFromReadOnlySpan(s)
-		kept := stub.Attributes[:0:0]
-		for _, a := range stub.Attributes {
-			if !privateAttributes[a.Key] && !strings.HasPrefix(string(a.Key), "http.request.header.") {
+		kept := make([]attribute.KeyValue, 0, len(s.Attributes()))
+		for _, a := range s.Attributes() {
+			switch {
+			case privateAttributes[a.Key], strings.HasPrefix(string(a.Key), "http.request.header."):
+			case a.Key == "url.path" && !knownPaths[a.Value.AsString()]:
+				// Any other path is text a reader typed.
+				kept = append(kept, attribute.String("url.path", "other"))
+			default:
 				kept = append(kept, a)
 			}
 		}
-		stub.Attributes = kept
-		out[i] = stub.Snapshot()
+		out[i] = privateSpan{ReadOnlySpan: s, attributes: kept}
 	}
 	return e.SpanExporter.ExportSpans(ctx, out)
+}
+
+// privateSpan is a span with only the attributes that may leave the process.
+type privateSpan struct {
+	sdktrace.ReadOnlySpan
+	attributes []attribute.KeyValue
+}
+
+func (s privateSpan) Attributes() []attribute.KeyValue { return s.attributes }
+
+// knownPaths are the paths a span may name: the endpoints and the portal's files.
+var knownPaths = map[string]bool{
+	"/graphql": true, "/export/cases.csv": true, "/export/cases.ndjson": true, "/healthz": true,
+	"/readyz": true, "/metrics": true, "/": true, "/app.js": true, "/style.css": true,
+	"/favicon.svg": true, "/index.html": true,
 }
