@@ -93,19 +93,6 @@ func (a *app) requireReady(next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers the status code a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
 type httpMetrics struct {
 	requests    *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
@@ -151,12 +138,9 @@ func (m *httpMetrics) countCache(next http.Handler) http.Handler {
 func (m *httpMetrics) instrument(name string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		info := infoFrom(r.Context())
-		if info == nil {
-			info = &requestInfo{}
-		}
+		info := infoFrom(r.Context()) // observe, around every route, put it there
 		info.setHandler(name)
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		code := strconv.Itoa(rec.status)
 		_, op := info.labels(m.operations)
