@@ -254,11 +254,14 @@ func seen(t *testing.T, base, q, want string) {
 	}
 }
 
-func uploadCSV(t *testing.T, base, token, content string) {
+// upload sends content as the file of an importCases mutation asking for selection, with
+// the token, and returns the answer.
+func upload(t *testing.T, base, token, args, selection, content string) (int, http.Header, []byte) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("operations", `{"query":"mutation($f: Upload!) { importCases(file: $f) { release { version } } }","variables":{"f":null}}`)
+	ops, _ := json.Marshal(map[string]any{"query": "mutation($f: Upload!) { importCases(file: $f" + args + ") { " + selection + " } }", "variables": map[string]any{"f": nil}})
+	_ = mw.WriteField("operations", string(ops))
 	_ = mw.WriteField("map", `{"0":["variables.f"]}`)
 	fw, _ := mw.CreateFormFile("0", "cases.csv")
 	_, _ = io.WriteString(fw, content)
@@ -272,8 +275,14 @@ func uploadCSV(t *testing.T, base, token, content string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	if resp.Header.Get("X-Cache") != "BYPASS" || !strings.Contains(string(b), `"release":{"version"`) {
-		t.Fatalf("import: %s %s", resp.Header.Get("X-Cache"), b)
+	return resp.StatusCode, resp.Header, b
+}
+
+func uploadCSV(t *testing.T, base, token, content string) {
+	t.Helper()
+	_, h, b := upload(t, base, token, "", "release { version }", content)
+	if h.Get("X-Cache") != "BYPASS" || !strings.Contains(string(b), `"release":{"version"`) {
+		t.Fatalf("import: %s %s", h.Get("X-Cache"), b)
 	}
 }
 

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -52,23 +49,10 @@ func regionCasesCSV(byCode bool) string {
 // importCasesMutation uploads a file to the importCases mutation and returns the answer.
 func importCasesMutation(t *testing.T, url, token, content string, dryRun bool) map[string]any {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("operations", fmt.Sprintf(`{"query":"mutation($f: Upload!) { importCases(file: $f, dryRun: %t) { release { version } rowsAdded regionsByName { name region { code } sharedWith { code } rows } } }","variables":{"f":null}}`, dryRun))
-	_ = mw.WriteField("map", `{"0":["variables.f"]}`)
-	fw, _ := mw.CreateFormFile("0", "cases.csv")
-	_, _ = io.WriteString(fw, content)
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	_, _, b := upload(t, url, token, fmt.Sprintf(", dryRun: %t", dryRun),
+		"release { version } rowsAdded regionsByName { name region { code } sharedWith { code } rows }", content)
 	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
 	return out

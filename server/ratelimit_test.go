@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -177,24 +175,9 @@ func TestRateLimitReaderToken(t *testing.T) {
 	checkRefused(t, "unknown token", ask(t, s.url, query(withRateLimit, nil), nil, map[string]string{"Authorization": "Bearer cw_nope"}), 50)
 
 	// A reader may not import.
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("operations", `{"query":"mutation($f: Upload!) { importCases(file: $f) { rowsAdded } }","variables":{"f":null}}`)
-	_ = mw.WriteField("map", `{"0":["variables.f"]}`)
-	fw, _ := mw.CreateFormFile("0", "cases.csv")
-	_, _ = io.WriteString(fw, importHeader+goodRows)
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, s.url+"/graphql", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"FORBIDDEN"`) || resp.Header.Get("RateLimit-Limit") != "500" {
-		t.Fatalf("reader import: %d %v %s", resp.StatusCode, resp.Header, b)
+	status, header, b := upload(t, s.url, token, "", "rowsAdded", importHeader+goodRows)
+	if status != 200 || !strings.Contains(string(b), `"FORBIDDEN"`) || header.Get("RateLimit-Limit") != "500" {
+		t.Fatalf("reader import: %d %v %s", status, header, b)
 	}
 }
 
