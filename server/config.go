@@ -210,3 +210,10 @@ func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error
 	}
 	return st, ref, nil
 }
+
+// cachePrefix starts the answer cache's keys and channels (and the import's announcement
+// of a release): REDIS_PREFIX and the schema version, so that answers cached before a
+// migration (00007 removed summaries) are never read after it.
+func (c *config) cachePrefix() string {
+	return c.redisPrefix + "s" + strconv.Itoa(store.SchemaVersion()) + ":"
+}

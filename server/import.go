@@ -83,7 +83,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "warning: "+w.String())
 	}
 	if res.Release != nil && rdb != nil {
-		announce(ctx, rdb, cfg.redisPrefix, st, stderr)
+		announce(ctx, rdb, cfg.cachePrefix(), st, stderr)
 	}
 	fmt.Fprintln(stdout, describeImport(res))
 	describeRegionNames(stdout, res.RegionsByName)

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -51,11 +50,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,
-		// Keyed by the schema too: answers cached before a migration are never read after it.
-		Prefix:  cfg.redisPrefix + "s" + strconv.Itoa(store.SchemaVersion()) + ":",
-		Source:  st,
-		Metrics: cache.NewMetrics(reg),
-		Log:     log,
+		Prefix:     cfg.cachePrefix(),
+		Source:     st,
+		Metrics:    cache.NewMetrics(reg),
+		Log:        log,
 		OnNewGeneration: func(int64) {
 			if err := engine.Warm(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("bringing the fact table to the new release", "err", err)
