@@ -14,6 +14,9 @@ type Statistics struct {
 	Total   *StatBucket
 	// SuppressionThreshold is k: no published count lies between 0 and k.
 	SuppressionThreshold int
+	// Perturbed is true when the figures are perturbed (the cell key method): always, in
+	// this version; a field so that clients need not assume it.
+	Perturbed bool
 }
 
 // StatBucket holds the figures of one combination of grouped values (and period). A nil
@@ -63,10 +66,10 @@ type IndexedFineStats struct {
 	Unit   string
 	Total  float64
 	Mean   float64
-	Median float64
-	P90    float64
-	Min    float64
-	Max    float64
+	Median *float64
+	P90    *float64
+	Min    *float64
+	Max    *float64
 }
 
 // Funnel is the road from detection to punishment for one filter.
@@ -82,6 +85,8 @@ type FunnelStep struct {
 	Count      *int
 	Suppressed bool
 	Available  bool
+	// Perturbed is true for the case steps (cell key method); detections are exact.
+	Perturbed bool
 	// ShareOfPrevious is Count over the previous step's count, when both are published.
 	ShareOfPrevious *float64
 }

@@ -44,7 +44,7 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 		func(f *fact) bool { return f.codes[colApp] != 0 },
 		func(f *fact) bool { return f.flags&appealSucceeded != 0 },
 	}
-	counts := make([]int, len(caseSteps))
+	cells := make([]privacy.Cell, len(caseSteps))
 	for i := range s.facts {
 		fc := &s.facts[i]
 		if !m.match(fc) {
@@ -54,7 +54,7 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 			if !ok(fc) {
 				break
 			}
-			counts[step]++
+			cells[step].Add(fc.key)
 		}
 	}
 
@@ -70,12 +70,20 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 		out.Steps[0].Count, out.Steps[1].Count = &detected, &referred
 		out.Steps[1].ShareOfPrevious = share(referred, detected)
 	}
-	published := privacy.ChainOfSteps(counts, k)
+	// Case steps are perturbed like statistics (privacy.Cell): a step that counts the same
+	// cases as a statistics figure gets the same value. Each step is a part of the one
+	// before, so a perturbed step is kept from exceeding the step before it; one below k
+	// is withheld.
 	var prev *int
+	ceiling := -1
 	for i, kind := range caseSteps {
-		st := &model.FunnelStep{Step: kind, Available: true}
-		if published[i] {
-			n := counts[i]
+		st := &model.FunnelStep{Step: kind, Available: true, Perturbed: true}
+		n := cells[i].Perturbed()
+		if ceiling >= 0 {
+			n = min(n, ceiling)
+		}
+		ceiling = n
+		if n >= k {
 			st.Count = &n
 			if prev != nil {
 				st.ShareOfPrevious = share(n, *prev)

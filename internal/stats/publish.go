@@ -2,6 +2,7 @@ package stats
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -9,90 +10,18 @@ import (
 	"github.com/casewatch/casewatch/internal/privacy"
 )
 
-// The counts whose buckets add up to the total's; each is protected as one table
-// (privacy.ProtectTable), and so is each currency's fine count.
-const (
-	figCount = iota
-	figLiable
-	figFined
-	figAppealed
-	figSucceeded
-	nFigures
-)
-
 // publish applies disclosure control to the buckets (list) and the total (last in the
-// result) and turns them into the published form.
+// result) and turns them into the published form. Every count is perturbed by its cell
+// key and withheld when the perturbed value is below k (privacy.Cell); the total is a cell
+// of its own, perturbed on its own, so the buckets do not add up to it exactly. Rates,
+// per-capita figures and means are computed from perturbed counts; totals of fines are
+// perturbed by a share of their largest fine; medians and percentiles are read at a
+// perturbed rank.
 func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, total *acc) []*model.StatBucket {
 	k := req.K
 	rows := append(slices.Clone(list), total) // the total is the last row
 	n := len(list)
-
-	value := func(a *acc, fig int) int {
-		switch fig {
-		case figCount:
-			return a.count
-		case figLiable:
-			return a.liable
-		case figFined:
-			return a.fined
-		case figAppealed:
-			return a.appealed
-		}
-		return a.succeeded
-	}
-	// withheld[fig][row]; currencies[j][row] for the fine count of jurisdiction code j.
-	var withheld [nFigures][]bool
-	protect := func(cells func(*acc) int, held []bool) []bool {
-		vals := make([]int, n)
-		for i, a := range list {
-			vals[i] = cells(a)
-		}
-		var h []bool
-		var th bool
-		if held != nil {
-			h, th = held[:n], held[n]
-		}
-		w, tw := privacy.ProtectTable(vals, cells(total), k, h, th)
-		return append(w, tw)
-	}
-	for fig := range nFigures {
-		withheld[fig] = protect(func(a *acc) int { return value(a, fig) }, nil)
-	}
-	fineCount := func(j uint16) func(*acc) int { return func(a *acc) int { return a.fineCount(j) } }
-	currencies := map[uint16][]bool{}
-	for j := range total.fines {
-		currencies[j] = protect(fineCount(j), nil)
-	}
-
-	// A bucket's fined figure is the sum of its fine counts per currency (in an answer that
-	// mixes KZ and KG), so they are withheld together; withholding more may call for more
-	// complementary cells, until nothing changes.
-	for changed := true; changed; {
-		changed = false
-		for r, a := range rows {
-			linked := withheld[figFined][r]
-			for j, w := range currencies {
-				linked = linked || (w[r] && a.fineCount(j) > 0)
-			}
-			if !linked {
-				continue
-			}
-			if !withheld[figFined][r] {
-				withheld[figFined][r], changed = true, true
-			}
-			for j, w := range currencies {
-				if a.fineCount(j) > 0 && !w[r] {
-					w[r], changed = true, true
-				}
-			}
-		}
-		if changed {
-			withheld[figFined] = protect(func(a *acc) int { return a.fined }, withheld[figFined])
-			for j, w := range currencies {
-				currencies[j] = protect(fineCount(j), w)
-			}
-		}
-	}
+	jurisdictions := e.currencies(s, req)
 
 	var ranks dayRanks
 	out := make([]*model.StatBucket, len(rows))
@@ -110,42 +39,35 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 			p := periodLabel(*req.Interval, a.period)
 			b.Period = &p
 		}
-		fig := func(i int) *int {
-			if withheld[i][r] {
+		count := func(c privacy.Cell) *int {
+			v, ok := c.Publish(k)
+			if !ok {
 				b.Suppressed = true
 				return nil
 			}
-			v := value(a, i)
 			return &v
 		}
-		b.Count, b.Liable, b.Fined, b.Appealed, b.AppealsSucceeded = fig(figCount), fig(figLiable), fig(figFined), fig(figAppealed), fig(figSucceeded)
+		b.Count, b.Liable, b.Fined, b.Appealed, b.AppealsSucceeded = count(a.count), count(a.liable), count(a.fined), count(a.appealed), count(a.succeeded)
 
 		b.Fines = []*model.FineStats{}
-		for _, j := range s.byCurrency(a.fines) {
-			fs := e.fineStats(model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]), a.fines[j], k, currencies[j][r])
+		for _, j := range jurisdictions(b.Key) {
+			fs := e.fineStats(model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]), a.fines[j], k)
 			if fs.Count == nil {
 				b.Suppressed = true
 			}
 			b.Fines = append(b.Fines, fs)
 		}
 
-		chunks := append(a.dayChunks, a.days)
-		decisions := 0
-		for _, c := range chunks {
-			decisions += len(c)
-		}
-		if v, ok := privacy.Median(decisions, k, ranks.of(chunks)); ok {
+		if a.decisions.PublishQuantile(k) {
+			v := ranks.of(append(a.dayChunks, a.days))(a.decisions.QuantileRank(0.5))
 			b.MedianDaysToDecision = &v
 		}
-		if v, ok := privacy.Rate(a.prosecutorRejected, a.prosecutorDecided, k); ok {
-			b.ProsecutorRejectionRate = &v
-		}
-		if v, ok := privacy.Rate(a.expertNoOffence, a.expertConcluded, k); ok {
-			b.ExpertNoOffenceRate = &v
-		}
-		if req.RepeatDefendants && !privacy.Small(a.repeatDefendants, k) {
-			v := a.repeatDefendants
-			b.RepeatDefendants = &v
+		b.ProsecutorRejectionRate = rate(a.prosecutorRejected, a.prosecutorDecided, k)
+		b.ExpertNoOffenceRate = rate(a.expertNoOffence, a.expertConcluded, k)
+		if req.RepeatDefendants && a.count.Perturbed() >= privacy.MinRepeatDefendantCases {
+			if v, ok := a.repeatDefendants.Publish(k); ok {
+				b.RepeatDefendants = &v
+			}
 		}
 		if b.Count != nil && r < n {
 			if pop := e.population(s, req.GroupBy, a.codes); pop > 0 {
@@ -158,11 +80,68 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 	return out
 }
 
-// fineStats summarises the fines of one currency; every figure is withheld when the count
-// is.
-func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int, withheld bool) *model.FineStats {
+// rate is num/den from their perturbed counts, when privacy.Rate allows it.
+func rate(num, den privacy.Cell, k int) *float64 {
+	d := den.Perturbed()
+	if v, ok := privacy.Rate(min(num.Perturbed(), d), d, k); ok {
+		return &v
+	}
+	return nil
+}
+
+// currencies returns, for a bucket's key, the jurisdiction codes whose fines it lists, in
+// the order of their currencies: every jurisdiction the filter and the key allow, whether
+// the bucket has fines in it or not (which currencies a bucket lists must not depend on
+// its cases).
+func (e *Engine) currencies(s *snapshot, req Request) func(key []model.DimensionValue) []uint16 {
+	dict := s.dicts[column(model.DimensionJurisdiction)]
+	var all []model.Jurisdiction
+	for _, code := range dict.codes[1:] {
+		j := model.Jurisdiction(code)
+		if req.Filter.Jurisdiction == nil || *req.Filter.Jurisdiction == j {
+			all = append(all, j)
+		}
+	}
+	slices.SortFunc(all, func(a, b model.Jurisdiction) int { return strings.Compare(a.Currency(), b.Currency()) })
+	return func(key []model.DimensionValue) []uint16 {
+		var only model.Jurisdiction
+		for _, v := range key {
+			switch v.Dimension {
+			case model.DimensionJurisdiction:
+				only = model.Jurisdiction(v.Code)
+			case model.DimensionRegion:
+				if r := e.ref.Region(v.Code); r != nil {
+					only = r.Jurisdiction
+				}
+			case model.DimensionArticle:
+				if j, ok := e.articleJurisdiction[v.Code]; ok {
+					only = j
+				}
+			}
+		}
+		out := make([]uint16, 0, len(all))
+		for _, j := range all {
+			if only == "" || only == j {
+				out = append(out, dict.index[string(j)])
+			}
+		}
+		return out
+	}
+}
+
+// fineStats summarises the fines of one currency (h is nil when the bucket has none).
+// Every figure is withheld when the perturbed count is below k. The total is perturbed by
+// a share of the largest fine, and the mean is that total over the perturbed count; the
+// median and the 90th percentile are read at perturbed ranks and need
+// privacy.MinQuantileValues fines; min and max are the smallest and the largest amount at
+// least k fines share, so that no single fine is published.
+func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int) *model.FineStats {
 	fs := &model.FineStats{Currency: j.Currency()}
-	if withheld || privacy.Small(h.n, k) {
+	if h == nil {
+		return fs
+	}
+	count, ok := h.cell.Publish(k)
+	if !ok {
 		return fs
 	}
 	type value struct {
@@ -172,11 +151,10 @@ func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int, withhe
 	amounts := make([]value, 0, len(h.counts))
 	units := make([]value, 0, len(h.counts))
 	unitsKnown := true
-	var sum int64
-	var unitSum float64
+	var sum, unitSum float64
 	for key, n := range h.counts {
 		amounts = append(amounts, value{float64(key.amount), n})
-		sum += key.amount * int64(n)
+		sum += float64(key.amount) * float64(n)
 		if u, ok := e.ref.InIndexUnits(j, key.year, key.amount); ok {
 			units = append(units, value{u, n})
 			unitSum += u * float64(n)
@@ -184,36 +162,66 @@ func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int, withhe
 			unitsKnown = false
 		}
 	}
-	byValue := func(a, b value) int { return cmp.Compare(a.v, b.v) }
-	// nth gives the value of rank i among the sorted values the histogram counts.
-	nth := func(values []value) func(int) float64 {
-		return func(i int) float64 {
-			for _, v := range values {
-				if i < v.n {
-					return v.v
-				}
-				i -= v.n
+	// sorted merges equal values and sorts them.
+	sorted := func(values []value) []value {
+		slices.SortFunc(values, func(a, b value) int { return cmp.Compare(a.v, b.v) })
+		out := values[:0]
+		for _, v := range values {
+			if len(out) > 0 && out[len(out)-1].v == v.v {
+				out[len(out)-1].n += v.n
+				continue
 			}
-			panic("rank out of range")
+			out = append(out, v)
 		}
+		return out
 	}
-	slices.SortFunc(amounts, byValue)
-	count, total := h.n, int(sum)
-	lo, hi := int(amounts[0].v), int(amounts[len(amounts)-1].v)
-	mean := float64(sum) / float64(count)
-	fs.Count, fs.Total, fs.Mean, fs.Min, fs.Max = &count, &total, &mean, &lo, &hi
-	if v, ok := privacy.Median(count, k, nth(amounts)); ok {
-		fs.Median = &v
+	// nth gives the value of rank i among the sorted values.
+	nth := func(values []value, i int) float64 {
+		for _, v := range values {
+			if i < v.n {
+				return v.v
+			}
+			i -= v.n
+		}
+		panic("rank out of range")
 	}
-	if v, ok := privacy.P90(count, k, nth(amounts)); ok {
-		fs.P90 = &v
+	// shared gives the smallest and the largest value at least k fines have.
+	shared := func(values []value) (lo, hi *float64) {
+		for i := range values {
+			if values[i].n >= k {
+				if lo == nil {
+					lo = &values[i].v
+				}
+				hi = &values[i].v
+			}
+		}
+		return lo, hi
+	}
+	quantiles := h.cell.PublishQuantile(k)
+	median, p90 := h.cell.QuantileRank(0.5), h.cell.QuantileRank(0.9)
+
+	amounts = sorted(amounts)
+	largest := amounts[len(amounts)-1].v
+	totalAmount := int(math.Round(h.cell.PerturbMagnitude(sum, largest)))
+	mean := float64(totalAmount) / float64(count)
+	fs.Count, fs.Total, fs.Mean = &count, &totalAmount, &mean
+	if lo, hi := shared(amounts); lo != nil {
+		l, h := int(*lo), int(*hi)
+		fs.Min, fs.Max = &l, &h
+	}
+	if quantiles {
+		m, p := nth(amounts, median), nth(amounts, p90)
+		fs.Median, fs.P90 = &m, &p
 	}
 	if unitsKnown {
-		slices.SortFunc(units, byValue)
-		ix := &model.IndexedFineStats{Unit: j.IndexUnit(), Total: unitSum, Mean: unitSum / float64(count),
-			Min: units[0].v, Max: units[len(units)-1].v}
-		ix.Median, _ = privacy.Median(count, k, nth(units))
-		ix.P90, _ = privacy.P90(count, k, nth(units))
+		units = sorted(units)
+		t := h.cell.PerturbMagnitude(unitSum, units[len(units)-1].v)
+		ix := &model.IndexedFineStats{Unit: j.IndexUnit(), Total: t, Mean: t / float64(count)}
+		ix.Min, ix.Max = shared(units)
+		if quantiles {
+			m, p := nth(units, median), nth(units, p90)
+			ix.Median, ix.P90 = &m, &p
+		}
 		fs.IndexUnits = ix
 	}
 	return fs
@@ -239,19 +247,6 @@ func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uin
 		return int(p.Value)
 	}
 	return 0
-}
-
-// byCurrency lists the jurisdiction codes of fines in the order of their currencies' codes.
-func (s *snapshot) byCurrency(fines map[uint16]*fineHistogram) []uint16 {
-	currency := func(j uint16) string {
-		return model.Jurisdiction(s.dicts[column(model.DimensionJurisdiction)].codes[j]).Currency()
-	}
-	keys := make([]uint16, 0, len(fines))
-	for j := range fines {
-		keys = append(keys, j)
-	}
-	slices.SortFunc(keys, func(a, b uint16) int { return strings.Compare(currency(a), currency(b)) })
-	return keys
 }
 
 // dayRanks gives the value of each rank of lists of day counts without sorting them: it

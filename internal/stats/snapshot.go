@@ -83,6 +83,9 @@ type fact struct {
 	pseudonym uint64 // defendant pseudonym, shortened; 0 when there is none
 	// rank orders a case among those of its month in case lists (cases.go).
 	rank uint64
+	// key is the case's record key (privacy.RecordKeys): it decides the perturbation of
+	// every figure that counts the case.
+	key uint16
 	// Days since 1970-01-01 (case lists filter by day, never sort by it); decidedDay is 0
 	// while undecided.
 	reportedDay, decidedDay uint16
@@ -136,6 +139,9 @@ type snapshot struct {
 	// repeatFacts lists, defendant after defendant, the facts of every defendant with two
 	// or more cases; defendant g's are repeatFacts[repeatStarts[g]:repeatStarts[g+1]].
 	repeatFacts, repeatStarts []int32
+	// firstMonth and lastMonth bound the months of reports and decisions: the periods
+	// statistics list (domain.go). firstMonth > lastMonth without facts.
+	firstMonth, lastMonth uint16
 	// orders serve case lists; built by order() on first use.
 	ordersOnce sync.Once
 	orders     caseOrders
@@ -208,8 +214,12 @@ func newSnapshot(ref *reference.Data) *snapshot {
 			s.dicts[column(d)] = vocab(v)
 		case d == model.DimensionRegion:
 			s.dicts[column(d)] = newDictionary(regions...)
-		default: // articles: the reference list and imports' own, as they come
-			s.dicts[column(d)] = newDictionary()
+		default: // articles: the reference list, then imports' own as they come
+			d := newDictionary()
+			for _, a := range ref.Articles {
+				d.add(a.Code)
+			}
+			s.dicts[column(model.DimensionArticle)] = d
 		}
 	}
 	s.dicts[colProsecutor] = vocab(model.ProsecutorDecisionVocabulary)
@@ -237,13 +247,30 @@ type Engine struct {
 
 	// orderKey keys the rank of a case within its month in case lists (cases.go).
 	orderKey []byte
+	// secret keys the record keys of the cases (privacy.RecordKeys).
+	secret []byte
+	// articleJurisdiction maps the reference data's article codes to their jurisdiction,
+	// for the codes only one jurisdiction uses (domain.go).
+	articleJurisdiction map[string]model.Jurisdiction
 }
 
 // NewEngine returns an engine over st. The fact table is built on first use (or by Warm).
-// secret (the server's) keys the order of the cases within a month in case lists.
+// secret (the server's) keys the order of the cases within a month in case lists and the
+// record keys that perturb statistics.
 func NewEngine(st Store, ref *reference.Data, secret []byte) *Engine {
+	articles := map[string]model.Jurisdiction{}
+	shared := map[string]bool{}
+	for _, a := range ref.Articles {
+		if j, ok := articles[a.Code]; ok && j != a.Jurisdiction {
+			shared[a.Code] = true
+		}
+		articles[a.Code] = a.Jurisdiction
+	}
+	for code := range shared {
+		delete(articles, code)
+	}
 	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0)),
-		orderKey: orderKey(secret)}
+		orderKey: orderKey(secret), secret: slices.Clone(secret), articleJurisdiction: articles}
 }
 
 // Warm builds the fact table and the detection table of the current release, so the
@@ -336,12 +363,14 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	n := len(next.facts)
 	var replaced []int32 // positions of the facts a patch replaced
 	rank := newRanker(e.orderKey)
+	recordKey := privacy.RecordKeys(e.secret)
 	err := e.store.EachCaseFact(ctx, after, func(cf *store.CaseFact) error {
 		f, err := next.convert(cf)
 		if err != nil {
 			return err
 		}
 		f.rank = rank(cf.Reference)
+		f.key = recordKey(cf.Reference)
 		if after > 0 {
 			if i, ok := slices.BinarySearchFunc(next.facts[:n], f.id, func(x fact, id int64) int { return cmp.Compare(x.id, id) }); ok {
 				next.facts[i] = f
@@ -367,6 +396,12 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 		slices.SortFunc(next.facts, byID) // not expected: positions move, so group anew
 		old = nil
 	}
+	next.firstMonth, next.lastMonth = math.MaxUint16, 0
+	for i := range next.facts {
+		f := &next.facts[i]
+		next.firstMonth = min(next.firstMonth, f.reported)
+		next.lastMonth = max(next.lastMonth, f.reported, f.decided)
+	}
 	if old == nil {
 		next.groupRepeatDefendants(nil, nil)
 		return next, nil
@@ -385,6 +420,16 @@ func (s *snapshot) concernOf(category uint16) uint16 {
 	}
 	c := model.ContentCategory(s.dicts[column(model.DimensionCategory)].codes[category])
 	return s.dicts[column(model.DimensionConcern)].add(string(c.Concern()))
+}
+
+// concernCode returns the concern code of a category code without changing the
+// dictionaries (concerns are loaded whole): safe on a published snapshot.
+func (s *snapshot) concernCode(category uint16) uint16 {
+	if category == 0 {
+		return 0
+	}
+	c := model.ContentCategory(s.dicts[column(model.DimensionCategory)].codes[category])
+	return s.dicts[column(model.DimensionConcern)].index[string(c.Concern())]
 }
 
 // convert turns a stored case into a fact, adding unseen codes (articles from imports,

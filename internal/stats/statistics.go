@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 )
 
 // DefaultMaxBuckets bounds one answer (Engine.MaxBuckets): past it, a dashboard gets an
@@ -42,12 +43,14 @@ type acc struct {
 	// index is the bucket's number in the order it was first met.
 	index int32
 
+	// Each figure is a cell: its count and the sum of its cases' record keys, which decides
+	// its perturbation (privacy.Cell).
 	// By report date.
-	count, prosecutorDecided, prosecutorRejected, expertConcluded, expertNoOffence int
-	repeatDefendants                                                               int
-	// By first-instance decision date.
-	liable, fined, appealed, succeeded int
-	fines                              map[uint16]*fineHistogram // by jurisdiction code
+	count, prosecutorDecided, prosecutorRejected, expertConcluded, expertNoOffence privacy.Cell
+	repeatDefendants                                                               privacy.Cell
+	// By first-instance decision date; decisions are those with days to decision.
+	liable, fined, appealed, succeeded, decisions privacy.Cell
+	fines                                         map[uint16]*fineHistogram // by jurisdiction code
 	// days holds the days from report to decision of each decision: two bytes a case
 	// whatever the number of buckets (a histogram per bucket would cost kilobytes each).
 	// The total keeps its buckets' lists instead of a copy.
@@ -58,19 +61,19 @@ type acc struct {
 // merge adds b's figures to a (for the total, which is the sum of the buckets: every case
 // counts once by report date and, when decided, once by decision date).
 func (a *acc) merge(b *acc) {
-	a.count += b.count
-	a.prosecutorDecided += b.prosecutorDecided
-	a.prosecutorRejected += b.prosecutorRejected
-	a.expertConcluded += b.expertConcluded
-	a.expertNoOffence += b.expertNoOffence
-	a.liable += b.liable
-	a.fined += b.fined
-	a.appealed += b.appealed
-	a.succeeded += b.succeeded
+	for _, c := range []struct{ to, from *privacy.Cell }{
+		{&a.count, &b.count}, {&a.prosecutorDecided, &b.prosecutorDecided}, {&a.prosecutorRejected, &b.prosecutorRejected},
+		{&a.expertConcluded, &b.expertConcluded}, {&a.expertNoOffence, &b.expertNoOffence},
+		{&a.liable, &b.liable}, {&a.fined, &b.fined}, {&a.appealed, &b.appealed}, {&a.succeeded, &b.succeeded},
+		{&a.decisions, &b.decisions},
+	} {
+		c.to.Merge(*c.from)
+	}
 	for j, h := range b.fines {
 		for key, n := range h.counts {
-			a.addFine(j, key, n)
+			a.addFines(j, key, n)
 		}
+		a.fines[j].cell.Key += h.cell.Key
 	}
 	a.dayChunks = append(a.dayChunks, b.days)
 }
@@ -79,7 +82,7 @@ func (a *acc) merge(b *acc) {
 // (multiples of the index unit), so counting them is cheaper than sorting them all, and
 // the median and percentile come out exact all the same.
 type fineHistogram struct {
-	n      int
+	cell   privacy.Cell
 	counts map[fineKey]int
 }
 
@@ -88,7 +91,9 @@ type fineKey struct {
 	year   int
 }
 
-func (a *acc) addFine(j uint16, key fineKey, n int) {
+// addFines counts n fines of one amount and year in jurisdiction code j; the caller adds
+// their record keys to the histogram's cell.
+func (a *acc) addFines(j uint16, key fineKey, n int) *fineHistogram {
 	if a.fines == nil {
 		a.fines = map[uint16]*fineHistogram{}
 	}
@@ -97,16 +102,9 @@ func (a *acc) addFine(j uint16, key fineKey, n int) {
 		h = &fineHistogram{counts: map[fineKey]int{}}
 		a.fines[j] = h
 	}
-	h.n += n
+	h.cell.N += n
 	h.counts[key] += n
-}
-
-// fineCount is the number of fines of jurisdiction code j.
-func (a *acc) fineCount(j uint16) int {
-	if h := a.fines[j]; h != nil {
-		return h.n
-	}
-	return 0
+	return h
 }
 
 // Statistics answers one statistics question from the current release.
@@ -136,20 +134,36 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	fineCode := code(column(model.DimensionSanction), string(model.SanctionFine))
 	colJurisdiction, colDecision, colSanction, colAppeal := column(model.DimensionJurisdiction), column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)
 
-	buckets := map[uint64]*acc{}
+	bucketKey := func(codes [3]uint16, p int) uint64 {
+		var key uint64
+		for i := range cols {
+			key |= uint64(codes[i]) << (16 * i)
+		}
+		return key | uint64(p+1)<<48
+	}
+	keys, periods, tooMany := e.domain(s, m, req.GroupBy, req.Interval, e.MaxBuckets)
+	if tooMany > 0 {
+		return nil, &TooManyBucketsError{Buckets: tooMany, Max: e.MaxBuckets}
+	}
+	buckets := make(map[uint64]*acc, len(keys)*len(periods))
+	for _, codes := range keys {
+		for _, p := range periods {
+			buckets[bucketKey(codes, p)] = &acc{codes: codes, period: p, index: int32(len(buckets))}
+		}
+	}
 	total := &acc{period: -1}
 	get := func(f *fact, month uint16) *acc {
-		var key uint64
-		var kc [3]uint16
+		var codes [3]uint16
 		for i, c := range cols {
-			kc[i] = f.codes[c]
-			key |= uint64(kc[i]) << (16 * i)
+			codes[i] = f.codes[c]
 		}
 		p := period(month)
-		key |= uint64(p+1) << 48
+		key := bucketKey(codes, p)
 		a := buckets[key]
 		if a == nil {
-			a = &acc{codes: kc, period: p, index: int32(len(buckets))}
+			// Only cases whose values the reference data does not expect together (an
+			// article of one jurisdiction in the other) fall outside the domain.
+			a = &acc{codes: codes, period: p, index: int32(len(buckets))}
 			buckets[key] = a
 		}
 		return a
@@ -161,38 +175,40 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		reportBucket = make([]*acc, len(s.facts))
 	}
 	reported := func(a *acc, f *fact) {
-		a.count++
+		a.count.Add(f.key)
 		switch f.codes[colProsecutor] {
 		case prosRejected:
-			a.prosecutorRejected++
-			a.prosecutorDecided++
+			a.prosecutorRejected.Add(f.key)
+			a.prosecutorDecided.Add(f.key)
 		case prosApproved, prosReturned:
-			a.prosecutorDecided++
+			a.prosecutorDecided.Add(f.key)
 		}
 		if f.codes[colExpert] != 0 {
-			a.expertConcluded++
+			a.expertConcluded.Add(f.key)
 			if f.codes[colExpert] == expertNoOffence {
-				a.expertNoOffence++
+				a.expertNoOffence.Add(f.key)
 			}
 		}
 	}
 	decided := func(a *acc, f *fact) {
 		if f.codes[colDecision] == liableCode {
-			a.liable++
+			a.liable.Add(f.key)
 		}
 		if f.codes[colDecision] == liableCode && f.codes[colSanction] == fineCode {
-			a.fined++
+			a.fined.Add(f.key)
 		}
 		if f.flags&hasFine != 0 {
-			a.addFine(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
+			h := a.addFines(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
+			h.cell.Key += uint32(f.key)
 		}
 		if days, ok := f.daysToDecision(); ok {
 			a.days = append(a.days, int16(min(days, math.MaxInt16)))
+			a.decisions.Add(f.key)
 		}
 		if f.codes[colAppeal] != 0 {
-			a.appealed++
+			a.appealed.Add(f.key)
 			if f.flags&appealSucceeded != 0 {
-				a.succeeded++
+				a.succeeded.Add(f.key)
 			}
 		}
 	}
@@ -227,7 +243,7 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	}
 	s.sortBuckets(list, cols)
 
-	out := &model.Statistics{SuppressionThreshold: req.K}
+	out := &model.Statistics{SuppressionThreshold: req.K, Perturbed: true}
 	pub := e.publish(s, req, cols, list, total)
 	out.Buckets, out.Total = pub[:len(list)], pub[len(list)]
 	return out, nil
@@ -304,12 +320,12 @@ func (s *snapshot) countRepeatDefendants(reportBucket []*acc, total *acc) {
 		if len(in) < 2 {
 			continue
 		}
-		total.repeatDefendants++
+		total.repeatDefendants.Add(s.facts[s.repeatFacts[s.repeatStarts[g]]].key)
 		// A defendant counts once in each bucket holding two or more of their cases.
 		slices.SortFunc(in, func(a, b *acc) int { return int(a.index - b.index) })
 		for i := 1; i < len(in); i++ {
 			if in[i] == in[i-1] && (i == 1 || in[i-1] != in[i-2]) {
-				in[i].repeatDefendants++
+				in[i].repeatDefendants.Add(s.facts[s.repeatFacts[s.repeatStarts[g]]].key)
 			}
 		}
 	}
