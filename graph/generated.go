@@ -17,6 +17,7 @@ import (
 	"github.com/casewatch/casewatch/graph/scalar"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -156,6 +157,20 @@ type ComplexityRoot struct {
 		Label     func(childComplexity int, lang *model.Lang) int
 	}
 
+	DisclosureControl struct {
+		CellKeys                func(childComplexity int) int
+		MagnitudeShareMax       func(childComplexity int) int
+		MagnitudeShareMin       func(childComplexity int) int
+		MaxPerturbation         func(childComplexity int) int
+		Method                  func(childComplexity int) int
+		MinQuantileValues       func(childComplexity int) int
+		MinRepeatDefendantCases func(childComplexity int) int
+		PerturbationTable       func(childComplexity int) int
+		PerturbationVariance    func(childComplexity int) int
+		QuantileRankShare       func(childComplexity int) int
+		SuppressionThreshold    func(childComplexity int) int
+	}
+
 	FineStats struct {
 		Count      func(childComplexity int) int
 		Currency   func(childComplexity int) int
@@ -177,6 +192,7 @@ type ComplexityRoot struct {
 		Available       func(childComplexity int) int
 		Count           func(childComplexity int) int
 		Label           func(childComplexity int, lang *model.Lang) int
+		Perturbed       func(childComplexity int) int
 		ShareOfPrevious func(childComplexity int) int
 		Step            func(childComplexity int) int
 		Suppressed      func(childComplexity int) int
@@ -254,22 +270,35 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	PerturbationOutcome struct {
+		Keys         func(childComplexity int) int
+		Perturbation func(childComplexity int) int
+		Probability  func(childComplexity int) int
+	}
+
+	PerturbationRow struct {
+		Count    func(childComplexity int) int
+		OrMore   func(childComplexity int) int
+		Outcomes func(childComplexity int) int
+	}
+
 	Query struct {
-		Articles        func(childComplexity int, jurisdiction *model.Jurisdiction) int
-		Case            func(childComplexity int, reference string) int
-		Cases           func(childComplexity int, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) int
-		Categories      func(childComplexity int) int
-		CurrentRelease  func(childComplexity int) int
-		Detections      func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
-		Funnel          func(childComplexity int, filter *model.CaseFilter, suppressionThreshold *int) int
-		IndexUnits      func(childComplexity int, jurisdiction *model.Jurisdiction) int
-		Node            func(childComplexity int, id string) int
-		OfficialFigures func(childComplexity int, jurisdiction *model.Jurisdiction) int
-		RateLimit       func(childComplexity int) int
-		Regions         func(childComplexity int, jurisdiction *model.Jurisdiction) int
-		Releases        func(childComplexity int, first *int, after *string) int
-		Statistics      func(childComplexity int, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) int
-		Vocabulary      func(childComplexity int) int
+		Articles          func(childComplexity int, jurisdiction *model.Jurisdiction) int
+		Case              func(childComplexity int, reference string) int
+		Cases             func(childComplexity int, filter *model.CaseFilter, orderBy *model.CaseOrder, first *int, after *string) int
+		Categories        func(childComplexity int) int
+		CurrentRelease    func(childComplexity int) int
+		Detections        func(childComplexity int, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) int
+		DisclosureControl func(childComplexity int) int
+		Funnel            func(childComplexity int, filter *model.CaseFilter, suppressionThreshold *int) int
+		IndexUnits        func(childComplexity int, jurisdiction *model.Jurisdiction) int
+		Node              func(childComplexity int, id string) int
+		OfficialFigures   func(childComplexity int, jurisdiction *model.Jurisdiction) int
+		RateLimit         func(childComplexity int) int
+		Regions           func(childComplexity int, jurisdiction *model.Jurisdiction) int
+		Releases          func(childComplexity int, first *int, after *string) int
+		Statistics        func(childComplexity int, filter *model.CaseFilter, groupBy []model.Dimension, interval *model.Interval, suppressionThreshold *int) int
+		Vocabulary        func(childComplexity int) int
 	}
 
 	RateLimit struct {
@@ -347,6 +376,7 @@ type ComplexityRoot struct {
 
 	Statistics struct {
 		Buckets              func(childComplexity int) int
+		Perturbed            func(childComplexity int) int
 		SuppressionThreshold func(childComplexity int) int
 		Total                func(childComplexity int) int
 	}
@@ -435,6 +465,7 @@ type QueryResolver interface {
 	Vocabulary(ctx context.Context) ([]*model.Vocabulary, error)
 	IndexUnits(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.IndexUnit, error)
 	OfficialFigures(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.OfficialFigure, error)
+	DisclosureControl(ctx context.Context) (*gqlmodel.DisclosureControl, error)
 	CurrentRelease(ctx context.Context) (*model.Release, error)
 	Releases(ctx context.Context, first *int, after *string) (*ReleaseConnection, error)
 	RateLimit(ctx context.Context) (*gqlmodel.RateLimit, error)
@@ -888,6 +919,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DimensionValue.Label(childComplexity, args["lang"].(*model.Lang)), true
 
+	case "DisclosureControl.cellKeys":
+		if e.ComplexityRoot.DisclosureControl.CellKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.CellKeys(childComplexity), true
+	case "DisclosureControl.magnitudeShareMax":
+		if e.ComplexityRoot.DisclosureControl.MagnitudeShareMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.MagnitudeShareMax(childComplexity), true
+	case "DisclosureControl.magnitudeShareMin":
+		if e.ComplexityRoot.DisclosureControl.MagnitudeShareMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.MagnitudeShareMin(childComplexity), true
+	case "DisclosureControl.maxPerturbation":
+		if e.ComplexityRoot.DisclosureControl.MaxPerturbation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.MaxPerturbation(childComplexity), true
+	case "DisclosureControl.method":
+		if e.ComplexityRoot.DisclosureControl.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.Method(childComplexity), true
+	case "DisclosureControl.minQuantileValues":
+		if e.ComplexityRoot.DisclosureControl.MinQuantileValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.MinQuantileValues(childComplexity), true
+	case "DisclosureControl.minRepeatDefendantCases":
+		if e.ComplexityRoot.DisclosureControl.MinRepeatDefendantCases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.MinRepeatDefendantCases(childComplexity), true
+	case "DisclosureControl.perturbationTable":
+		if e.ComplexityRoot.DisclosureControl.PerturbationTable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.PerturbationTable(childComplexity), true
+	case "DisclosureControl.perturbationVariance":
+		if e.ComplexityRoot.DisclosureControl.PerturbationVariance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.PerturbationVariance(childComplexity), true
+	case "DisclosureControl.quantileRankShare":
+		if e.ComplexityRoot.DisclosureControl.QuantileRankShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.QuantileRankShare(childComplexity), true
+	case "DisclosureControl.suppressionThreshold":
+		if e.ComplexityRoot.DisclosureControl.SuppressionThreshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisclosureControl.SuppressionThreshold(childComplexity), true
+
 	case "FineStats.count":
 		if e.ComplexityRoot.FineStats.Count == nil {
 			break
@@ -979,6 +1077,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FunnelStep.Label(childComplexity, args["lang"].(*model.Lang)), true
+	case "FunnelStep.perturbed":
+		if e.ComplexityRoot.FunnelStep.Perturbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Perturbed(childComplexity), true
 	case "FunnelStep.shareOfPrevious":
 		if e.ComplexityRoot.FunnelStep.ShareOfPrevious == nil {
 			break
@@ -1282,6 +1386,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "PerturbationOutcome.keys":
+		if e.ComplexityRoot.PerturbationOutcome.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationOutcome.Keys(childComplexity), true
+	case "PerturbationOutcome.perturbation":
+		if e.ComplexityRoot.PerturbationOutcome.Perturbation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationOutcome.Perturbation(childComplexity), true
+	case "PerturbationOutcome.probability":
+		if e.ComplexityRoot.PerturbationOutcome.Probability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationOutcome.Probability(childComplexity), true
+
+	case "PerturbationRow.count":
+		if e.ComplexityRoot.PerturbationRow.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationRow.Count(childComplexity), true
+	case "PerturbationRow.orMore":
+		if e.ComplexityRoot.PerturbationRow.OrMore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationRow.OrMore(childComplexity), true
+	case "PerturbationRow.outcomes":
+		if e.ComplexityRoot.PerturbationRow.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PerturbationRow.Outcomes(childComplexity), true
+
 	case "Query.articles":
 		if e.ComplexityRoot.Query.Articles == nil {
 			break
@@ -1338,6 +1480,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Detections(childComplexity, args["filter"].(*model.DetectionFilter), args["groupBy"].([]model.DetectionDimension), args["interval"].(*model.Interval)), true
+	case "Query.disclosureControl":
+		if e.ComplexityRoot.Query.DisclosureControl == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.DisclosureControl(childComplexity), true
 	case "Query.funnel":
 		if e.ComplexityRoot.Query.Funnel == nil {
 			break
@@ -1742,6 +1890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statistics.Buckets(childComplexity), true
+	case "Statistics.perturbed":
+		if e.ComplexityRoot.Statistics.Perturbed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statistics.Perturbed(childComplexity), true
 	case "Statistics.suppressionThreshold":
 		if e.ComplexityRoot.Statistics.SuppressionThreshold == nil {
 			break
@@ -1910,17 +2064,20 @@ type Query {
   every figure covers all cases matching the filter.
 
   Figures are computed from the exact categories of every case (the case-level view may
-  withhold a region or defendant kind; these figures do not), then protected:
-  - a count between 1 and k-1 is withheld (null, and the bucket's suppressed is true),
-    where k is suppressionThreshold (this server's SUPPRESSION_THRESHOLD, at least 3, or
-    the higher threshold asked for);
-  - complementary suppression: the buckets of each count add up to the total's, so when a
-    count is withheld, more buckets (the smallest), or else the total, are withheld too,
-    until no withheld count can be worked out from the others: at least two are withheld
-    and together they hold at least k cases. A bucket's fined is the sum of its fine
-    counts per currency, so those are withheld together;
-  - medians and percentiles need at least k values; rates need a denominator of at least
-    k and neither the numerator nor the rest between 1 and k-1.
+  withhold a region or defendant kind; these figures do not), then protected (see
+  disclosureControl and the methodology page):
+  - every count is perturbed by the cell key method: a small amount, at most 4 up or down,
+    chosen by the secret keys of the cases it counts, so the same cases always get the same
+    figure, however the question is asked, and two figures that differ by a few cases do
+    not give those cases away. A count whose perturbed value is below k is withheld (null,
+    and suppressed is true): null means "fewer than k, possibly none";
+  - the total is perturbed on its own: the buckets need not add up to it exactly;
+  - buckets are listed from every value a dimension can take (the vocabulary, the regions
+    and articles of the reference data, NONE where a case may have no value), less what
+    the filter rules out: a bucket is there whether it has cases or not;
+  - rates and per-capita figures are computed from perturbed counts; fine totals are
+    perturbed by 20–50% of the bucket's largest fine; medians and percentiles are read at
+    a rank moved by up to 5% of the count and need at least 10 values (and k).
   groupBy: at most three distinct dimensions. An answer has at most 5000 buckets; a question
   that would need more is refused (BAD_USER_INPUT). Every filter works with every interval.
   """
@@ -1933,8 +2090,9 @@ type Query {
   Each case step counts the cases of the step before that went on to it, so the steps
   never grow. Detections and cases are different records (a detection is never linked
   to a case), so the first case step is not a part of the referrals.
-  Disclosure control: a case step is withheld when it, or its difference to the last
-  published step before it, lies between 1 and k-1.
+  Disclosure control: case steps are perturbed as statistics counts are (the same cases
+  get the same figure in both), never above the step before, and withheld below k.
+  Detection steps are exact: detections are content, never linked to a person.
   """
   funnel(filter: CaseFilter, suppressionThreshold: Int): Funnel!
 
@@ -1962,6 +2120,9 @@ type Query {
 
   "Published official figures, each with its own source and definition."
   officialFigures(jurisdiction: Jurisdiction): [OfficialFigure!]!
+
+  "How statistics and the funnel are protected: the method, its parameters and the perturbation table, the same for every answer of this server."
+  disclosureControl: DisclosureControl!
 
   "The release the current answers are computed from."
   currentRelease: Release!
@@ -2166,15 +2327,65 @@ enum Dimension {
 enum Interval { YEAR QUARTER MONTH }
 
 type Statistics {
-  "One bucket per combination of grouped values (and period) that has cases, ordered by value (NONE last), then period."
+  "One bucket per possible combination of grouped values (and period), whether it has cases or not, ordered by value (NONE last), then period."
   buckets: [StatBucket!]!
   "The figures of every case matching the filter."
   total: StatBucket!
   "k: no published count lies between 1 and k-1."
   suppressionThreshold: Int!
+  "True when the figures are perturbed (see Query.disclosureControl); always, in this version."
+  perturbed: Boolean!
 }
 
-"The figures of one group of cases. A null figure is withheld for disclosure control (or, for rates, medians and per-capita figures, not defined)."
+"""
+The disclosure control of statistics and the funnel: the cell key method, as official
+flexible table builders use it (the ABS TableBuilder, the ONS's custom datasets). Every
+case has a secret record key, fixed for as long as the server's secret is; a figure sums
+the keys of the cases it counts, and the sum (its cell key, 0 to cellKeys-1) picks the
+perturbation from the table. What stays exact: detections (content, not people) and case
+lists, which count only what the case-level view publishes.
+"""
+type DisclosureControl {
+  "CELL_KEY."
+  method: String!
+  "This server's default k: a perturbed count below it is withheld."
+  suppressionThreshold: Int!
+  "Number of cell keys (256)."
+  cellKeys: Int!
+  "Largest perturbation of a count, up or down."
+  maxPerturbation: Int!
+  "Variance of the perturbation of counts of maxPerturbation or more."
+  perturbationVariance: Float!
+  "A total of fines moves by at least this share of the bucket's largest fine, up or down …"
+  magnitudeShareMin: Float!
+  "… and by at most this share."
+  magnitudeShareMax: Float!
+  "Medians and percentiles need at least this many values (and k), by perturbed count."
+  minQuantileValues: Int!
+  "The rank a median or percentile is read at moves by up to this share of the count (at least one rank)."
+  quantileRankShare: Float!
+  "repeatDefendants is published only for buckets of at least this many cases (perturbed count)."
+  minRepeatDefendantCases: Int!
+  "The perturbation table: for each count (the last row: that count and more), how many cell keys give each perturbation."
+  perturbationTable: [PerturbationRow!]!
+}
+
+type PerturbationRow {
+  count: Int!
+  "True for the last row, which applies to every larger count too."
+  orMore: Boolean!
+  outcomes: [PerturbationOutcome!]!
+}
+
+type PerturbationOutcome {
+  perturbation: Int!
+  "How many of the cell keys give this perturbation."
+  keys: Int!
+  "keys / cellKeys."
+  probability: Float!
+}
+
+"The figures of one group of cases, perturbed (see Query.statistics). A null count is below k after perturbation; a null rate, median or per-capita figure is withheld or not defined."
 type StatBucket {
   "The grouped values; empty for the total."
   key: [DimensionValue!]!
@@ -2205,7 +2416,8 @@ type StatBucket {
   expertNoOffenceRate: Float
   """
   Defendants with two or more cases in this bucket, counted from keyed pseudonyms (who
-  they are is never stored); null when between 1 and k-1.
+  they are is never stored); perturbed, and null when below k or when the bucket has fewer
+  than minRepeatDefendantCases cases (a smaller group could isolate a pair of cases).
   """
   repeatDefendants: Int
   """
@@ -2225,9 +2437,12 @@ type DimensionValue {
 }
 
 """
-First-instance fines of one currency. All figures are null when the count is withheld;
-median and p90 need at least k fines. p90 is the nearest-rank 90th percentile (the value
-at rank ceil(0.9 n)); the median of an even count is the mean of the middle two.
+First-instance fines of one currency. All figures are null when the count is withheld.
+The count is perturbed like other counts; the total is perturbed by 20–50% of the largest
+fine, and the mean is that total over the count. median and p90 are the values at ranks
+near ceil(0.5 n) and ceil(0.9 n), moved by up to 5% of n, and need at least 10 fines. min
+and max are the smallest and largest amount that at least k fines share (null when no
+amount is that common): a single fine is never published.
 """
 type FineStats {
   "KZT or KGS."
@@ -2252,8 +2467,8 @@ type IndexedFineStats {
   mean: Float!
   median: Float
   p90: Float
-  min: Float!
-  max: Float!
+  min: Float
+  max: Float
 }
 
 type Funnel {
@@ -2267,6 +2482,8 @@ type FunnelStep {
   "Null when withheld (suppressed) or when the step does not apply to the filter (available false)."
   count: Int
   suppressed: Boolean!
+  "True for the case steps (perturbed, see Query.disclosureControl); false for detections, which are exact."
+  perturbed: Boolean!
   "False for the detection steps when the filter uses a field detections do not have (article, outcome, defendant, decision dates, search)."
   available: Boolean!
   "count divided by the previous step's count, when both are published (and the steps count the same records)."
@@ -2823,6 +3040,34 @@ func (ec *executionContext) childFields_DimensionValue(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DimensionValue", field.Name)
 }
 
+func (ec *executionContext) childFields_DisclosureControl(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "method":
+		return ec.fieldContext_DisclosureControl_method(ctx, field)
+	case "suppressionThreshold":
+		return ec.fieldContext_DisclosureControl_suppressionThreshold(ctx, field)
+	case "cellKeys":
+		return ec.fieldContext_DisclosureControl_cellKeys(ctx, field)
+	case "maxPerturbation":
+		return ec.fieldContext_DisclosureControl_maxPerturbation(ctx, field)
+	case "perturbationVariance":
+		return ec.fieldContext_DisclosureControl_perturbationVariance(ctx, field)
+	case "magnitudeShareMin":
+		return ec.fieldContext_DisclosureControl_magnitudeShareMin(ctx, field)
+	case "magnitudeShareMax":
+		return ec.fieldContext_DisclosureControl_magnitudeShareMax(ctx, field)
+	case "minQuantileValues":
+		return ec.fieldContext_DisclosureControl_minQuantileValues(ctx, field)
+	case "quantileRankShare":
+		return ec.fieldContext_DisclosureControl_quantileRankShare(ctx, field)
+	case "minRepeatDefendantCases":
+		return ec.fieldContext_DisclosureControl_minRepeatDefendantCases(ctx, field)
+	case "perturbationTable":
+		return ec.fieldContext_DisclosureControl_perturbationTable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisclosureControl", field.Name)
+}
+
 func (ec *executionContext) childFields_FineStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "currency":
@@ -2867,6 +3112,8 @@ func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field gr
 		return ec.fieldContext_FunnelStep_count(ctx, field)
 	case "suppressed":
 		return ec.fieldContext_FunnelStep_suppressed(ctx, field)
+	case "perturbed":
+		return ec.fieldContext_FunnelStep_perturbed(ctx, field)
 	case "available":
 		return ec.fieldContext_FunnelStep_available(ctx, field)
 	case "shareOfPrevious":
@@ -3009,6 +3256,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PerturbationOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "perturbation":
+		return ec.fieldContext_PerturbationOutcome_perturbation(ctx, field)
+	case "keys":
+		return ec.fieldContext_PerturbationOutcome_keys(ctx, field)
+	case "probability":
+		return ec.fieldContext_PerturbationOutcome_probability(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerturbationOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_PerturbationRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_PerturbationRow_count(ctx, field)
+	case "orMore":
+		return ec.fieldContext_PerturbationRow_orMore(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_PerturbationRow_outcomes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PerturbationRow", field.Name)
 }
 
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3165,6 +3436,8 @@ func (ec *executionContext) childFields_Statistics(ctx context.Context, field gr
 		return ec.fieldContext_Statistics_total(ctx, field)
 	case "suppressionThreshold":
 		return ec.fieldContext_Statistics_suppressionThreshold(ctx, field)
+	case "perturbed":
+		return ec.fieldContext_Statistics_perturbed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statistics", field.Name)
 }
@@ -5458,6 +5731,268 @@ func (ec *executionContext) fieldContext_DimensionValue_label(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _DisclosureControl_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "String")
+}
+
+func (ec *executionContext) _DisclosureControl_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_suppressionThreshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SuppressionThreshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisclosureControl_cellKeys(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_cellKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CellKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_cellKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisclosureControl_maxPerturbation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_maxPerturbation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxPerturbation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_maxPerturbation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisclosureControl_perturbationVariance(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_perturbationVariance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerturbationVariance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_perturbationVariance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DisclosureControl_magnitudeShareMin(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_magnitudeShareMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MagnitudeShareMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_magnitudeShareMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DisclosureControl_magnitudeShareMax(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_magnitudeShareMax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MagnitudeShareMax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_magnitudeShareMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DisclosureControl_minQuantileValues(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_minQuantileValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinQuantileValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_minQuantileValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisclosureControl_quantileRankShare(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_quantileRankShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantileRankShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_quantileRankShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DisclosureControl_minRepeatDefendantCases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_minRepeatDefendantCases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinRepeatDefendantCases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_minRepeatDefendantCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisclosureControl_perturbationTable(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisclosureControl_perturbationTable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerturbationTable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*privacy.PerturbationRow) graphql.Marshaler {
+			return ec.marshalNPerturbationRow2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisclosureControl_perturbationTable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisclosureControl",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerturbationRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FineStats_currency(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5839,6 +6374,29 @@ func (ec *executionContext) _FunnelStep_suppressed(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_FunnelStep_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FunnelStep_perturbed(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_perturbed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perturbed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_perturbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
 }
 
@@ -6396,8 +6954,8 @@ func (ec *executionContext) _IndexedFineStats_median(ctx context.Context, field 
 			return obj.Median, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalOFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6419,8 +6977,8 @@ func (ec *executionContext) _IndexedFineStats_p90(ctx context.Context, field gra
 			return obj.P90, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalOFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6442,11 +7000,11 @@ func (ec *executionContext) _IndexedFineStats_min(ctx context.Context, field gra
 			return obj.Min, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_IndexedFineStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6465,11 +7023,11 @@ func (ec *executionContext) _IndexedFineStats_max(ctx context.Context, field gra
 			return obj.Max, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_IndexedFineStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6998,6 +7556,153 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _PerturbationOutcome_perturbation(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationOutcome_perturbation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perturbation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationOutcome_perturbation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerturbationOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PerturbationOutcome_keys(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationOutcome_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationOutcome_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerturbationOutcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PerturbationOutcome_probability(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationOutcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationOutcome_probability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Probability(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationOutcome_probability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerturbationOutcome", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PerturbationRow_count(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationRow_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerturbationRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PerturbationRow_orMore(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationRow_orMore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrMore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationRow_orMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PerturbationRow", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PerturbationRow_outcomes(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PerturbationRow_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcomes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []privacy.PerturbationOutcome) graphql.Marshaler {
+			return ec.marshalNPerturbationOutcome2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PerturbationRow_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PerturbationRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PerturbationOutcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7498,6 +8203,38 @@ func (ec *executionContext) fieldContext_Query_officialFigures(ctx context.Conte
 	if fc.Args, err = ec.field_Query_officialFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_disclosureControl(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_disclosureControl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().DisclosureControl(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.DisclosureControl) graphql.Marshaler {
+			return ec.marshalNDisclosureControl2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDisclosureControl(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_disclosureControl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisclosureControl(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -8982,6 +9719,29 @@ func (ec *executionContext) _Statistics_suppressionThreshold(ctx context.Context
 }
 func (ec *executionContext) fieldContext_Statistics_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Statistics_perturbed(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statistics_perturbed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Perturbed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statistics_perturbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Term_code(ctx context.Context, field graphql.CollectedField, obj *model.Term) (ret graphql.Marshaler) {
@@ -11176,6 +11936,89 @@ func (ec *executionContext) _DimensionValue(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var disclosureControlImplementors = []string{"DisclosureControl"}
+
+func (ec *executionContext) _DisclosureControl(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.DisclosureControl) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disclosureControlImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisclosureControl")
+		case "method":
+			out.Values[i] = ec._DisclosureControl_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppressionThreshold":
+			out.Values[i] = ec._DisclosureControl_suppressionThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cellKeys":
+			out.Values[i] = ec._DisclosureControl_cellKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "maxPerturbation":
+			out.Values[i] = ec._DisclosureControl_maxPerturbation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perturbationVariance":
+			out.Values[i] = ec._DisclosureControl_perturbationVariance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "magnitudeShareMin":
+			out.Values[i] = ec._DisclosureControl_magnitudeShareMin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "magnitudeShareMax":
+			out.Values[i] = ec._DisclosureControl_magnitudeShareMax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minQuantileValues":
+			out.Values[i] = ec._DisclosureControl_minQuantileValues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantileRankShare":
+			out.Values[i] = ec._DisclosureControl_quantileRankShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minRepeatDefendantCases":
+			out.Values[i] = ec._DisclosureControl_minRepeatDefendantCases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perturbationTable":
+			out.Values[i] = ec._DisclosureControl_perturbationTable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fineStatsImplementors = []string{"FineStats"}
 
 func (ec *executionContext) _FineStats(ctx context.Context, sel ast.SelectionSet, obj *model.FineStats) graphql.Marshaler {
@@ -11316,6 +12159,11 @@ func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSe
 			}
 		case "suppressed":
 			out.Values[i] = ec._FunnelStep_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "perturbed":
+			out.Values[i] = ec._FunnelStep_perturbed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11553,12 +12401,12 @@ func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.Selec
 			}
 		case "min":
 			out.Values[i] = ec._IndexedFineStats_min(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "max":
 			out.Values[i] = ec._IndexedFineStats_max(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -11833,6 +12681,92 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var perturbationOutcomeImplementors = []string{"PerturbationOutcome"}
+
+func (ec *executionContext) _PerturbationOutcome(ctx context.Context, sel ast.SelectionSet, obj *privacy.PerturbationOutcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perturbationOutcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerturbationOutcome")
+		case "perturbation":
+			out.Values[i] = ec._PerturbationOutcome_perturbation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keys":
+			out.Values[i] = ec._PerturbationOutcome_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "probability":
+			out.Values[i] = ec._PerturbationOutcome_probability(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var perturbationRowImplementors = []string{"PerturbationRow"}
+
+func (ec *executionContext) _PerturbationRow(ctx context.Context, sel ast.SelectionSet, obj *privacy.PerturbationRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, perturbationRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PerturbationRow")
+		case "count":
+			out.Values[i] = ec._PerturbationRow_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "orMore":
+			out.Values[i] = ec._PerturbationRow_orMore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcomes":
+			out.Values[i] = ec._PerturbationRow_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11923,6 +12857,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_officialFigures(ctx, field)
+				})
+		case "disclosureControl":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_disclosureControl(ctx, field)
 				})
 		case "currentRelease":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12469,6 +13409,11 @@ func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSe
 			}
 		case "suppressionThreshold":
 			out.Values[i] = ec._Statistics_suppressionThreshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perturbed":
+			out.Values[i] = ec._Statistics_perturbed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13421,6 +14366,14 @@ func (ec *executionContext) marshalNDimensionValue2ᚕgithubᚗcomᚋcasewatch�
 	return ret
 }
 
+func (ec *executionContext) marshalNDisclosureControl2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐDisclosureControl(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.DisclosureControl) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisclosureControl!")
+		return graphql.Null
+	}
+	return ec._DisclosureControl(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNFineStats2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FineStats) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13646,6 +14599,50 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋcasewatchᚋcasew
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerturbationOutcome2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcome(ctx context.Context, sel ast.SelectionSet, v privacy.PerturbationOutcome) graphql.Marshaler {
+	return ec._PerturbationOutcome(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPerturbationOutcome2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []privacy.PerturbationOutcome) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerturbationOutcome2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerturbationRow2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*privacy.PerturbationRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerturbationRow2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPerturbationRow2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRow(ctx context.Context, sel ast.SelectionSet, v *privacy.PerturbationRow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PerturbationRow!")
+		return graphql.Null
+	}
+	return ec._PerturbationRow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlatform2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx context.Context, v any) (model.Platform, error) {
@@ -14501,17 +15498,6 @@ func (ec *executionContext) marshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatch
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
-}
-
-func (ec *executionContext) unmarshalOFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
-	_ = sel
-	res := graphql.MarshalFloatContext(v)
-	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -403,6 +404,23 @@ func (r *queryResolver) IndexUnits(ctx context.Context, jurisdiction *model.Juri
 // OfficialFigures is the resolver for the officialFigures field.
 func (r *queryResolver) OfficialFigures(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.OfficialFigure, error) {
 	return pointers(reference.Filter(r.ref.OfficialFigures, deref(jurisdiction), func(x *model.OfficialFigure) model.Jurisdiction { return x.Jurisdiction })), nil
+}
+
+// DisclosureControl is the resolver for the disclosureControl field.
+func (r *queryResolver) DisclosureControl(ctx context.Context) (*gqlmodel.DisclosureControl, error) {
+	return &gqlmodel.DisclosureControl{
+		Method:                  "CELL_KEY",
+		SuppressionThreshold:    r.threshold,
+		CellKeys:                privacy.CellKeys,
+		MaxPerturbation:         privacy.MaxPerturbation,
+		PerturbationVariance:    privacy.PerturbationVariance,
+		MagnitudeShareMin:       privacy.MagnitudeShareMin,
+		MagnitudeShareMax:       privacy.MagnitudeShareMax,
+		MinQuantileValues:       privacy.MinQuantileValues,
+		QuantileRankShare:       privacy.QuantileRankShare,
+		MinRepeatDefendantCases: privacy.MinRepeatDefendantCases,
+		PerturbationTable:       pointers(privacy.PerturbationTable()),
+	}, nil
 }
 
 // CurrentRelease is the resolver for the currentRelease field.

@@ -4,6 +4,7 @@ package gqlmodel
 
 import (
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 )
 
 type CaseEdge struct {
@@ -29,6 +30,37 @@ type DetectionStatistics struct {
 	Buckets []*model.DetectionBucket `json:"buckets"`
 	// All detections matching the filter.
 	Total int `json:"total"`
+}
+
+// The disclosure control of statistics and the funnel: the cell key method, as official
+// flexible table builders use it (the ABS TableBuilder, the ONS's custom datasets). Every
+// case has a secret record key, fixed for as long as the server's secret is; a figure sums
+// the keys of the cases it counts, and the sum (its cell key, 0 to cellKeys-1) picks the
+// perturbation from the table. What stays exact: detections (content, not people) and case
+// lists, which count only what the case-level view publishes.
+type DisclosureControl struct {
+	// CELL_KEY.
+	Method string `json:"method"`
+	// This server's default k: a perturbed count below it is withheld.
+	SuppressionThreshold int `json:"suppressionThreshold"`
+	// Number of cell keys (256).
+	CellKeys int `json:"cellKeys"`
+	// Largest perturbation of a count, up or down.
+	MaxPerturbation int `json:"maxPerturbation"`
+	// Variance of the perturbation of counts of maxPerturbation or more.
+	PerturbationVariance float64 `json:"perturbationVariance"`
+	// A total of fines moves by at least this share of the bucket's largest fine, up or down …
+	MagnitudeShareMin float64 `json:"magnitudeShareMin"`
+	// … and by at most this share.
+	MagnitudeShareMax float64 `json:"magnitudeShareMax"`
+	// Medians and percentiles need at least this many values (and k), by perturbed count.
+	MinQuantileValues int `json:"minQuantileValues"`
+	// The rank a median or percentile is read at moves by up to this share of the count (at least one rank).
+	QuantileRankShare float64 `json:"quantileRankShare"`
+	// repeatDefendants is published only for buckets of at least this many cases (perturbed count).
+	MinRepeatDefendantCases int `json:"minRepeatDefendantCases"`
+	// The perturbation table: for each count (the last row: that count and more), how many cell keys give each perturbation.
+	PerturbationTable []*privacy.PerturbationRow `json:"perturbationTable"`
 }
 
 // An amount of money with its value in the jurisdiction's index unit of that year.
