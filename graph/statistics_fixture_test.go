@@ -14,6 +14,7 @@ import (
 
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
@@ -33,7 +34,11 @@ type rawCase struct {
 }
 
 type statsFixture struct {
-	engine *stats.Engine
+	// recordKey gives a case's record key under the fixture's secret, personKey the record
+	// key of each defendant's first case: what perturbs the figures counting them.
+	recordKey func([]byte) uint16
+	personKey map[string]uint16
+	engine    *stats.Engine
 	st     *store.Store
 	ref    *reference.Data
 	cases  []rawCase
@@ -67,6 +72,8 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.recordKey = privacy.RecordKeys([]byte("test secret"))
+	f.keyPeople()
 	f.engine = stats.NewEngine(st, ref, []byte("test secret"))
 	api, err := graph.New(graph.Options{Store: st, Engine: f.engine, Reference: ref, Secret: []byte("test secret"),
 		Threshold: k, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -77,6 +84,23 @@ func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f
+}
+
+// keyPeople notes the record key of each defendant's first case (the one with the
+// smallest id), which counts the defendant among repeat defendants.
+func (f *statsFixture) keyPeople() {
+	f.personKey = map[string]uint16{}
+	first := map[string]int64{}
+	for i := range f.cases {
+		c := &f.cases[i]
+		if c.Pseudonym == nil {
+			continue
+		}
+		if id, ok := first[*c.Pseudonym]; !ok || c.ID < id {
+			first[*c.Pseudonym] = c.ID
+			f.personKey[*c.Pseudonym] = f.recordKey([]byte(c.Reference))
+		}
+	}
 }
 
 // randomCases draws n cases and some detections. Values come from small pools so that
@@ -195,6 +219,7 @@ func randomCases(ref *reference.Data, n int, seed uint64) ([]rawCase, []model.De
 type statAnswer struct {
 	Statistics struct {
 		SuppressionThreshold int
+		Perturbed            bool
 		Total                statBucket
 		Buckets              []statBucket
 	}
@@ -209,21 +234,23 @@ type statBucket struct {
 	Suppressed              bool
 	Liable, Fined, Appealed *int
 	AppealsSucceeded        *int
-	Fines                   []struct {
-		Currency               string
-		Count, Total, Min, Max *int
-		Mean, Median, P90      *float64
-		IndexUnits             *struct {
-			Unit                  string
-			Total, Mean, Min, Max float64
-			Median, P90           *float64
-		}
-	}
+	Fines                   []fineStats
 	MedianDaysToDecision    *float64
 	ProsecutorRejectionRate *float64
 	ExpertNoOffenceRate     *float64
 	RepeatDefendants        *int
 	CountPer100k            *float64
+}
+
+type fineStats struct {
+	Currency               string
+	Count, Total, Min, Max *int
+	Mean, Median, P90      *float64
+	IndexUnits             *struct {
+		Unit                  string
+		Total, Mean           float64
+		Min, Max, Median, P90 *float64
+	}
 }
 
 const statFields = `key { dimension code label(lang: RU) } period count suppressed liable fined appealed appealsSucceeded
@@ -243,7 +270,7 @@ func (f *statsFixture) statistics(t *testing.T, filter map[string]any, groupBy [
 	fx := &fixture{url: f.url}
 	fx.data(t, `query($f: CaseFilter, $g: [Dimension!]!, $i: Interval, $k: Int) {
 		statistics(filter: $f, groupBy: $g, interval: $i, suppressionThreshold: $k) {
-			suppressionThreshold total { `+statFields+` } buckets { `+statFields+` } } }`, vars, &a)
+			suppressionThreshold perturbed total { `+statFields+` } buckets { `+statFields+` } } }`, vars, &a)
 	return a
 }
 

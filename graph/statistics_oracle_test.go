@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/casewatch/casewatch/internal/model"
+	"github.com/casewatch/casewatch/internal/privacy"
 )
 
 // The oracle of the statistics tests: the figures computed from the raw rows in plain Go,
@@ -16,18 +17,23 @@ import (
 
 // ---------------------------------------------------------------- the independent computation
 
-// figures are the exact figures of one group of raw cases.
+// figures are the exact figures of one group of raw cases, each count with the sum of its
+// cases' record keys: what decides its perturbation (privacy.Cell). Which cases a figure
+// counts is computed here independently; the perturbation table itself is tested in
+// internal/privacy.
 type figures struct {
-	count, liable, fined, appealed, succeeded         int
-	prosDecided, prosRejected, expertDone, expertNone int
+	count, liable, fined, appealed, succeeded         privacy.Cell
+	prosDecided, prosRejected, expertDone, expertNone privacy.Cell
 	fines                                             map[string][]int64 // by currency
+	fineCells                                         map[string]*privacy.Cell
 	fineUnits                                         map[string][]float64
 	days                                              []int
+	decisions                                         privacy.Cell
 	people                                            map[string]int
 }
 
 func newFigures() *figures {
-	return &figures{fines: map[string][]int64{}, fineUnits: map[string][]float64{}, people: map[string]int{}}
+	return &figures{fines: map[string][]int64{}, fineCells: map[string]*privacy.Cell{}, fineUnits: map[string][]float64{}, people: map[string]int{}}
 }
 
 func orNone[T ~string](v *T) string {
@@ -137,18 +143,19 @@ func (f *statsFixture) expected(groupBy []string, interval string, keep func(*ra
 		if !keep(c) {
 			continue
 		}
+		key := f.recordKey([]byte(c.Reference))
 		for _, g := range []*figures{bucket(c, c.ReportedOn), total} {
-			g.count++
+			g.count.Add(key)
 			if p := c.ProsecutorDecision; p != nil && *p != model.ProsecutorDecisionPending {
-				g.prosDecided++
+				g.prosDecided.Add(key)
 				if *p == model.ProsecutorDecisionRejected {
-					g.prosRejected++
+					g.prosRejected.Add(key)
 				}
 			}
 			if c.ExpertConclusion != nil {
-				g.expertDone++
+				g.expertDone.Add(key)
 				if *c.ExpertConclusion == model.ExpertConclusionNoOffense {
-					g.expertNone++
+					g.expertNone.Add(key)
 				}
 			}
 			if c.Pseudonym != nil {
@@ -161,14 +168,18 @@ func (f *statsFixture) expected(groupBy []string, interval string, keep func(*ra
 		for _, g := range []*figures{bucket(c, *c.CourtOn), total} {
 			liable := *c.CourtDecision == model.DecisionLiable
 			if liable {
-				g.liable++
+				g.liable.Add(key)
 			}
 			if liable && c.Sanction != nil && *c.Sanction == model.SanctionFine {
-				g.fined++
+				g.fined.Add(key)
 			}
 			if c.FineAmount != nil {
 				cur := c.Jurisdiction.Currency()
 				g.fines[cur] = append(g.fines[cur], *c.FineAmount)
+				if g.fineCells[cur] == nil {
+					g.fineCells[cur] = &privacy.Cell{}
+				}
+				g.fineCells[cur].Add(key)
 				year, _ := time.Parse(time.DateOnly, *c.CourtOn)
 				u, ok := f.ref.InIndexUnits(c.Jurisdiction, year.Year(), *c.FineAmount)
 				if !ok {
@@ -177,10 +188,11 @@ func (f *statsFixture) expected(groupBy []string, interval string, keep func(*ra
 				g.fineUnits[cur] = append(g.fineUnits[cur], u)
 			}
 			g.days = append(g.days, daysBetween(c.ReportedOn, *c.CourtOn))
+			g.decisions.Add(key)
 			if len(c.Appeals) > 0 {
-				g.appealed++
+				g.appealed.Add(key)
 				if helped(c) {
-					g.succeeded++
+					g.succeeded.Add(key)
 				}
 			}
 		}
@@ -190,71 +202,111 @@ func (f *statsFixture) expected(groupBy []string, interval string, keep func(*ra
 
 // ---------------------------------------------------------------- comparison
 
-func median[T int | int64 | float64](v []T) float64 {
+// quantile is the value of sorted v at the rank the cell's quantile q is read at.
+func quantile[T int | int64 | float64](v []T, c privacy.Cell, q float64) float64 {
 	s := slices.Clone(v)
 	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return float64(s[n/2])
-	}
-	return (float64(s[n/2-1]) + float64(s[n/2])) / 2
+	return float64(s[c.QuantileRank(q)])
 }
 
-func p90[T int64 | float64](v []T) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return float64(s[int(math.Ceil(0.9*float64(len(s))))-1])
+// shared is the smallest and the largest value at least k of v have.
+func shared[T int64 | float64](v []T, k int) (lo, hi *float64) {
+	n := map[T]int{}
+	for _, x := range v {
+		n[x]++
+	}
+	for x, c := range n {
+		if c < k {
+			continue
+		}
+		f := float64(x)
+		if lo == nil || f < *lo {
+			lo = &f
+		}
+		if hi == nil || f > *hi {
+			h := f
+			hi = &h
+		}
+	}
+	return lo, hi
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 
-// withheldCells and complementaryCells count what checkBucket saw withheld, so the test
-// can tell it exercised disclosure control at all.
-var withheldCells, complementaryCells int
+// withheldCells and perturbedCells count what checkBucket saw withheld and published with a
+// perturbation, so the test can tell it exercised disclosure control at all.
+var withheldCells, perturbedCells int
 
-// checkBucket compares one answered bucket with the exact figures: a published figure must
-// equal them, a withheld one must be small or its bucket marked, and no published count
-// may be small.
-func checkBucket(t *testing.T, name string, k int, got statBucket, want *figures, population int) {
+// published is the value a cell is published as, nil when withheld.
+func published(c privacy.Cell, k int) *int {
+	if v, ok := c.Publish(k); ok {
+		return &v
+	}
+	return nil
+}
+
+func eqInt(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+
+func eqFloat(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || near(*a, *b)) }
+
+func show[T any](v *T) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(*v)
+}
+
+// checkBucket compares one answered bucket with the figures the raw cases and their record
+// keys give: every figure must be exactly the published value of its cell, no published
+// count is below k, and a withheld count marks its bucket.
+func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBucket, want *figures, population int) {
 	t.Helper()
 	counts := []struct {
 		name string
 		got  *int
-		want int
+		want privacy.Cell
 	}{
 		{"count", got.Count, want.count}, {"liable", got.Liable, want.liable}, {"fined", got.Fined, want.fined},
 		{"appealed", got.Appealed, want.appealed}, {"appealsSucceeded", got.AppealsSucceeded, want.succeeded},
 	}
 	for _, c := range counts {
-		if c.got == nil {
+		w := published(c.want, k)
+		switch {
+		case c.got == nil:
 			withheldCells++
-			if c.want >= k {
-				complementaryCells++
-			}
+		case *c.got != c.want.N:
+			perturbedCells++
 		}
 		switch {
+		case !eqInt(c.got, w):
+			t.Errorf("%s: %s = %s, want %s (exactly %d)", name, c.name, show(c.got), show(w), c.want.N)
 		case c.got == nil && !got.Suppressed:
 			t.Errorf("%s: %s withheld but the bucket is not marked suppressed", name, c.name)
-		case c.got == nil:
-		case *c.got != c.want:
-			t.Errorf("%s: %s = %d, want %d", name, c.name, *c.got, c.want)
-		case c.want > 0 && c.want < k:
-			t.Errorf("%s: %s = %d published below k = %d", name, c.name, c.want, k)
+		case c.got != nil && *c.got < k:
+			t.Errorf("%s: %s = %d published below k = %d", name, c.name, *c.got, k)
 		}
 	}
 
-	var currencies []string
+	for i, fs := range got.Fines {
+		if i > 0 && got.Fines[i-1].Currency >= fs.Currency {
+			t.Errorf("%s: fines not in the order of their currencies", name)
+		}
+	}
 	for cur := range want.fines {
-		currencies = append(currencies, cur)
+		if !slices.ContainsFunc(got.Fines, func(fs fineStats) bool { return fs.Currency == cur }) {
+			t.Errorf("%s: no fines in %s", name, cur)
+		}
 	}
-	slices.Sort(currencies)
-	if len(got.Fines) != len(currencies) {
-		t.Fatalf("%s: fines for %d currencies, want %v", name, len(got.Fines), currencies)
-	}
-	for i, cur := range currencies {
-		fs, amounts, units := got.Fines[i], want.fines[cur], want.fineUnits[cur]
-		if fs.Currency != cur {
-			t.Errorf("%s: fines[%d] in %s, want %s", name, i, fs.Currency, cur)
+	for _, fs := range got.Fines {
+		cur := fs.Currency
+		amounts, units := want.fines[cur], want.fineUnits[cur]
+		cell := privacy.Cell{}
+		if c := want.fineCells[cur]; c != nil {
+			cell = *c
+		}
+		wantCount := published(cell, k)
+		if !eqInt(fs.Count, wantCount) {
+			t.Errorf("%s: %s fine count %s, want %s (exactly %d)", name, cur, show(fs.Count), show(wantCount), cell.N)
 		}
 		if fs.Count == nil {
 			if !got.Suppressed {
@@ -265,82 +317,97 @@ func checkBucket(t *testing.T, name string, k int, got statBucket, want *figures
 			}
 			continue
 		}
-		n := len(amounts)
-		var sum int64
+		var sum float64
 		var unitSum float64
 		for j, a := range amounts {
-			sum += a
+			sum += float64(a)
 			unitSum += units[j]
+		}
+		total := int(math.Round(cell.PerturbMagnitude(sum, float64(slices.Max(amounts)))))
+		lo, hi := shared(amounts, k)
+		var median, p90 *float64
+		if cell.PublishQuantile(k) {
+			m, p := quantile(amounts, cell, 0.5), quantile(amounts, cell, 0.9)
+			median, p90 = &m, &p
+		}
+		toInt := func(v *float64) *int {
+			if v == nil {
+				return nil
+			}
+			i := int(*v)
+			return &i
+		}
+		switch {
+		case fs.Total == nil || *fs.Total != total || !near(*fs.Mean, float64(total)/float64(*wantCount)):
+			t.Errorf("%s: %s fines total %s mean %s, want %d %v (exactly %v)", name, cur, show(fs.Total), show(fs.Mean), total, float64(total)/float64(*wantCount), sum)
+		case !eqInt(fs.Min, toInt(lo)) || !eqInt(fs.Max, toInt(hi)):
+			t.Errorf("%s: %s fines min %s max %s, want %s %s", name, cur, show(fs.Min), show(fs.Max), show(lo), show(hi))
+		case !eqFloat(fs.Median, median) || !eqFloat(fs.P90, p90):
+			t.Errorf("%s: %s fines median %s p90 %s, want %s %s", name, cur, show(fs.Median), show(fs.P90), show(median), show(p90))
 		}
 		if math.IsNaN(unitSum) {
 			if fs.IndexUnits != nil {
 				t.Errorf("%s: %s fines in index units although a year's unit is unknown", name, cur)
 			}
-			units, unitSum = nil, 0
+			continue
 		}
-		switch {
-		case *fs.Count != n:
-			t.Errorf("%s: %s fine count %d, want %d", name, cur, *fs.Count, n)
-		case n < k:
-			t.Errorf("%s: %s fine count %d published below k", name, cur, n)
-		case int64(*fs.Total) != sum || !near(*fs.Mean, float64(sum)/float64(n)):
-			t.Errorf("%s: %s fines total %d mean %v, want %d %v", name, cur, *fs.Total, *fs.Mean, sum, float64(sum)/float64(n))
-		case int64(*fs.Min) != slices.Min(amounts) || int64(*fs.Max) != slices.Max(amounts):
-			t.Errorf("%s: %s fines min %d max %d, want %d %d", name, cur, *fs.Min, *fs.Max, slices.Min(amounts), slices.Max(amounts))
-		case fs.Median == nil || !near(*fs.Median, median(amounts)) || fs.P90 == nil || !near(*fs.P90, p90(amounts)):
-			t.Errorf("%s: %s fines median %v p90 %v, want %v %v", name, cur, fs.Median, fs.P90, median(amounts), p90(amounts))
-		case units == nil:
-		case fs.IndexUnits == nil || !near(fs.IndexUnits.Total, unitSum) || !near(*fs.IndexUnits.Median, median(units)) ||
-			!near(*fs.IndexUnits.P90, p90(units)) || !near(fs.IndexUnits.Max, slices.Max(units)):
-			t.Errorf("%s: %s fines in index units %+v, want total %v median %v", name, cur, fs.IndexUnits, unitSum, median(units))
+		ix := fs.IndexUnits
+		unitTotal := cell.PerturbMagnitude(unitSum, slices.Max(units))
+		lo, hi = shared(units, k)
+		median, p90 = nil, nil
+		if cell.PublishQuantile(k) {
+			m, p := quantile(units, cell, 0.5), quantile(units, cell, 0.9)
+			median, p90 = &m, &p
+		}
+		if ix == nil || !near(ix.Total, unitTotal) || !eqFloat(ix.Median, median) || !eqFloat(ix.P90, p90) || !eqFloat(ix.Min, lo) || !eqFloat(ix.Max, hi) {
+			t.Errorf("%s: %s fines in index units %+v, want total %v median %s min %s max %s", name, cur, ix, unitTotal, show(median), show(lo), show(hi))
 		}
 	}
 
-	checkOptional := func(what string, got *float64, want float64, publish bool) {
+	checkOptional := func(what string, got, want *float64) {
 		t.Helper()
-		switch {
-		case publish && got == nil:
-			t.Errorf("%s: %s withheld, want %v", name, what, want)
-		case !publish && got != nil:
-			t.Errorf("%s: %s = %v published, should be withheld", name, what, *got)
-		case got != nil && !near(*got, want):
-			t.Errorf("%s: %s = %v, want %v", name, what, *got, want)
+		if !eqFloat(got, want) {
+			t.Errorf("%s: %s = %s, want %s", name, what, show(got), show(want))
 		}
 	}
-	small := func(n int) bool { return n > 0 && n < k }
-	rate := func(num, den int) (float64, bool) {
-		if den < k || small(num) || small(den-num) {
-			return 0, false
+	var days *float64
+	if want.decisions.PublishQuantile(k) {
+		d := quantile(want.days, want.decisions, 0.5)
+		days = &d
+	}
+	checkOptional("medianDaysToDecision", got.MedianDaysToDecision, days)
+	rate := func(num, den privacy.Cell) *float64 {
+		d := den.Perturbed()
+		n := min(num.Perturbed(), d)
+		if d < k || (n > 0 && n < k) || (d-n > 0 && d-n < k) {
+			return nil
 		}
-		return float64(num) / float64(den), true
+		r := float64(n) / float64(d)
+		return &r
 	}
-	if len(want.days) > 0 {
-		checkOptional("medianDaysToDecision", got.MedianDaysToDecision, median(want.days), len(want.days) >= k)
-	} else if got.MedianDaysToDecision != nil {
-		t.Errorf("%s: medianDaysToDecision without decisions", name)
-	}
-	r, ok := rate(want.prosRejected, want.prosDecided)
-	checkOptional("prosecutorRejectionRate", got.ProsecutorRejectionRate, r, ok)
-	r, ok = rate(want.expertNone, want.expertDone)
-	checkOptional("expertNoOffenceRate", got.ExpertNoOffenceRate, r, ok)
-	repeat := 0
-	for _, n := range want.people {
+	checkOptional("prosecutorRejectionRate", got.ProsecutorRejectionRate, rate(want.prosRejected, want.prosDecided))
+	checkOptional("expertNoOffenceRate", got.ExpertNoOffenceRate, rate(want.expertNone, want.expertDone))
+
+	// Repeat defendants: each counts with the record key of their first case.
+	var repeat privacy.Cell
+	for person, n := range want.people {
 		if n >= 2 {
-			repeat++
+			repeat.Add(f.personKey[person])
 		}
 	}
-	if got.RepeatDefendants == nil {
-		if !small(repeat) {
-			t.Errorf("%s: repeatDefendants withheld, want %d", name, repeat)
-		}
-	} else if *got.RepeatDefendants != repeat || small(repeat) {
-		t.Errorf("%s: repeatDefendants = %d, want %d (k %d)", name, *got.RepeatDefendants, repeat, k)
+	var wantRepeat *int
+	if want.count.Perturbed() >= privacy.MinRepeatDefendantCases {
+		wantRepeat = published(repeat, k)
 	}
+	if !eqInt(got.RepeatDefendants, wantRepeat) {
+		t.Errorf("%s: repeatDefendants = %s, want %s (exactly %d, k %d)", name, show(got.RepeatDefendants), show(wantRepeat), repeat.N, k)
+	}
+	var per100k *float64
 	if got.Count != nil && population > 0 {
-		checkOptional("countPer100k", got.CountPer100k, float64(want.count)*100000/float64(population), true)
-	} else if got.CountPer100k != nil {
-		t.Errorf("%s: countPer100k published without a published count and a population", name)
+		v := float64(*got.Count) * 100000 / float64(population)
+		per100k = &v
 	}
+	checkOptional("countPer100k", got.CountPer100k, per100k)
 }
 
 func deref(s *string) string {

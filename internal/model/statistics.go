@@ -40,6 +40,20 @@ type StatBucket struct {
 	CountPer100k            *float64
 }
 
+// Published reports whether any figure of the bucket is published.
+func (b *StatBucket) Published() bool {
+	if b.Count != nil || b.Liable != nil || b.Fined != nil || b.Appealed != nil || b.AppealsSucceeded != nil ||
+		b.MedianDaysToDecision != nil || b.ProsecutorRejectionRate != nil || b.ExpertNoOffenceRate != nil || b.RepeatDefendants != nil {
+		return true
+	}
+	for _, f := range b.Fines {
+		if f.Count != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // DimensionValue is one grouped value of a bucket; Code is NoValue when cases have none.
 type DimensionValue struct {
 	Dimension Dimension

@@ -169,27 +169,23 @@ var perturbationTable = buildPerturbationTable()
 
 // buildPerturbationTable makes the rows 1 … MaxPerturbation. The last row (every count from
 // MaxPerturbation up) is a discrete normal distribution on −D … D with variance V. A
-// smaller count n cannot fall below 0, so its row is the same distribution on −n … D,
-// tilted until its mean is 0 again: no count is biased up or down. Probabilities are
-// rounded to whole cell keys (largest remainder), and keys are assigned to perturbations
-// in increasing order, so a row reads as cumulative ranges.
+// smaller count n is perturbed within −n … n by the same distribution cut to those values:
+// symmetric, so no count is biased up or down, never below 0, and a single case (n = 1)
+// never reaches MinThreshold, the smallest k a server may have, so it is never published.
+// Probabilities are rounded to whole cell keys (largest remainder), and keys are assigned
+// to perturbations in increasing order, so a row reads as cumulative ranges.
 func buildPerturbationTable() [MaxPerturbation + 1]tableRow {
 	var rows [MaxPerturbation + 1]tableRow
 	sigma := solve(0.1, 10, func(s float64) float64 {
-		return variance(weights(-MaxPerturbation, s, 0)) - PerturbationVariance
+		return variance(weights(MaxPerturbation, s)) - PerturbationVariance
 	})
 	for n := 1; n <= MaxPerturbation; n++ {
-		lo := -min(n, MaxPerturbation)
-		tilt := 0.0
-		if lo > -MaxPerturbation {
-			tilt = solve(-10, 10, func(t float64) float64 { return mean(weights(lo, sigma, t)) })
-		}
-		w := weights(lo, sigma, tilt)
+		w := weights(n, sigma)
 		keys := roundToKeys(w)
 		row := &rows[n]
 		next := 0
 		for i, k := range keys {
-			p := lo + i
+			p := i - n
 			if k == 0 {
 				continue
 			}
@@ -203,21 +199,20 @@ func buildPerturbationTable() [MaxPerturbation + 1]tableRow {
 	return rows
 }
 
-// weights are the probabilities of the perturbations lo … MaxPerturbation: proportional
-// to exp(−p²/2σ² + t·p).
-func weights(lo int, sigma, t float64) []float64 {
-	w := make([]float64, MaxPerturbation-lo+1)
+// weights are the probabilities of the perturbations −d … d: proportional to
+// exp(−p²/2σ²), followed by −d (what mean and variance need to know the values).
+func weights(d int, sigma float64) []float64 {
+	w := make([]float64, 2*d+1)
 	sum := 0.0
 	for i := range w {
-		p := float64(lo + i)
-		w[i] = math.Exp(-p*p/(2*sigma*sigma) + t*p)
+		p := float64(i - d)
+		w[i] = math.Exp(-p * p / (2 * sigma * sigma))
 		sum += w[i]
 	}
 	for i := range w {
 		w[i] /= sum
 	}
-	// Index i is perturbation lo+i: mean and variance below need lo.
-	return append(w, float64(lo))
+	return append(w, float64(-d))
 }
 
 func mean(w []float64) float64 {

@@ -23,6 +23,9 @@ func TestPerturbationTable(t *testing.T) {
 				t.Errorf("count %d: perturbation %d", r.Count, o.Perturbation)
 			}
 			mean += float64(o.Perturbation) * o.Probability()
+			if r.Count == 1 && 1+o.Perturbation >= MinThreshold {
+				t.Errorf("a single case can be published as %d", 1+o.Perturbation)
+			}
 		}
 		for _, o := range r.Outcomes {
 			d := float64(o.Perturbation) - mean

@@ -139,9 +139,6 @@ type snapshot struct {
 	// repeatFacts lists, defendant after defendant, the facts of every defendant with two
 	// or more cases; defendant g's are repeatFacts[repeatStarts[g]:repeatStarts[g+1]].
 	repeatFacts, repeatStarts []int32
-	// firstMonth and lastMonth bound the months of reports and decisions: the periods
-	// statistics list (domain.go). firstMonth > lastMonth without facts.
-	firstMonth, lastMonth uint16
 	// orders serve case lists; built by order() on first use.
 	ordersOnce sync.Once
 	orders     caseOrders
@@ -214,12 +211,8 @@ func newSnapshot(ref *reference.Data) *snapshot {
 			s.dicts[column(d)] = vocab(v)
 		case d == model.DimensionRegion:
 			s.dicts[column(d)] = newDictionary(regions...)
-		default: // articles: the reference list, then imports' own as they come
-			d := newDictionary()
-			for _, a := range ref.Articles {
-				d.add(a.Code)
-			}
-			s.dicts[column(model.DimensionArticle)] = d
+		default: // articles: the reference list and imports' own, as they come
+			s.dicts[column(d)] = newDictionary()
 		}
 	}
 	s.dicts[colProsecutor] = vocab(model.ProsecutorDecisionVocabulary)
@@ -250,7 +243,7 @@ type Engine struct {
 	// secret keys the record keys of the cases (privacy.RecordKeys).
 	secret []byte
 	// articleJurisdiction maps the reference data's article codes to their jurisdiction,
-	// for the codes only one jurisdiction uses (domain.go).
+	// for the codes only one jurisdiction uses (publish.go).
 	articleJurisdiction map[string]model.Jurisdiction
 }
 
@@ -396,12 +389,6 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 		slices.SortFunc(next.facts, byID) // not expected: positions move, so group anew
 		old = nil
 	}
-	next.firstMonth, next.lastMonth = math.MaxUint16, 0
-	for i := range next.facts {
-		f := &next.facts[i]
-		next.firstMonth = min(next.firstMonth, f.reported)
-		next.lastMonth = max(next.lastMonth, f.reported, f.decided)
-	}
 	if old == nil {
 		next.groupRepeatDefendants(nil, nil)
 		return next, nil
@@ -420,16 +407,6 @@ func (s *snapshot) concernOf(category uint16) uint16 {
 	}
 	c := model.ContentCategory(s.dicts[column(model.DimensionCategory)].codes[category])
 	return s.dicts[column(model.DimensionConcern)].add(string(c.Concern()))
-}
-
-// concernCode returns the concern code of a category code without changing the
-// dictionaries (concerns are loaded whole): safe on a published snapshot.
-func (s *snapshot) concernCode(category uint16) uint16 {
-	if category == 0 {
-		return 0
-	}
-	c := model.ContentCategory(s.dicts[column(model.DimensionCategory)].codes[category])
-	return s.dicts[column(model.DimensionConcern)].index[string(c.Concern())]
 }
 
 // convert turns a stored case into a fact, adding unseen codes (articles from imports,

@@ -29,11 +29,16 @@ type Request struct {
 	RepeatDefendants bool
 }
 
-// TooManyBucketsError says an answer would exceed MaxBuckets.
-type TooManyBucketsError struct{ Buckets, Max int }
+// maxBucketsWithCases bounds, as a multiple of MaxBuckets, the buckets with cases a
+// question may make before those without a published figure are left out.
+const maxBucketsWithCases = 10
+
+// TooManyBucketsError says an answer would exceed MaxBuckets. It does not say by how many:
+// the number of combinations the cases have is itself a count.
+type TooManyBucketsError struct{ Max int }
 
 func (e *TooManyBucketsError) Error() string {
-	return fmt.Sprintf("the answer would have %d buckets, more than %d: group by fewer dimensions, use a longer interval or a narrower filter", e.Buckets, e.Max)
+	return fmt.Sprintf("the answer would have more than %d buckets: group by fewer dimensions, use a longer interval or a narrower filter", e.Max)
 }
 
 // acc accumulates the exact figures of one bucket before disclosure control.
@@ -134,36 +139,20 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	fineCode := code(column(model.DimensionSanction), string(model.SanctionFine))
 	colJurisdiction, colDecision, colSanction, colAppeal := column(model.DimensionJurisdiction), column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)
 
-	bucketKey := func(codes [3]uint16, p int) uint64 {
-		var key uint64
-		for i := range cols {
-			key |= uint64(codes[i]) << (16 * i)
-		}
-		return key | uint64(p+1)<<48
-	}
-	keys, periods, tooMany := e.domain(s, m, req.GroupBy, req.Interval, e.MaxBuckets)
-	if tooMany > 0 {
-		return nil, &TooManyBucketsError{Buckets: tooMany, Max: e.MaxBuckets}
-	}
-	buckets := make(map[uint64]*acc, len(keys)*len(periods))
-	for _, codes := range keys {
-		for _, p := range periods {
-			buckets[bucketKey(codes, p)] = &acc{codes: codes, period: p, index: int32(len(buckets))}
-		}
-	}
+	buckets := map[uint64]*acc{}
 	total := &acc{period: -1}
 	get := func(f *fact, month uint16) *acc {
-		var codes [3]uint16
+		var key uint64
+		var kc [3]uint16
 		for i, c := range cols {
-			codes[i] = f.codes[c]
+			kc[i] = f.codes[c]
+			key |= uint64(kc[i]) << (16 * i)
 		}
 		p := period(month)
-		key := bucketKey(codes, p)
+		key |= uint64(p+1) << 48
 		a := buckets[key]
 		if a == nil {
-			// Only cases whose values the reference data does not expect together (an
-			// article of one jurisdiction in the other) fall outside the domain.
-			a = &acc{codes: codes, period: p, index: int32(len(buckets))}
+			a = &acc{codes: kc, period: p, index: int32(len(buckets))}
 			buckets[key] = a
 		}
 		return a
@@ -229,8 +218,10 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 			decided(a, f)
 		}
 	}
-	if len(buckets) > e.MaxBuckets {
-		return nil, &TooManyBucketsError{Buckets: len(buckets), Max: e.MaxBuckets}
+	// Buckets are counted twice: with cases, to bound the work (a bound on the
+	// combinations the cases have, never told), and as answered (below).
+	if len(buckets) > maxBucketsWithCases*e.MaxBuckets {
+		return nil, &TooManyBucketsError{Max: e.MaxBuckets}
 	}
 
 	if reportBucket != nil {
@@ -245,7 +236,21 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 
 	out := &model.Statistics{SuppressionThreshold: req.K, Perturbed: true}
 	pub := e.publish(s, req, cols, list, total)
-	out.Buckets, out.Total = pub[:len(list)], pub[len(list)]
+	out.Total = pub[len(list)]
+	// A bucket with no figure published is left out: whether it is listed then depends
+	// only on its published figures, so a bucket without cases and one with a few cases
+	// look the same (absent), and listing reveals nothing.
+	for _, b := range pub[:len(list)] {
+		if b.Published() {
+			out.Buckets = append(out.Buckets, b)
+		}
+	}
+	if len(out.Buckets) > e.MaxBuckets {
+		return nil, &TooManyBucketsError{Max: e.MaxBuckets}
+	}
+	if out.Buckets == nil {
+		out.Buckets = []*model.StatBucket{}
+	}
 	return out, nil
 }
 
