@@ -39,11 +39,11 @@ type statsFixture struct {
 	recordKey func([]byte) uint16
 	personKey map[string]uint16
 	engine    *stats.Engine
-	st     *store.Store
-	ref    *reference.Data
-	cases  []rawCase
-	dets   []model.Detection
-	url    string
+	st        *store.Store
+	ref       *reference.Data
+	cases     []rawCase
+	dets      []model.Detection
+	url       string
 }
 
 func newStatsFixture(t *testing.T, databaseURL string, n int, seed uint64, k int) *statsFixture {

@@ -211,9 +211,15 @@ func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error
 	return st, ref, nil
 }
 
+// answersVersion numbers the ways the same data has been published: raise it whenever a
+// change makes the same release give other answers (2: statistics perturbed by the cell
+// key method), so that no answer cached by an older server is served.
+const answersVersion = 2
+
 // cachePrefix starts the answer cache's keys and channels (and the import's announcement
-// of a release): REDIS_PREFIX and the schema version, so that answers cached before a
-// migration (00007 removed summaries) are never read after it.
+// of a release): REDIS_PREFIX, the schema version and answersVersion, so that answers
+// cached before a migration (00007 removed summaries) or before a change of what is
+// published are never read after it.
 func (c *config) cachePrefix() string {
-	return c.redisPrefix + "s" + strconv.Itoa(store.SchemaVersion()) + ":"
+	return c.redisPrefix + "s" + strconv.Itoa(store.SchemaVersion()) + "a" + strconv.Itoa(answersVersion) + ":"
 }
