@@ -122,7 +122,34 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 		return nil, err
 	}
 	defer release()
-	cols := make([]int, len(req.GroupBy))
+	cols, list, total, err := e.aggregate(s, m, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Statistics{SuppressionThreshold: req.K, Perturbed: true}
+	pub := e.publish(s, req, cols, list, total)
+	out.Total = pub[len(list)]
+	// A bucket with no figure published is left out: whether it is listed then depends
+	// only on its published figures, so a bucket without cases and one with a few cases
+	// look the same (absent), and listing reveals nothing.
+	for _, b := range pub[:len(list)] {
+		if b.Published() {
+			out.Buckets = append(out.Buckets, b)
+		}
+	}
+	if len(out.Buckets) > e.MaxBuckets {
+		return nil, &TooManyBucketsError{Max: e.MaxBuckets}
+	}
+	if out.Buckets == nil {
+		out.Buckets = []*model.StatBucket{}
+	}
+	return out, nil
+}
+
+// aggregate makes the exact figures of the buckets of a question (in the published order)
+// and of the total, each figure a cell that publish perturbs.
+func (e *Engine) aggregate(s *snapshot, m *matcher, req Request) (cols []int, list []*acc, total *acc, err error) {
+	cols = make([]int, len(req.GroupBy))
 	for i, d := range req.GroupBy {
 		cols[i] = column(d)
 	}
@@ -140,7 +167,7 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	colJurisdiction, colDecision, colSanction, colAppeal := column(model.DimensionJurisdiction), column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)
 
 	buckets := map[uint64]*acc{}
-	total := &acc{period: -1}
+	total = &acc{period: -1}
 	get := func(f *fact, month uint16) *acc {
 		var key uint64
 		var kc [3]uint16
@@ -221,37 +248,19 @@ func (e *Engine) Statistics(ctx context.Context, req Request) (*model.Statistics
 	// Buckets are counted twice: with cases, to bound the work (a bound on the
 	// combinations the cases have, never told), and as answered (below).
 	if len(buckets) > maxBucketsWithCases*e.MaxBuckets {
-		return nil, &TooManyBucketsError{Max: e.MaxBuckets}
+		return nil, nil, nil, &TooManyBucketsError{Max: e.MaxBuckets}
 	}
 
 	if reportBucket != nil {
 		s.countRepeatDefendants(reportBucket, total)
 	}
-	list := make([]*acc, 0, len(buckets))
+	list = make([]*acc, 0, len(buckets))
 	for _, a := range buckets {
 		list = append(list, a)
 		total.merge(a)
 	}
 	s.sortBuckets(list, cols)
-
-	out := &model.Statistics{SuppressionThreshold: req.K, Perturbed: true}
-	pub := e.publish(s, req, cols, list, total)
-	out.Total = pub[len(list)]
-	// A bucket with no figure published is left out: whether it is listed then depends
-	// only on its published figures, so a bucket without cases and one with a few cases
-	// look the same (absent), and listing reveals nothing.
-	for _, b := range pub[:len(list)] {
-		if b.Published() {
-			out.Buckets = append(out.Buckets, b)
-		}
-	}
-	if len(out.Buckets) > e.MaxBuckets {
-		return nil, &TooManyBucketsError{Max: e.MaxBuckets}
-	}
-	if out.Buckets == nil {
-		out.Buckets = []*model.StatBucket{}
-	}
-	return out, nil
+	return cols, list, total, nil
 }
 
 // periodFunc maps a month index to the index of its period, -1 without an interval.
