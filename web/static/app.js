@@ -166,6 +166,10 @@ query Sources($lang: Lang!) {
 const Q_METHODOLOGY = /* GraphQL */ `
 query Methodology {
   currentRelease { version publishedAt synthetic }
+  disclosureControl {
+    suppressionThreshold
+    perturbationTable { count orMore outcomes { perturbation probability } }
+  }
 }`;
 
 const Q_STATISTICS = /* GraphQL */ `
@@ -423,7 +427,7 @@ const UI = /* i18n */ {
     "intervalQUARTER": "By quarter",
     "intervalMONTH": "By month",
     "statsNoteTitle": "How to read these figures",
-    "statsNoteDisclosure": "Disclosure control: a count of 1 to {1} cases is never published. It is withheld (shown as —), and so are enough other cells (the smallest, or the total) that it cannot be worked out by subtraction. Medians and rates need at least {0} values.",
+    "statsNoteDisclosure": "Disclosure control: every count here is perturbed — moved by at most 4 up or down, always the same way for the same cases — so that no figure, alone or subtracted from another, reveals a single person. A count below {0} after perturbation is withheld (—): fewer than {0}, possibly none; a row with nothing to show is left out. Fine totals move by 20–50% of the largest fine; medians need at least 10 values. Rows need not add up to the total exactly. See Methodology.",
     "statsNoteDates": "Dates: cases, per-capita figures and the two rates follow the date the content was reported; liable, fined, fines, appeals and days to decision follow the date of the first-instance decision. Within one period the outcome columns are therefore not a part of the cases column.",
     "statsNoteExact": "These figures use each case's exact region and defendant kind, which the case list may coarsen. Per 100,000 inhabitants is given when grouping by region (its official population) or by jurisdiction (the country's official population, see Sources).",
     "secFunnel": "From flagged content to punishment",
@@ -433,7 +437,7 @@ const UI = /* i18n */ {
     "funnelCases": "Cases",
     "funnelUnavailable": "not available for this filter",
     "funnelUnavailableTitle": "Detections have no article, outcome, defendant, decision date or summary, so this filter cannot be applied to them.",
-    "funnelWithheld": "withheld (fewer than {0} cases, or fewer than {0} apart from the step before)",
+    "funnelWithheld": "withheld (fewer than {0} cases after perturbation)",
     "shareOfPrevious": "{0} of the step before",
     "secStatsTable": "Figures by group",
     "statsCaption": "Case figures by {0}",
@@ -449,8 +453,8 @@ const UI = /* i18n */ {
     "colRejection": "Rejected by the prosecutor",
     "colNoOffence": "Expert found no offence",
     "totalRow": "Total",
-    "withheldCell": "Withheld: fewer than {0} cases, or needed to protect another cell",
-    "notShownCell": "Not shown: fewer than {0} values, or withheld to protect another cell",
+    "withheldCell": "Withheld: fewer than {0} cases after perturbation, possibly none",
+    "notShownCell": "Not shown: too few values (a median needs 10, a rate {0} in its denominator)",
     "per100kCell": "Not available: the population of this group is not known",
     "noneGroup": "none",
     "statsMatchN": "{0} cases match the filters",
@@ -622,7 +626,7 @@ const UI = /* i18n */ {
     "intervalQUARTER": "По кварталам",
     "intervalMONTH": "По месяцам",
     "statsNoteTitle": "Как читать эти цифры",
-    "statsNoteDisclosure": "Защита от раскрытия: число от 1 до {1} дел никогда не публикуется. Оно скрывается (показано как —), как и столько других ячеек (самых малых или итог), чтобы его нельзя было вычислить вычитанием. Медианы и доли требуют не менее {0} значений.",
+    "statsNoteDisclosure": "Защита от раскрытия: каждое число здесь слегка искажено случайным шумом — не более чем на 4 в большую или меньшую сторону, всегда одинаково для одних и тех же дел, — чтобы ни одно число ни само по себе, ни в разности с другим не раскрывало отдельного человека. Число меньше {0} после внесения шума скрыто (—): меньше {0}, возможно ни одного; строки, где нечего показать, не выводятся. Суммы штрафов сдвигаются на 20–50% крупнейшего штрафа; медианы требуют не менее 10 значений. Строки не обязательно в точности дают итог. См. «Методология».",
     "statsNoteDates": "Даты: дела, цифры на душу населения и обе доли считаются по дате выявления материала; признанные виновными, оштрафованные, штрафы, обжалования и сроки до решения — по дате решения суда первой инстанции. Поэтому в пределах одного периода столбцы итогов не являются частью столбца дел.",
     "statsNoteExact": "Эти цифры учитывают точный регион и тип лица каждого дела, которые в списке дел могут быть обобщены. Число на 100 000 жителей приводится при группировке по региону (его официальная численность населения) или по юрисдикции (официальная численность населения страны, см. «Источники»).",
     "secFunnel": "От выявленного материала до наказания",
@@ -632,7 +636,7 @@ const UI = /* i18n */ {
     "funnelCases": "Дела",
     "funnelUnavailable": "недоступно для этого фильтра",
     "funnelUnavailableTitle": "У выявленных материалов нет статьи, итога, привлекаемого лица, даты решения и описания, поэтому к ним нельзя применить этот фильтр.",
-    "funnelWithheld": "скрыто (меньше {0} дел или меньше {0} разницы с предыдущим шагом)",
+    "funnelWithheld": "скрыто (меньше {0} дел после внесения шума)",
     "shareOfPrevious": "{0} от предыдущего шага",
     "secStatsTable": "Цифры по группам",
     "statsCaption": "Цифры по делам: {0}",
@@ -648,8 +652,8 @@ const UI = /* i18n */ {
     "colRejection": "Отклонено прокурором",
     "colNoOffence": "Экспертиза не нашла нарушения",
     "totalRow": "Итого",
-    "withheldCell": "Скрыто: меньше {0} дел или нужно для защиты другой ячейки",
-    "notShownCell": "Не показано: меньше {0} значений или скрыто для защиты другой ячейки",
+    "withheldCell": "Скрыто: меньше {0} дел после внесения шума, возможно ни одного",
+    "notShownCell": "Не показано: слишком мало значений (медиане нужно 10, доле — {0} в знаменателе)",
     "per100kCell": "Недоступно: численность населения этой группы неизвестна",
     "noneGroup": "нет",
     "statsMatchN": "Дел, соответствующих фильтрам: {0}",
@@ -821,7 +825,7 @@ const UI = /* i18n */ {
     "intervalQUARTER": "Тоқсандар бойынша",
     "intervalMONTH": "Айлар бойынша",
     "statsNoteTitle": "Бұл сандарды қалай оқу керек",
-    "statsNoteDisclosure": "Ашып көрсетуден қорғау: 1-ден {1}-ге дейінгі істер саны ешқашан жарияланбайды. Ол жасырылады (— түрінде көрсетіледі), сондай-ақ оны азайту арқылы есептеп шығаруға болмайтындай басқа ұяшықтар да (ең кішілері немесе жиыны) жасырылады. Медиана мен үлестер үшін кемінде {0} мән қажет.",
+    "statsNoteDisclosure": "Ашып көрсетуден қорғау: мұндағы әрбір сан кездейсоқ шуылмен сәл өзгертілген — жоғары не төмен 4-тен аспайтын шамаға, бірдей істер үшін әрқашан бірдей, — сондықтан ешбір сан өздігінен де, басқа саннан азайтқанда да жеке адамды ашпайды. Шуылдан кейін {0}-ден аз сан жасырылады (—): {0}-ден аз, мүмкін мүлде жоқ; көрсететін ештеңесі жоқ жолдар шығарылмайды. Айыппұлдар сомасы ең ірі айыппұлдың 20–50%-ына ығысады; медианаға кемінде 10 мән қажет. Жолдардың қосындысы жиынға дәл тең болмауы мүмкін. «Әдістеме» бөлімін қараңыз.",
     "statsNoteDates": "Күндер: істер, халықтың 100 000 адамына шаққандағы сандар және екі үлес материалдың анықталған күні бойынша есептеледі; кінәлі деп танылғандар, айыппұл салынғандар, айыппұлдар, шағымдар мен шешімге дейінгі күндер бірінші сатыдағы сот шешімінің күні бойынша есептеледі. Сондықтан бір кезең ішінде нәтиже бағандары істер бағанының бөлігі емес.",
     "statsNoteExact": "Бұл сандар әр істің нақты өңірі мен тұлға түрін ескереді, ал істер тізімінде олар жалпылануы мүмкін. 100 000 тұрғынға шаққандағы сан өңір (оның ресми халық саны) немесе юрисдикция (елдің ресми халық саны, «Дереккөздер» бөлімін қараңыз) бойынша топтастырғанда беріледі.",
     "secFunnel": "Анықталған материалдан жазаға дейін",
@@ -831,7 +835,7 @@ const UI = /* i18n */ {
     "funnelCases": "Істер",
     "funnelUnavailable": "бұл сүзгі үшін қолжетімсіз",
     "funnelUnavailableTitle": "Анықталған материалдарда бап, нәтиже, жауапқа тартылған тұлға, шешім күні және сипаттама жоқ, сондықтан бұл сүзгіні оларға қолдануға болмайды.",
-    "funnelWithheld": "жасырылған ({0} істен аз немесе алдыңғы қадамнан айырмашылығы {0}-ден аз)",
+    "funnelWithheld": "жасырылған (шуылдан кейін {0} істен аз)",
     "shareOfPrevious": "алдыңғы қадамның {0}",
     "secStatsTable": "Топтар бойынша сандар",
     "statsCaption": "Істер бойынша сандар: {0}",
@@ -847,8 +851,8 @@ const UI = /* i18n */ {
     "colRejection": "Прокурор қабылдамады",
     "colNoOffence": "Сараптама құқық бұзушылық таппады",
     "totalRow": "Барлығы",
-    "withheldCell": "Жасырылған: {0} істен аз немесе басқа ұяшықты қорғау үшін қажет",
-    "notShownCell": "Көрсетілмеген: {0} мәннен аз немесе басқа ұяшықты қорғау үшін жасырылған",
+    "withheldCell": "Жасырылған: шуылдан кейін {0} істен аз, мүмкін мүлде жоқ",
+    "notShownCell": "Көрсетілмеген: мәндер тым аз (медианаға 10, үлеске бөлгіште {0} қажет)",
     "per100kCell": "Қолжетімсіз: бұл топтың халық саны белгісіз",
     "noneGroup": "жоқ",
     "statsMatchN": "Сүзгілерге сәйкес істер саны: {0}",
@@ -878,6 +882,24 @@ const METHODOLOGY = /* methodology */ {
       "HARM": "Clear harms: terrorism propaganda, drug promotion, gambling advertising, pyramid schemes.",
       "OTHER": "Everything else."
     },
+    "perturbation": {
+      "heading": "Protecting the figures: perturbation",
+      "paragraphs": [
+        "Exact counts for any filter a visitor chooses cannot be protected by hiding small numbers alone: the difference between two large counts — a total and the same question without one platform, or two overlapping date ranges — can be a single person. So statistics and the funnel are published with a small random perturbation, by the cell key method that official statistics offices use for flexible tables (the Australian Bureau of Statistics' TableBuilder, the UK Office for National Statistics' census custom datasets).",
+        "Every case carries a secret record key. A figure adds up the keys of the cases it counts; that sum picks the perturbation from the published table below. The same cases therefore always get the same figure, however the question is asked, so repeating it averages nothing away; and a group that differs by one case gets an unrelated perturbation, so the difference of two figures does not reveal that case.",
+        "Counts move by at most 4 up or down (variance 2); a count below 4 moves by at most itself, so it never becomes negative and a single case is never published. After perturbation, a count below the threshold k is withheld and shown as —: it means fewer than k, possibly none. Rows with nothing to show are left out, so an empty group and a group of two look the same. Totals are perturbed on their own, so rows do not add up to them exactly.",
+        "Amounts and other figures: a total of fines moves by 20–50% of the largest fine in the group, up or down, and the mean is that total divided by the perturbed count; the smallest and largest fines shown are amounts at least k fines share. Medians and the 90th percentile are read at a rank moved by up to 5% of the count and need at least 10 values. Rates and per-capita figures are computed from perturbed counts. Repeat defendants are shown only for groups of at least 50 cases.",
+        "What stays exact: counts of flagged content (detections), which are about content, never about a person, and the number of cases in the case list, which counts only what the list itself shows. Official figures on the Sources page are quoted as published.",
+        "Accuracy, measured on the demo data (50,000 cases): the mean absolute error of published counts is about 1 whatever their size — 0.97 for counts of 1–9, 1.09 for 10–99, 1.05 for 100 and more. Fine totals of 100 fines or more are off by 2.9% on average, median days to decision by 3.7%. A count of 100 is published within ±2 93% of the time, and never more than ±4 away.",
+        "The limit, said plainly: someone able to ask very many different questions around the same person can average independent perturbations; the API's rate limits bound how many questions that takes."
+      ],
+      "tableCaption": "The perturbation table: the share of key sums that moves a count by each amount",
+      "colCount": "Exact count",
+      "colPerturbation": "Perturbation",
+      "colProbability": "Probability",
+      "orMore": "{0} or more",
+      "parameters": "Threshold k on this server: {0}."
+    },
     "sections": [
       {
         "heading": "Dates at month precision",
@@ -890,7 +912,7 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Names, IINs (individual identification numbers), Kyrgyz PINs, birth dates, phone numbers, addresses, e-mail addresses, account handles, links to accounts or posts, and source, police or court case numbers are neither stored nor published. Case references such as KZ-2024-7Q3M2C are not derived from any official number.",
           "Summaries are redacted before storage: identifiers are replaced with tokens such as [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] or [LINK]. When in doubt, no summary is published.",
-          "Region, defendant kind, age band and gender may be coarsened or withheld so that every published combination within a year is shared by several cases; each case lists what was coarsened. Aggregate figures for fewer cases than the suppression threshold are suppressed."
+          "Region, defendant kind, age band and gender may be coarsened or withheld so that every published combination within a year is shared by several cases; each case lists what was coarsened. Aggregate figures are perturbed, and those below the suppression threshold are withheld (see below)."
         ]
       },
       {
@@ -919,6 +941,24 @@ const METHODOLOGY = /* methodology */ {
       "HARM": "Явный вред: пропаганда терроризма, пропаганда наркотиков, реклама азартных игр, финансовые пирамиды.",
       "OTHER": "Всё остальное."
     },
+    "perturbation": {
+      "heading": "Защита цифр: внесение шума",
+      "paragraphs": [
+        "Точные числа по любому фильтру, который выбирает посетитель, нельзя защитить, только скрывая малые значения: разность двух больших чисел — итога и того же вопроса без одной платформы или двух пересекающихся периодов — может оказаться одним человеком. Поэтому статистика и воронка публикуются с небольшим случайным шумом по методу ключей ячеек (cell key method), который официальные статистические службы применяют для гибких таблиц (TableBuilder Австралийского бюро статистики, пользовательские таблицы переписи Управления национальной статистики Великобритании).",
+        "У каждого дела есть секретный ключ записи. Число складывает ключи дел, которые оно учитывает; эта сумма выбирает сдвиг из опубликованной ниже таблицы. Поэтому одни и те же дела всегда дают одно и то же число, как бы ни был задан вопрос, и повторение вопроса ничего не усредняет; а группа, отличающаяся на одно дело, получает не связанный с первым сдвиг, так что разность двух чисел это дело не раскрывает.",
+        "Числа сдвигаются не более чем на 4 вверх или вниз (дисперсия 2); число меньше 4 сдвигается не больше чем на само себя, поэтому никогда не становится отрицательным, а одно-единственное дело никогда не публикуется. Число, которое после сдвига меньше порога k, скрывается и показывается как —: это значит «меньше k, возможно ни одного». Строки, где нечего показать, не выводятся, поэтому пустая группа и группа из двух дел выглядят одинаково. Итоги сдвигаются отдельно, поэтому строки не складываются в них в точности.",
+        "Суммы и другие показатели: сумма штрафов сдвигается на 20–50% крупнейшего штрафа группы вверх или вниз, а среднее — это эта сумма, делённая на сдвинутое число; наименьший и наибольший показанные штрафы — суммы, которые получили не менее k дел. Медианы и 90-й процентиль берутся на ранге, сдвинутом не более чем на 5% числа значений, и требуют не менее 10 значений. Доли и числа на 100 000 жителей считаются из сдвинутых чисел. Повторные нарушители показываются только для групп не менее чем из 50 дел.",
+        "Что остаётся точным: число выявленных материалов (это сведения о контенте, а не о людях) и число дел в списке дел, который считает только то, что сам список показывает. Официальные цифры на странице «Источники» приводятся так, как опубликованы.",
+        "Точность, измеренная на демонстрационных данных (50 000 дел): средняя абсолютная ошибка опубликованных чисел около 1 при любом их размере — 0,97 для чисел 1–9, 1,09 для 10–99, 1,05 для 100 и больше. Суммы штрафов по 100 и более штрафам отличаются в среднем на 2,9%, медианные сроки до решения — на 3,7%. Число 100 в 93% случаев публикуется с отклонением не больше ±2 и никогда — больше ±4.",
+        "Ограничение, прямо: тот, кто может задать очень много разных вопросов вокруг одного и того же человека, способен усреднить независимые сдвиги; лимиты запросов API ограничивают, сколько вопросов на это потребуется."
+      ],
+      "tableCaption": "Таблица сдвигов: доля сумм ключей, сдвигающих число на каждую величину",
+      "colCount": "Точное число",
+      "colPerturbation": "Сдвиг",
+      "colProbability": "Вероятность",
+      "orMore": "{0} и больше",
+      "parameters": "Порог k на этом сервере: {0}."
+    },
     "sections": [
       {
         "heading": "Даты с точностью до месяца",
@@ -931,7 +971,7 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Имена, ИИН, киргизские ПИН, даты рождения, номера телефонов, адреса, электронная почта, имена аккаунтов, ссылки на аккаунты или публикации, а также номера материалов, полицейских и судебных дел не хранятся и не публикуются. Номера дел вида KZ-2024-7Q3M2C не выводятся из официальных номеров.",
           "Описания обезличиваются до сохранения: идентификаторы заменяются метками [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] или [LINK]. При сомнении описание не публикуется.",
-          "Регион, тип лица, возрастная группа и пол могут обобщаться или скрываться так, чтобы каждое опубликованное сочетание в пределах года встречалось у нескольких дел; в каждом деле указано, что обобщено. Сводные цифры по числу дел ниже порога подавления не публикуются."
+          "Регион, тип лица, возрастная группа и пол могут обобщаться или скрываться так, чтобы каждое опубликованное сочетание в пределах года встречалось у нескольких дел; в каждом деле указано, что обобщено. Сводные цифры искажаются небольшим шумом, а те, что ниже порога подавления, скрываются (см. ниже)."
         ]
       },
       {
@@ -960,6 +1000,24 @@ const METHODOLOGY = /* methodology */ {
       "HARM": "Айқын зиян: терроризмді насихаттау, есірткіні насихаттау, құмар ойындардың жарнамасы, қаржы пирамидалары.",
       "OTHER": "Қалғанының бәрі."
     },
+    "perturbation": {
+      "heading": "Сандарды қорғау: шуыл қосу",
+      "paragraphs": [
+        "Келуші таңдаған кез келген сүзгі бойынша нақты сандарды тек кіші мәндерді жасыру арқылы қорғау мүмкін емес: екі үлкен санның айырмасы — жиын мен бір платформасыз сол сұрақ немесе бір-бірімен қиылысатын екі кезең — бір адам болып шығуы мүмкін. Сондықтан статистика мен воронка шағын кездейсоқ шуылмен жарияланады: бұл ресми статистика қызметтері икемді кестелер үшін қолданатын ұяшық кілті әдісі (cell key method) (Австралия статистика бюросының TableBuilder құралы, Ұлыбритания Ұлттық статистика басқармасының санақ бойынша пайдаланушы кестелері).",
+        "Әр істің құпия жазба кілті бар. Сан өзі есептейтін істердің кілттерін қосады; осы қосынды төмендегі жарияланған кестеден ығысуды таңдайды. Сондықтан бірдей істер сұрақ қалай қойылса да әрқашан бірдей сан береді, ал сұрақты қайталау ештеңені орташаламайды; бір іспен ерекшеленетін топ алғашқысымен байланыссыз ығысу алады, сондықтан екі санның айырмасы сол істі ашпайды.",
+        "Сандар жоғары немесе төмен 4-тен аспайтын шамаға ығысады (дисперсия 2); 4-тен кіші сан өз шамасынан артық ығыспайды, сондықтан ешқашан теріс болмайды, ал жалғыз іс ешқашан жарияланбайды. Ығысудан кейін k шегінен кіші сан жасырылып, — түрінде көрсетіледі: бұл «k-дан аз, мүмкін мүлде жоқ» дегенді білдіреді. Көрсететін ештеңесі жоқ жолдар шығарылмайды, сондықтан бос топ пен екі істен тұратын топ бірдей көрінеді. Жиындар бөлек ығыстырылады, сондықтан жолдардың қосындысы оларға дәл тең болмайды.",
+        "Сомалар және басқа көрсеткіштер: айыппұлдар сомасы топтағы ең ірі айыппұлдың 20–50%-ына жоғары немесе төмен ығысады, ал орташа мән — осы сома ығыстырылған санға бөлінгені; көрсетілген ең кіші және ең үлкен айыппұл — кемінде k іс алған сомалар. Медиана мен 90-процентиль мәндер санының 5%-ынан аспайтын шамаға ығыстырылған дәрежеде алынады және кемінде 10 мәнді қажет етеді. Үлестер мен 100 000 тұрғынға шаққандағы сандар ығыстырылған сандардан есептеледі. Қайталанған құқық бұзушылар кемінде 50 істен тұратын топтар үшін ғана көрсетіледі.",
+        "Нақты қалатындар: анықталған материалдар саны (бұл адамдар туралы емес, контент туралы мәлімет) және тізімнің өзі көрсететінді ғана санайтын істер тізіміндегі істер саны. «Дереккөздер» бетіндегі ресми сандар жарияланған күйінде беріледі.",
+        "Демо деректерде (50 000 іс) өлшенген дәлдік: жарияланған сандардың орташа абсолюттік қателігі олардың шамасына қарамастан шамамен 1 — 1–9 сандар үшін 0,97, 10–99 үшін 1,09, 100 және одан көп үшін 1,05. 100 және одан көп айыппұл бойынша айыппұлдар сомасы орта есеппен 2,9%-ға, шешімге дейінгі медианалық мерзім 3,7%-ға ауытқиды. 100 саны 93% жағдайда ±2-ден аспайтын ауытқумен жарияланады және ешқашан ±4-тен асып кетпейді.",
+        "Шектеуді ашық айтамыз: бір адамның төңірегінде өте көп әртүрлі сұрақ қоя алатын адам тәуелсіз ығысуларды орташалай алады; API сұрау лимиттері бұған қанша сұрақ қажет болатынын шектейді."
+      ],
+      "tableCaption": "Ығысу кестесі: санды әр шамаға ығыстыратын кілт қосындыларының үлесі",
+      "colCount": "Нақты сан",
+      "colPerturbation": "Ығысу",
+      "colProbability": "Ықтималдық",
+      "orMore": "{0} және одан көп",
+      "parameters": "Бұл сервердегі k шегі: {0}."
+    },
     "sections": [
       {
         "heading": "Күндер ай дәлдігімен",
@@ -972,7 +1030,7 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Аты-жөні, ЖСН, қырғыз ПИН-і, туған күні, телефон нөмірлері, мекенжайлар, электрондық пошта, аккаунт атаулары, аккаунттарға немесе жарияланымдарға сілтемелер, сондай-ақ материалдардың, полиция мен сот істерінің нөмірлері сақталмайды және жарияланбайды. KZ-2024-7Q3M2C сияқты іс нөмірлері ешбір ресми нөмірден алынбайды.",
           "Сипаттамалар сақталар алдында иесіздендіріледі: сәйкестендіргіштер [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] немесе [LINK] белгілерімен ауыстырылады. Күмән болса, сипаттама жарияланбайды.",
-          "Өңір, тұлға түрі, жас тобы және жынысы жалпылануы немесе жасырылуы мүмкін, сонда бір жыл ішіндегі әр жарияланған үйлесім бірнеше іске ортақ болады; әр істе не жалпыланғаны көрсетілген. Істер саны жасыру шегінен аз жиынтық сандар жарияланбайды."
+          "Өңір, тұлға түрі, жас тобы және жынысы жалпылануы немесе жасырылуы мүмкін, сонда бір жыл ішіндегі әр жарияланған үйлесім бірнеше іске ортақ болады; әр істе не жалпыланғаны көрсетілген. Жиынтық сандарға шағын шуыл қосылады, ал жасыру шегінен кішілері жасырылады (төменде қараңыз)."
         ]
       },
       {
@@ -2556,6 +2614,7 @@ async function viewMethodology(r, ctx) {
         cats.length ? h('ul', { class: 'inline-list' }, cats.map((c) => h('li', null, categoryLabel(c.code)))) : null),
     ];
   }));
+  const perturbationTable = h('div', { class: 'perturbation' });
   ctx.mount(h('article', { class: 'view view-methodology prose' },
     h('h1', { tabindex: '-1' }, t('methodologyTitle')),
     m.intro.map((p) => h('p', null, p)),
@@ -2565,13 +2624,42 @@ async function viewMethodology(r, ctx) {
       concerns),
     m.sections.map((sec, i) => h('section', { 'aria-labelledby': `m-sec-${i}` },
       h('h2', { id: `m-sec-${i}` }, sec.heading),
-      sec.paragraphs.map((p) => h('p', null, p))))));
+      sec.paragraphs.map((p) => h('p', null, p)))),
+    h('section', { 'aria-labelledby': 'm-perturbation', id: 'perturbation' },
+      h('h2', { id: 'm-perturbation' }, m.perturbation.heading),
+      m.perturbation.paragraphs.map((p) => h('p', null, p)),
+      perturbationTable)));
 
-  // Keep the banner right on this static page too.
+  // Keep the banner right on this static page too; the table and k come from the API, so
+  // they are this server's.
   const { data, errors } = await gql(Q_METHODOLOGY, {}, ctx.signal);
   if (!ctx.isCurrent()) return;
   if (errors.length) showErrors(errors);
   if (data && data.currentRelease) updateRelease(data.currentRelease);
+  if (data && data.disclosureControl) fillPerturbationTable(perturbationTable, m.perturbation, data.disclosureControl);
+}
+
+// fillPerturbationTable shows the published perturbation table: one row per exact count
+// (the last for that count and more), one column per perturbation.
+function fillPerturbationTable(box, text, dc) {
+  const moves = [...new Set(dc.perturbationTable.flatMap((r) => r.outcomes.map((o) => o.perturbation)))].sort((a, b) => a - b);
+  const fmtShare = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 });
+  const fill = (pattern, value) => pattern.split('{0}').join(value);
+  const sign = (n) => (n > 0 ? `+${n}` : String(n));
+  box.replaceChildren(
+    h('p', null, fill(text.parameters, fmtInt(dc.suppressionThreshold))),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': text.tableCaption },
+      h('table', { class: 'data perturbation-table' },
+        h('caption', null, text.tableCaption),
+        h('thead', null, h('tr', null,
+          h('th', { scope: 'col' }, text.colCount),
+          moves.map((p) => h('th', { scope: 'col', class: 'num' }, sign(p))))),
+        h('tbody', null, dc.perturbationTable.map((r) => h('tr', null,
+          h('th', { scope: 'row' }, r.orMore ? fill(text.orMore, fmtInt(r.count)) : fmtInt(r.count)),
+          moves.map((p) => {
+            const o = r.outcomes.find((x) => x.perturbation === p);
+            return h('td', { class: 'num' }, o ? fmtShare.format(o.probability) : '');
+          })))))));
 }
 
 // ---------------------------------------------------------------- start
