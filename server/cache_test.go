@@ -13,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,8 +20,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/cache/cachetest"
-	"github.com/casewatch/casewatch/internal/store"
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
@@ -379,7 +378,7 @@ func TestRedisOutageAnswersFromTheDatabase(t *testing.T) {
 		if a := ask(t, s.url, query(pages, map[string]any{"n": n}), nil, nil); a.status != 200 || a.body != all {
 			t.Fatalf("after the restart: %d %s, want %s", a.status, a.body, all)
 		}
-		keys, err := rdb.Keys(context.Background(), "casewatch:s"+strconv.Itoa(store.SchemaVersion())+":r:*").Result()
+		keys, err := rdb.Keys(context.Background(), (&config{redisPrefix: cache.DefaultPrefix}).cachePrefix()+"r:*").Result()
 		if err == nil && len(keys) > 0 {
 			break
 		}
