@@ -514,6 +514,38 @@ func (s *attackSuite) thresholdShopping(t *testing.T) {
 		note: fmt.Sprintf("%d of them given a value at all", published)})
 }
 
+// quietRegions lists the regions of jurisdiction j, other than except, that have no case
+// whose month (by month, false for none) is m: added to a filter's regions, they pad its
+// sets with more cases without changing which case the month adds.
+func (s *attackSuite) quietRegions(j, except string, m int, month func(*truthCase) (int, bool)) []string {
+	all, busy := map[string]bool{}, map[string]bool{}
+	for _, c := range s.f.cases {
+		if c.RegionCode == nil || string(c.Jurisdiction) != j {
+			continue
+		}
+		all[*c.RegionCode] = true
+		if cm, ok := month(c); ok && cm == m {
+			busy[*c.RegionCode] = true
+		}
+	}
+	var out []string
+	for _, r := range sorted(all) {
+		if !busy[r] && r != except {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func reportMonth(c *truthCase) (int, bool) { return monthNum(c.ReportedOn), true }
+
+func decisionMonth(c *truthCase) (int, bool) {
+	if c.CourtOn == nil {
+		return 0, false
+	}
+	return monthNum(*c.CourtOn), true
+}
+
 // ---------------------------------------------------------------- 5. median differencing
 
 // decidedAlone lists, for every region, the months of decision in which exactly one of its
@@ -558,6 +590,55 @@ func medianCandidates(with, without *float64) []float64 {
 	return []float64{*with, 2**with - *without}
 }
 
+// medianBound reads what the medians of a set of whole numbers with the target (with) and
+// without it (without) say of the target x. A set without it of even size has a median
+// ending in .5 and the set with it has x clamped to the middle two as its median; of odd
+// size, the set with it has a median ending in .5 and 2·with − without is x clamped to the
+// neighbours of the middle. Either way the clamped value c bounds x: from above when
+// the median went down, from below when it went up.
+func medianBound(with, without *float64) (c float64, upper, ok bool) {
+	if with == nil || without == nil || *with == *without {
+		return 0, false, false
+	}
+	half := func(v float64) bool { return v != math.Trunc(v) }
+	switch {
+	case half(*without) && !half(*with):
+		c = *with
+	case half(*with) && !half(*without):
+		c = 2**with - *without
+	default:
+		return 0, false, false
+	}
+	return c, *with < *without, true
+}
+
+// medianEstimate combines what many pairs of medians say of one value: the bounds narrow
+// it down, and the candidates within them pick it.
+func medianEstimate(pairs [][2]*float64) (float64, bool) {
+	lo, hi := math.Inf(-1), math.Inf(1)
+	var cands []float64
+	for _, p := range pairs {
+		if c, upper, ok := medianBound(p[0], p[1]); ok {
+			if upper {
+				hi = min(hi, c)
+			} else {
+				lo = max(lo, c)
+			}
+		}
+		cands = append(cands, medianCandidates(p[0], p[1])...)
+	}
+	if lo == hi {
+		return lo, true
+	}
+	var inside []float64
+	for _, c := range cands {
+		if c >= lo && c <= hi && c == math.Trunc(c) {
+			inside = append(inside, c)
+		}
+	}
+	return mostFrequent(inside)
+}
+
 // mostFrequent returns the value seen most often (the smallest of a tie).
 func mostFrequent(vs []float64) (float64, bool) {
 	if len(vs) == 0 {
@@ -580,30 +661,38 @@ func mostFrequent(vs []float64) (float64, bool) {
 // region and month, from the figures of decision periods with and without that month.
 func (s *attackSuite) medianDifferencing(t *testing.T) {
 	a, f := s.f.client, s.f
-	decided := func(j, region string, from, to int) statBucket {
-		return a.total(map[string]any{"jurisdiction": j, "regions": []string{region},
+	decided := func(regions []string, j string, from, to int) statBucket {
+		return a.total(map[string]any{"jurisdiction": j, "regions": regions,
 			"decidedFrom": monthFrom(from), "decidedTo": monthTo(to)})
 	}
-	// Days to decision: windows ending at the month and starting at it.
-	dayTargets := spread(s.decidedAlone(func(*truthCase) bool { return true }), 25)
+	// Days to decision: windows ending at the month and starting at it, over the region
+	// padded with more or fewer regions without a decision that month, so that the sets'
+	// middle moves and the target falls in it for some of them.
+	dayTargets := spread(s.decidedAlone(func(*truthCase) bool { return true }), 20)
 	dayHits := 0
 	for _, tg := range dayTargets {
-		var cands []float64
-		for w := 1; w <= 5; w++ {
-			cands = append(cands, medianCandidates(decided(tg.j, tg.region, tg.month-w, tg.month).MedianDaysToDecision,
-				decided(tg.j, tg.region, tg.month-w, tg.month-1).MedianDaysToDecision)...)
-			cands = append(cands, medianCandidates(decided(tg.j, tg.region, tg.month, tg.month+w).MedianDaysToDecision,
-				decided(tg.j, tg.region, tg.month+1, tg.month+w).MedianDaysToDecision)...)
+		quiet := s.quietRegions(tg.j, tg.region, tg.month, decisionMonth)
+		var pairs [][2]*float64
+		for _, pad := range []int{0, 1, 2, 3, 5, len(quiet)} {
+			regions := append([]string{tg.region}, quiet[:min(pad, len(quiet))]...)
+			for _, w := range []int{1, 2, 3, 4, 6, 9} {
+				pairs = append(pairs,
+					[2]*float64{decided(regions, tg.j, tg.month-w, tg.month).MedianDaysToDecision,
+						decided(regions, tg.j, tg.month-w, tg.month-1).MedianDaysToDecision},
+					[2]*float64{decided(regions, tg.j, tg.month, tg.month+w).MedianDaysToDecision,
+						decided(regions, tg.j, tg.month+1, tg.month+w).MedianDaysToDecision})
+			}
 		}
-		if est, ok := mostFrequent(cands); ok && est == float64(daysBetween(tg.c.ReportedOn, *tg.c.CourtOn)) {
+		if est, ok := medianEstimate(pairs); ok && est == float64(daysBetween(tg.c.ReportedOn, *tg.c.CourtOn)) {
 			dayHits++
 		}
 	}
 	s.record(t, attackResult{class: "5-median", measure: "days to decision of a case decided alone in its month",
 		targets: len(dayTargets), value: float64(dayHits) / float64(len(dayTargets)), bound: exactBound, baseline: math.NaN(),
-		note: "medianDaysToDecision over windows with and without the month"})
+		note: "medianDaysToDecision over padded windows with and without the month"})
 
-	// The fine: every fine figure of the currency (total, mean and count, median).
+	// The fine: every fine figure of the currency (total, mean and count, median), over
+	// the region padded with every region without a fine decided that month.
 	fineTargets := spread(s.decidedAlone(func(c *truthCase) bool { return c.FineAmount != nil }), 25)
 	fineHits := 0
 	for _, tg := range fineTargets {
@@ -616,17 +705,25 @@ func (s *attackSuite) medianDifferencing(t *testing.T) {
 			}
 			return nil, nil, nil, nil
 		}
-		var exact, cands []float64
-		for _, from := range []int{f.firstMonth, tg.month - 12, tg.month - 3} {
-			cw, tw, mw, medw := fines(decided(tg.j, tg.region, from, tg.month))
-			co, to, mo, medo := fines(decided(tg.j, tg.region, from, tg.month-1))
-			switch {
-			case tw != nil && to != nil:
-				exact = append(exact, float64(*tw-*to))
-			case mw != nil && cw != nil && mo != nil && co != nil:
-				exact = append(exact, math.Round(*mw*float64(*cw)-*mo*float64(*co)))
+		quiet := s.quietRegions(tg.j, tg.region, tg.month, func(c *truthCase) (int, bool) {
+			if c.FineAmount == nil {
+				return 0, false
 			}
-			cands = append(cands, medianCandidates(medw, medo)...)
+			return decisionMonth(c)
+		})
+		var exact, cands []float64
+		for _, regions := range [][]string{{tg.region}, append([]string{tg.region}, quiet...)} {
+			for _, from := range []int{f.firstMonth, tg.month - 12, tg.month - 3} {
+				cw, tw, mw, medw := fines(decided(regions, tg.j, from, tg.month))
+				co, to, mo, medo := fines(decided(regions, tg.j, from, tg.month-1))
+				switch {
+				case tw != nil && to != nil:
+					exact = append(exact, float64(*tw-*to))
+				case mw != nil && cw != nil && mo != nil && co != nil:
+					exact = append(exact, math.Round(*mw*float64(*cw)-*mo*float64(*co)))
+				}
+				cands = append(cands, medianCandidates(medw, medo)...)
+			}
 		}
 		if len(exact) > 0 {
 			cands = exact
@@ -644,7 +741,8 @@ func (s *attackSuite) medianDifferencing(t *testing.T) {
 
 // rateDifferencing: whether the prosecutor rejected (the experts found no offence in) the
 // one case of a region's month that has such a decision, from the rates of report periods
-// with and without that month. Targets are balanced: half of them have the value.
+// with and without that month, over the region padded with every region without such a
+// decision that month. Targets are balanced: half of them have the value.
 func (s *attackSuite) rateDifferencing(t *testing.T) {
 	a, f := s.f.client, s.f
 	type target struct {
@@ -693,8 +791,11 @@ func (s *attackSuite) rateDifferencing(t *testing.T) {
 		targets := balanced(all, func(x target) bool { return x.hidden }, 20)
 		hits := 0
 		for _, tg := range targets {
+			regions := append([]string{tg.region}, s.quietRegions(tg.j, tg.region, tg.month, func(c *truthCase) (int, bool) {
+				return monthNum(c.ReportedOn), r.counts(c)
+			})...)
 			rate := func(from, to int) *float64 {
-				return r.measure(a.total(map[string]any{"jurisdiction": tg.j, "regions": []string{tg.region},
+				return r.measure(a.total(map[string]any{"jurisdiction": tg.j, "regions": regions,
 					"reportedFrom": monthFrom(from), "reportedTo": monthTo(to)}))
 			}
 			// with the case, and without it: one more decision, with or without the value.
@@ -797,13 +898,21 @@ func (s *attackSuite) funnelAgainstStatistics(t *testing.T) {
 		if known[tg.pair[0]] == nil || known[tg.pair[1]] == nil {
 			withheld++
 		}
+		// Statistics of the same filter: its total, and the counts of its decided, liable
+		// and fined cases.
 		tot := a.total(filter)
 		known["ALL"] = tot.Count
-		if known["LIABLE"] == nil {
-			known["LIABLE"] = tot.Liable
+		alt := map[string][]*int{
+			"DECIDED": {a.total(withFilter(filter, "decisions", []string{"LIABLE", "NOT_LIABLE", "DISMISSED", "TERMINATED"})).Count},
+			"LIABLE":  {tot.Liable, a.total(withFilter(filter, "decisions", []string{"LIABLE"})).Count},
+			"FINED":   {tot.Fined, a.total(withFilter(filter, "sanctions", []string{"FINE"})).Count},
 		}
-		if known["FINED"] == nil {
-			known["FINED"] = tot.Fined
+		for step, vs := range alt {
+			for _, v := range vs {
+				if known[step] == nil {
+					known[step] = v
+				}
+			}
 		}
 		x, y := known[tg.pair[0]], known[tg.pair[1]]
 		truth := steps[tg.key][slices.Index(names, tg.pair[0])] - steps[tg.key][slices.Index(names, tg.pair[1])]
@@ -819,8 +928,9 @@ func (s *attackSuite) funnelAgainstStatistics(t *testing.T) {
 // ---------------------------------------------------------------- 8. repeat defendants
 
 // repeatDefendantLinking: does one person stand behind two known cases? (a) A filter that
-// finds just the two; (b) padded: a region's cases up to the month a case is alone in, with
-// and without that month, tell whether its defendant has exactly one case before.
+// finds just the two; (b) padded: the cases of a case's region (and of every region without
+// a case that month) up to the month it is alone in, with and without that month, tell
+// whether its defendant has exactly one case before.
 func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 	a, f := s.f.client, s.f
 	// (a) Pairs: the first two cases of each repeat defendant, and as many pairs of
@@ -905,9 +1015,10 @@ func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 
 	// (b) Padded.
 	type target struct {
-		c      *truthCase
-		month  int
-		hidden bool
+		c       *truthCase
+		month   int
+		regions []string
+		hidden  bool
 	}
 	type key struct {
 		j, region string
@@ -922,23 +1033,28 @@ func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 	}
 	var all []target
 	for kk, cs := range in {
-		if len(cs) != 1 || kk.month <= f.firstMonth {
-			continue
+		if len(cs) == 1 && kk.month > f.firstMonth {
+			all = append(all, target{c: cs[0], month: kk.month})
 		}
-		c, before := cs[0], 0
-		for _, d := range byPerson[c.Pseudonym] {
-			if d.ID != c.ID && d.RegionCode != nil && *d.RegionCode == kk.region && d.Jurisdiction == c.Jurisdiction &&
-				monthNum(d.ReportedOn) < kk.month {
+	}
+	slices.SortFunc(all, func(x, y target) int { return int(x.c.ID - y.c.ID) })
+	// The set: the case's region and every region without a case that month.
+	for i := range all {
+		tg := &all[i]
+		tg.regions = append([]string{*tg.c.RegionCode}, s.quietRegions(string(tg.c.Jurisdiction), *tg.c.RegionCode, tg.month, reportMonth)...)
+		before := 0
+		for _, d := range byPerson[tg.c.Pseudonym] {
+			if d.ID != tg.c.ID && d.RegionCode != nil && slices.Contains(tg.regions, *d.RegionCode) && d.Jurisdiction == tg.c.Jurisdiction &&
+				monthNum(d.ReportedOn) < tg.month {
 				before++
 			}
 		}
-		all = append(all, target{c, kk.month, before == 1})
+		tg.hidden = before == 1
 	}
-	slices.SortFunc(all, func(x, y target) int { return int(x.c.ID - y.c.ID) })
 	targets := balanced(all, func(x target) bool { return x.hidden }, 20)
 	hits = 0
 	for _, tg := range targets {
-		base := map[string]any{"jurisdiction": string(tg.c.Jurisdiction), "regions": []string{*tg.c.RegionCode},
+		base := map[string]any{"jurisdiction": string(tg.c.Jurisdiction), "regions": tg.regions,
 			"reportedFrom": monthFrom(f.firstMonth)}
 		with := a.total(withFilter(base, "reportedTo", monthTo(tg.month))).RepeatDefendants
 		without := a.total(withFilter(base, "reportedTo", monthTo(tg.month-1))).RepeatDefendants
@@ -1066,7 +1182,7 @@ func (s *attackSuite) caseViewUniqueness(t *testing.T) {
 	type published struct {
 		j, region, article, sanction, decided string
 		hasRegion, hasArticle, hasSanction    bool
-		hasDecided                            bool
+		hasDecided, notLiable                 bool
 		fine                                  map[string]any
 	}
 	pubs := make([]published, len(list))
@@ -1079,7 +1195,10 @@ func (s *attackSuite) caseViewUniqueness(t *testing.T) {
 		if r, ok := c.View["article"].(map[string]any); ok {
 			p.article, p.hasArticle = fmt.Sprint(r["code"]), true
 		}
+		p.notLiable = true // no decision published: not a fined case
 		if o, ok := c.View["outcome"].(map[string]any); ok {
+			d, ok := o["decision"].(string)
+			p.notLiable = ok && d != string(model.DecisionLiable)
 			p.sanction, p.hasSanction = o["sanction"].(string)
 			for key, v := range o {
 				if s, ok := v.(string); ok && strings.HasPrefix(key, "decided") {
@@ -1098,7 +1217,7 @@ func (s *attackSuite) caseViewUniqueness(t *testing.T) {
 		n := 0
 		for i := range pubs {
 			p := &pubs[i]
-			if p.j != string(c.Jurisdiction) ||
+			if p.j != string(c.Jurisdiction) || p.notLiable ||
 				p.hasRegion && (c.RegionCode == nil || p.region != *c.RegionCode) ||
 				p.hasArticle && (c.ArticleCode == nil || p.article != *c.ArticleCode) ||
 				p.hasSanction && p.sanction != string(model.SanctionFine) ||
