@@ -168,12 +168,15 @@ type funnelAnswer struct {
 	}
 }
 
+// funnel asks the funnel; a step withheld, or a question refused, is missing or nil.
 func (a *attacker) funnel(filter map[string]any) map[string]*int {
 	a.t.Helper()
 	var out funnelAnswer
-	a.must(`query($f: CaseFilter) { funnel(filter: $f) { steps { step count suppressed available } } }`,
-		map[string]any{"f": filter}, &out)
 	steps := map[string]*int{}
+	if !a.ask(`query($f: CaseFilter) { funnel(filter: $f) { steps { step count suppressed available } } }`,
+		map[string]any{"f": filter}, &out) {
+		return steps // refused: nothing learnt
+	}
 	for _, s := range out.Funnel.Steps {
 		steps[s.Step] = s.Count
 	}
