@@ -50,7 +50,24 @@ type attackResult struct {
 	note           string
 }
 
-func (r attackResult) succeeded() bool { return r.value > r.bound }
+// succeeded reports whether the attack is shown to do better than its bound: the lower
+// end of the 95% confidence interval of its success share (Wilson's) lies above the bound.
+// The shares are measured over tens of targets, so a share a few points above the bound
+// can be chance; one the interval puts above it is not. Today's attacks on exact figures
+// score 80–100% and fail by far.
+func (r attackResult) succeeded() bool { return r.lower() > r.bound }
+
+// lower is the lower end of the Wilson score interval at 95% of the success share.
+func (r attackResult) lower() float64 {
+	if r.targets == 0 {
+		return 0
+	}
+	const z = 1.96
+	n, p := float64(r.targets), r.value
+	centre := p + z*z/(2*n)
+	spread := z * math.Sqrt(p*(1-p)/n+z*z/(4*n*n))
+	return (centre - spread) / (1 + z*z/n)
+}
 
 type attackSuite struct {
 	f       *attackFixture
@@ -67,8 +84,8 @@ func (s *attackSuite) record(t *testing.T, r attackResult) {
 		return
 	}
 	if r.succeeded() {
-		t.Errorf("attack succeeds: %s: %.1f%% over %d targets, at most %.1f%% allowed (%s)",
-			r.measure, 100*r.value, r.targets, 100*r.bound, r.note)
+		t.Errorf("attack succeeds: %s: %.1f%% over %d targets (at least %.1f%% at 95%% confidence), at most %.1f%% allowed (%s)",
+			r.measure, 100*r.value, r.targets, 100*r.lower(), 100*r.bound, r.note)
 	}
 }
 
@@ -104,7 +121,7 @@ func TestAttackSuite(t *testing.T) {
 			var sb strings.Builder
 			fmt.Fprintf(&sb, "attack suite on %s: %d cases, k = %d, %d queries, %s\n", b.Name, attackCases, attackK,
 				s.f.client.queries, time.Since(start).Round(time.Millisecond))
-			fmt.Fprintf(&sb, "%-14s %-58s %7s %8s %8s %8s  %s\n", "class", "measure", "targets", "value", "bound", "prior", "verdict")
+			fmt.Fprintf(&sb, "%-14s %-58s %7s %8s %8s %8s %8s  %s\n", "class", "measure", "targets", "value", "low95", "bound", "prior", "verdict")
 			for _, r := range s.results {
 				verdict := "protected"
 				if r.succeeded() {
@@ -114,8 +131,8 @@ func TestAttackSuite(t *testing.T) {
 				if !math.IsNaN(r.baseline) {
 					prior = fmt.Sprintf("%.1f%%", 100*r.baseline)
 				}
-				fmt.Fprintf(&sb, "%-14s %-58s %7d %7.1f%% %7.1f%% %8s  %s; %s\n", r.class, r.measure, r.targets,
-					100*r.value, 100*r.bound, prior, verdict, r.note)
+				fmt.Fprintf(&sb, "%-14s %-58s %7d %7.1f%% %7.1f%% %7.1f%% %8s  %s; %s\n", r.class, r.measure, r.targets,
+					100*r.value, 100*r.lower(), 100*r.bound, prior, verdict, r.note)
 			}
 			t.Log("\n" + sb.String())
 		})
@@ -788,7 +805,7 @@ func (s *attackSuite) rateDifferencing(t *testing.T) {
 		slices.SortFunc(all, func(x, y target) int {
 			return cmp.Or(cmp.Compare(x.j, y.j), cmp.Compare(x.region, y.region), cmp.Compare(x.month, y.month))
 		})
-		targets := balanced(all, func(x target) bool { return x.hidden }, 20)
+		targets := balanced(all, func(x target) bool { return x.hidden }, 60)
 		hits := 0
 		for _, tg := range targets {
 			regions := append([]string{tg.region}, s.quietRegions(tg.j, tg.region, tg.month, func(c *truthCase) (int, bool) {
@@ -1052,7 +1069,7 @@ func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 		}
 		tg.hidden = before == 1
 	}
-	targets := balanced(all, func(x target) bool { return x.hidden }, 20)
+	targets := balanced(all, func(x target) bool { return x.hidden }, 60)
 	hits = 0
 	for _, tg := range targets {
 		base := map[string]any{"jurisdiction": string(tg.c.Jurisdiction), "regions": tg.regions,

@@ -378,8 +378,8 @@ func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBuc
 	checkOptional("medianDaysToDecision", got.MedianDaysToDecision, days)
 	rate := func(num, den privacy.Cell) *float64 {
 		d := den.Perturbed()
-		n := min(num.Perturbed(), d)
-		if d < k || (n > 0 && n < k) || (d-n > 0 && d-n < k) {
+		n := min(num.Within(den).Perturbed(), d)
+		if n < k || d-n < k {
 			return nil
 		}
 		r := float64(n) / float64(d)

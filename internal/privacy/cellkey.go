@@ -82,6 +82,12 @@ func (c *Cell) Add(key uint16) { c.N++; c.Key += uint32(key) }
 // Merge adds the cases of d, which has none of c's.
 func (c *Cell) Merge(d Cell) { c.N += d.N; c.Key += d.Key }
 
+// Within returns the numerator c of a rate over d, keyed by both: a case that joins d
+// but not c changes c's perturbation all the same, so whether a rate moved when one case
+// was added does not tell which part the case joined. (c is never published as a count
+// of its own, so its value need not match another figure of the same cases.)
+func (c Cell) Within(d Cell) Cell { return Cell{N: c.N, Key: c.Key + d.Key*0x9e37} }
+
 func (c Cell) countKey() uint8     { return uint8(c.Key) }
 func (c Cell) magnitudeKey() uint8 { return uint8(c.Key >> 8) }
 

@@ -80,10 +80,11 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 	return out
 }
 
-// rate is num/den from their perturbed counts, when privacy.Rate allows it.
+// rate is num/den from their perturbed counts (num keyed within den), when privacy.Rate
+// allows it.
 func rate(num, den privacy.Cell, k int) *float64 {
 	d := den.Perturbed()
-	if v, ok := privacy.Rate(min(num.Perturbed(), d), d, k); ok {
+	if v, ok := privacy.Rate(min(num.Within(den).Perturbed(), d), d, k); ok {
 		return &v
 	}
 	return nil
