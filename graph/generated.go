@@ -2075,7 +2075,8 @@ type Query {
   - buckets are listed from every value a dimension can take (the vocabulary, the regions
     and articles of the reference data, NONE where a case may have no value), less what
     the filter rules out: a bucket is there whether it has cases or not;
-  - rates and per-capita figures are computed from perturbed counts; fine totals are
+  - rates and per-capita figures are computed from perturbed counts (a rate needs at least
+    k on each side: never exactly 0 or 1); fine totals are
     perturbed by 20–50% of the bucket's largest fine; medians and percentiles are read at
     a rank moved by up to 5% of the count and need at least 10 values (and k).
   groupBy: at most three distinct dimensions. An answer has at most 5000 buckets; a question
