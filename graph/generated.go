@@ -2072,9 +2072,9 @@ type Query {
     not give those cases away. A count whose perturbed value is below k is withheld (null,
     and suppressed is true): null means "fewer than k, possibly none";
   - the total is perturbed on its own: the buckets need not add up to it exactly;
-  - buckets are listed from every value a dimension can take (the vocabulary, the regions
-    and articles of the reference data, NONE where a case may have no value), less what
-    the filter rules out: a bucket is there whether it has cases or not;
+  - a bucket none of whose figures is published is left out: whether a bucket is listed
+    depends on its published figures only, so a bucket with a few cases and one with none
+    look the same;
   - rates and per-capita figures are computed from perturbed counts (a rate needs at least
     k on each side: never exactly 0 or 1); fine totals are
     perturbed by 20–50% of the bucket's largest fine; medians and percentiles are read at
@@ -2328,7 +2328,7 @@ enum Dimension {
 enum Interval { YEAR QUARTER MONTH }
 
 type Statistics {
-  "One bucket per possible combination of grouped values (and period), whether it has cases or not, ordered by value (NONE last), then period."
+  "One bucket per combination of grouped values (and period) with at least one published figure, ordered by value (NONE last), then period. A combination left out has no figure of k or more: it has a few cases or none, and the two look the same."
   buckets: [StatBucket!]!
   "The figures of every case matching the filter."
   total: StatBucket!

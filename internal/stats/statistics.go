@@ -85,7 +85,7 @@ func (a *acc) merge(b *acc) {
 
 // fineHistogram counts fines by amount and decision year. Fines are few distinct amounts
 // (multiples of the index unit), so counting them is cheaper than sorting them all, and
-// the median and percentile come out exact all the same.
+// the value at any rank comes out exact all the same.
 type fineHistogram struct {
 	cell   privacy.Cell
 	counts map[fineKey]int
