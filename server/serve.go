@@ -194,7 +194,7 @@ func (a *app) seedIfEmpty(ctx context.Context, cfg *config, ref *reference.Data)
 	a.log.Info("empty database: loading the synthetic demo dataset")
 	start := time.Now()
 	// Synthetic or not, the case-level view follows the privacy rules.
-	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: privacy.Generalizer(cfg.threshold)})
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: privacy.Generalizer(cfg.threshold, ref.FineBand)})
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}
