@@ -5,10 +5,10 @@
 package graph
 
 import (
-	"slices"
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"

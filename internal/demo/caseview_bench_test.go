@@ -115,8 +115,8 @@ func measureCaseView(qis []model.QuasiIdentifiers, masks [][]string, k int, band
 			continue
 		}
 		b := "-"
-		if v.FineBand != nil {
-			b = v.FineBand.Label()
+		if v.Case.FineBand != nil {
+			b = v.Case.FineBand.Label()
 		}
 		counts[press{string(v.Case.Jurisdiction), b, *v.Case.CourtOn, str(v.Case.RegionCode), str(v.Case.ArticleCode)}]++
 	}
