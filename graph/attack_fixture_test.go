@@ -48,7 +48,7 @@ func newAttackFixture(t *testing.T, databaseURL string, n, k int) *attackFixture
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
 	ref := reference.MustRead()
-	if _, err := demo.Seed(ctx, st, ref, demo.Options{Cases: n, Seed: 13, Generalize: privacy.Generalizer(k)}); err != nil {
+	if _, err := demo.Seed(ctx, st, ref, demo.Options{Cases: n, Seed: 13, Generalize: privacy.Generalizer(k, ref.FineBand)}); err != nil {
 		t.Fatal(err)
 	}
 	secret := []byte("attack secret")

@@ -17,8 +17,9 @@ import (
 	"github.com/casewatch/casewatch/internal/model"
 )
 
-// Exports stream every case that a filter selects, in the published view (the same
-// generalisation and month precision as the API), as CSV or NDJSON. The filter is given
+// Exports stream every case that a filter selects, in the case view (model.PublishedView:
+// the same generalisation, periods and fine bands as the API; a case the view leaves out
+// is not exported), as CSV or NDJSON. The filter is given
 // in the query string with the API's names: ?jurisdiction=KZ&categories=FALSE_INFORMATION,
 // INSULT_OR_LIBEL&reportedFrom=2024-01-01; lists are comma-separated or repeated.
 
@@ -26,10 +27,9 @@ import (
 var exportColumns = []string{
 	"reference", "jurisdiction", "region", "category", "concern", "platform", "article",
 	"liability", "stage", "reported_month", "expert_conclusion", "prosecutor_decision",
-	"defendant_kind", "defendant_age_band", "defendant_gender",
-	"court_decision", "decided_month", "sanction", "fine_amount", "fine_currency", "fine_index_units",
-	"appeal_status", "appeal_decided_month", "appeal_fine_amount",
-	"cassation_status", "cassation_decided_month", "cassation_fine_amount",
+	"defendant_kind", "court_decision", "decided_month", "sanction", "fine_band",
+	"appeal_status", "appeal_decided_month", "appeal_fine_band",
+	"cassation_status", "cassation_decided_month", "cassation_fine_band",
 	"summary", "generalized", "first_release", "synthetic",
 }
 
@@ -125,35 +125,35 @@ func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.C
 	}
 }
 
-// exportRow is one case in the published view, by column.
+// exportRow is one case in the case view, by column.
 func (r *Resolver) exportRow(raw *model.Case, appeals []model.Appeal, synthetic map[int64]bool) map[string]string {
-	c := raw.Published()
+	v := raw.PublishedView(appeals, r.ref.FineBand)
+	c := &v.Case
 	row := map[string]string{
 		"reference": c.Reference, "jurisdiction": string(c.Jurisdiction), "region": str(c.RegionCode),
 		"category": string(c.Category), "concern": string(c.Concern), "platform": string(c.Platform),
 		"article": str(c.ArticleCode), "liability": string(c.Liability), "stage": string(c.Stage),
-		"reported_month": model.Month(c.ReportedOn), "expert_conclusion": str(c.ExpertConclusion),
+		"reported_month": c.ReportedOn, "expert_conclusion": str(c.ExpertConclusion),
 		"prosecutor_decision": str(c.ProsecutorDecision), "defendant_kind": str(c.DefendantKind),
-		"defendant_age_band": str(c.AgeBand), "defendant_gender": str(c.DefendantGender),
-		"court_decision": str(c.CourtDecision), "decided_month": str(monthOf(c.CourtOn)),
-		"sanction": str(c.Sanction), "summary": str(c.Summary), "generalized": c.Generalized,
-		"first_release": strconv.FormatInt(c.FirstReleaseID, 10), "synthetic": strconv.FormatBool(synthetic[c.FirstReleaseID]),
+		"court_decision": str(c.CourtDecision), "decided_month": str(c.CourtOn),
+		"sanction": str(c.Sanction), "fine_band": bandLabel(c.FineBand), "summary": str(c.Summary),
+		"generalized": c.Generalized, "first_release": strconv.FormatInt(c.FirstReleaseID, 10),
+		"synthetic": strconv.FormatBool(synthetic[c.FirstReleaseID]),
 	}
-	if m := r.money(c.Jurisdiction, c.FineAmount, firstDate(c.CourtOn, &c.ReportedOn)); m != nil {
-		row["fine_amount"], row["fine_currency"] = strconv.Itoa(m.Amount), m.Currency
-		if m.IndexUnits != nil {
-			row["fine_index_units"] = strconv.FormatFloat(*m.IndexUnits, 'f', -1, 64)
-		}
-	}
-	for _, a := range appeals {
+	for _, a := range v.Appeals {
 		p := strings.ToLower(string(a.Level)) + "_"
 		row[p+"status"] = string(a.Status)
-		row[p+"decided_month"] = str(monthOf(a.DecidedOn))
-		if a.FineAmount != nil {
-			row[p+"fine_amount"] = strconv.FormatInt(*a.FineAmount, 10)
-		}
+		row[p+"decided_month"] = str(a.DecidedOn)
+		row[p+"fine_band"] = bandLabel(a.FineBand)
 	}
 	return row
+}
+
+func bandLabel(b *model.FineBand) string {
+	if b == nil {
+		return ""
+	}
+	return b.Label()
 }
 
 func (r *Resolver) releaseFlags(ctx context.Context) (map[int64]bool, error) {

@@ -60,6 +60,7 @@ type ComplexityRoot struct {
 		FiledBy      func(childComplexity int) int
 		FiledMonth   func(childComplexity int) int
 		Fine         func(childComplexity int) int
+		FineBand     func(childComplexity int) int
 		Level        func(childComplexity int) int
 		Status       func(childComplexity int) int
 	}
@@ -171,6 +172,13 @@ type ComplexityRoot struct {
 		SuppressionThreshold    func(childComplexity int) int
 	}
 
+	FineBand struct {
+		From      func(childComplexity int) int
+		IndexUnit func(childComplexity int) int
+		Label     func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	FineStats struct {
 		Count      func(childComplexity int) int
 		Currency   func(childComplexity int) int
@@ -262,6 +270,7 @@ type ComplexityRoot struct {
 		DecidedMonth func(childComplexity int) int
 		Decision     func(childComplexity int) int
 		Fine         func(childComplexity int) int
+		FineBand     func(childComplexity int) int
 		Sanction     func(childComplexity int) int
 	}
 
@@ -411,7 +420,9 @@ type CaseResolver interface {
 	ID(ctx context.Context, obj *model.Case) (string, error)
 
 	Region(ctx context.Context, obj *model.Case) (*model.Region, error)
+	Category(ctx context.Context, obj *model.Case) (*model.ContentCategory, error)
 
+	Platform(ctx context.Context, obj *model.Case) (*model.Platform, error)
 	Article(ctx context.Context, obj *model.Case) (*model.Article, error)
 
 	ReportedMonth(ctx context.Context, obj *model.Case) (string, error)
@@ -527,6 +538,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Appeal.Fine(childComplexity), true
+	case "Appeal.fineBand":
+		if e.ComplexityRoot.Appeal.FineBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Appeal.FineBand(childComplexity), true
 	case "Appeal.level":
 		if e.ComplexityRoot.Appeal.Level == nil {
 			break
@@ -986,6 +1003,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisclosureControl.SuppressionThreshold(childComplexity), true
 
+	case "FineBand.from":
+		if e.ComplexityRoot.FineBand.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineBand.From(childComplexity), true
+	case "FineBand.indexUnit":
+		if e.ComplexityRoot.FineBand.IndexUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineBand.IndexUnit(childComplexity), true
+	case "FineBand.label":
+		if e.ComplexityRoot.FineBand.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineBand.Label(childComplexity), true
+	case "FineBand.to":
+		if e.ComplexityRoot.FineBand.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FineBand.To(childComplexity), true
+
 	case "FineStats.count":
 		if e.ComplexityRoot.FineStats.Count == nil {
 			break
@@ -1366,6 +1408,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Fine(childComplexity), true
+	case "Outcome.fineBand":
+		if e.ComplexityRoot.Outcome.FineBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.FineBand(childComplexity), true
 	case "Outcome.sanction":
 		if e.ComplexityRoot.Outcome.Sanction == nil {
 			break
@@ -2031,7 +2079,8 @@ var sources = []*ast.Source{
 #
 # Every figure here is published from anonymized records: no name, IIN, PIN, birth date,
 # phone number, address, account handle, link or court case number is ever stored or
-# returned. Case-level dates are published at month precision ("YYYY-MM").
+# returned. Case-level dates are published by quarter ("2024-Q2"), or by year ("2024") where
+# the case view coarsens them; see Case.
 #
 # Errors carry extensions.code: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED,
 # QUERY_TOO_COMPLEX or INTERNAL.
@@ -2141,22 +2190,36 @@ type Query {
 # --- Cases ---
 # One case and lists of cases: Query.case, Query.cases.
 
-"One enforcement case against one defendant, from expert review to appeal."
+"""
+One enforcement case against one defendant, from expert review to appeal, as the case-level
+view publishes it. The view is k-anonymous on everything it shows that an outsider could know
+(k is this server's SUPPRESSION_THRESHOLD): within a jurisdiction and year of report, every
+combination of the published dates (report, decision, timeline, appeals), region, category,
+platform, article, liability, stage, decisions, sanction, fine bands, appeals and defendant kind
+is shared by at least k cases. Dates are published by quarter and fines as bands of index
+units; the defendant's age band and gender are never published here (statistics count them).
+Where that is not enough, more is coarsened or withheld (see generalized); a case that would
+still stand out is left out of the view altogether: no list, export or case(reference:) shows
+it, though statistics count it.
+"""
 type Case implements Node {
   id: ID!
   "Stable public reference. Not derived from any court or police number."
   reference: String!
   jurisdiction: Jurisdiction!
-  "Null when generalised for privacy (see generalized)."
+  "Null when unknown or withheld for privacy (see generalized)."
   region: Region
-  category: ContentCategory!
+  "Null when withheld for privacy (see generalized)."
+  category: ContentCategory
   concern: Concern!
-  platform: Platform!
+  "Null when withheld for privacy (see generalized)."
+  platform: Platform
+  "Null when unknown or withheld for privacy (see generalized)."
   article: Article
   liability: Liability!
   "Where the case stands now."
   stage: CaseStage!
-  "Month the content was reported, YYYY-MM."
+  "Quarter the content was reported, e.g. 2024-Q2; the year alone (2024) when \"dates\" is generalized."
   reportedMonth: String!
   expertConclusion: ExpertConclusion
   prosecutorDecision: ProsecutorDecision
@@ -2165,7 +2228,7 @@ type Case implements Node {
   outcome: Outcome
   "Appeal and cassation, in that order."
   appeals: [Appeal!]!
-  "What happened, in order, at month precision."
+  "What happened, in order, by quarter (or by year when \"dates\" is generalized)."
   timeline: [CaseEvent!]!
   """
   Redacted description of the content, published only for a case a court has held liable at
@@ -2174,7 +2237,14 @@ type Case implements Node {
   nothing safe remains. A search finds only cases with a summary.
   """
   summary: String
-  "Fields withheld for privacy so that no published combination is shared by fewer than k cases: \"region\", \"defendant.kind\", \"defendant.ageBand\", \"defendant.gender\"."
+  """
+  What the case view coarsens or withholds for privacy, so that no published combination is
+  shared by fewer than k cases, in this order: "defendant.ageBand" and "defendant.gender"
+  (always), then the steps taken, from the least damage to the most: "defendant.kind",
+  "region", "dates" (every date by year only), "platform", "appeals" (appeals, their timeline
+  steps and the sanction withheld), "outcome.fine" (the fine bands), "article",
+  "outcome.sanction", "category". A step is listed even when the field had no value.
+  """
   generalized: [String!]!
   "Release in which this case was first published."
   firstRelease: Release!
@@ -2189,7 +2259,7 @@ type Correction {
   fields: [String!]!
 }
 
-"Who the defendant is, as categories only. Each field is null when unknown or withheld."
+"Who the defendant is, as categories only. Each field is null when unknown or withheld; ageBand and gender are always withheld from the case view (statistics count them)."
 type DefendantProfile {
   kind: DefendantKind
   ageBand: AgeBand
@@ -2199,11 +2269,25 @@ type DefendantProfile {
 "First-instance court decision."
 type Outcome {
   decision: Decision!
-  "Month of the decision, YYYY-MM; null while pending."
+  "Quarter of the decision (e.g. 2024-Q2, or the year alone); null while pending."
   decidedMonth: String
+  "Null when none, or withheld (see Case.generalized)."
   sanction: Sanction
-  "Fine imposed by the first instance, if any."
-  fine: Money
+  "Always null: the case view publishes a fine as a band (fineBand), never its amount."
+  fine: Money @deprecated(reason: "The case view publishes fineBand, never the amount.")
+  "Band of the fine imposed by the first instance; null when none or withheld."
+  fineBand: FineBand
+}
+
+"A band of index units a fine is published in: more than from, up to and including to."
+type FineBand {
+  from: Int!
+  "Null for the last, open band."
+  to: Int
+  "MCI or RP, of the decision's year."
+  indexUnit: String!
+  "e.g. \"up to 10 MCI\", \"20–50 MCI\", \"2000+ MCI\"."
+  label: String!
 }
 
 "An amount of money with its value in the jurisdiction's index unit of that year."
@@ -2223,19 +2307,21 @@ type Money {
 type Appeal {
   level: AppealLevel!
   filedBy: AppealParty
-  "YYYY-MM"
+  "Quarter (e.g. 2024-Q2), or the year alone."
   filedMonth: String
   status: AppealStatus!
-  "YYYY-MM; null while pending."
+  "Quarter, or the year alone; null while pending."
   decidedMonth: String
-  "Fine after this decision, when the court set one."
-  fine: Money
+  "Always null: the case view publishes fineBand, never the amount."
+  fine: Money @deprecated(reason: "The case view publishes fineBand, never the amount.")
+  "Band of the fine after this decision, when the court set one."
+  fineBand: FineBand
 }
 
 "One step of a case's history."
 type CaseEvent {
   kind: CaseEventKind!
-  "YYYY-MM"
+  "Quarter (e.g. 2024-Q2), or the year alone (2024) when the case's dates are generalized."
   month: String!
   "The step's result as a code of the matching enum (e.g. APPROVED, LIABLE, UPHELD); null when it has none."
   result: String
@@ -2244,8 +2330,11 @@ type CaseEvent {
 
 """
 All filters are optional and combine with AND; a list means "any of".
-Dates are YYYY-MM-DD and inclusive, and match at month precision, the precision case-level
-dates are published at: reportedFrom 2024-05-17 lists cases reported from 2024-05-01 on. appealStatuses matches the latest appeal level of a case
+Dates are YYYY-MM-DD and inclusive. In case lists, a filter matches what the case view
+publishes: a date range matches a case whose published period (quarter, or year) overlaps it
+(reportedFrom 2024-05-17 lists cases reported in 2024-Q2 on, and those whose dates are
+published as 2024); a region, category, platform, article, defendant kind, sanction or appeal
+status matches no case that withholds it. appealStatuses matches the latest appeal level of a case
 (cassation when there is one, else appeal). search looks for all its words in the summaries.
 """
 input CaseFilter {
@@ -2271,9 +2360,11 @@ input CaseFilter {
 }
 
 """
-Order of a case list (and of an export): by month of report (REPORTED_*) or of first-instance
-decision (DECIDED_*), never by the day, which is not published. Within a month the order is a
-fixed pseudo-random permutation, the same on every page and in every release.
+Order of a case list (and of an export): by published period of report (REPORTED_*) or of
+first-instance decision (DECIDED_*), a case published by year alone coming after that year's
+quarters (before them, descending), never by the month or day, which are not published. Within
+a period the order is a fixed pseudo-random permutation, the same on every page and in every
+release.
 """
 enum CaseOrder {
   REPORTED_DESC
@@ -2851,6 +2942,8 @@ func (ec *executionContext) childFields_Appeal(ctx context.Context, field graphq
 		return ec.fieldContext_Appeal_decidedMonth(ctx, field)
 	case "fine":
 		return ec.fieldContext_Appeal_fine(ctx, field)
+	case "fineBand":
+		return ec.fieldContext_Appeal_fineBand(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Appeal", field.Name)
 }
@@ -3069,6 +3162,20 @@ func (ec *executionContext) childFields_DisclosureControl(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DisclosureControl", field.Name)
 }
 
+func (ec *executionContext) childFields_FineBand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_FineBand_from(ctx, field)
+	case "to":
+		return ec.fieldContext_FineBand_to(ctx, field)
+	case "indexUnit":
+		return ec.fieldContext_FineBand_indexUnit(ctx, field)
+	case "label":
+		return ec.fieldContext_FineBand_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FineBand", field.Name)
+}
+
 func (ec *executionContext) childFields_FineStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "currency":
@@ -3245,6 +3352,8 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_sanction(ctx, field)
 	case "fine":
 		return ec.fieldContext_Outcome_fine(ctx, field)
+	case "fineBand":
+		return ec.fieldContext_Outcome_fineBand(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -4190,6 +4299,38 @@ func (ec *executionContext) fieldContext_Appeal_fine(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Appeal_fineBand(ctx context.Context, field graphql.CollectedField, obj *model.Appeal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Appeal_fineBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FineBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FineBand) graphql.Marshaler {
+			return ec.marshalOFineBand2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineBand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Appeal_fineBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Appeal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FineBand(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4505,18 +4646,18 @@ func (ec *executionContext) _Case_category(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Case_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Category, nil
+			return ec.Resolvers.Case().Category(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ContentCategory) graphql.Marshaler {
-			return ec.marshalNContentCategory2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentCategory) graphql.Marshaler {
+			return ec.marshalOContentCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, false, false, "ContentCategory")
+	return graphql.NewScalarFieldContext("Case", field, true, true, "ContentCategory")
 }
 
 func (ec *executionContext) _Case_concern(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -4551,18 +4692,18 @@ func (ec *executionContext) _Case_platform(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Case_platform(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Platform, nil
+			return ec.Resolvers.Case().Platform(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Platform) graphql.Marshaler {
-			return ec.marshalNPlatform2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Case_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, false, false, "Platform")
+	return graphql.NewScalarFieldContext("Case", field, true, true, "Platform")
 }
 
 func (ec *executionContext) _Case_article(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -5992,6 +6133,98 @@ func (ec *executionContext) fieldContext_DisclosureControl_perturbationTable(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FineBand_from(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineBand_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FineBand_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineBand", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineBand_to(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineBand_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FineBand_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineBand", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FineBand_indexUnit(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineBand_indexUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndexUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FineBand_indexUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineBand", field, false, false, "String")
+}
+
+func (ec *executionContext) _FineBand_label(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FineBand_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FineBand_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FineBand", field, true, false, "String")
 }
 
 func (ec *executionContext) _FineStats_currency(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
@@ -7506,6 +7739,38 @@ func (ec *executionContext) fieldContext_Outcome_fine(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Outcome_fineBand(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_fineBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FineBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FineBand) graphql.Marshaler {
+			return ec.marshalOFineBand2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineBand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_fineBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FineBand(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11278,6 +11543,11 @@ func (ec *executionContext) _Appeal(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Appeal_fine(ctx, field, obj)
 				})
+		case "fineBand":
+			out.Values[i] = ec._Appeal_fineBand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11399,20 +11669,22 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Case_region(ctx, field, obj)
 				})
 		case "category":
-			out.Values[i] = ec._Case_category(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_category(ctx, field, obj)
+				})
 		case "concern":
 			out.Values[i] = ec._Case_concern(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "platform":
-			out.Values[i] = ec._Case_platform(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Case_platform(ctx, field, obj)
+				})
 		case "article":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12000,6 +12272,54 @@ func (ec *executionContext) _DisclosureControl(ctx context.Context, sel ast.Sele
 			}
 		case "perturbationTable":
 			out.Values[i] = ec._DisclosureControl_perturbationTable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fineBandImplementors = []string{"FineBand"}
+
+func (ec *executionContext) _FineBand(ctx context.Context, sel ast.SelectionSet, obj *model.FineBand) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fineBandImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FineBand")
+		case "from":
+			out.Values[i] = ec._FineBand_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._FineBand_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "indexUnit":
+			out.Values[i] = ec._FineBand_indexUnit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._FineBand_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12624,6 +12944,11 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "fine":
 			out.Values[i] = ec._Outcome_fine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fineBand":
+			out.Values[i] = ec._Outcome_fineBand(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -15329,6 +15654,25 @@ func (ec *executionContext) marshalOContentCategory2ᚕgithubᚗcomᚋcasewatch�
 	return ret
 }
 
+func (ec *executionContext) unmarshalOContentCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx context.Context, v any) (*model.ContentCategory, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.ContentCategory(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContentCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx context.Context, sel ast.SelectionSet, v *model.ContentCategory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalODate2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -15499,6 +15843,13 @@ func (ec *executionContext) marshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatch
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOFineBand2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineBand(ctx context.Context, sel ast.SelectionSet, v *model.FineBand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FineBand(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -15710,6 +16061,25 @@ func (ec *executionContext) marshalOPlatform2ᚕgithubᚗcomᚋcasewatchᚋcasew
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOPlatform2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx context.Context, v any) (*model.Platform, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.Platform(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlatform2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *model.Platform) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOProsecutorDecision2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐProsecutorDecision(ctx context.Context, v any) (*model.ProsecutorDecision, error) {

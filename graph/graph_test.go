@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -28,35 +29,57 @@ import (
 // so answers can be checked against an independent computation in Go.
 type fixture struct {
 	store      *store.Store
-	cases      []model.Case // with IDs as stored
+	ref        *reference.Data
+	cases      []model.Case // as stored: with IDs, and generalized as the store decided
+	appeals    map[int64][]model.Appeal
 	detections []model.Detection
 	url        string // GraphQL endpoint
 }
 
 func ptr[T any](v T) *T { return &v }
 
-// newFixture loads n cases drawn from a fixed seed into the database at databaseURL.
+// newFixture loads n cases drawn from a fixed seed into the database at databaseURL, with
+// no generalisation beyond the base view (dates by quarter, fine bands, no age band or
+// gender): every case is listed.
 func newFixture(t *testing.T, databaseURL string, n int) *fixture {
+	t.Helper()
+	return loadFixture(t, databaseURL, n, nil)
+}
+
+// newGeneralizedFixture is newFixture with the cases generalised as the server does, with
+// the fixture's threshold (privacy.MinThreshold): some cases withhold fields, some are left
+// out of the case view.
+func newGeneralizedFixture(t *testing.T, databaseURL string, n int) *fixture {
+	t.Helper()
+	ref := reference.MustRead()
+	return loadFixture(t, databaseURL, n, privacy.Generalizer(privacy.MinThreshold, ref.FineBand))
+}
+
+func loadFixture(t *testing.T, databaseURL string, n int, generalize model.Generalizer) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, databaseURL)
 	ref := reference.MustRead()
 	rng := rand.New(rand.NewPCG(7, 7))
 	pick := func(codes []string) string { return codes[rng.IntN(len(codes))] }
-	f := &fixture{store: st}
+	f := &fixture{store: st, ref: ref}
 	_, err := st.Load(ctx, model.Release{Synthetic: true}, func(b *store.Batch) error {
+		if generalize != nil {
+			b.GeneralizeWith(generalize)
+		}
 		for i := range n {
 			j := model.JurisdictionKZ
 			if i%5 == 0 {
 				j = model.JurisdictionKG
 			}
+			// Three regions of each jurisdiction, so that cases alike in region are common.
 			regions := reference.Filter(ref.Regions, j, func(r *model.Region) model.Jurisdiction { return r.Jurisdiction })
 			cat := model.ContentCategory(pick([]string{"FALSE_INFORMATION", "INSULT_OR_LIBEL", "DRUG_PROMOTION", "INCITEMENT_OF_DISCORD"}))
 			// Few distinct days, so ties on the sort key are common and the id must break them.
 			reported := fmt.Sprintf("2024-%02d-%02d", 1+rng.IntN(6), 1+rng.IntN(3))
 			c := model.Case{
 				Reference:    fmt.Sprintf("%s-2024-T%05d", j, i),
-				Jurisdiction: j, RegionCode: ptr(regions[rng.IntN(len(regions))].Code),
+				Jurisdiction: j, RegionCode: ptr(regions[rng.IntN(min(3, len(regions)))].Code),
 				Category: cat, Concern: cat.Concern(),
 				Platform:  model.Platform(pick([]string{"TELEGRAM", "INSTAGRAM", "TIKTOK"})),
 				Liability: model.LiabilityAdministrative, ReportedOn: reported,
@@ -103,6 +126,20 @@ func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 		return nil
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The cases as stored, with what generalisation decided.
+	ids := make([]int64, len(f.cases))
+	for i, c := range f.cases {
+		ids[i] = c.ID
+	}
+	if f.cases, err = st.CasesByID(ctx, ids); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.cases) != n {
+		t.Fatalf("the store holds %d of %d cases", len(f.cases), n)
+	}
+	if f.appeals, err = st.AppealsByCase(ctx, ids); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -161,8 +198,9 @@ const casesPage = `query($filter: CaseFilter, $order: CaseOrder, $first: Int, $a
     totalCount
     edges { cursor node { reference reportedMonth jurisdiction category
       region { code } article { code }
-      outcome { decision decidedMonth fine { amount currency indexUnits indexUnit indexYear } }
-      appeals { level status filedMonth decidedMonth fine { amount } }
+      outcome { decision decidedMonth fine { amount } fineBand { from to indexUnit label } }
+      appeals { level status filedMonth decidedMonth fine { amount } fineBand { label } }
+      generalized
       timeline { kind month result label(lang: RU) }
       firstRelease { version synthetic } corrections { release { version } fields } } }
     pageInfo { hasNextPage endCursor }
@@ -181,20 +219,22 @@ type casesAnswer struct {
 				Outcome                                          *struct {
 					Decision     string
 					DecidedMonth *string
-					Fine         *struct {
-						Amount     int
-						Currency   string
-						IndexUnits *float64
-						IndexUnit  string
-						IndexYear  int
+					Fine         *struct{ Amount int }
+					FineBand     *struct {
+						From      int
+						To        *int
+						IndexUnit string
+						Label     string
 					}
 				}
 				Appeals []struct {
 					Level, Status            string
 					FiledMonth, DecidedMonth *string
 					Fine                     *struct{ Amount int }
+					FineBand                 *struct{ Label string }
 				}
-				Timeline []struct {
+				Generalized []string
+				Timeline    []struct {
 					Kind, Month, Label string
 					Result             *string
 				}
@@ -232,23 +272,34 @@ func (f *fixture) walk(t *testing.T, filter map[string]any, order string, first 
 	}
 }
 
-// expected computes, in Go, the references a filter and order select.
+// view is what the case view publishes of a stored case of the fixture.
+func (f *fixture) view(c *model.Case) model.View {
+	return c.PublishedView(f.appeals[c.ID], f.ref.FineBand)
+}
+
+// expected computes, in Go, the references a filter and order select: keep is given the
+// case view of each case the view does not leave out, as case lists filter and order on
+// what the view publishes (docs/design.md §6).
 func (f *fixture) expected(keep func(*model.Case) bool, order model.CaseOrder) []string {
 	var sel []model.Case
 	for _, c := range f.cases {
-		if keep(&c) {
-			sel = append(sel, c)
+		v := f.view(&c)
+		if !v.Withheld && keep(&v.Case) {
+			sel = append(sel, v.Case)
 		}
 	}
-	// By published period (month of report, or of decision), then by the keyed rank:
-	// never by the day.
+	// By published period (quarter, a year alone after its quarters, of report or of
+	// decision), then by the keyed rank: never by the month or day.
 	key := func(c *model.Case) model.CaseKey {
-		period := model.Month(c.ReportedOn)
+		period := c.ReportedOn
 		if order.ByDecision() {
 			period = ""
 			if c.CourtOn != nil {
-				period = model.Month(*c.CourtOn)
+				period = *c.CourtOn
 			}
+		}
+		if len(period) == 4 {
+			period += "-Q5" // after the year's quarters
 		}
 		return model.CaseKey{Period: period, Rank: stats.CaseRank([]byte("test secret"), c.Reference), ID: c.ID}
 	}
@@ -267,14 +318,43 @@ func (f *fixture) expected(keep func(*model.Case) bool, order model.CaseOrder) [
 	return refs
 }
 
+// overlaps reports whether a published period (a quarter, "2024-Q2", or a year, "2024")
+// overlaps the days from to to (inclusive, YYYY-MM-DD; "" is open).
+func overlaps(period *string, from, to string) bool {
+	if period == nil {
+		return false
+	}
+	p := *period
+	if len(p) == 4 {
+		return (from == "" || p >= model.Year(from)) && (to == "" || p <= model.Year(to))
+	}
+	return (from == "" || p >= model.Quarter(from)) && (to == "" || p <= model.Quarter(to))
+}
+
+func in[T comparable](v *T, set ...T) bool { return v != nil && slices.Contains(set, *v) }
+
 func TestCasesFiltersOrdersAndPages(t *testing.T) {
 	for _, b := range storetest.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
-			f := newFixture(t, b.URL, 240)
+			f := newGeneralizedFixture(t, b.URL, 240)
+			// The fixture exercises the view: some cases are left out, some withhold a
+			// field a filter looks at, some publish their dates by year.
+			steps := map[string]int{}
+			for _, c := range f.cases {
+				for _, s := range c.GeneralizedFields() {
+					steps[s]++
+				}
+			}
+			for _, s := range []string{model.GeneralizedCase, model.GeneralizedRegion, model.GeneralizedDates,
+				model.GeneralizedPlatform, model.GeneralizedAppeals, model.GeneralizedCategory} {
+				if steps[s] == 0 || steps[s] == len(f.cases) {
+					t.Fatalf("%d of %d cases generalise %q; the test needs some that do and some that do not (%v)", steps[s], len(f.cases), s, steps)
+				}
+			}
 			tests := []struct {
 				name   string
 				filter map[string]any
-				keep   func(*model.Case) bool
+				keep   func(*model.Case) bool // given the case view
 			}{
 				{"all", nil, func(*model.Case) bool { return true }},
 				{"KZ false information", map[string]any{"jurisdiction": "KZ", "categories": []string{"FALSE_INFORMATION"}},
@@ -284,25 +364,25 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 				{"three filters and dates", map[string]any{"jurisdiction": "KZ", "platforms": []string{"TELEGRAM", "TIKTOK"},
 					"concerns": []string{"CORE_EXPRESSION"}, "reportedFrom": "2024-02-17", "reportedTo": "2024-04-02"},
 					func(c *model.Case) bool {
+						// The quarters of the bounds: 2024-Q1 and 2024-Q2, and the year 2024.
 						return c.Jurisdiction == "KZ" && (c.Platform == "TELEGRAM" || c.Platform == "TIKTOK") &&
-							c.Concern == model.ConcernCoreExpression && c.ReportedOn >= "2024-02-01" && c.ReportedOn <= "2024-04-30"
+							c.Concern == model.ConcernCoreExpression && overlaps(&c.ReportedOn, "2024-02-17", "2024-04-02")
 					}},
+				{"second half", map[string]any{"reportedFrom": "2024-07-01"},
+					func(c *model.Case) bool { return overlaps(&c.ReportedOn, "2024-07-01", "") }},
 				{"two categories merged", map[string]any{"categories": []string{"FALSE_INFORMATION", "DRUG_PROMOTION"}, "platforms": []string{"TELEGRAM"}},
 					func(c *model.Case) bool {
 						return (c.Category == "FALSE_INFORMATION" || c.Category == "DRUG_PROMOTION") && c.Platform == "TELEGRAM"
 					}},
 				{"regions and kind of defendant unknown", map[string]any{"regions": []string{"KZ-75", "KZ-71", "KG-GB"}},
-					func(c *model.Case) bool {
-						return slices.Contains([]string{"KZ-75", "KZ-71", "KG-GB"}, *c.RegionCode)
-					}},
+					func(c *model.Case) bool { return in(c.RegionCode, "KZ-75", "KZ-71", "KG-GB") }},
 				{"decided in range with appeal modified", map[string]any{"decidedFrom": "2024-08-02", "decidedTo": "2024-08-02", "appealStatuses": []string{"MODIFIED"}},
 					func(c *model.Case) bool {
-						// Day-precise bounds widen to the month: all of August.
-						return c.CourtOn != nil && *c.CourtOn >= "2024-08-01" && *c.CourtOn <= "2024-08-31" &&
-							c.AppealStatus != nil && *c.AppealStatus == model.AppealStatusModified
+						// Day-precise bounds widen to the published period: 2024-Q3, or 2024.
+						return overlaps(c.CourtOn, "2024-08-02", "2024-08-02") && in(c.AppealStatus, model.AppealStatusModified)
 					}},
 				{"article and search", map[string]any{"articles": []string{"CAO 456-2"}, "search": "  ПАВОДКЕ номер "},
-					func(c *model.Case) bool { return c.ArticleCode != nil && *c.ArticleCode == "CAO 456-2" }},
+					func(c *model.Case) bool { return in(c.ArticleCode, "CAO 456-2") }},
 				{"search for all words", map[string]any{"search": "номер 17 О"},
 					func(c *model.Case) bool {
 						s := strings.ToLower(*c.Summary)
@@ -324,6 +404,9 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 						if total != len(want) {
 							t.Fatalf("totalCount = %d, want %d", total, len(want))
 						}
+						if len(want) == 0 && !strings.HasPrefix(tt.name, "search for ") {
+							t.Fatal("the filter selects no case: it checks nothing")
+						}
 					})
 				}
 			}
@@ -332,28 +415,45 @@ func TestCasesFiltersOrdersAndPages(t *testing.T) {
 }
 
 func TestCaseFields(t *testing.T) {
-	f := newFixture(t, storetest.SQLiteURL(t), 60)
+	f := newGeneralizedFixture(t, storetest.SQLiteURL(t), 240)
 	var a casesAnswer
 	f.data(t, casesPage, map[string]any{"first": 100, "filter": map[string]any{"appealStatuses": []string{"MODIFIED"}, "jurisdiction": "KZ"}}, &a)
 	if len(a.Cases.Edges) == 0 {
 		t.Fatal("fixture has no appealed case")
 	}
 	n := a.Cases.Edges[0].Node
-	fine := n.Outcome.Fine
-	// 73,840 tenge at the 2024 MCI of 3,692 is 20 MCI.
-	if fine == nil || fine.Amount != 73840 || fine.Currency != "KZT" || fine.IndexUnit != "MCI" ||
-		fine.IndexYear != 2024 || fine.IndexUnits == nil || *fine.IndexUnits != 20 {
-		t.Fatalf("fine = %+v", fine)
+	// The view publishes dates by quarter, or by year when it generalised them.
+	quarter := func(q string) string {
+		if slices.Contains(n.Generalized, model.GeneralizedDates) {
+			return q[:4]
+		}
+		return q
 	}
-	if len(n.Appeals) != 1 || n.Appeals[0].Status != "MODIFIED" || n.Appeals[0].Fine.Amount != 36920 ||
-		*n.Appeals[0].DecidedMonth != "2024-09" {
+	if !slices.Equal(n.Generalized[:2], []string{model.GeneralizedAgeBand, model.GeneralizedGender}) ||
+		slices.Contains(n.Generalized, model.GeneralizedAppeals) || slices.Contains(n.Generalized, model.GeneralizedCase) {
+		t.Fatalf("generalized = %v", n.Generalized)
+	}
+	// A fine is published as its band, never its amount: 73,840 tenge at the 2024 MCI of
+	// 3,692 is 20 MCI, in the band (10, 20].
+	fine := n.Outcome.FineBand
+	if n.Outcome.Fine != nil || fine == nil || fine.From != 10 || fine.To == nil || *fine.To != 20 ||
+		fine.IndexUnit != "MCI" || fine.Label != "10–20 MCI" {
+		t.Fatalf("outcome = %+v, fine band %+v", n.Outcome, fine)
+	}
+	if n.Outcome.DecidedMonth == nil || *n.Outcome.DecidedMonth != quarter("2024-Q3") || n.ReportedMonth != quarter(n.ReportedMonth) {
+		t.Fatalf("decided %v, reported %q", n.Outcome.DecidedMonth, n.ReportedMonth)
+	}
+	// 36,920 tenge is 10 MCI: up to 10.
+	if len(n.Appeals) != 1 || n.Appeals[0].Status != "MODIFIED" || n.Appeals[0].Fine != nil ||
+		n.Appeals[0].FineBand == nil || n.Appeals[0].FineBand.Label != "up to 10 MCI" ||
+		*n.Appeals[0].DecidedMonth != quarter("2024-Q3") || *n.Appeals[0].FiledMonth != quarter("2024-Q3") {
 		t.Fatalf("appeals = %+v", n.Appeals)
 	}
 	kinds := []string{}
 	for _, e := range n.Timeline {
 		kinds = append(kinds, e.Kind)
-		if len(e.Month) != 7 {
-			t.Errorf("timeline month %q is not YYYY-MM", e.Month)
+		if p := quarter(e.Month); p != e.Month || len(p) != 4 && !(len(p) == 7 && p[4:6] == "-Q") {
+			t.Errorf("timeline period %q is not a published period (generalized %v)", e.Month, n.Generalized)
 		}
 	}
 	want := []string{"REPORTED", "CASE_OPENED", "PROSECUTOR_DECISION", "COURT_DECISION", "APPEAL_FILED", "APPEAL_DECIDED"}
@@ -383,6 +483,26 @@ func TestCaseFields(t *testing.T) {
 	f.data(t, `{ case(reference: "KZ-2024-NOPE00") { reference } }`, nil, &missing)
 	if missing.Case != nil {
 		t.Fatal("unknown reference should give null")
+	}
+	// A case the view leaves out is answered as one that does not exist, by reference and
+	// by node id.
+	left := 0
+	for _, c := range f.cases {
+		if !c.Withheld() {
+			continue
+		}
+		left++
+		var byRef struct{ Case *struct{ Reference string } }
+		f.data(t, `query($r: String!) { case(reference: $r) { reference } }`, map[string]any{"r": c.Reference}, &byRef)
+		var byNode struct{ Node *struct{ Reference string } }
+		id := base64.RawURLEncoding.EncodeToString([]byte("Case:" + c.Reference))
+		f.data(t, `query($id: ID!) { node(id: $id) { ... on Case { reference } } }`, map[string]any{"id": id}, &byNode)
+		if byRef.Case != nil || byNode.Node != nil {
+			t.Fatalf("a case left out of the view is answered: %+v, %+v", byRef.Case, byNode.Node)
+		}
+	}
+	if left == 0 {
+		t.Fatal("the fixture leaves no case out of the view")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
@@ -82,6 +83,9 @@ func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.Ca
 	if err != nil {
 		return nil, nil, nil, false, err
 	}
+	// A case the case view leaves out is never listed (the engine does not match it; this
+	// holds should the store have moved on since).
+	cases = slices.DeleteFunc(cases, func(c model.Case) bool { return c.Withheld() })
 	if len(cases) < len(keys) { // a case the store no longer has: keep the keys in step
 		have := make(map[int64]bool, len(cases))
 		for _, c := range cases {

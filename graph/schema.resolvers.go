@@ -23,17 +23,17 @@ import (
 
 // FiledMonth is the resolver for the filedMonth field.
 func (r *appealResolver) FiledMonth(ctx context.Context, obj *model.Appeal) (*string, error) {
-	return monthOf(obj.FiledOn), nil
+	return obj.FiledOn, nil // a period: the case view's appeals (Case.PublishedAppeals)
 }
 
 // DecidedMonth is the resolver for the decidedMonth field.
 func (r *appealResolver) DecidedMonth(ctx context.Context, obj *model.Appeal) (*string, error) {
-	return monthOf(obj.DecidedOn), nil
+	return obj.DecidedOn, nil
 }
 
 // Fine is the resolver for the fine field.
 func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel.Money, error) {
-	return r.money(obj.Jurisdiction, obj.FineAmount, firstDate(obj.DecidedOn, obj.FiledOn)), nil
+	return nil, nil // the case view publishes the band only
 }
 
 // ID is the resolver for the id field.
@@ -59,6 +59,20 @@ func (r *caseResolver) Region(ctx context.Context, obj *model.Case) (*model.Regi
 	return r.ref.Region(*obj.RegionCode), nil
 }
 
+func (r *caseResolver) Category(ctx context.Context, obj *model.Case) (*model.ContentCategory, error) {
+	if obj.Category == "" { // withheld
+		return nil, nil
+	}
+	return &obj.Category, nil
+}
+
+func (r *caseResolver) Platform(ctx context.Context, obj *model.Case) (*model.Platform, error) {
+	if obj.Platform == "" { // withheld
+		return nil, nil
+	}
+	return &obj.Platform, nil
+}
+
 // Article is the resolver for the article field.
 func (r *caseResolver) Article(ctx context.Context, obj *model.Case) (*model.Article, error) {
 	if obj.ArticleCode == nil {
@@ -69,7 +83,7 @@ func (r *caseResolver) Article(ctx context.Context, obj *model.Case) (*model.Art
 
 // ReportedMonth is the resolver for the reportedMonth field.
 func (r *caseResolver) ReportedMonth(ctx context.Context, obj *model.Case) (string, error) {
-	return model.Month(obj.ReportedOn), nil
+	return obj.ReportedOn, nil // obj is the case view: a period
 }
 
 // Defendant is the resolver for the defendant field.
@@ -84,9 +98,9 @@ func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.
 	}
 	return &gqlmodel.Outcome{
 		Decision:     *obj.CourtDecision,
-		DecidedMonth: monthOf(obj.CourtOn),
+		DecidedMonth: obj.CourtOn,
 		Sanction:     obj.Sanction,
-		Fine:         r.money(obj.Jurisdiction, obj.FineAmount, firstDate(obj.CourtOn, &obj.ReportedOn)),
+		FineBand:     obj.FineBand,
 	}, nil
 }
 
@@ -96,6 +110,7 @@ func (r *caseResolver) Appeals(ctx context.Context, obj *model.Case) ([]*model.A
 	if err != nil {
 		return nil, err
 	}
+	appeals = obj.PublishedAppeals(appeals, r.ref.FineBand)
 	out := make([]*model.Appeal, len(appeals))
 	for i := range appeals {
 		out[i] = &appeals[i]
@@ -109,7 +124,7 @@ func (r *caseResolver) Timeline(ctx context.Context, obj *model.Case) ([]*model.
 	if err != nil {
 		return nil, err
 	}
-	events := obj.Timeline(appeals)
+	events := obj.Timeline(obj.PublishedAppeals(appeals, r.ref.FineBand))
 	out := make([]*model.CaseEvent, len(events))
 	for i := range events {
 		out[i] = &events[i]
@@ -148,7 +163,7 @@ func (r *caseConnectionResolver) TotalCount(ctx context.Context, obj *CaseConnec
 
 // Month is the resolver for the month field.
 func (r *caseEventResolver) Month(ctx context.Context, obj *model.CaseEvent) (string, error) {
-	return model.Month(obj.OccurredOn), nil
+	return obj.OccurredOn, nil // a period: the timeline of the case view
 }
 
 // Label is the resolver for the label field.
@@ -266,8 +281,11 @@ func (r *queryResolver) Case(ctx context.Context, reference string) (*model.Case
 	if err != nil {
 		return nil, internal(err)
 	}
-	p := c.Published()
-	return &p, nil
+	if c.Withheld() { // left out of the case view: as if there were no such case
+		return nil, nil
+	}
+	v := c.PublishedView(nil, r.ref.FineBand)
+	return &v.Case, nil
 }
 
 // Cases is the resolver for the cases field.
@@ -299,7 +317,7 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	loadersFrom(ctx).notePage(cases)
 	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
 	for i := range cases {
-		cases[i] = cases[i].Published()
+		cases[i] = cases[i].PublishedView(nil, r.ref.FineBand).Case
 		k := keys[i]
 		cursor := r.cursors.seal(caseList(order), caseCursor{Period: k.Period, Rank: k.Rank, ID: k.ID})
 		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}

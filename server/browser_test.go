@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -109,6 +110,34 @@ func TestPortalInABrowser(t *testing.T) {
 	}
 	if caseRows == 0 {
 		t.Error("the case list shows no cases")
+	}
+	// The case list shows published periods and fine bands, never a month or an amount.
+	type caseList struct {
+		Periods []string `json:"periods"`
+		Fines   []string `json:"fines"`
+		Text    string   `json:"text"`
+	}
+	listed, err := chromedp.Run(ctx, chromedp.Evaluate[caseList](`({
+		periods: Array.from(document.querySelectorAll('#results table tbody tr td:nth-of-type(1)')).map(td => td.textContent),
+		fines: Array.from(document.querySelectorAll('#results table tbody .fine-band')).map(e => e.textContent),
+		text: document.querySelector('#results table tbody').textContent})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	period := regexp.MustCompile(`^20\d\d(-Q[1-4])?$`)
+	band := regexp.MustCompile(`^(up to \d+|\d+–\d+|over \d+) (MCI|RP)$`)
+	for _, p := range listed.Periods {
+		if !period.MatchString(p) {
+			t.Errorf("the case list shows the period %q", p)
+		}
+	}
+	for _, f := range listed.Fines {
+		if !band.MatchString(strings.ReplaceAll(f, ",", "")) {
+			t.Errorf("the case list shows the fine %q", f)
+		}
+	}
+	if len(listed.Periods) != caseRows || len(listed.Fines) == 0 || strings.Contains(listed.Text, "KZT") || strings.Contains(listed.Text, "KGS") {
+		t.Errorf("case list: %d periods of %d rows, fines %q", len(listed.Periods), caseRows, listed.Fines)
 	}
 
 	// Small groups are common by defendant kind and quarter, so some figures are withheld.

@@ -63,11 +63,12 @@ func query(q string, vars map[string]any) map[string]any {
 }
 
 // smallDatabase returns the environment of a server on a SQLite file holding the three
-// cases of goodRows: quicker to make than the demo dataset.
+// cases of goodRows and five like A-1, which the case view shows with A-1 (the other two
+// it leaves out): quicker to make than the demo dataset.
 func smallDatabase(t *testing.T) map[string]string {
 	t.Helper()
 	env := map[string]string{"DATABASE_URL": storetest.SQLiteURL(t), "CASEWATCH_SECRET": "s3cret", "DEMO": "false"}
-	if _, _, err := runCmd(t, env, "import", writeFile(t, "cases.csv", importHeader+goodRows)); err != nil {
+	if _, _, err := runCmd(t, env, "import", writeFile(t, "cases.csv", importHeader+goodRows+alikeRows("B", 5, goodRow("A-1")))); err != nil {
 		t.Fatal(err)
 	}
 	return env
@@ -82,7 +83,7 @@ func TestResponseCacheHitMissBypass(t *testing.T) {
 	s := start(t, env)
 
 	first := ask(t, s.url, query(casesByJurisdiction, map[string]any{"j": "KZ"}), nil, nil)
-	if first.status != 200 || first.xcache() != "MISS" || !strings.Contains(first.body, `"totalCount"`) {
+	if first.status != 200 || first.xcache() != "MISS" || first.body != `{"data":{"cases":{"totalCount":6}}}` {
 		t.Fatalf("first: %d %s %s", first.status, first.xcache(), first.body)
 	}
 	again := ask(t, s.url, query(casesByJurisdiction, map[string]any{"j": "KZ"}), nil, nil)
@@ -210,11 +211,14 @@ func TestNewReleaseReachesEveryInstance(t *testing.T) {
 					t.Fatalf("before: %s %s", x.xcache(), x.body)
 				}
 
-				uploadCSV(t, a.url, token, importHeader+goodRows)
-				seen(t, other.url, counts, `{"data":{"releases":{"totalCount":1},"cases":{"totalCount":1}}}`)
+				// A-1 and A-2 with five cases like each, so that the case view shows them.
+				rows := importHeader + goodRows + alikeRows("B", 5, goodRow("A-1")) + alikeRows("C", 5, goodRow("A-2"))
+				uploadCSV(t, a.url, token, rows)
+				seen(t, other.url, counts, `{"data":{"releases":{"totalCount":1},"cases":{"totalCount":6}}}`)
 
-				// A correction through the import command, a process of its own.
-				file := writeFile(t, "cases.csv", importHeader+strings.Replace(goodRows, "not_liable,2024-04-16", "liable,2024-04-16", 1))
+				// A correction through the import command, a process of its own: A-2 and its
+				// like are now held liable.
+				file := writeFile(t, "cases.csv", strings.ReplaceAll(rows, "not_liable,2024-04-16", "liable,2024-04-16"))
 				cmd := exec.Command(os.Args[0], "import", file)
 				cmd.Env = append(os.Environ(), "CASEWATCH_TEST_AS_MAIN=1")
 				for k, v := range env {
@@ -223,7 +227,7 @@ func TestNewReleaseReachesEveryInstance(t *testing.T) {
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("import: %v\n%s", err, out)
 				}
-				want := `{"data":{"releases":{"totalCount":2},"cases":{"totalCount":2}}}`
+				want := `{"data":{"releases":{"totalCount":2},"cases":{"totalCount":12}}}`
 				seen(t, other.url, counts, want)
 				seen(t, a.url, counts, want)
 			})

@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +26,40 @@ const goodRows = `A-1,kz,KZ-75,2024-03-05,telegram,false_information,"Пост �
 A-2,kz,Алматы,2024-03-06,instagram,insult_or_libel,Оскорбление в комментариях к посту о выборах в регионе,administrative_offense,2024-03-21,CAO 73-3,2024-03-26,approved,2024-04-02,not_liable,2024-04-16,,,individual,female,Сейткали Мадина,,1985-06-15,
 A-3,kg,KG-GB,2024-03-07,tiktok,false_information,,,,,,,,,,,,individual,,,,,
 `
+
+// goodRow is the line of goodRows with the given source id.
+func goodRow(id string) string {
+	for line := range strings.Lines(goodRows) {
+		if strings.HasPrefix(line, id+",") {
+			return line
+		}
+	}
+	panic("no row " + id)
+}
+
+// alikeRows returns n records (source ids prefix-1 … prefix-n) with the values of row but
+// no excerpt and no identifier of the defendant: with row, a group of n+1 cases alike in
+// everything the case view publishes. The view leaves out a case of its own (a group
+// smaller than k, SUPPRESSION_THRESHOLD: 5 by default); a group of k or more it shows.
+func alikeRows(prefix string, n int, row string) string {
+	rec, err := csv.NewReader(strings.NewReader(row)).Read()
+	if err != nil {
+		panic(err)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	for i := range n {
+		r := slices.Clone(rec)
+		r[0] = fmt.Sprintf("%s-%d", prefix, i+1)
+		r[6] = "" // content_excerpt
+		for j := len(r) - 4; j < len(r); j++ {
+			r[j] = "" // defendant_name, defendant_iin, defendant_birth_date, defendant_phone
+		}
+		_ = w.Write(r)
+	}
+	w.Flush()
+	return b.String()
+}
 
 func writeFile(t *testing.T, name, content string) string {
 	path := filepath.Join(t.TempDir(), name)
@@ -139,20 +176,26 @@ func TestTokensAndImportMutation(t *testing.T) {
 	if c := code(upload("cw_WRONG", importHeader+goodRows)); c != "UNAUTHENTICATED" {
 		t.Fatalf("wrong token: %q", c)
 	}
-	r := upload(token, importHeader+goodRows)
+	// A-2 and five cases alike, so that the case view shows them (A-1 and A-3, each a case
+	// of its own, it leaves out).
+	file := importHeader + goodRows + alikeRows("B", 5, goodRow("A-2"))
+	r := upload(token, file)
 	if code(r) != "" {
 		t.Fatalf("import: %v", r)
 	}
 	res := r["data"].(map[string]any)["importCases"].(map[string]any)
-	if res["rowsAdded"].(float64) != 3 || res["release"].(map[string]any)["version"].(float64) != 1 {
+	if res["rowsAdded"].(float64) != 8 || res["release"].(map[string]any)["version"].(float64) != 1 {
 		t.Fatalf("import result %v", res)
 	}
-	// A correction: A-2 is now decided the other way. Held liable, it now has a summary.
-	r = upload(token, importHeader+strings.Replace(goodRows, "not_liable,2024-04-16", "liable,2024-04-16", 1))
-	if res := r["data"].(map[string]any)["importCases"].(map[string]any); res["rowsUpdated"].(float64) != 1 || res["rowsUnchanged"].(float64) != 2 {
+	// A correction: A-2 and its like are now decided the other way. Held liable, A-2 now has
+	// a summary (the others have no excerpt).
+	r = upload(token, strings.ReplaceAll(file, "not_liable,2024-04-16", "liable,2024-04-16"))
+	if res := r["data"].(map[string]any)["importCases"].(map[string]any); res["rowsUpdated"].(float64) != 6 || res["rowsUnchanged"].(float64) != 2 {
 		t.Fatalf("correction: %v", r)
 	}
-	if _, body := s.graphql(t, `{ cases(filter: {decisions: [LIABLE], categories: [INSULT_OR_LIBEL]}) { edges { node { corrections { release { version } fields } } } } }`); !strings.Contains(string(body), `"corrections":[{"release":{"version":2},"fields":["court_decision","summary"]}]`) {
+	if _, body := s.graphql(t, `{ cases(filter: {decisions: [LIABLE], categories: [INSULT_OR_LIBEL]}) { totalCount edges { node { corrections { release { version } fields } } } } }`); !strings.Contains(string(body), `"totalCount":6,`) ||
+		strings.Count(string(body), `"corrections":[{"release":{"version":2},"fields":["court_decision","summary"]}]`) != 1 ||
+		strings.Count(string(body), `"corrections":[{"release":{"version":2},"fields":["court_decision"]}]`) != 5 {
 		t.Fatalf("corrections: %s", body)
 	}
 	r = upload(token, importHeader+"C-1,kz,KZ-75,2024-13-01,telegram,false_information,,,,,,,,,,,,,,,,,\n")
@@ -183,7 +226,9 @@ func TestTokensAndImportMutation(t *testing.T) {
 		!strings.HasPrefix(audit[2].Detail, "rejected: 1 problem") {
 		t.Fatalf("audit log %+v %v", audit, err)
 	}
-	if !strings.HasPrefix(csvBody, "reference,jurisdiction,region") || strings.Count(csvBody, "\n") != 3 {
+	// The six cases alike; A-1, a case of its own, is left out of the view and the export.
+	if !strings.HasPrefix(csvBody, "reference,jurisdiction,region") || strings.Count(csvBody, "\n") != 7 ||
+		strings.Count(csvBody, ",KZ,KZ-75,INSULT_OR_LIBEL,") != 6 {
 		t.Fatalf("csv export:\n%s", csvBody)
 	}
 }

@@ -39,7 +39,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 		} else if gen > 0 {
 			return fmt.Errorf("the database already holds %d release(s); seed writes the synthetic dataset only into an empty database", gen)
 		}
-		rel, err = demo.Seed(ctx, st, ref, demo.Options{Cases: *cases, Generalize: privacy.Generalizer(cfg.threshold)})
+		rel, err = demo.Seed(ctx, st, ref, demo.Options{Cases: *cases, Generalize: privacy.Generalizer(cfg.threshold, ref.FineBand)})
 		return err
 	})
 	if err != nil {

@@ -171,11 +171,26 @@ type app struct {
 	ready atomic.Bool
 }
 
-// prepare seeds the demo dataset into an empty database when the demo is on. It holds the
-// store's "seed" lock, so that of several instances starting together on an empty database
-// one seeds and the others find its release.
+// prepare seeds the demo dataset into an empty database when the demo is on, and
+// otherwise generalises the stored cases anew when the rule or the threshold changed since
+// their release (a release of its own, only when something changed). It holds the store's
+// "seed" lock, so that of several instances starting together on an empty database one
+// seeds and the others find its release.
 func (a *app) prepare(ctx context.Context, cfg *config, ref *reference.Data) error {
-	return a.store.Exclusive(ctx, "seed", func(ctx context.Context) error { return a.seedIfEmpty(ctx, cfg, ref) })
+	return a.store.Exclusive(ctx, "seed", func(ctx context.Context) error {
+		if err := a.seedIfEmpty(ctx, cfg, ref); err != nil {
+			return err
+		}
+		start := time.Now()
+		rel, err := a.store.Regeneralize(ctx, privacy.Generalizer(cfg.threshold, ref.FineBand))
+		if err != nil {
+			return err
+		}
+		if rel != nil {
+			a.log.Info("the case view was generalised anew", "release", rel.ID, "took", time.Since(start).Round(time.Millisecond))
+		}
+		return nil
+	})
 }
 
 // seedIfEmpty seeds the demo dataset into an empty database when the demo is on.
@@ -194,7 +209,7 @@ func (a *app) seedIfEmpty(ctx context.Context, cfg *config, ref *reference.Data)
 	a.log.Info("empty database: loading the synthetic demo dataset")
 	start := time.Now()
 	// Synthetic or not, the case-level view follows the privacy rules.
-	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: privacy.Generalizer(cfg.threshold)})
+	rel, err := demo.Seed(ctx, a.store, ref, demo.Options{Cases: cfg.demoCases, Generalize: privacy.Generalizer(cfg.threshold, ref.FineBand)})
 	if err != nil {
 		return fmt.Errorf("demo seed: %w", err)
 	}

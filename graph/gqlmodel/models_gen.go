@@ -18,7 +18,7 @@ type Category struct {
 	Label   string                `json:"label"`
 }
 
-// Who the defendant is, as categories only. Each field is null when unknown or withheld.
+// Who the defendant is, as categories only. Each field is null when unknown or withheld; ageBand and gender are always withheld from the case view (statistics count them).
 type DefendantProfile struct {
 	Kind    *model.DefendantKind `json:"kind,omitempty"`
 	AgeBand *model.AgeBand       `json:"ageBand,omitempty"`
@@ -83,11 +83,14 @@ type Mutation struct {
 // First-instance court decision.
 type Outcome struct {
 	Decision model.Decision `json:"decision"`
-	// Month of the decision, YYYY-MM; null while pending.
-	DecidedMonth *string         `json:"decidedMonth,omitempty"`
-	Sanction     *model.Sanction `json:"sanction,omitempty"`
-	// Fine imposed by the first instance, if any.
+	// Quarter of the decision (e.g. 2024-Q2, or the year alone); null while pending.
+	DecidedMonth *string `json:"decidedMonth,omitempty"`
+	// Null when none, or withheld (see Case.generalized).
+	Sanction *model.Sanction `json:"sanction,omitempty"`
+	// Always null: the case view publishes a fine as a band (fineBand), never its amount.
 	Fine *Money `json:"fine,omitempty"`
+	// Band of the fine imposed by the first instance; null when none or withheld.
+	FineBand *model.FineBand `json:"fineBand,omitempty"`
 }
 
 type PageInfo struct {

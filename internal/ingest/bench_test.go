@@ -237,7 +237,7 @@ func seedLargeDataset(b *testing.B, databaseURL string, cases int) {
 	if err := st.Migrate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := demo.Seed(context.Background(), st, reference.MustRead(), demo.Options{Cases: cases, Generalize: privacy.Generalizer(5)}); err != nil {
+	if _, err := demo.Seed(context.Background(), st, reference.MustRead(), demo.Options{Cases: cases, Generalize: privacy.Generalizer(5, reference.MustRead().FineBand)}); err != nil {
 		b.Fatal(err)
 	}
 }

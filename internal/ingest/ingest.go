@@ -101,7 +101,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, opts Options) (*Res
 		Release:    model.Release{Note: note},
 		DryRun:     opts.DryRun,
 		Reference:  im.reference,
-		Generalize: privacy.Generalizer(im.threshold),
+		Generalize: privacy.Generalizer(im.threshold, im.conv.ref.FineBand),
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

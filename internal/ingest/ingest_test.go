@@ -251,33 +251,43 @@ func (c *cancelAfter) Read(p []byte) (int, error) {
 func TestCorrectionsDryRunAndNDJSON(t *testing.T) {
 	e := newEnv(t, storetest.SQLiteURL(t))
 	ctx := context.Background()
-	first := minimalHeader + "S-1,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-2,kg,Бишкек,2024-01-11,tiktok,insult_or_libel,,,,\n"
+	// S-1 with two cases alike (k = 3), so that the case view lists them; S-2, a case of its
+	// own, it leaves out.
+	first := minimalHeader + "S-1,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-2,kg,Бишкек,2024-01-11,tiktok,insult_or_libel,,,,\n" +
+		"S-1b,kz,KZ-75,2024-01-10,telegram,false_information,,,,\nS-1c,kz,KZ-75,2024-01-10,telegram,false_information,,,,\n"
 	if _, err := e.importCSV(t, []byte(first), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	// The same records as NDJSON, one of them decided since: one correction.
-	ndjson := `{"source_id": "S-1", "jurisdiction": "KZ", "region": "Алматы", "reported_on": "2024-01-10", "platform": "telegram", "content_category": "false_information", "court_decision": "liable", "court_on": "2024-03-01", "sanction": "fine", "fine_amount": 73840, "appeal": {"filed_on": "2024-03-05", "filed_by": "defendant", "status": "pending"}}
-{"source_id": " s-2 ", "jurisdiction": "kg", "region": "KG-GB", "reported_on": "2024-01-11", "platform": "tiktok", "content_category": "insult_or_libel"}
-`
-	dry, err := e.im.Import(ctx, strings.NewReader(ndjson), ingest.Options{Format: ingest.NDJSON, DryRun: true})
-	if err != nil || dry.Release != nil || dry.Updated != 1 || dry.Unchanged != 1 {
+	// The same records as NDJSON, S-1 and its like decided since: three corrections.
+	var ndjson strings.Builder
+	for _, id := range []string{"S-1", "S-1b", "S-1c"} {
+		fmt.Fprintf(&ndjson, `{"source_id": %q, "jurisdiction": "KZ", "region": "Алматы", "reported_on": "2024-01-10", "platform": "telegram", "content_category": "false_information", "court_decision": "liable", "court_on": "2024-03-01", "sanction": "fine", "fine_amount": 73840, "appeal": {"filed_on": "2024-03-05", "filed_by": "defendant", "status": "pending"}}`+"\n", id)
+	}
+	ndjson.WriteString(`{"source_id": " s-2 ", "jurisdiction": "kg", "region": "KG-GB", "reported_on": "2024-01-11", "platform": "tiktok", "content_category": "insult_or_libel"}` + "\n")
+	dry, err := e.im.Import(ctx, strings.NewReader(ndjson.String()), ingest.Options{Format: ingest.NDJSON, DryRun: true})
+	if err != nil || dry.Release != nil || dry.Updated != 3 || dry.Unchanged != 1 {
 		t.Fatalf("dry run %+v %v", dry, err)
 	}
 	if g, _ := e.store.Generation(ctx); g != 1 {
 		t.Fatalf("a dry run wrote a release")
 	}
-	res, err := e.im.Import(ctx, strings.NewReader(ndjson), ingest.Options{Format: ingest.NDJSON, Note: "decisions"})
-	if err != nil || res.Release == nil || res.Release.ID != 2 || res.Updated != 1 || res.Unchanged != 1 || res.Added != 0 {
+	res, err := e.im.Import(ctx, strings.NewReader(ndjson.String()), ingest.Options{Format: ingest.NDJSON, Note: "decisions"})
+	if err != nil || res.Release == nil || res.Release.ID != 2 || res.Updated != 3 || res.Unchanged != 1 || res.Added != 0 {
 		t.Fatalf("import %+v %v", res, err)
 	}
 	cases := e.listCases(t, model.CaseFilter{Stages: []model.CaseStage{model.CaseStageAppeal}}, model.CaseOrderReportedDesc, 10)
-	if len(cases) != 1 || *cases[0].FineAmount != 73840 || cases[0].FirstReleaseID != 1 {
-		t.Fatalf("updated case %+v", cases)
+	if len(cases) != 3 {
+		t.Fatalf("%d updated cases listed, want 3", len(cases))
 	}
-	corr, err := e.store.CorrectionsByCase(ctx, []int64{cases[0].ID})
-	if err != nil || len(corr[cases[0].ID]) != 1 || corr[cases[0].ID][0].ReleaseID != 2 ||
-		!strings.Contains(corr[cases[0].ID][0].Fields, "court_decision") || !strings.Contains(corr[cases[0].ID][0].Fields, "appeals") {
-		t.Fatalf("corrections %+v %v", corr, err)
+	for _, c := range cases {
+		if *c.FineAmount != 73840 || c.FirstReleaseID != 1 {
+			t.Fatalf("updated case %+v", c)
+		}
+		corr, err := e.store.CorrectionsByCase(ctx, []int64{c.ID})
+		if err != nil || len(corr[c.ID]) != 1 || corr[c.ID][0].ReleaseID != 2 ||
+			!strings.Contains(corr[c.ID][0].Fields, "court_decision") || !strings.Contains(corr[c.ID][0].Fields, "appeals") {
+			t.Fatalf("corrections %+v %v", corr, err)
+		}
 	}
 }
 
@@ -286,12 +296,14 @@ func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
 	e := newEnv(t, storetest.SQLiteURL(t))
 	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,defendant_phone,court_decision,court_on\n" +
 		"S-1,kz,2024-01-10,telegram,other,\"Объявление о продаже, звонить семь ноль один: 123 45 67, спросить хозяина дома\",+7 701 123 45 67,liable,2024-03-01\n" +
-		"S-2,kz,2024-01-10,telegram,other,\"Объявление о продаже автомобиля в городе, спросить хозяина\",+7 701 123 45 67,liable,2024-03-01\n"
+		"S-2,kz,2024-01-10,telegram,other,\"Объявление о продаже автомобиля в городе, спросить хозяина\",+7 701 123 45 67,liable,2024-03-01\n" +
+		// A third case alike (k = 3), so that the case view lists them.
+		"S-3,kz,2024-01-10,telegram,other,,,liable,2024-03-01\n"
 	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedAsc, 10)
-	if len(cases) != 2 {
+	if len(cases) != 3 {
 		t.Fatalf("%d cases", len(cases))
 	}
 	clean := false
@@ -311,17 +323,18 @@ func TestSummaryKeepingTheRowsNumberIsDropped(t *testing.T) {
 // text, and no search finds it by the words of its content.
 func TestSummaryOnlyForCasesHeldLiable(t *testing.T) {
 	e := newEnv(t, storetest.SQLiteURL(t))
-	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,prosecutor_decision,prosecutor_on,court_decision,court_on\n" +
-		"S-1,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,liable,2024-03-01\n" +
-		"S-2,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,,\n" +
-		"S-3,kz,2024-01-10,telegram,other,Публикация о паводке в области,rejected,2024-02-01,,\n" +
-		"S-4,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,not_liable,2024-03-01\n" +
-		"S-5,kz,2024-01-10,telegram,other,Публикация о паводке в области,,,pending,\n"
+	data := "source_id,jurisdiction,reported_on,platform,content_category,content_excerpt,prosecutor_decision,prosecutor_on,court_decision,court_on\n"
+	// Each outcome three times (k = 3), so that the case view lists them.
+	for i, outcome := range []string{",,liable,2024-03-01", ",,,", "rejected,2024-02-01,,", ",,not_liable,2024-03-01", ",,pending,"} {
+		for n := range 3 {
+			data += fmt.Sprintf("S-%d-%d,kz,2024-01-10,telegram,other,Публикация о паводке в области,%s\n", i+1, n, outcome)
+		}
+	}
 	if _, err := e.importCSV(t, []byte(data), ingest.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedAsc, 10)
-	if len(cases) != 5 {
+	cases := e.listCases(t, model.CaseFilter{}, model.CaseOrderReportedAsc, 100)
+	if len(cases) != 15 {
 		t.Fatalf("%d cases", len(cases))
 	}
 	for _, c := range cases {
@@ -331,8 +344,14 @@ func TestSummaryOnlyForCasesHeldLiable(t *testing.T) {
 		}
 	}
 	search := "паводке"
-	if found := e.listCases(t, model.CaseFilter{Search: &search}, model.CaseOrderReportedAsc, 10); len(found) != 1 || found[0].CourtDecision == nil || *found[0].CourtDecision != model.DecisionLiable {
-		t.Fatalf("the search found %d cases, want only the one held liable", len(found))
+	found := e.listCases(t, model.CaseFilter{Search: &search}, model.CaseOrderReportedAsc, 100)
+	for _, c := range found {
+		if c.CourtDecision == nil || *c.CourtDecision != model.DecisionLiable {
+			t.Fatalf("the search found a case not held liable (%v)", c.CourtDecision)
+		}
+	}
+	if len(found) != 3 {
+		t.Fatalf("the search found %d cases, want only the three held liable", len(found))
 	}
 }
 

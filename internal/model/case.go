@@ -7,7 +7,7 @@ import (
 
 // Case is one enforcement case against one defendant as the store holds it: categories and
 // dates only, never a direct identifier. Dates are "YYYY-MM-DD"; optional ones are nil when
-// not known yet. The published view coarsens dates to months (see Month).
+// not known yet. The case-level view publishes less (PublishedView).
 type Case struct {
 	ID           int64           `db:"id"`
 	Reference    string          `db:"reference"`
@@ -36,6 +36,9 @@ type Case struct {
 	FineAmount         *int64              `db:"fine_amount"`
 	// AppealStatus is the status of the latest appeal level (cassation, else appeal).
 	AppealStatus *AppealStatus `db:"appeal_status"`
+	// FineBand is the band of FineAmount, set in the case-level view only (PublishedView),
+	// where FineAmount is nil.
+	FineBand *FineBand `db:"-"`
 
 	Summary *string `db:"summary"`
 	// Generalized lists, comma-separated, the fields coarsened or withheld for privacy.
@@ -60,26 +63,6 @@ func (c *Case) GeneralizedFields() []string {
 	return strings.Split(c.Generalized, ",")
 }
 
-// Published returns the case as the case-level view may show it: the quasi-identifiers
-// that generalisation withheld are blanked. Every public answer about one case (the API,
-// the exports) goes through it.
-func (c *Case) Published() Case {
-	p := *c
-	for _, f := range c.GeneralizedFields() {
-		switch f {
-		case "region":
-			p.RegionCode = nil
-		case "defendant.kind":
-			p.DefendantKind = nil
-		case "defendant.ageBand":
-			p.AgeBand = nil
-		case "defendant.gender":
-			p.DefendantGender = nil
-		}
-	}
-	return p
-}
-
 // Appeal is an appeal or a cassation of a case.
 type Appeal struct {
 	CaseID int64 `db:"case_id"`
@@ -91,6 +74,9 @@ type Appeal struct {
 	Status       AppealStatus `db:"status"`
 	DecidedOn    *string      `db:"decided_on"`
 	FineAmount   *int64       `db:"fine_amount"`
+	// FineBand is the band of FineAmount, set in the case-level view only
+	// (Case.PublishedAppeals), where FineAmount is nil.
+	FineBand *FineBand `db:"-"`
 }
 
 // CaseEvent is one step of a case's history, derived from the case and its appeals.

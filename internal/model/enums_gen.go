@@ -404,9 +404,11 @@ var CaseEventKindVocabulary = newVocabulary("CaseEventKind",
 
 // CaseOrder is the GraphQL enumeration of the same name.
 //
-// Order of a case list (and of an export): by month of report (REPORTED_*) or of first-instance
-// decision (DECIDED_*), never by the day, which is not published. Within a month the order is a
-// fixed pseudo-random permutation, the same on every page and in every release.
+// Order of a case list (and of an export): by published period of report (REPORTED_*) or of
+// first-instance decision (DECIDED_*), a case published by year alone coming after that year's
+// quarters (before them, descending), never by the month or day, which are not published. Within
+// a period the order is a fixed pseudo-random permutation, the same on every page and in every
+// release.
 type CaseOrder string
 
 const (

@@ -270,3 +270,33 @@ func (d *Data) Article(j model.Jurisdiction, code string) *model.Article {
 	}
 	return nil
 }
+
+// FineBandEdges are the bounds, in index units, of the bands a fine is published in by the
+// case-level view (model.FineBand): up to 10, 10–20, …, 1000–2000, 2000+. They follow the
+// fines the laws set (docs/design.md §7): 10 to 50 units for minor offences, 100 to 700 for
+// libel, 200 and 650 RP in Kyrgyzstan, 500 to 5,000 for criminal fines.
+var FineBandEdges = []int{10, 20, 50, 100, 200, 500, 1000, 2000}
+
+// FineBand returns the band of a fine of amount (currency) of jurisdiction j, in index units
+// of the year of date (YYYY-MM-DD or at least YYYY); nil when that unit is not known.
+func (d *Data) FineBand(j model.Jurisdiction, date string, amount int64) *model.FineBand {
+	year := 0
+	for i := 0; i < len(date) && i < 4; i++ {
+		year = year*10 + int(date[i]-'0')
+	}
+	u := d.IndexUnit(j, year)
+	if u == nil || u.Value <= 0 {
+		return nil
+	}
+	b := &model.FineBand{IndexUnit: u.Unit}
+	for _, e := range FineBandEdges {
+		// amount/value <= e, in integers: a fine of exactly e units is in the band below e.
+		if amount <= int64(e)*int64(u.Value) {
+			to := e
+			b.To = &to
+			return b
+		}
+		b.From = e
+	}
+	return b
+}

@@ -9,7 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
+	"strconv"
+	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
@@ -20,9 +21,11 @@ import (
 // speed (one per filter and order, plus a covering one for counts) an import writes
 // several times faster. The caller reads the page's rows by id (store.CasesByID).
 
-// Case-level dates are published by month only, so a list must not be ordered by the day
-// either: a case's place among the cases of its month would give its day away. Within a
-// month, cases are ordered by rank, a keyed pseudo-random value (the first 8 bytes of
+// Case-level dates are published by quarter, or by year for a case whose dates
+// generalisation coarsened, so a list must not be ordered by anything finer: a case's place
+// among the cases of its period would give its month or day away. Lists are ordered by the
+// published period (periodKey: a year-only period after the quarters of its year), and,
+// within a period, by rank, a keyed pseudo-random value (the first 8 bytes of
 // HMAC-SHA256 of the case reference under a key derived from the server's secret): the
 // same from page to page and from release to release, and, without the secret,
 // independent of the day.
@@ -50,8 +53,8 @@ type caseOrders struct {
 	byReported, byDecided []int32 // positions in snapshot.facts
 }
 
-// order returns the positions of s's facts sorted by month of report (or of decision),
-// then rank, then id.
+// order returns the positions of s's facts sorted by published period of report (or of
+// decision), then rank, then id.
 func (s *snapshot) order(byDecision bool) []int32 {
 	s.ordersOnce.Do(func() {
 		byRank := make([]int32, len(s.facts))
@@ -62,8 +65,8 @@ func (s *snapshot) order(byDecision bool) []int32 {
 			fa, fb := &s.facts[a], &s.facts[b]
 			return cmp.Or(cmp.Compare(fa.rank, fb.rank), cmp.Compare(fa.id, fb.id))
 		})
-		s.orders.byReported = sortByMonth(s.facts, byRank, func(f *fact) uint16 { return f.reported })
-		s.orders.byDecided = sortByMonth(s.facts, byRank, func(f *fact) uint16 { return f.decided })
+		s.orders.byReported = sortByPeriod(s.facts, byRank, func(f *fact) uint16 { return f.reportedPeriod })
+		s.orders.byDecided = sortByPeriod(s.facts, byRank, func(f *fact) uint16 { return f.decidedPeriod })
 	})
 	if byDecision {
 		return s.orders.byDecided
@@ -71,9 +74,9 @@ func (s *snapshot) order(byDecision bool) []int32 {
 	return s.orders.byReported
 }
 
-// sortByMonth sorts positions (of facts, in rank order) by month, keeping the rank order
-// within a month: a stable counting sort, one pass rather than n log n.
-func sortByMonth(facts []fact, positions []int32, month func(*fact) uint16) []int32 {
+// sortByPeriod sorts positions (of facts, in rank order) by period, keeping the rank order
+// within a period: a stable counting sort, one pass rather than n log n.
+func sortByPeriod(facts []fact, positions []int32, month func(*fact) uint16) []int32 {
 	starts := make([]int32, 1<<16+1)
 	for _, p := range positions {
 		starts[int(month(&facts[p]))+1]++
@@ -90,37 +93,50 @@ func sortByMonth(facts []fact, positions []int32, month func(*fact) uint16) []in
 	return out
 }
 
-// periodOf formats a month index as YYYY-MM; 0 (undecided) is "".
-func periodOf(m uint16) string {
-	if m == 0 {
+// periodOf formats a periodKey as the view publishes it, "2024-Q2" or "2024"; 0
+// (undecided) is "".
+func periodOf(p uint16) string {
+	switch {
+	case p == 0:
 		return ""
+	case p%5 == 4:
+		return fmt.Sprintf("%04d", p/5)
 	}
-	return fmt.Sprintf("%04d-%02d", m/12, m%12+1)
+	return fmt.Sprintf("%04d-Q%d", p/5, p%5+1)
 }
 
-// parsePeriod reads a key's period back into a month index.
+// parsePeriod reads a key's period back into a periodKey.
 func parsePeriod(p string) (uint16, error) {
 	if p == "" {
 		return 0, nil
 	}
-	t, err := time.Parse("2006-01", p)
-	if err != nil {
-		return 0, err
+	year, quarter, ok := strings.Cut(p, "-Q")
+	y, err := strconv.Atoi(year)
+	if err != nil || y < 1 || y > 9999 {
+		return 0, fmt.Errorf("%q is not a period", p)
 	}
-	return monthIndex(t), nil
+	if !ok {
+		return uint16(y*5 + 4), nil
+	}
+	q, err := strconv.Atoi(quarter)
+	if err != nil || q < 1 || q > 4 {
+		return 0, fmt.Errorf("%q is not a period", p)
+	}
+	return uint16(y*5 + q - 1), nil
 }
 
 // ListCases returns the keys (and so the ids) of up to first cases matching f in order o
 // after the key (from the start when after is nil), and whether more follow. Like the
-// case-level view, it does not find a case by a withheld region or defendant kind.
+// case-level view, it filters on what that view publishes (filter.go): it does not find a
+// case by a withheld value, nor a case the view leaves out.
 func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.CaseKey, bool, error) {
 	if !o.Valid() {
 		return nil, false, fmt.Errorf("unknown case order %q", o)
 	}
-	var afterMonth uint16
+	var afterPeriod uint16
 	if after != nil {
 		var err error
-		if afterMonth, err = parsePeriod(after.Period); err != nil {
+		if afterPeriod, err = parsePeriod(after.Period); err != nil {
 			return nil, false, fmt.Errorf("case list key: %w", err)
 		}
 	}
@@ -131,14 +147,14 @@ func (e *Engine) ListCases(ctx context.Context, f model.CaseFilter, o model.Case
 	defer release()
 
 	order := s.order(o.ByDecision())
-	month := func(f *fact) uint16 { return f.reported }
+	month := func(f *fact) uint16 { return f.reportedPeriod }
 	if o.ByDecision() {
-		month = func(f *fact) uint16 { return f.decided }
+		month = func(f *fact) uint16 { return f.decidedPeriod }
 	}
 	// keyAt compares the fact at position i of the order with the key.
 	keyAt := func(i int) int {
 		f := &s.facts[order[i]]
-		return cmp.Or(cmp.Compare(month(f), afterMonth), cmp.Compare(f.rank, after.Rank), cmp.Compare(f.id, after.ID))
+		return cmp.Or(cmp.Compare(month(f), afterPeriod), cmp.Compare(f.rank, after.Rank), cmp.Compare(f.id, after.ID))
 	}
 	i, step := 0, 1
 	if o.Descending() {

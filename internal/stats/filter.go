@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"math"
 	"time"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -15,8 +14,10 @@ const (
 	// aggregates: statistics and the funnel count the exact categories of every case, and
 	// filter dates by month (the precision they group by).
 	aggregates scope = iota
-	// caseLists: a case list shows the case-level view, so it does not find a case by a
-	// region or defendant kind that view withholds; dates are filtered by day.
+	// caseLists: a case list shows the case-level view, so it filters on what that view
+	// publishes: it does not find a case by a value the view withholds, nor a case the view
+	// leaves out, and a date range matches the published period (quarter or year) of a
+	// date when the two overlap.
 	caseLists
 )
 
@@ -26,12 +27,13 @@ type matcher struct {
 	allowed [nColumns][]bool
 	// restricted lists those columns, so a match looks at them only.
 	restricted []int
-	// Date ranges, inclusive, in months (fact.reported, fact.decided) or, when byDay, in
-	// days (fact.reportedDay, fact.decidedDay).
+	// Date ranges, inclusive, in months (fact.reported, fact.decided), or, when byPeriod,
+	// the periods (periodKey) of the range's first and last day, by quarter and by year.
 	reportedFrom, reportedTo, decidedFrom, decidedTo uint16
-	hasDecided, byDay                                bool
-	// withheld: facts with any of these flags do not match.
-	withheld uint8
+	reportedYears, decidedYears                      [2]uint16
+	hasDecided, byPeriod                             bool
+	// withheld: facts with any of these view flags do not match.
+	withheld uint16
 	// searched are the cases a search matched; nil without a search.
 	searched *caseSet
 }
@@ -40,13 +42,24 @@ type matcher struct {
 // unlike case lists, it also finds cases whose region or defendant kind the case-level
 // view withholds, because aggregates are computed from the exact categories (docs/design.md §6).
 func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, sc scope) (*matcher, error) {
-	m := &matcher{reportedTo: ^uint16(0), decidedTo: ^uint16(0), byDay: sc == caseLists}
+	m := &matcher{reportedTo: ^uint16(0), decidedTo: ^uint16(0), byPeriod: sc == caseLists}
 	if sc == caseLists {
-		if len(f.Regions) > 0 {
-			m.withheld |= regionWithheld
-		}
-		if len(f.DefendantKinds) > 0 {
-			m.withheld |= kindWithheld
+		m.withheld = viewLeftOut
+		for _, w := range []struct {
+			filtered bool
+			flag     uint16
+		}{
+			{len(f.Regions) > 0, viewRegion},
+			{len(f.DefendantKinds) > 0, viewKind},
+			{len(f.Platforms) > 0, viewPlatform},
+			{len(f.Articles) > 0, viewArticle},
+			{len(f.Sanctions) > 0, viewSanction},
+			{len(f.AppealStatuses) > 0, viewAppealStatus},
+			{len(f.Categories) > 0, viewCategory},
+		} {
+			if w.filtered {
+				m.withheld |= w.flag
+			}
 		}
 	}
 	restrict := func(col int, codes []string) {
@@ -77,31 +90,32 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, s
 	restrict(column(model.DimensionSanction), strs(f.Sanctions))
 	restrict(column(model.DimensionAppealStatus), strs(f.AppealStatuses))
 
-	bound := func(date *string, or uint16) (uint16, error) {
+	// bound returns the bound as a month, or, byPeriod, as the periodKey of its quarter and
+	// of its year.
+	bound := func(date *string, or uint16) (uint16, uint16, error) {
 		if date == nil {
-			return or, nil
+			return or, or, nil
 		}
 		t, err := time.Parse(time.DateOnly, *date)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		if m.byDay {
-			// Clamped: a bound outside the days facts can have still bounds them.
-			return uint16(min(max(t.Unix()/86400, 0), math.MaxUint16)), nil
+		if m.byPeriod {
+			return periodKey(t, false), periodKey(t, true), nil
 		}
-		return monthIndex(t), nil
+		return monthIndex(t), 0, nil
 	}
 	var err error
-	if m.reportedFrom, err = bound(f.ReportedFrom, 0); err != nil {
+	if m.reportedFrom, m.reportedYears[0], err = bound(f.ReportedFrom, 0); err != nil {
 		return nil, err
 	}
-	if m.reportedTo, err = bound(f.ReportedTo, m.reportedTo); err != nil {
+	if m.reportedTo, m.reportedYears[1], err = bound(f.ReportedTo, m.reportedTo); err != nil {
 		return nil, err
 	}
-	if m.decidedFrom, err = bound(f.DecidedFrom, 0); err != nil {
+	if m.decidedFrom, m.decidedYears[0], err = bound(f.DecidedFrom, 0); err != nil {
 		return nil, err
 	}
-	if m.decidedTo, err = bound(f.DecidedTo, m.decidedTo); err != nil {
+	if m.decidedTo, m.decidedYears[1], err = bound(f.DecidedTo, m.decidedTo); err != nil {
 		return nil, err
 	}
 	m.hasDecided = f.DecidedFrom != nil || f.DecidedTo != nil
@@ -119,23 +133,40 @@ func (m *matcher) match(f *fact) bool {
 			return false
 		}
 	}
-	if f.flags&m.withheld != 0 {
+	if f.view&m.withheld != 0 {
 		return false
 	}
-	reported, decided := f.reported, f.decided
-	if m.byDay {
-		reported, decided = f.reportedDay, f.decidedDay
-	}
-	if reported < m.reportedFrom || reported > m.reportedTo {
-		return false
-	}
-	if m.hasDecided && (decided == 0 || decided < m.decidedFrom || decided > m.decidedTo) {
-		return false
+	if m.byPeriod {
+		if !overlaps(f.reportedPeriod, m.reportedFrom, m.reportedTo, m.reportedYears) {
+			return false
+		}
+		if m.hasDecided && (f.decidedPeriod == 0 || !overlaps(f.decidedPeriod, m.decidedFrom, m.decidedTo, m.decidedYears)) {
+			return false
+		}
+	} else {
+		if f.reported < m.reportedFrom || f.reported > m.reportedTo {
+			return false
+		}
+		if m.hasDecided && (f.decided == 0 || f.decided < m.decidedFrom || f.decided > m.decidedTo) {
+			return false
+		}
 	}
 	if m.searched != nil && !m.searched.has(f.id) {
 		return false
 	}
 	return true
+}
+
+// overlaps reports whether a published period (periodKey) overlaps the range whose first
+// and last days fall in the quarters from and to and in the years years[0] and years[1]
+// (periodKeys too). A quarter overlaps when it lies between the range's quarters; a year
+// when it lies between the range's years. An open end is 0 or the maximum, which compare
+// alike under either numbering.
+func overlaps(p, from, to uint16, years [2]uint16) bool {
+	if p%5 == 4 { // a year alone
+		return p/5 >= years[0]/5 && p/5 <= years[1]/5
+	}
+	return p >= from && p <= to
 }
 
 func strs[T ~string](values []T) []string {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,12 +16,12 @@ import (
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
-// An adversary who reads a case list (or an export) sees each case's month and its
-// place among the cases of that month. The place must tell nothing of the report day,
-// which is not published: over a generated dataset, a case's rank within its month does
-// not correlate with its day, and guessing the day from the rank does no better than
-// chance.
-func TestOrderWithinMonthDoesNotGiveAwayTheDay(t *testing.T) {
+// An adversary who reads a case list (or an export) sees each case's published period (a
+// quarter) and its place among the cases of that period. The place must tell nothing of
+// the report day (nor month), which is not published: over a generated dataset, a case's
+// rank within its quarter does not correlate with its day of the quarter, and guessing
+// the day from the rank does no better than chance.
+func TestOrderWithinPeriodDoesNotGiveAwayTheDay(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t, storetest.SQLiteURL(t))
 	ref := reference.MustRead()
@@ -43,43 +44,50 @@ func TestOrderWithinMonthDoesNotGiveAwayTheDay(t *testing.T) {
 		}
 		after = &page[len(page)-1]
 	}
-	days := map[int64]int{} // day of the month, by case id
+	reported := map[int64]time.Time{} // report date, by case id
 	for ids := range slices.Chunk(model.CaseKeyIDs(keys), 500) {
 		cases, err := s.CasesByID(ctx, ids)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range cases {
-			d, err := strconv.Atoi(c.ReportedOn[8:10])
+			d, err := time.Parse(time.DateOnly, c.ReportedOn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			days[c.ID] = d
+			reported[c.ID] = d
 		}
 	}
-	if len(days) != 6000 {
-		t.Fatalf("listed %d cases, want 6000", len(days))
+	if len(reported) != 6000 {
+		t.Fatalf("listed %d cases, want 6000", len(reported))
 	}
 
-	// Each month as the list shows it: the cases' days in list order.
+	// Each quarter as the list shows it: the cases' days of the quarter in list order.
 	var months [][]int
-	var lengths []int // days in each month
+	var lengths []int // days in each quarter
 	for i := 0; i < len(keys); {
 		j := i
 		for j < len(keys) && keys[j].Period == keys[i].Period {
 			j++
 		}
+		year, quarter, ok := strings.Cut(keys[i].Period, "-Q")
+		y, _ := strconv.Atoi(year)
+		q, _ := strconv.Atoi(quarter)
+		if !ok || y == 0 || q < 1 || q > 4 {
+			t.Fatalf("period %q is not a quarter", keys[i].Period)
+		}
+		start := time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
 		var m []int
 		for _, k := range keys[i:j] {
-			m = append(m, days[k.ID])
+			d := reported[k.ID]
+			if d.Before(start) || !d.Before(start.AddDate(0, 3, 0)) {
+				t.Fatalf("a case reported on %s is listed in %s", d.Format(time.DateOnly), keys[i].Period)
+			}
+			m = append(m, 1+int(d.Sub(start).Hours()/24))
 		}
 		if len(m) >= 10 {
-			start, err := time.Parse("2006-01", keys[i].Period)
-			if err != nil {
-				t.Fatal(err)
-			}
 			months = append(months, m)
-			lengths = append(lengths, start.AddDate(0, 1, -1).Day())
+			lengths = append(lengths, int(start.AddDate(0, 3, 0).Sub(start).Hours()/24))
 		}
 		i = j
 	}

@@ -69,11 +69,33 @@ const (
 	caseOpened uint8 = 1 << iota
 	hasFine
 	appealSucceeded
-	// The case-level view withholds the region or the defendant kind (generalisation):
-	// case lists must not find the case by it.
-	regionWithheld
-	kindWithheld
 )
+
+// What the case-level view withholds of a fact (fact.view), from its generalisation:
+// case lists must not find a case by a value the view withholds, nor list a case the view
+// leaves out.
+const (
+	viewRegion uint16 = 1 << iota
+	viewKind
+	viewPlatform
+	viewArticle
+	viewSanction // also withheld with the appeals
+	viewAppealStatus
+	viewCategory
+	viewLeftOut
+)
+
+// viewFlags maps the names of Case.generalized to the flags of what they withhold.
+var viewFlags = map[string]uint16{
+	model.GeneralizedRegion:   viewRegion,
+	model.GeneralizedKind:     viewKind,
+	model.GeneralizedPlatform: viewPlatform,
+	model.GeneralizedArticle:  viewArticle,
+	model.GeneralizedSanction: viewSanction,
+	model.GeneralizedAppeals:  viewAppealStatus | viewSanction,
+	model.GeneralizedCategory: viewCategory,
+	model.GeneralizedCase:     viewLeftOut,
+}
 
 // fact is one case as statistics see it. Codes index the snapshot's dictionaries; 0 is
 // NONE (no value).
@@ -91,8 +113,13 @@ type fact struct {
 	reportedDay, decidedDay uint16
 	// Months since year 0 (year*12 + month-1); decided is 0 while undecided.
 	reported, decided uint16
-	codes             [nColumns]uint16
-	flags             uint8
+	// The periods the case-level view publishes the dates in (periodKey); decidedPeriod is
+	// 0 while undecided. Case lists filter and order by them.
+	reportedPeriod, decidedPeriod uint16
+	codes                         [nColumns]uint16
+	// view flags what the case-level view withholds (viewRegion, …).
+	view  uint16
+	flags uint8
 }
 
 // dictionary numbers the codes of one column: 0 is NONE, then the codes in the order they
@@ -460,13 +487,15 @@ func (s *snapshot) convert(cf *store.CaseFact) (fact, error) {
 			return f, fmt.Errorf("case %d: court_on: %w", cf.ID, err)
 		}
 	}
+	yearOnly := false
 	for field := range strings.SplitSeq(string(cf.Generalized), ",") {
-		switch field {
-		case privacy.FieldRegion:
-			f.flags |= regionWithheld
-		case privacy.FieldKind:
-			f.flags |= kindWithheld
-		}
+		f.view |= viewFlags[field]
+		yearOnly = yearOnly || field == model.GeneralizedDates
+	}
+	f.reportedPeriod = periodKey(reported, yearOnly)
+	if cf.CourtOn != nil {
+		decided, _ := parseDate(cf.CourtOn) // parsed above
+		f.decidedPeriod = periodKey(decided, yearOnly)
 	}
 	if cf.FineAmount.Valid {
 		f.fine = cf.FineAmount.Int64
@@ -522,6 +551,16 @@ func parseDate(b []byte) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not a date", b)
 	}
 	return time.Parse(time.DateOnly, string(b[:10]))
+}
+
+// periodKey numbers a published period, quarter or year, so that the periods sort in time
+// order and a year-only period after the quarters of its year: year*5 + quarter-1, or
+// year*5 + 4 for the year alone.
+func periodKey(t time.Time, yearOnly bool) uint16 {
+	if yearOnly {
+		return uint16(t.Year()*5 + 4)
+	}
+	return uint16(t.Year()*5 + (int(t.Month())-1)/3)
 }
 
 func monthIndex(t time.Time) uint16 { return uint16(t.Year()*12 + int(t.Month()) - 1) }

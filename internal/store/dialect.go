@@ -205,8 +205,8 @@ func (postgres) bindsArrays() bool { return true }
 
 func (postgres) contains(column string) string { return "strpos(" + column + ", ?) > 0" }
 
-// analyze runs VACUUM too, which marks the new pages all-visible, so that generalisation
-// reads its covering index (cases_quasi_identifiers) alone, without visiting the rows.
+// analyze runs VACUUM too, which marks the new pages all-visible, so that index-only scans
+// need not visit the rows.
 func (postgres) analyze(ctx context.Context, r *runner, tables ...string) error {
 	_, err := r.exec(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 	return err

@@ -2,21 +2,14 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/casewatch/casewatch/internal/derrors"
 	"github.com/casewatch/casewatch/internal/model"
 )
-
-// quasiIdentifierRow is a row of quasiIdentifierQuery: a case's quasi-identifiers and the
-// fields withheld from it now.
-type quasiIdentifierRow struct {
-	model.QuasiIdentifiers
-	generalized string
-}
 
 // yearGroup is a jurisdiction and a year of reports: the scope within which generalisation
 // makes combinations of quasi-identifiers common enough.
@@ -25,90 +18,69 @@ type yearGroup struct {
 	year         string
 }
 
-// generalize recomputes which quasi-identifiers the case-level view withholds (fn, see
+// quasiIdentifierColumns are the columns of cases the case-level view publishes (besides
+// the reference and the summary), which generalisation reads.
+const quasiIdentifierColumns = `id, jurisdiction, region, category, concern, platform, article, liability, stage,
+	defendant_kind, reported_on, expert_conclusion, expert_on, case_opened_on, prosecutor_decision,
+	prosecutor_on, court_decision, court_on, sanction, fine_amount, appeal_status, generalized`
+
+// generalize recomputes what the case-level view coarsens or withholds (fn, see
 // privacy.Generalizer), over the cases of one jurisdiction and year (all cases when g is
 // nil), and writes the rows whose answer changed. Such a row counts as changed by the
 // release: the case lists' fact table (internal/stats) picks up what changed by
 // updated_release_id. A load runs it over every case, an import over the groups it touched.
-func generalize(ctx context.Context, tx *writeTx, fn model.Generalizer, g *yearGroup, release int64) error {
-	q, args := quasiIdentifierQuery(g)
-	rows, err := tx.query(ctx, q, args...)
+// It returns how many rows changed.
+func generalize(ctx context.Context, tx *writeTx, fn model.Generalizer, g *yearGroup, release int64) (int, error) {
+	qis, err := readQuasiIdentifiers(ctx, &tx.runner, g)
 	if err != nil {
-		return fmt.Errorf("generalize: %w", err)
-	}
-	qis, err := scanQuasiIdentifiers(rows)
-	rows.Close()
-	if err != nil {
-		return fmt.Errorf("generalize: %w", err)
+		return 0, fmt.Errorf("generalize: %w", err)
 	}
 	changes, err := generalizedChanges(qis, fn)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := tx.dialect.setGeneralized(ctx, tx, changes, release); err != nil {
-		return fmt.Errorf("generalize: %w", err)
+		return 0, fmt.Errorf("generalize: %w", err)
 	}
-	return nil
+	return len(changes), nil
 }
 
-// quasiIdentifierQuery selects the quasi-identifiers of the cases of one jurisdiction and
-// year, or of all cases when g is nil.
-func quasiIdentifierQuery(g *yearGroup) (string, []any) {
+// readQuasiIdentifiers reads the published fields of the cases of one jurisdiction and
+// year, or of all cases when g is nil, with their appeals.
+func readQuasiIdentifiers(ctx context.Context, r *runner, g *yearGroup) ([]model.QuasiIdentifiers, error) {
 	w := &where{}
 	if g != nil {
 		w.add("jurisdiction = ?", string(g.jurisdiction))
 		w.add("reported_on >= ?", g.year+"-01-01")
 		w.add("reported_on <= ?", g.year+"-12-31")
 	}
-	// No ORDER BY: generalisation treats the cases of one combination alike, whatever their
-	// order, and the covering index (cases_quasi_identifiers) gives them in its own.
-	return "SELECT id, reported_on, jurisdiction, region, defendant_kind, age_band, defendant_gender, generalized FROM cases" + w.sql(), w.args
-}
-
-// scanQuasiIdentifiers reads the rows of quasiIdentifierQuery. A year of cases is hundreds
-// of thousands of rows of a handful of distinct values, so it scans without reflection and
-// keeps one string per distinct value.
-func scanQuasiIdentifiers(rows *sql.Rows) ([]quasiIdentifierRow, error) {
-	values := map[string]*string{}
-	intern := func(b []byte) *string {
-		if b == nil {
-			return nil
-		}
-		if v, ok := values[string(b)]; ok {
-			return v
-		}
-		v := string(b)
-		values[v] = &v
-		return &v
+	var cases []model.Case
+	if err := r.selectx(ctx, &cases, "SELECT "+quasiIdentifierColumns+" FROM cases"+w.sql(), w.args...); err != nil {
+		return nil, err
 	}
-	var id int64
-	// A *sql.RawBytes borrows the driver's bytes until the next row, which is all the
-	// interning needs.
-	var raw [7]sql.RawBytes
-	dest := []any{&id}
-	for i := range raw {
-		dest = append(dest, &raw[i])
+	aw := &where{}
+	if g != nil {
+		aw.add("c.jurisdiction = ?", string(g.jurisdiction))
+		aw.add("c.reported_on >= ?", g.year+"-01-01")
+		aw.add("c.reported_on <= ?", g.year+"-12-31")
 	}
-	var out []quasiIdentifierRow
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		q := quasiIdentifierRow{QuasiIdentifiers: model.QuasiIdentifiers{ID: id, Region: intern(raw[2]),
-			Kind: (*model.DefendantKind)(intern(raw[3])), AgeBand: (*model.AgeBand)(intern(raw[4])),
-			Gender: (*model.Gender)(intern(raw[5]))}}
-		if v := intern(raw[0]); v != nil && len(*v) >= 4 {
-			q.Year, _ = strconv.Atoi((*v)[:4]) // reported_on is YYYY-MM-DD
-		}
-		if v := intern(raw[1]); v != nil {
-			q.Jurisdiction = model.Jurisdiction(*v)
-		}
-		if v := intern(raw[6]); v != nil {
-			q.generalized = *v
-		}
-		out = append(out, q)
+	var appeals []model.Appeal
+	// 'APPEAL' < 'CASSATION': the court order.
+	if err := r.selectx(ctx, &appeals, `SELECT a.case_id, c.jurisdiction, a.level, a.filed_by, a.filed_on, a.status,
+		a.decided_on, a.fine_amount FROM appeals a JOIN cases c ON c.id = a.case_id`+aw.sql()+" ORDER BY a.case_id, a.level", aw.args...); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	byCase := make(map[int64][]model.Appeal, len(appeals))
+	for _, a := range appeals {
+		byCase[a.CaseID] = append(byCase[a.CaseID], a)
+	}
+	out := make([]model.QuasiIdentifiers, len(cases))
+	for i := range cases {
+		c := &cases[i]
+		year, _ := strconv.Atoi(model.Year(c.ReportedOn))
+		out[i] = model.QuasiIdentifiers{ID: c.ID, Year: year, Jurisdiction: c.Jurisdiction, Case: *c, Appeals: byCase[c.ID]}
+	}
+	return out, nil
 }
 
 type generalizedChange struct {
@@ -117,21 +89,50 @@ type generalizedChange struct {
 }
 
 // generalizedChanges runs fn over the cases' quasi-identifiers and lists the cases whose
-// withheld fields differ from what is stored.
-func generalizedChanges(rows []quasiIdentifierRow, fn model.Generalizer) ([]generalizedChange, error) {
-	qis := make([]model.QuasiIdentifiers, len(rows))
-	for i := range rows {
-		qis[i] = rows[i].QuasiIdentifiers
-	}
+// generalised fields differ from what is stored.
+func generalizedChanges(qis []model.QuasiIdentifiers, fn model.Generalizer) ([]generalizedChange, error) {
 	masks := fn(qis)
-	if len(masks) != len(rows) {
+	if len(masks) != len(qis) {
 		return nil, errors.New("generalize: one answer per case expected")
 	}
 	var out []generalizedChange
-	for i, q := range rows {
-		if g := strings.Join(masks[i], ","); g != q.generalized {
+	for i, q := range qis {
+		if g := strings.Join(masks[i], ","); g != q.Case.Generalized {
 			out = append(out, generalizedChange{q.ID, g})
 		}
+	}
+	return out, nil
+}
+
+// Regeneralize applies fn to every case, as a load does, and commits what changed as a
+// release of its own (noted as such), or nothing when nothing changed: the server runs it
+// on start, so that a database generalised under an older rule or another threshold
+// publishes by the current one. It returns that release, nil when there was none.
+func (s *Store) Regeneralize(ctx context.Context, fn model.Generalizer) (_ *model.Release, err error) {
+	defer derrors.Wrap(&err, "store.Regeneralize")
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var out *model.Release
+	err = s.inWriteTx(ctx, func(tx *writeTx) (bool, error) {
+		var synthetic bool
+		if err := tx.getx(ctx, &synthetic, "SELECT COALESCE(MAX(CASE WHEN synthetic THEN 1 ELSE 0 END), 0) = 1 FROM releases"); err != nil {
+			return false, err
+		}
+		note := "The case-level view generalised anew (privacy rule or threshold changed); no record changed."
+		rel := model.Release{Note: &note, Synthetic: synthetic}
+		w, err := beginRelease(ctx, tx, &rel)
+		if err != nil {
+			return false, err
+		}
+		n, err := generalize(ctx, tx, fn, nil, rel.ID)
+		if err != nil || n == 0 {
+			return false, err // nothing changed: rolled back, no release
+		}
+		out = &rel
+		return true, w.finish(ctx, &rel)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

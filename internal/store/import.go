@@ -123,7 +123,7 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 		}
 		if opts.Generalize != nil {
 			for g := range b.touched {
-				if err := generalize(ctx, tx, opts.Generalize, &g, rel.ID); err != nil {
+				if _, err := generalize(ctx, tx, opts.Generalize, &g, rel.ID); err != nil {
 					return false, err
 				}
 			}

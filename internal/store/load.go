@@ -71,7 +71,7 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 			return false, err
 		}
 		if b.generalize != nil {
-			if err := generalize(ctx, tx, b.generalize, nil, rel.ID); err != nil {
+			if _, err := generalize(ctx, tx, b.generalize, nil, rel.ID); err != nil {
 				return false, err
 			}
 		}

@@ -62,7 +62,7 @@ query Cases($filter: CaseFilter, $orderBy: CaseOrder!, $first: Int!, $after: Str
         outcome {
           decision
           sanction
-          fine { amount currency indexUnits indexUnit indexYear }
+          fineBand { from to indexUnit }
         }
         appeals { level status }
       }
@@ -92,7 +92,7 @@ query Case($reference: String!, $lang: Lang!) {
       decision
       decidedMonth
       sanction
-      fine { amount currency indexUnits indexUnit indexYear }
+      fineBand { from to indexUnit }
     }
     appeals {
       level
@@ -100,7 +100,7 @@ query Case($reference: String!, $lang: Lang!) {
       filedMonth
       status
       decidedMonth
-      fine { amount currency indexUnits indexUnit indexYear }
+      fineBand { from to indexUnit }
     }
     timeline { kind month result label(lang: $lang) }
     summary
@@ -257,7 +257,14 @@ const GENERALIZED_FIELDS = {
   'defendant.kind': 'fieldKind',
   'defendant.ageBand': 'fieldAgeBand',
   'defendant.gender': 'fieldGender',
-  'reportedMonth': 'fieldReportedMonth',
+  'dates': 'genDates',
+  'platform': 'fPlatform',
+  'appeals': 'genAppeals',
+  'outcome.fine': 'colFine',
+  'article': 'colArticle',
+  'outcome.sanction': 'fSanction',
+  'category': 'fCategory',
+  'case': 'genCase',
   'summary': 'secSummary',
 };
 
@@ -320,7 +327,7 @@ const UI = /* i18n */ {
     "colReference": "Reference",
     "colReported": "Reported",
     "colArticle": "Article",
-    "colFine": "Fine",
+    "colFine": "Fine (band)",
     "colAppeal": "Appeal",
     "totalN": "{0} cases",
     "showingRange": "Cases {0}–{1} of {2}",
@@ -343,7 +350,7 @@ const UI = /* i18n */ {
     "secSummary": "Summary (redacted)",
     "secPrivacy": "Privacy",
     "secRelease": "First published",
-    "fieldReportedMonth": "Reported (month)",
+    "fieldReportedMonth": "Reported (quarter or year)",
     "fieldExpert": "Expert conclusion",
     "fieldProsecutor": "Prosecutor's decision",
     "fieldPenalties": "Penalties under the article",
@@ -352,20 +359,26 @@ const UI = /* i18n */ {
     "fieldKind": "Kind",
     "fieldAgeBand": "Age band",
     "fieldGender": "Gender",
-    "fieldDecidedMonth": "Decided (month)",
+    "fieldDecidedMonth": "Decided (quarter or year)",
     "noOutcome": "The case has not reached a court decision.",
     "noAppeals": "No appeal has been filed.",
     "colLevel": "Level",
     "colFiledBy": "Filed by",
-    "colFiled": "Filed (month)",
+    "colFiled": "Filed (quarter or year)",
     "colStatus": "Status",
-    "colFineAfter": "Fine after the decision",
+    "colFineAfter": "Fine after the decision (band)",
     "noTimeline": "No events are published.",
     "resultLabel": "Result: {0}",
     "noSummary": "No summary is published for this case: nothing safe remained after redaction.",
     "summaryNote": "Identifiers are replaced by tokens such as [NAME], [PHONE] or [LINK].",
     "generalizedIntro": "These fields were coarsened or withheld so that the case cannot be singled out:",
     "generalizedNone": "No field needed to be coarsened.",
+    "genDates": "Dates (by year only)",
+    "genAppeals": "Appeals, their dates and the sanction",
+    "genCase": "The case itself (not shown)",
+    "bandUpTo": "up to {0} {1}",
+    "bandRange": "{0}–{1} {2}",
+    "bandOver": "over {0} {1}",
     "fieldRelease": "Release",
     "fieldPublished": "Published",
     "fieldSynthetic": "Synthetic data",
@@ -519,7 +532,7 @@ const UI = /* i18n */ {
     "colReference": "Номер",
     "colReported": "Выявлено",
     "colArticle": "Статья",
-    "colFine": "Штраф",
+    "colFine": "Штраф (диапазон)",
     "colAppeal": "Обжалование",
     "totalN": "Дел: {0}",
     "showingRange": "Дела {0}–{1} из {2}",
@@ -542,7 +555,7 @@ const UI = /* i18n */ {
     "secSummary": "Описание (обезличенное)",
     "secPrivacy": "Защита данных",
     "secRelease": "Впервые опубликовано",
-    "fieldReportedMonth": "Выявлено (месяц)",
+    "fieldReportedMonth": "Выявлено (квартал или год)",
     "fieldExpert": "Заключение экспертизы",
     "fieldProsecutor": "Решение прокурора",
     "fieldPenalties": "Санкции статьи",
@@ -551,20 +564,26 @@ const UI = /* i18n */ {
     "fieldKind": "Тип",
     "fieldAgeBand": "Возрастная группа",
     "fieldGender": "Пол",
-    "fieldDecidedMonth": "Месяц решения",
+    "fieldDecidedMonth": "Решение (квартал или год)",
     "noOutcome": "Дело ещё не дошло до решения суда.",
     "noAppeals": "Жалобы не подавались.",
     "colLevel": "Инстанция",
     "colFiledBy": "Кем подана",
-    "colFiled": "Подана (месяц)",
+    "colFiled": "Подана (квартал или год)",
     "colStatus": "Статус",
-    "colFineAfter": "Штраф после решения",
+    "colFineAfter": "Штраф после решения (диапазон)",
     "noTimeline": "События не опубликованы.",
     "resultLabel": "Итог: {0}",
     "noSummary": "Описание этого дела не публикуется: после обезличивания не осталось безопасного текста.",
     "summaryNote": "Идентификаторы заменены метками вида [NAME], [PHONE] или [LINK].",
     "generalizedIntro": "Эти поля обобщены или скрыты, чтобы дело нельзя было выделить:",
     "generalizedNone": "Обобщать поля не потребовалось.",
+    "genDates": "Даты (только год)",
+    "genAppeals": "Обжалование, его даты и санкция",
+    "genCase": "Само дело (не показывается)",
+    "bandUpTo": "до {0} {1}",
+    "bandRange": "{0}–{1} {2}",
+    "bandOver": "свыше {0} {1}",
     "fieldRelease": "Релиз",
     "fieldPublished": "Опубликовано",
     "fieldSynthetic": "Синтетические данные",
@@ -718,7 +737,7 @@ const UI = /* i18n */ {
     "colReference": "Нөмірі",
     "colReported": "Анықталды",
     "colArticle": "Бап",
-    "colFine": "Айыппұл",
+    "colFine": "Айыппұл (аралық)",
     "colAppeal": "Шағымдану",
     "totalN": "Істер саны: {0}",
     "showingRange": "{2} істің {0}–{1} аралығы",
@@ -741,7 +760,7 @@ const UI = /* i18n */ {
     "secSummary": "Сипаттама (иесіздендірілген)",
     "secPrivacy": "Деректерді қорғау",
     "secRelease": "Алғаш жарияланды",
-    "fieldReportedMonth": "Анықталды (ай)",
+    "fieldReportedMonth": "Анықталды (тоқсан немесе жыл)",
     "fieldExpert": "Сараптама қорытындысы",
     "fieldProsecutor": "Прокурор шешімі",
     "fieldPenalties": "Баптың санкциялары",
@@ -750,20 +769,26 @@ const UI = /* i18n */ {
     "fieldKind": "Түрі",
     "fieldAgeBand": "Жас тобы",
     "fieldGender": "Жынысы",
-    "fieldDecidedMonth": "Шешім айы",
+    "fieldDecidedMonth": "Шешім (тоқсан немесе жыл)",
     "noOutcome": "Іс бойынша әлі сот шешімі шықпаған.",
     "noAppeals": "Шағым берілмеген.",
     "colLevel": "Сатысы",
     "colFiledBy": "Кім берді",
-    "colFiled": "Берілген айы",
+    "colFiled": "Берілген (тоқсан немесе жыл)",
     "colStatus": "Мәртебесі",
-    "colFineAfter": "Шешімнен кейінгі айыппұл",
+    "colFineAfter": "Шешімнен кейінгі айыппұл (аралық)",
     "noTimeline": "Оқиғалар жарияланбаған.",
     "resultLabel": "Нәтижесі: {0}",
     "noSummary": "Бұл іс бойынша сипаттама жарияланбайды: иесіздендіруден кейін қауіпсіз мәтін қалмады.",
     "summaryNote": "Сәйкестендіргіштер [NAME], [PHONE] немесе [LINK] сияқты белгілермен ауыстырылған.",
     "generalizedIntro": "Істі жеке анықтауға болмайтындай мына өрістер жалпыланған немесе жасырылған:",
     "generalizedNone": "Өрістерді жалпылау қажет болмады.",
+    "genDates": "Күндер (тек жыл)",
+    "genAppeals": "Шағымдар, олардың күндері және санкция",
+    "genCase": "Істің өзі (көрсетілмейді)",
+    "bandUpTo": "{0} {1}-ке дейін",
+    "bandRange": "{0}–{1} {2}",
+    "bandOver": "{0} {1}-тен жоғары",
     "fieldRelease": "Релиз",
     "fieldPublished": "Жарияланды",
     "fieldSynthetic": "Синтетикалық деректер",
@@ -902,9 +927,9 @@ const METHODOLOGY = /* methodology */ {
     },
     "sections": [
       {
-        "heading": "Dates at month precision",
+        "heading": "Dates by quarter or year",
         "paragraphs": [
-          "Case-level dates (report, decision, appeal) are published as months (YYYY-MM), never as days. Date filters take calendar days; results are still shown by month."
+          "Case-level dates (report, decision, appeal) are published by quarter (2024-Q2), never as months or days; where a quarter would still single a case out, by year alone (2024). Date filters take calendar days and find every case whose published quarter or year overlaps the range. Case lists are ordered by quarter, a case dated by year alone after that year's quarters."
         ]
       },
       {
@@ -912,13 +937,13 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Names, IINs (individual identification numbers), Kyrgyz PINs, birth dates, phone numbers, addresses, e-mail addresses, account handles, links to accounts or posts, and source, police or court case numbers are neither stored nor published. Case references such as KZ-2024-7Q3M2C are not derived from any official number.",
           "Summaries are redacted before storage: identifiers are replaced with tokens such as [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] or [LINK]. When in doubt, no summary is published.",
-          "Region, defendant kind, age band and gender may be coarsened or withheld so that every published combination within a year is shared by several cases; each case lists what was coarsened. Aggregate figures are perturbed, and those below the suppression threshold are withheld (see below)."
+          "The case-level view is k-anonymous: within a jurisdiction and year, every combination it publishes (dates, region, category, platform, article, decisions, sanction, fine band, appeals, defendant kind) is shared by at least as many cases as the suppression threshold. The defendant's age band and gender appear in statistics only. Where needed, fields are coarsened or withheld step by step, and each case lists what was; a case that would still stand out is left out of the case list and the exports, though statistics count it. Aggregate figures are perturbed, and those below the suppression threshold are withheld (see below)."
         ]
       },
       {
         "heading": "Money",
         "paragraphs": [
-          "Fines are shown in whole tenge (KZT) or som (KGS) and in the index unit of their year: the monthly calculation index (MCI) in Kazakhstan, the calculation index (RP) in Kyrgyzstan. First-instance fines are shown separately from what appeal and cassation changed."
+          "In the case list and on case pages a fine is shown as a band of the index unit of its year (up to 10, 10–20, 20–50, … over 2000), never as an amount: the monthly calculation index (MCI) in Kazakhstan, the calculation index (RP) in Kyrgyzstan. First-instance fines are shown separately from what appeal and cassation changed. Statistics give median fines in whole tenge (KZT) or som (KGS) and in index units."
         ]
       },
       {
@@ -961,9 +986,9 @@ const METHODOLOGY = /* methodology */ {
     },
     "sections": [
       {
-        "heading": "Даты с точностью до месяца",
+        "heading": "Даты с точностью до квартала или года",
         "paragraphs": [
-          "Даты по делам (выявление, решение, обжалование) публикуются с точностью до месяца (ГГГГ-ММ), без дней. Фильтры по датам принимают календарные дни, но результаты показываются по месяцам."
+          "Даты по делам (выявление, решение, обжалование) публикуются с точностью до квартала (2024-Q2), без месяцев и дней; если и квартал позволил бы выделить дело — только годом (2024). Фильтры по датам принимают календарные дни и находят все дела, чей опубликованный квартал или год пересекается с периодом. Списки дел упорядочены по кварталам, дела, датированные только годом, идут после кварталов этого года."
         ]
       },
       {
@@ -971,13 +996,13 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Имена, ИИН, киргизские ПИН, даты рождения, номера телефонов, адреса, электронная почта, имена аккаунтов, ссылки на аккаунты или публикации, а также номера материалов, полицейских и судебных дел не хранятся и не публикуются. Номера дел вида KZ-2024-7Q3M2C не выводятся из официальных номеров.",
           "Описания обезличиваются до сохранения: идентификаторы заменяются метками [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] или [LINK]. При сомнении описание не публикуется.",
-          "Регион, тип лица, возрастная группа и пол могут обобщаться или скрываться так, чтобы каждое опубликованное сочетание в пределах года встречалось у нескольких дел; в каждом деле указано, что обобщено. Сводные цифры искажаются небольшим шумом, а те, что ниже порога подавления, скрываются (см. ниже)."
+          "Сведения по делам k-анонимны: в пределах юрисдикции и года каждое опубликованное сочетание (даты, регион, категория, платформа, статья, решения, санкция, диапазон штрафа, обжалование, тип лица) встречается не меньше чем у стольких дел, каков порог подавления. Возрастная группа и пол лица приводятся только в статистике. При необходимости поля обобщаются или скрываются шаг за шагом, и в каждом деле указано, что обобщено; дело, которое всё равно выделялось бы, не показывается в списке дел и выгрузках, но учитывается в статистике. Сводные цифры искажаются небольшим шумом, а те, что ниже порога подавления, скрываются (см. ниже)."
         ]
       },
       {
         "heading": "Денежные суммы",
         "paragraphs": [
-          "Штрафы указываются в целых тенге (KZT) или сомах (KGS) и в расчётных показателях своего года: МРП в Казахстане, РП в Кыргызстане. Штрафы первой инстанции показываются отдельно от изменений, внесённых апелляцией и кассацией."
+          "В списке и на страницах дел штраф показывается не суммой, а диапазоном в расчётных показателях своего года (до 10, 10–20, 20–50, … свыше 2000): МРП в Казахстане, РП в Кыргызстане. Штрафы первой инстанции показываются отдельно от изменений, внесённых апелляцией и кассацией. В статистике медианы штрафов даются в целых тенге (KZT) или сомах (KGS) и в расчётных показателях."
         ]
       },
       {
@@ -1020,9 +1045,9 @@ const METHODOLOGY = /* methodology */ {
     },
     "sections": [
       {
-        "heading": "Күндер ай дәлдігімен",
+        "heading": "Күндер тоқсан немесе жыл дәлдігімен",
         "paragraphs": [
-          "Істер бойынша күндер (анықталуы, шешім, шағымдану) күнсіз, ай дәлдігімен (ЖЖЖЖ-АА) жарияланады. Күн сүзгілері күнтізбелік күндерді қабылдайды, бірақ нәтижелер айлар бойынша көрсетіледі."
+          "Істер бойынша күндер (анықталуы, шешім, шағымдану) айсыз және күнсіз, тоқсан дәлдігімен (2024-Q2) жарияланады; тоқсан да істі жеке анықтауға мүмкіндік берсе, тек жылымен (2024). Күн сүзгілері күнтізбелік күндерді қабылдайды және жарияланған тоқсаны немесе жылы кезеңмен қиылысатын барлық істерді табады. Істер тізімі тоқсандар бойынша реттеледі, тек жылымен белгіленген істер сол жылдың тоқсандарынан кейін тұрады."
         ]
       },
       {
@@ -1030,13 +1055,13 @@ const METHODOLOGY = /* methodology */ {
         "paragraphs": [
           "Аты-жөні, ЖСН, қырғыз ПИН-і, туған күні, телефон нөмірлері, мекенжайлар, электрондық пошта, аккаунт атаулары, аккаунттарға немесе жарияланымдарға сілтемелер, сондай-ақ материалдардың, полиция мен сот істерінің нөмірлері сақталмайды және жарияланбайды. KZ-2024-7Q3M2C сияқты іс нөмірлері ешбір ресми нөмірден алынбайды.",
           "Сипаттамалар сақталар алдында иесіздендіріледі: сәйкестендіргіштер [NAME], [IIN], [PHONE], [EMAIL], [HANDLE] немесе [LINK] белгілерімен ауыстырылады. Күмән болса, сипаттама жарияланбайды.",
-          "Өңір, тұлға түрі, жас тобы және жынысы жалпылануы немесе жасырылуы мүмкін, сонда бір жыл ішіндегі әр жарияланған үйлесім бірнеше іске ортақ болады; әр істе не жалпыланғаны көрсетілген. Жиынтық сандарға шағын шуыл қосылады, ал жасыру шегінен кішілері жасырылады (төменде қараңыз)."
+          "Істер туралы мәліметтер k-анонимді: бір юрисдикция мен бір жыл ішінде әр жарияланған үйлесім (күндер, өңір, санат, платформа, бап, шешімдер, санкция, айыппұл аралығы, шағымдар, тұлға түрі) кемінде жасыру шегіне тең істерге ортақ. Тұлғаның жас тобы мен жынысы тек статистикада беріледі. Қажет болса, өрістер біртіндеп жалпыланады немесе жасырылады, әр істе не жалпыланғаны көрсетілген; сонда да ерекшеленетін іс істер тізімі мен жүктемелерде көрсетілмейді, бірақ статистикада есептеледі. Жиынтық сандарға шағын шуыл қосылады, ал жасыру шегінен кішілері жасырылады (төменде қараңыз)."
         ]
       },
       {
         "heading": "Ақша сомалары",
         "paragraphs": [
-          "Айыппұлдар бүтін теңгемен (KZT) немесе сомен (KGS) және өз жылының есептік көрсеткішімен беріледі: Қазақстанда АЕК, Қырғызстанда ЕК. Бірінші сатыдағы айыппұлдар апелляция мен кассация енгізген өзгерістерден бөлек көрсетіледі."
+          "Істер тізімінде және іс беттерінде айыппұл сомамен емес, өз жылының есептік көрсеткішіндегі аралықпен беріледі (10-ға дейін, 10–20, 20–50, … 2000-нан жоғары): Қазақстанда АЕК, Қырғызстанда ЕК. Бірінші сатыдағы айыппұлдар апелляция мен кассация енгізген өзгерістерден бөлек көрсетіледі. Статистикада айыппұлдардың медианасы бүтін теңгемен (KZT) немесе сомен (KGS) және есептік көрсеткішпен беріледі."
         ]
       },
       {
@@ -1149,7 +1174,7 @@ function fmtNumber(n, maxDigits = 2) {
 }
 
 // fmtTime shows an RFC 3339 time as "2025-06-30 14:05 UTC": the same in every language,
-// unambiguous, and like the YYYY-MM months used everywhere else.
+// unambiguous.
 function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
@@ -1190,15 +1215,16 @@ function unitAbbr(unit, year) {
   return h('abbr', { title: year ? t('unitOfYear', long, year) : long }, short);
 }
 
-// moneyNode renders "73 840 KZT" and, beneath, "20 MCI".
-function moneyNode(m) {
-  if (!m) return dash();
-  const wrap = h('span', { class: 'money' },
-    h('span', { class: 'money-amount' }, `${fmtInt(m.amount)} ${m.currency}`));
-  if (m.indexUnits !== null && m.indexUnits !== undefined) {
-    wrap.append(h('span', { class: 'money-units' }, `${fmtNumber(m.indexUnits)} `, unitAbbr(m.indexUnit, m.indexYear)));
-  }
-  return wrap;
+// fineBandNode renders the band a fine is published in (the case view never gives its
+// amount): "up to 10 MCI", "10–20 MCI", "over 2000 MCI", the unit spelt out in its tooltip.
+function fineBandNode(b) {
+  if (!b) return dash();
+  const key = b.indexUnit === 'MCI' ? 'unitMCI' : b.indexUnit === 'RP' ? 'unitRP' : null;
+  const unit = key ? t(key) : String(b.indexUnit || '');
+  const text = b.to === null || b.to === undefined ? t('bandOver', fmtInt(b.from), unit)
+    : b.from === 0 ? t('bandUpTo', fmtInt(b.to), unit)
+      : t('bandRange', fmtInt(b.from), fmtInt(b.to), unit);
+  return h('span', { class: 'money fine-band', title: key ? t(key + 'Long') : null }, text);
 }
 
 function badge(text, cls) {
@@ -1797,12 +1823,13 @@ function casesTable(edges) {
       h('td', { class: 'nowrap' }, c.reportedMonth),
       h('td', null, term('Jurisdiction', c.jurisdiction)),
       h('td', null, c.region ? c.region.name || c.region.code : h('span', { class: 'muted' }, t('withheld'))),
-      h('td', null, h('span', { class: 'cat' }, categoryLabel(c.category)), ' ', concernTag(c.concern)),
+      h('td', null, c.category ? h('span', { class: 'cat' }, categoryLabel(c.category)) : h('span', { class: 'muted' }, t('withheld')),
+        ' ', concernTag(c.concern)),
       h('td', { class: 'nowrap' }, c.article ? c.article.code : dash()),
       h('td', null, term('CaseStage', c.stage)),
       h('td', null, o ? term('Decision', o.decision) : dash()),
       h('td', null, o && o.sanction ? term('Sanction', o.sanction) : dash()),
-      h('td', { class: 'num' }, o && o.fine ? moneyNode(o.fine) : dash()),
+      h('td', { class: 'num' }, o && o.fineBand ? fineBandNode(o.fineBand) : dash()),
       h('td', null, appeal
         ? [appeal.level === 'CASSATION' ? `${term('AppealLevel', appeal.level)}: ` : '', term('AppealStatus', appeal.status)]
         : dash()));
@@ -1975,14 +2002,14 @@ async function viewCase(r, ctx) {
     [t('fRegion'), c.region
       ? `${c.region.name || c.region.code} (${c.region.code})`
       : withheld.cloneNode(true)],
-    [t('fCategory'), categoryLabel(c.category)],
+    [t('fCategory'), c.category ? categoryLabel(c.category) : withheld.cloneNode(true)],
     [t('fConcern'), concernTag(c.concern)],
-    [t('fPlatform'), term('Platform', c.platform)],
+    [t('fPlatform'), c.platform ? term('Platform', c.platform) : withheld.cloneNode(true)],
     [t('fLiability'), term('Liability', c.liability)],
     [t('colArticle'), article
       ? [h('span', { class: 'nowrap' }, article.code), article.title ? ` — ${article.title}` : '',
         article.listed ? '' : [' ', h('span', { class: 'muted' }, `(${t('articleUnlisted')})`)]]
-      : dash()],
+      : gen.has('article') ? withheld.cloneNode(true) : dash()],
     article && article.penalties ? [t('fieldPenalties'), article.penalties] : null,
     article && article.verification ? [t('fieldVerification'), article.verification] : null,
     [t('fStage'), term('CaseStage', c.stage)],
@@ -2004,7 +2031,7 @@ async function viewCase(r, ctx) {
       [t('fDecision'), term('Decision', o.decision)],
       [t('fieldDecidedMonth'), orDash(o.decidedMonth)],
       [t('fSanction'), o.sanction ? term('Sanction', o.sanction) : dash()],
-      [t('colFine'), moneyNode(o.fine)],
+      [t('colFine'), fineBandNode(o.fineBand)],
     ])
     : h('p', { class: 'muted' }, t('noOutcome'));
 
@@ -2019,7 +2046,7 @@ async function viewCase(r, ctx) {
           h('td', { class: 'nowrap' }, orDash(a.filedMonth)),
           h('td', null, term('AppealStatus', a.status)),
           h('td', { class: 'nowrap' }, orDash(a.decidedMonth)),
-          h('td', { class: 'num' }, moneyNode(a.fine)))))))
+          h('td', { class: 'num' }, fineBandNode(a.fineBand)))))))
     : h('p', { class: 'muted' }, t('noAppeals'));
 
   const timeline = (c.timeline || []).length
