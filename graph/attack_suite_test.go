@@ -55,7 +55,7 @@ type attackResult struct {
 // The shares are measured over tens of targets, so a share a few points above the bound
 // can be chance; one the interval puts above it is not. Today's attacks on exact figures
 // score 80–100% and fail by far.
-func (r attackResult) succeeded() bool { return r.lower() > r.bound }
+func (r attackResult) succeeded() bool { return r.value > r.bound && r.lower() > r.bound }
 
 // lower is the lower end of the Wilson score interval at 95% of the success share.
 func (r attackResult) lower() float64 {
@@ -156,21 +156,24 @@ type publicCase struct {
 	Generalized []string
 }
 
-func (s *attackSuite) caseView(ref string) publicCase {
+// caseView returns what the view publishes of a case; nil when the view leaves it out.
+func (s *attackSuite) caseView(ref string) *publicCase {
 	var out struct{ Case *publicCase }
 	s.f.client.must(`query($r: String!) { case(reference: $r) { jurisdiction category platform liability stage
 		reportedMonth region { code } article { code } defendant { kind } outcome { decision decidedMonth sanction }
 		appeals { status } summary generalized } }`, map[string]any{"r": ref}, &out)
-	if out.Case == nil {
-		s.f.client.t.Fatalf("case %s not found", ref)
-	}
-	return *out.Case
+	return out.Case
 }
 
 // publishedFilter is the filter of every field the view publishes of c.
-func publishedFilter(c publicCase) map[string]any {
-	fl := map[string]any{"jurisdiction": c.Jurisdiction, "categories": []string{c.Category},
-		"platforms": []string{c.Platform}, "liabilities": []string{c.Liability}, "stages": []string{c.Stage}}
+func publishedFilter(c *publicCase) map[string]any {
+	fl := map[string]any{"jurisdiction": c.Jurisdiction, "liabilities": []string{c.Liability}, "stages": []string{c.Stage}}
+	if c.Category != "" { // "" when withheld
+		fl["categories"] = []string{c.Category}
+	}
+	if c.Platform != "" {
+		fl["platforms"] = []string{c.Platform}
+	}
 	if from, to, ok := periodRange(c.ReportedMonth); ok {
 		fl["reportedFrom"], fl["reportedTo"] = from.Format(time.DateOnly), to.Format(time.DateOnly)
 	}
@@ -247,6 +250,9 @@ func (s *attackSuite) isolatingFilter(t *testing.T) {
 	}
 	var all []target
 	for _, c := range f.cases {
+		if slices.Contains(c.GeneralizedFields(), "case") {
+			continue // left out of the view: nothing to start from
+		}
 		for _, g := range c.GeneralizedFields() {
 			switch {
 			case g == "region" && c.RegionCode != nil:
@@ -263,7 +269,7 @@ func (s *attackSuite) isolatingFilter(t *testing.T) {
 		fl := publishedFilter(view)
 		n := a.count(fl)
 		words := summaryWords(view.Summary)
-		for i := 1; n > 1 && i <= len(words); i++ {
+		for i := 1; n > 1 && i <= min(len(words), 8); i++ { // a search has at most 8 words
 			try := withFilter(fl, "search", strings.Join(words[:i], " "))
 			if m := a.count(try); m >= 1 && m < n {
 				fl, n = try, m
@@ -990,29 +996,41 @@ func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 		}
 		return out
 	}
+	// The attacker knows of both cases what a court's or the news' report says — region,
+	// category, month — and asks statistics (which filter on exact values) for the cases
+	// matching all of it; the pair is isolated when no other case does (told by the truth:
+	// the case list, which filters on the coarsened view only, cannot tell any more).
 	pairFilter := func(p pair) map[string]any {
-		vx, vy := s.caseView(p.x.Reference), s.caseView(p.y.Reference)
-		fx, fy := publishedFilter(vx), publishedFilter(vy)
-		fl := map[string]any{"jurisdiction": vx.Jurisdiction}
-		for _, field := range []string{"categories", "platforms", "liabilities", "stages", "articles", "regions", "defendantKinds"} {
-			x, okx := fx[field].([]string)
-			y, oky := fy[field].([]string)
-			if okx && oky {
-				fl[field] = union(append(x, y...)...)
+		if p.x.RegionCode == nil || p.y.RegionCode == nil {
+			return nil
+		}
+		regions := union(*p.x.RegionCode, *p.y.RegionCode)
+		categories := union(string(p.x.Category), string(p.y.Category))
+		platforms := union(string(p.x.Platform), string(p.y.Platform))
+		from := min(monthNum(p.x.ReportedOn), monthNum(p.y.ReportedOn))
+		to := max(monthNum(p.x.ReportedOn), monthNum(p.y.ReportedOn))
+		n := 0
+		for _, c := range f.cases {
+			if c.Jurisdiction == p.x.Jurisdiction && c.RegionCode != nil && slices.Contains(regions, *c.RegionCode) &&
+				slices.Contains(categories, string(c.Category)) && slices.Contains(platforms, string(c.Platform)) &&
+				monthNum(c.ReportedOn) >= from && monthNum(c.ReportedOn) <= to {
+				n++
 			}
 		}
-		fl["reportedFrom"] = min(fx["reportedFrom"].(string), fy["reportedFrom"].(string))
-		fl["reportedTo"] = max(fx["reportedTo"].(string), fy["reportedTo"].(string))
-		return fl
+		if n != 2 {
+			return nil
+		}
+		return map[string]any{"jurisdiction": string(p.x.Jurisdiction), "regions": regions, "categories": categories,
+			"platforms": platforms, "reportedFrom": monthFrom(from), "reportedTo": monthTo(to)}
 	}
 	var pairs []pair
 	for _, group := range [][]pair{same, other} {
 		found := 0
-		for _, p := range spread(group, 60) {
+		for _, p := range spread(group, 400) {
 			if found == 20 {
 				break
 			}
-			if fl := pairFilter(p); a.count(fl) == 2 {
+			if fl := pairFilter(p); fl != nil {
 				pairs = append(pairs, p)
 				found++
 			}
@@ -1029,7 +1047,7 @@ func (s *attackSuite) repeatDefendantLinking(t *testing.T) {
 	}
 	s.record(t, attackResult{class: "8-repeat", measure: "same person behind two cases, filter finding the pair",
 		targets: len(pairs), value: float64(hits) / float64(len(pairs)), bound: yesNoBound, baseline: 0.5,
-		note: "balanced pairs found alone by the case list"})
+		note: "balanced pairs isolated by what is known of them"})
 
 	// (b) Padded.
 	type target struct {
@@ -1113,8 +1131,8 @@ func mapKeys(m map[string]any) map[string]bool {
 func (s *attackSuite) dayFromOrder(t *testing.T) {
 	f := s.f
 	list := f.client.listAll("REPORTED_ASC")
-	if len(list) != len(f.cases) {
-		t.Fatalf("listed %d cases, want %d", len(list), len(f.cases))
+	if len(list) < len(f.cases)/2 {
+		t.Fatalf("listed %d cases of %d", len(list), len(f.cases))
 	}
 	var hits, near, chanceHits, chanceNear, n float64
 	for i := 0; i < len(list); {
