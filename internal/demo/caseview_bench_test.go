@@ -46,6 +46,9 @@ func BenchmarkCaseView(b *testing.B) {
 	b.ReportMetric(float64(m.smallGroups), "small-groups")
 	b.ReportMetric(float64(m.leftOut), "left-out")
 	b.ReportMetric(m.pressUnique, "press-unique")
+	for _, step := range privacy.Ladder {
+		b.Logf("step %-18s taken by %5.1f%% of the cases", step, 100*m.stepShares[step])
+	}
 	if m.smallGroups != 0 {
 		b.Errorf("%d published combinations are shared by fewer than %d cases", m.smallGroups, k)
 	}

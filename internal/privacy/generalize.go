@@ -26,9 +26,9 @@ const (
 // most (measured on the demo data: BenchmarkCaseView). The base view, before any step,
 // already publishes dates by quarter and fines by band, and withholds age band and gender.
 var Ladder = []string{
-	model.GeneralizedKind,
-	model.GeneralizedRegion,
 	model.GeneralizedDates,
+	model.GeneralizedRegion,
+	model.GeneralizedKind,
 	model.GeneralizedPlatform,
 	model.GeneralizedAppeals,
 	model.GeneralizedFine,

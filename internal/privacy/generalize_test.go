@@ -202,11 +202,11 @@ func TestGeneralizeSteps(t *testing.T) {
 		t.Errorf("the case alone in its group was not left out: %v", got[3])
 	}
 
-	// With two more that stand out by region and quarter, the three meet once kind, region
-	// and dates are coarsened; the first three stay at the base view.
+	// With two more that stand out by region and quarter, the three meet once dates and
+	// region are coarsened (the first two steps); the first three stay at the base view.
 	recs = append(recs, one("KZ-11", "02-20"), one("KZ-12", "08-20"))
 	got = Generalize(recs, 3, band)
-	want := []string{model.GeneralizedAgeBand, model.GeneralizedGender, model.GeneralizedKind, model.GeneralizedRegion, model.GeneralizedDates}
+	want := []string{model.GeneralizedAgeBand, model.GeneralizedGender, model.GeneralizedDates, model.GeneralizedRegion}
 	for _, i := range []int{3, 4, 5} {
 		if !slices.Equal(got[i], want) {
 			t.Errorf("case %d: generalized %v, want %v", i, got[i], want)
