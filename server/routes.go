@@ -30,14 +30,16 @@ func routes(a *app) http.Handler {
 	// its cost. Exports cost exportCost each.
 	// Any origin may read the public API and the exports (a preflight costs nothing).
 	cors := publicCORS()
-	mux.Handle("/graphql", cors(streaming(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql)))))))
-	mux.Handle("GET /export/cases.csv", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV))))))
-	mux.Handle("GET /export/cases.ndjson", cors(streaming(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON))))))
+	// Answers are compressed inside streaming, so that writing compressed bytes still
+	// moves the connection's write deadline.
+	mux.Handle("/graphql", cors(streaming(compressed(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql))))))))
+	mux.Handle("GET /export/cases.csv", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV)))))))
+	mux.Handle("GET /export/cases.ndjson", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON)))))))
 	mux.Handle("OPTIONS /export/", cors(http.NotFoundHandler())) // a browser's preflight (If-None-Match)
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.Handle("/", m.instrument("web", web.Handler()))
+	mux.Handle("/", compressed(m.instrument("web", web.Handler())))
 	return securityHeaders(a.observe(m.operations, mux))
 }
 
