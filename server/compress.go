@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/klauspost/compress/gzhttp"
 )
@@ -15,9 +16,19 @@ import (
 // The answers hold no secret next to what a visitor sends (tokens travel in headers and
 // are never echoed), so compression gives away nothing (no BREACH-style guessing).
 func compressed(next http.Handler) http.Handler {
-	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag("-z"))
+	// The ETag of a compressed answer ends in -gzip or -zstd.
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.SuffixETag("-gzip"))
 	if err != nil {
 		panic(err) // the options are constants
 	}
-	return wrap(next)
+	// A client revalidating a compressed answer sends its suffixed ETag back: the handler
+	// knows its ETags without the suffix, so the suffix is taken off, and a 304 still
+	// comes.
+	return wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if inm := r.Header.Get("If-None-Match"); strings.Contains(inm, `-gzip"`) || strings.Contains(inm, `-zstd"`) {
+			r = r.Clone(r.Context())
+			r.Header.Set("If-None-Match", strings.NewReplacer(`-gzip"`, `"`, `-zstd"`, `"`).Replace(inm))
+		}
+		next.ServeHTTP(w, r)
+	}))
 }

@@ -72,6 +72,23 @@ func TestAnswersAreCompressed(t *testing.T) {
 				t.Errorf("%d bytes gzipped, %d plain", len(packed), len(plain))
 			}
 			t.Logf("%s: %d bytes, %d gzipped", c.path, len(plain), len(packed))
+			// Revalidating the compressed answer with its ETag still gives 304.
+			if etag := resp.Header.Get("ETag"); etag != "" {
+				if !strings.HasSuffix(etag, `-gzip"`) || etag == plainResp.Header.Get("ETag") {
+					t.Errorf("compressed ETag %s, plain %s", etag, plainResp.Header.Get("ETag"))
+				}
+				req, _ := http.NewRequest(c.method, s.url+c.path, strings.NewReader(c.body))
+				req.Header.Set("Accept-Encoding", "gzip")
+				req.Header.Set("If-None-Match", etag)
+				again, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				again.Body.Close()
+				if again.StatusCode != http.StatusNotModified {
+					t.Errorf("revalidated with %s: %d, want 304", etag, again.StatusCode)
+				}
+			}
 		})
 	}
 }
