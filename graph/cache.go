@@ -15,6 +15,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/klauspost/compress/gzip"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -61,6 +62,10 @@ const maxCachedBody = 1 << 20
 // registers the document, as gqlgen's APQ extension would had it run.
 func cacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Handler {
 	parsed := lru.New[*normalized](1000)
+	// The gzip form of the answers hit most often: a dashboard's thousands of requests for
+	// one answer then cost a write each, not a compression each (the server compresses
+	// every other answer as it goes).
+	gzipped := lru.New[[]byte](256)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gen, known := c.Generation()
 		if !c.Enabled() || !known {
@@ -136,11 +141,50 @@ func cacheResponses(c ResponseCache, docs Documents, next http.Handler) http.Han
 		} else {
 			h.Set(HeaderXCache, "MISS")
 		}
+		if len(val) >= gzipMinSize && acceptsGzip(r) {
+			id := strconv.FormatInt(gen, 10) + "-" + key
+			z, ok := gzipped.Get(r.Context(), id)
+			if !ok {
+				z = gzipBytes(val)
+				gzipped.Add(r.Context(), id, z)
+			}
+			h.Set("Content-Encoding", "gzip")
+			if get {
+				publicHeaders(h, strings.TrimSuffix(etag, `"`)+`-gzip"`)
+			}
+			h.Add("Vary", "Accept-Encoding")
+			_, _ = w.Write(z)
+			return
+		}
 		if get {
 			publicHeaders(h, etag)
 		}
 		_, _ = w.Write(val)
 	})
+}
+
+// gzipMinSize is the smallest answer sent gzipped from the cache: smaller ones gain little.
+const gzipMinSize = 1024
+
+// acceptsGzip reports whether the request's Accept-Encoding lists gzip (not with q=0).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// gzipBytes compresses b.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(b) // writes to memory do not fail
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 func bypass(w http.ResponseWriter, r *http.Request, next http.Handler) {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -46,10 +47,16 @@ func TestAnswersAreCompressed(t *testing.T) {
 		{"script", "GET", "/app.js", ""},
 		{"page", "GET", "/", ""},
 		{"graphql", "POST", "/graphql", query},
+		// Asked again: answered from the cache, gzipped once and kept.
+		{"graphql from the cache", "POST", "/graphql", query},
+		{"graphql by GET", "GET", "/graphql?query=" + url.QueryEscape(`{ statistics(groupBy: [REGION]) { buckets { key { code } count } } }`), ""},
 		{"export", "GET", "/export/cases.csv", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			plainResp, plain := fetch(c.method, c.path, c.body, "identity")
+			if strings.HasPrefix(c.name, "graphql from") && plainResp.Header.Get("X-Cache") != "HIT" {
+				t.Fatalf("X-Cache %q, want HIT", plainResp.Header.Get("X-Cache"))
+			}
 			if ce := plainResp.Header.Get("Content-Encoding"); ce != "" {
 				t.Fatalf("Content-Encoding %q without gzip accepted", ce)
 			}
