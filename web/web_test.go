@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -157,6 +159,74 @@ func TestMethodsAndConditional(t *testing.T) {
 	if res.StatusCode != http.StatusNotModified {
 		t.Errorf("GET /style.css with If-None-Match: status %d, want 304", res.StatusCode)
 	}
+}
+
+// Every relative reference of a served module carries the version of the file it names, so
+// that the whole module graph may be cached for a year and still never mixes two releases.
+func TestModuleReferencesVersioned(t *testing.T) {
+	h := Handler()
+	relative := regexp.MustCompile(`['"](\.\.?/[^'"]*)['"]`)
+	n := 0
+	for name := range scripts(t) {
+		js := body(t, get(t, h, http.MethodGet, "/"+name, nil))
+		for _, m := range relative.FindAllStringSubmatch(js, -1) {
+			ref, v, ok := strings.Cut(m[1], "?v=")
+			if !ok {
+				t.Errorf("%s: %q has no version", name, m[1])
+				continue
+			}
+			target := "/" + path.Join(path.Dir(name), ref)
+			res := get(t, h, http.MethodGet, target+"?v="+v, nil)
+			if res.Header.Get("ETag") != `"`+v+`"` || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s: %q is not the current version of %s (ETag %s)", name, m[1], target, res.Header.Get("ETag"))
+			}
+			n++
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d versioned references in the modules", n)
+	}
+}
+
+func TestVersionsCoverImports(t *testing.T) {
+	files := func(leaf string) fstest.MapFS {
+		return fstest.MapFS{
+			"static/index.html":  {Data: []byte(`<script type="module" src="js/main.js"></script>`)},
+			"static/js/main.js":  {Data: []byte("import { a } from './a.js';\nconst u = new URL('../t.json', import.meta.url);\nimport('./a.js');\n")},
+			"static/js/a.js":     {Data: []byte(leaf)},
+			"static/t.json":      {Data: []byte(`{}`)},
+			"static/js/other.js": {Data: []byte("import { x } from 'bare';\nimport '../../outside.js';\nimport './missing.js';\n")},
+		}
+	}
+	one, two := load(files("export const a = 1;\n")), load(files("export const a = 2;\n"))
+	main := string(one.files["/js/main.js"].body)
+	for _, want := range []string{
+		"from './a.js?v=" + one.files["/js/a.js"].version + "';",
+		"new URL('../t.json?v=" + one.files["/t.json"].version + "', import.meta.url)",
+		"import('./a.js?v=" + one.files["/js/a.js"].version + "')",
+	} {
+		if !strings.Contains(main, want) {
+			t.Errorf("main.js lacks %q:\n%s", want, main)
+		}
+	}
+	if one.files["/js/main.js"].version == two.files["/js/main.js"].version {
+		t.Error("main.js keeps its version when a module it imports changes")
+	}
+	if !strings.Contains(string(two.files["/index.html"].body), "js/main.js?v="+two.files["/js/main.js"].version) {
+		t.Errorf("index.html: %s", two.files["/index.html"].body)
+	}
+	if other := string(one.files["/js/other.js"].body); strings.Contains(other, "?v=") {
+		t.Errorf("references to no file of static/ were rewritten:\n%s", other)
+	}
+
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "import each other") {
+			t.Errorf("an import cycle: %v", r)
+		}
+	}()
+	cycle := files("import { b } from './b.js';\n")
+	cycle["static/js/b.js"] = &fstest.MapFile{Data: []byte("import { a } from './a.js';\n")}
+	load(cycle)
 }
 
 // ---------------------------------------------------------------- the modules against the schema
