@@ -3,9 +3,11 @@
 //
 // Handler serves index.html at "/" and every other file of static/ at its own path. The
 // page's references to the other files are rewritten once, at start, to carry a content
-// hash ("app.js?v=1a2b3c4d5e6f"), so a request for the current version may be cached for a
-// year while index.html itself is always revalidated: a new binary is picked up by the next
-// page load, never mixed with stale scripts.
+// hash ("js/main.js?v=1a2b3c4d5e6f"), and so are the relative references of the JavaScript
+// modules (import specifiers, and URLs built from import.meta.url such as the translations),
+// whose hashes therefore cover the versions of everything they load. So a request for the
+// current version may be cached for a year while index.html itself is always revalidated: a
+// new binary is picked up by the next page load, never mixed with stale modules.
 package web
 
 import (
@@ -17,6 +19,8 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,7 +81,7 @@ func load(fsys fs.FS) *handler {
 	if err != nil {
 		panic("web: " + err.Error())
 	}
-	h := &handler{files: map[string]*asset{}}
+	bodies := map[string][]byte{} // keyed by name, e.g. "js/main.js"
 	err = fs.WalkDir(root, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -86,29 +90,82 @@ func load(fsys fs.FS) *handler {
 		if err != nil {
 			return err
 		}
-		h.files["/"+name] = newAsset(name, body)
+		bodies[name] = body
 		return nil
 	})
 	if err != nil {
 		panic("web: " + err.Error())
 	}
-	index, ok := h.files["/"+indexName]
+	index, ok := bodies[indexName]
 	if !ok {
 		panic("web: static/" + indexName + " is missing")
 	}
+	h := &handler{files: map[string]*asset{}}
+	// add makes the asset of a file, after those of the files a module refers to (their
+	// versions are part of its body). chain is the modules being made, to report a cycle.
+	var add func(name string, chain []string) *asset
+	add = func(name string, chain []string) *asset {
+		if a, ok := h.files["/"+name]; ok {
+			return a
+		}
+		if slices.Contains(chain, name) {
+			panic("web: modules import each other: " + strings.Join(append(chain, name), " -> "))
+		}
+		body := bodies[name]
+		if path.Ext(name) == ".js" {
+			body = versionReferences(name, body, func(target string) string {
+				if _, ok := bodies[target]; !ok || target == indexName {
+					return ""
+				}
+				return add(target, append(chain, name)).version
+			})
+		}
+		a := newAsset(name, body)
+		h.files["/"+name] = a
+		return a
+	}
+	for name := range bodies {
+		if name != indexName {
+			add(name, nil)
+		}
+	}
 	// Point the page at the current version of each file it names.
-	body := index.body
+	body := index
 	for p, a := range h.files {
 		name := strings.TrimPrefix(p, "/")
-		if name == indexName {
-			continue
-		}
 		for _, attr := range []string{`src="`, `href="`} {
 			body = bytes.ReplaceAll(body, []byte(attr+name+`"`), []byte(attr+name+"?v="+a.version+`"`))
 		}
 	}
 	h.files["/"+indexName] = newAsset(indexName, body)
 	return h
+}
+
+// moduleReference finds the relative references of a module: the specifier of an import
+// (static, side-effect only or dynamic) or of an export … from, and a URL built from
+// import.meta.url. The reference itself is the second group.
+var moduleReference = regexp.MustCompile(`(?m)((?:^import\s+|\sfrom\s+|\bimport\(\s*)['"])(\.\.?/[^'"?#\s]+)(['"])` +
+	`|(new URL\(['"])(\.\.?/[^'"?#\s]+)(['"],\s*import\.meta\.url\))`)
+
+// versionReferences appends "?v=" and the version of the file to every relative reference of
+// the module name whose file version knows (it returns "" for any other).
+func versionReferences(name string, body []byte, version func(target string) string) []byte {
+	return moduleReference.ReplaceAllFunc(body, func(m []byte) []byte {
+		sub := moduleReference.FindSubmatch(m)
+		before, ref, after := sub[1], sub[2], sub[3]
+		if ref == nil {
+			before, ref, after = sub[4], sub[5], sub[6]
+		}
+		target := path.Join(path.Dir(name), string(ref))
+		if target == ".." || strings.HasPrefix(target, "../") {
+			return m
+		}
+		v := version(target)
+		if v == "" {
+			return m
+		}
+		return slices.Concat(before, ref, []byte("?v="+v), after)
+	})
 }
 
 func newAsset(name string, body []byte) *asset {

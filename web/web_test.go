@@ -2,14 +2,19 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -57,8 +62,8 @@ func TestIndex(t *testing.T) {
 		if !strings.Contains(page, `id="synthetic-banner"`) {
 			t.Errorf("GET %s: no synthetic-banner element", target)
 		}
-		if !regexp.MustCompile(`<script type="module" src="app\.js\?v=[0-9a-f]{12}"></script>`).MatchString(page) {
-			t.Errorf("GET %s: no versioned app.js script tag", target)
+		if !regexp.MustCompile(`<script type="module" src="js/main\.js\?v=[0-9a-f]{12}"></script>`).MatchString(page) {
+			t.Errorf("GET %s: no versioned js/main.js module script tag", target)
 		}
 		if !strings.Contains(page, `href="style.css?v=`) {
 			t.Errorf("GET %s: no versioned stylesheet link", target)
@@ -77,7 +82,7 @@ func TestIndexReferencesResolve(t *testing.T) {
 	page := body(t, get(t, h, http.MethodGet, "/", nil))
 	refs := versionedRef.FindAllStringSubmatch(page, -1)
 	if len(refs) < 3 {
-		t.Fatalf("index names %d versioned files, want app.js, style.css and favicon.svg", len(refs))
+		t.Fatalf("index names %d versioned files, want js/main.js, style.css and favicon.svg", len(refs))
 	}
 	for _, m := range refs {
 		res := get(t, h, http.MethodGet, "/"+m[1]+"?v="+m[2], nil)
@@ -97,9 +102,13 @@ func TestIndexReferencesResolve(t *testing.T) {
 func TestContentTypes(t *testing.T) {
 	h := Handler()
 	for path, want := range map[string]string{
-		"/app.js":      "text/javascript",
-		"/style.css":   "text/css",
-		"/favicon.svg": "image/svg+xml",
+		"/js/main.js":        "text/javascript",
+		"/js/enums.js":       "text/javascript",
+		"/js/views/cases.js": "text/javascript",
+		"/i18n/en.json":      "application/json",
+		"/i18n/kk.json":      "application/json",
+		"/style.css":         "text/css",
+		"/favicon.svg":       "image/svg+xml",
 	} {
 		res := get(t, h, http.MethodGet, path, nil)
 		if res.StatusCode != http.StatusOK {
@@ -121,7 +130,8 @@ func TestContentTypes(t *testing.T) {
 func TestNotFoundAndNoListing(t *testing.T) {
 	h := Handler()
 	for _, path := range []string{
-		"/nope", "/nope.js", "/cases", "/static/", "/static/app.js", "/static", "/app.js/",
+		"/nope", "/nope.js", "/cases", "/static/", "/static/js/main.js", "/static", "/js/main.js/",
+		"/js", "/js/", "/js/views/", "/i18n/", "/app.js", "/js/../index.html",
 		"/./", "//", "/.", "/../web.go", "/index.html/",
 	} {
 		res := get(t, h, http.MethodGet, path, nil)
@@ -140,9 +150,9 @@ func TestMethodsAndConditional(t *testing.T) {
 	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") == "" {
 		t.Errorf("POST /: status %d, Allow %q", res.StatusCode, res.Header.Get("Allow"))
 	}
-	head := get(t, h, http.MethodHead, "/app.js", nil)
+	head := get(t, h, http.MethodHead, "/js/main.js", nil)
 	if head.StatusCode != http.StatusOK || body(t, head) != "" {
-		t.Errorf("HEAD /app.js: status %d", head.StatusCode)
+		t.Errorf("HEAD /js/main.js: status %d", head.StatusCode)
 	}
 	etag := get(t, h, http.MethodGet, "/style.css", nil).Header.Get("ETag")
 	res = get(t, h, http.MethodGet, "/style.css", map[string]string{"If-None-Match": etag})
@@ -151,7 +161,75 @@ func TestMethodsAndConditional(t *testing.T) {
 	}
 }
 
-// ---------------------------------------------------------------- app.js against the schema
+// Every relative reference of a served module carries the version of the file it names, so
+// that the whole module graph may be cached for a year and still never mixes two releases.
+func TestModuleReferencesVersioned(t *testing.T) {
+	h := Handler()
+	relative := regexp.MustCompile(`['"](\.\.?/[^'"]*)['"]`)
+	n := 0
+	for name := range scripts(t) {
+		js := body(t, get(t, h, http.MethodGet, "/"+name, nil))
+		for _, m := range relative.FindAllStringSubmatch(js, -1) {
+			ref, v, ok := strings.Cut(m[1], "?v=")
+			if !ok {
+				t.Errorf("%s: %q has no version", name, m[1])
+				continue
+			}
+			target := "/" + path.Join(path.Dir(name), ref)
+			res := get(t, h, http.MethodGet, target+"?v="+v, nil)
+			if res.Header.Get("ETag") != `"`+v+`"` || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s: %q is not the current version of %s (ETag %s)", name, m[1], target, res.Header.Get("ETag"))
+			}
+			n++
+		}
+	}
+	if n < 20 {
+		t.Errorf("found %d versioned references in the modules", n)
+	}
+}
+
+func TestVersionsCoverImports(t *testing.T) {
+	files := func(leaf string) fstest.MapFS {
+		return fstest.MapFS{
+			"static/index.html":  {Data: []byte(`<script type="module" src="js/main.js"></script>`)},
+			"static/js/main.js":  {Data: []byte("import { a } from './a.js';\nconst u = new URL('../t.json', import.meta.url);\nimport('./a.js');\n")},
+			"static/js/a.js":     {Data: []byte(leaf)},
+			"static/t.json":      {Data: []byte(`{}`)},
+			"static/js/other.js": {Data: []byte("import { x } from 'bare';\nimport '../../outside.js';\nimport './missing.js';\n")},
+		}
+	}
+	one, two := load(files("export const a = 1;\n")), load(files("export const a = 2;\n"))
+	main := string(one.files["/js/main.js"].body)
+	for _, want := range []string{
+		"from './a.js?v=" + one.files["/js/a.js"].version + "';",
+		"new URL('../t.json?v=" + one.files["/t.json"].version + "', import.meta.url)",
+		"import('./a.js?v=" + one.files["/js/a.js"].version + "')",
+	} {
+		if !strings.Contains(main, want) {
+			t.Errorf("main.js lacks %q:\n%s", want, main)
+		}
+	}
+	if one.files["/js/main.js"].version == two.files["/js/main.js"].version {
+		t.Error("main.js keeps its version when a module it imports changes")
+	}
+	if !strings.Contains(string(two.files["/index.html"].body), "js/main.js?v="+two.files["/js/main.js"].version) {
+		t.Errorf("index.html: %s", two.files["/index.html"].body)
+	}
+	if other := string(one.files["/js/other.js"].body); strings.Contains(other, "?v=") {
+		t.Errorf("references to no file of static/ were rewritten:\n%s", other)
+	}
+
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "import each other") {
+			t.Errorf("an import cycle: %v", r)
+		}
+	}()
+	cycle := files("import { b } from './b.js';\n")
+	cycle["static/js/b.js"] = &fstest.MapFile{Data: []byte("import { a } from './a.js';\n")}
+	load(cycle)
+}
+
+// ---------------------------------------------------------------- the modules against the schema
 
 func readStatic(t *testing.T, name string) string {
 	t.Helper()
@@ -160,6 +238,43 @@ func readStatic(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// scripts returns the portal's modules (static/js), keyed by their path under static/.
+func scripts(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := fs.WalkDir(staticFS, "static/js", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if path.Ext(name) != ".js" {
+			t.Errorf("%s: not a module", name)
+			return nil
+		}
+		out[strings.TrimPrefix(name, "static/")] = readStatic(t, strings.TrimPrefix(name, "static/"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) < 10 {
+		t.Fatalf("found %d modules in static/js", len(out))
+	}
+	return out
+}
+
+// allScripts is every module, one after the other, for checks that hold for all of them.
+func allScripts(t *testing.T) string {
+	t.Helper()
+	all := scripts(t)
+	names := slices.Sorted(maps.Keys(all))
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(all[n])
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 func loadSchema(t *testing.T) *ast.Schema {
@@ -177,14 +292,14 @@ func loadSchema(t *testing.T) *ast.Schema {
 
 var queryConst = regexp.MustCompile("(?s)const (Q_[A-Z_]+) = /\\* GraphQL \\*/ `([^`]*)`;")
 
-// Every GraphQL document of app.js is valid against schema.graphqls: fields, arguments,
+// Every GraphQL document of the portal is valid against schema.graphqls: fields, arguments,
 // variables and their types.
 func TestQueriesMatchSchema(t *testing.T) {
 	schema := loadSchema(t)
-	js := readStatic(t, "app.js")
+	js := allScripts(t)
 	queries := queryConst.FindAllStringSubmatch(js, -1)
 	if len(queries) < 6 {
-		t.Fatalf("found %d Q_* documents in app.js", len(queries))
+		t.Fatalf("found %d Q_* documents in the modules", len(queries))
 	}
 	for _, q := range queries {
 		if strings.Contains(q[2], "${") {
@@ -196,31 +311,41 @@ func TestQueriesMatchSchema(t *testing.T) {
 	}
 	// Each constant defined is one the regexp saw (none hidden by another quoting style).
 	if n := strings.Count(js, "const Q_"); n != len(queries) {
-		t.Errorf("app.js defines %d Q_* constants, %d are /* GraphQL */ template literals", n, len(queries))
+		t.Errorf("the modules define %d Q_* constants, %d are /* GraphQL */ template literals", n, len(queries))
+	}
+	if n := len(queryConst.FindAllString(readStatic(t, "js/queries.js"), -1)); n != len(queries) {
+		t.Errorf("js/queries.js holds %d of the %d documents", n, len(queries))
 	}
 }
 
-// jsonLiteral extracts `const NAME = /* marker */ {...};` from app.js as JSON.
-func jsonLiteral(t *testing.T, js, name, marker string, v any) {
+// jsonLiteral extracts the literal that follows prefix (`const NAME = /* marker */ `) in a
+// module, up to the first "\n}" that ends a line with ";", as JSON.
+func jsonLiteral(t *testing.T, js, prefix string, v any) {
 	t.Helper()
-	start := strings.Index(js, "const "+name+" = /* "+marker+" */ ")
+	start := strings.Index(js, prefix)
 	if start < 0 {
-		t.Fatalf("app.js has no %s literal", name)
+		t.Fatalf("no %q", prefix)
 	}
-	rest := js[start+len("const "+name+" = /* "+marker+" */ "):]
+	rest := js[start+len(prefix):]
 	end := strings.Index(rest, "\n};\n")
 	if end < 0 {
-		t.Fatalf("%s: no end", name)
+		t.Fatalf("%s: no end", prefix)
 	}
 	if err := json.Unmarshal([]byte(rest[:end+2]), v); err != nil {
-		t.Fatalf("%s is not strict JSON: %v", name, err)
+		t.Fatalf("%s is not strict JSON: %v", prefix, err)
 	}
+}
+
+func readEnums(t *testing.T) map[string][]string {
+	t.Helper()
+	var enums map[string][]string
+	jsonLiteral(t, readStatic(t, "js/enums.js"), "export const ENUMS = ", &enums)
+	return enums
 }
 
 func TestEnumsMatchSchema(t *testing.T) {
 	schema := loadSchema(t)
-	var enums map[string][]string
-	jsonLiteral(t, readStatic(t, "app.js"), "ENUMS", "enums", &enums)
+	enums := readEnums(t)
 	for name, codes := range enums {
 		def := schema.Types[name]
 		if def == nil || def.Kind != ast.Enum {
@@ -237,66 +362,167 @@ func TestEnumsMatchSchema(t *testing.T) {
 	}
 }
 
-func TestTranslationsComplete(t *testing.T) {
-	js := readStatic(t, "app.js")
-	var ui map[string]map[string]string
-	jsonLiteral(t, js, "UI", "i18n", &ui)
-	for _, lang := range []string{"KK", "RU", "EN"} {
-		if len(ui[lang]) == 0 {
-			t.Fatalf("UI.%s missing", lang)
+// ---------------------------------------------------------------- translations
+
+type methodologyText struct {
+	Intro          []string          `json:"intro"`
+	ConcernHeading string            `json:"concernHeading"`
+	ConcernIntro   string            `json:"concernIntro"`
+	Concerns       map[string]string `json:"concerns"`
+	Perturbation   struct {
+		Heading         string   `json:"heading"`
+		Paragraphs      []string `json:"paragraphs"`
+		TableCaption    string   `json:"tableCaption"`
+		ColCount        string   `json:"colCount"`
+		ColPerturbation string   `json:"colPerturbation"`
+		ColProbability  string   `json:"colProbability"`
+		OrMore          string   `json:"orMore"`
+		Parameters      string   `json:"parameters"`
+	} `json:"perturbation"`
+	Sections []struct {
+		Heading    string   `json:"heading"`
+		Paragraphs []string `json:"paragraphs"`
+	} `json:"sections"`
+}
+
+type texts struct {
+	UI          map[string]string `json:"ui"`
+	Methodology methodologyText   `json:"methodology"`
+}
+
+// languageEntry is `{ code: 'KK', tag: 'kk', … url: new URL('../i18n/kk.json', import.meta.url) }`
+// in the list of languages of js/i18n.js.
+var languageEntry = regexp.MustCompile(`\{ code: '([A-Z]{2})', tag: '([a-z]{2,3})', locale: '[a-z]{2,3}-[A-Z]{2}', name: '[^']+', url: new URL\('\.\./i18n/([a-z]{2,3})\.json', import\.meta\.url\) \}`)
+
+// readTexts reads every file of static/i18n, keyed by the language's code ("EN"), and checks
+// that the list of languages of js/i18n.js names exactly these files.
+func readTexts(t *testing.T) map[string]texts {
+	t.Helper()
+	files, err := fs.Glob(staticFS, "static/i18n/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]texts{}
+	for _, name := range files {
+		tag, ok := strings.CutSuffix(path.Base(name), ".json")
+		if !ok {
+			t.Errorf("%s: not a JSON file", name)
+			continue
 		}
-		for key := range ui["EN"] {
-			if strings.TrimSpace(ui[lang][key]) == "" {
-				t.Errorf("UI.%s.%s missing", lang, key)
+		dec := json.NewDecoder(strings.NewReader(readStatic(t, strings.TrimPrefix(name, "static/"))))
+		dec.DisallowUnknownFields()
+		var x texts
+		if err := dec.Decode(&x); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[strings.ToUpper(tag)] = x
+	}
+	listed := map[string]bool{}
+	for _, m := range languageEntry.FindAllStringSubmatch(readStatic(t, "js/i18n.js"), -1) {
+		if m[2] != m[3] || strings.ToUpper(m[2]) != m[1] {
+			t.Errorf("js/i18n.js: %s", m[0])
+		}
+		if _, ok := out[m[1]]; !ok {
+			t.Errorf("js/i18n.js lists %s, static/i18n has no %s.json", m[1], m[3])
+		}
+		listed[m[1]] = true
+	}
+	for lang := range out {
+		if !listed[lang] {
+			t.Errorf("static/i18n/%s.json: the language is not in the list of js/i18n.js", strings.ToLower(lang))
+		}
+	}
+	for _, lang := range []string{"KK", "RU", "EN"} {
+		if _, ok := out[lang]; !ok {
+			t.Fatalf("static/i18n/%s.json missing", strings.ToLower(lang))
+		}
+	}
+	return out
+}
+
+func TestTranslationsComplete(t *testing.T) {
+	all := readTexts(t)
+	en := all["EN"].UI
+	for lang, x := range all {
+		ui := x.UI
+		if len(ui) == 0 {
+			t.Fatalf("%s: ui missing", lang)
+		}
+		for key := range en {
+			if strings.TrimSpace(ui[key]) == "" {
+				t.Errorf("%s: ui.%s missing", lang, key)
 			}
 		}
-		for key := range ui[lang] {
-			if _, ok := ui["EN"][key]; !ok {
-				t.Errorf("UI.%s.%s has no English", lang, key)
+		for key := range ui {
+			if _, ok := en[key]; !ok {
+				t.Errorf("%s: ui.%s has no English", lang, key)
 			}
 		}
 	}
-	// Every t('key') in app.js exists.
-	for _, m := range regexp.MustCompile(`\bt\('([A-Za-z]+)'`).FindAllStringSubmatch(js, -1) {
-		if _, ok := ui["EN"][m[1]]; !ok {
+	// Every t('key') of the modules exists.
+	for _, m := range regexp.MustCompile(`\bt\('([A-Za-z]+)'`).FindAllStringSubmatch(allScripts(t), -1) {
+		if _, ok := en[m[1]]; !ok {
 			t.Errorf("t(%q) has no string", m[1])
 		}
 	}
-	if !strings.Contains(ui["EN"]["banner"], "Synthetic demo data") {
-		t.Errorf("English banner is %q", ui["EN"]["banner"])
+	if !strings.Contains(en["banner"], "Synthetic demo data") {
+		t.Errorf("English banner is %q", en["banner"])
 	}
 
-	type section struct {
-		Heading    string   `json:"heading"`
-		Paragraphs []string `json:"paragraphs"`
-	}
-	var m map[string]struct {
-		Intro          []string          `json:"intro"`
-		ConcernHeading string            `json:"concernHeading"`
-		ConcernIntro   string            `json:"concernIntro"`
-		Concerns       map[string]string `json:"concerns"`
-		Sections       []section         `json:"sections"`
-	}
-	jsonLiteral(t, js, "METHODOLOGY", "methodology", &m)
-	for _, lang := range []string{"KK", "RU", "EN"} {
-		d, ok := m[lang]
-		if !ok || len(d.Intro) == 0 || d.ConcernHeading == "" || len(d.Sections) != len(m["EN"].Sections) {
-			t.Errorf("METHODOLOGY.%s incomplete", lang)
+	for lang, x := range all {
+		d := x.Methodology
+		if len(d.Intro) == 0 || d.ConcernHeading == "" || len(d.Sections) != len(all["EN"].Methodology.Sections) {
+			t.Errorf("%s: methodology incomplete", lang)
 		}
 		for _, c := range []string{"CORE_EXPRESSION", "CONTESTED", "HARM", "OTHER"} {
 			if d.Concerns[c] == "" {
-				t.Errorf("METHODOLOGY.%s.concerns.%s missing", lang, c)
+				t.Errorf("%s: methodology.concerns.%s missing", lang, c)
 			}
+		}
+		p := d.Perturbation
+		if p.Heading == "" || len(p.Paragraphs) == 0 || p.TableCaption == "" || p.ColCount == "" ||
+			!strings.Contains(p.OrMore, "{0}") || !strings.Contains(p.Parameters, "{0}") {
+			t.Errorf("%s: methodology.perturbation incomplete", lang)
+		}
+	}
+}
+
+// ---------------------------------------------------------------- the modules
+
+// Every module the portal loads is embedded: imports are relative and name a file of
+// static/ (a bare or external specifier would fail in the browser, or load from elsewhere),
+// and so do the URLs a module builds from import.meta.url.
+func TestModulesResolve(t *testing.T) {
+	spec := regexp.MustCompile(`(?m)(?:^import\s+|\sfrom\s+|\bimport\(\s*)['"]([^'"]*)['"]|new URL\('([^']*)', import\.meta\.url\)`)
+	reached := map[string]bool{"js/main.js": true}
+	for name, js := range scripts(t) {
+		for _, m := range spec.FindAllStringSubmatch(js, -1) {
+			ref := m[1] + m[2]
+			if !strings.HasPrefix(ref, "./") && !strings.HasPrefix(ref, "../") {
+				t.Errorf("%s: %q is not a relative path", name, ref)
+				continue
+			}
+			target := path.Join(path.Dir(name), ref)
+			if _, err := fs.Stat(staticFS, "static/"+target); err != nil || strings.HasPrefix(target, "..") {
+				t.Errorf("%s: %q names no file of static/", name, ref)
+			}
+			reached[target] = true
+		}
+	}
+	for name := range scripts(t) {
+		if !reached[name] {
+			t.Errorf("%s: no module imports it", name)
 		}
 	}
 }
 
 // Data never reaches the page as HTML.
 func TestNoHTMLInjectionSinks(t *testing.T) {
-	js := readStatic(t, "app.js")
-	for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment"} {
-		if strings.Contains(js, sink) {
-			t.Errorf("app.js uses %s", sink)
+	for name, js := range scripts(t) {
+		for _, sink := range []string{"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment"} {
+			if strings.Contains(js, sink) {
+				t.Errorf("%s uses %s", name, sink)
+			}
 		}
 	}
 }
@@ -322,7 +548,7 @@ func selectedFields(set ast.SelectionSet, into map[string]bool) {
 // the schema with a label, and links a grouped value only through a real CaseFilter field.
 func TestStatisticsView(t *testing.T) {
 	schema := loadSchema(t)
-	js := readStatic(t, "app.js")
+	js := allScripts(t)
 	docs := map[string]string{}
 	for _, q := range queryConst.FindAllStringSubmatch(js, -1) {
 		docs[q[1]] = q[2]
@@ -336,7 +562,7 @@ func TestStatisticsView(t *testing.T) {
 	} {
 		doc, ok := docs[name]
 		if !ok {
-			t.Errorf("app.js has no %s", name)
+			t.Errorf("the modules have no %s", name)
 			continue
 		}
 		q, err := gqlparser.LoadQuery(schema, doc)
@@ -354,24 +580,22 @@ func TestStatisticsView(t *testing.T) {
 		}
 	}
 
-	var enums map[string][]string
-	jsonLiteral(t, js, "ENUMS", "enums", &enums)
+	enums := readEnums(t)
 	for _, name := range []string{"Dimension", "Interval", "FunnelStepKind"} {
 		if len(enums[name]) == 0 {
 			t.Errorf("ENUMS.%s missing: the statistics view validates links with it", name)
 		}
 	}
 
-	var ui map[string]map[string]string
-	jsonLiteral(t, js, "UI", "i18n", &ui)
+	en := readTexts(t)["EN"].UI
 	for _, v := range append(ast.EnumValueList{{Name: "None"}}, schema.Types["Interval"].EnumValues...) {
-		if ui["EN"]["interval"+v.Name] == "" {
-			t.Errorf("UI.EN.interval%s missing (the period choice)", v.Name)
+		if en["interval"+v.Name] == "" {
+			t.Errorf("en.json: ui.interval%s missing (the period choice)", v.Name)
 		}
 	}
 
 	var dims map[string]string
-	jsonLiteral(t, js, "DIMENSION_FILTER", "dimension-filters", &dims)
+	jsonLiteral(t, readStatic(t, "js/views/statistics.js"), "const DIMENSION_FILTER = /* dimension-filters */ ", &dims)
 	filter := schema.Types["CaseFilter"]
 	for dim, field := range dims {
 		if schema.Types["Dimension"].EnumValues.ForName(dim) == nil {
@@ -386,18 +610,21 @@ func TestStatisticsView(t *testing.T) {
 	}
 }
 
-// Every entry of the main menu opens a view, every view but a single case has an entry, and
-// every text the page takes from UI exists.
+// Every entry of the main menu opens a view, every view but a single case has an entry and a
+// module of its own, and every text the page takes from the translations exists.
 func TestNavigation(t *testing.T) {
-	js := readStatic(t, "app.js")
+	js := readStatic(t, "js/router.js")
 	page := readStatic(t, "index.html")
 	m := regexp.MustCompile(`(?s)const VIEWS = \{(.*?)\n\};`).FindStringSubmatch(js)
 	if m == nil {
-		t.Fatal("app.js has no VIEWS")
+		t.Fatal("js/router.js has no VIEWS")
 	}
 	views := map[string]bool{}
-	for _, v := range regexp.MustCompile(`(?m)^\s+(\w+): view\w+,?$`).FindAllStringSubmatch(m[1], -1) {
+	for _, v := range regexp.MustCompile(`(?m)^\s+(\w+): (view\w+),?$`).FindAllStringSubmatch(m[1], -1) {
 		views[v[1]] = true
+		if !strings.Contains(js, "import { "+v[2]+" } from './views/"+v[1]+".js';") {
+			t.Errorf("view %q: %s is not imported from views/%s.js", v[1], v[2], v[1])
+		}
 	}
 	nav := map[string]bool{}
 	for _, n := range regexp.MustCompile(`<a href="#/(\w+)" data-nav="(\w+)"`).FindAllStringSubmatch(page, -1) {
@@ -414,10 +641,9 @@ func TestNavigation(t *testing.T) {
 			t.Errorf("view %q has no menu entry", v)
 		}
 	}
-	var ui map[string]map[string]string
-	jsonLiteral(t, js, "UI", "i18n", &ui)
+	en := readTexts(t)["EN"].UI
 	for _, k := range regexp.MustCompile(`data-i18n="(\w+)"`).FindAllStringSubmatch(page, -1) {
-		if ui["EN"][k[1]] == "" {
+		if en[k[1]] == "" {
 			t.Errorf("index.html: data-i18n=%q has no string", k[1])
 		}
 	}
@@ -426,15 +652,16 @@ func TestNavigation(t *testing.T) {
 // The Content-Security-Policy (style-src 'self') drops style attributes and <style>
 // elements: sizes set from script go through the CSSOM (el.style.width) instead.
 func TestNoInlineStyles(t *testing.T) {
-	js := readStatic(t, "app.js")
-	for _, bad := range []string{"setAttribute('style'", `setAttribute("style"`, "cssText", "createElement('style')"} {
-		if strings.Contains(js, bad) {
-			t.Errorf("app.js uses %s", bad)
+	for name, js := range scripts(t) {
+		for _, bad := range []string{"setAttribute('style'", `setAttribute("style"`, "cssText", "createElement('style')"} {
+			if strings.Contains(js, bad) {
+				t.Errorf("%s uses %s", name, bad)
+			}
 		}
-	}
-	// h(tag, { style: … }) would become a style attribute.
-	if m := regexp.MustCompile(`\bh\('[a-z0-9]+', \{[^}]*\bstyle:`).FindString(js); m != "" {
-		t.Errorf("app.js sets a style attribute: %s", m)
+		// h(tag, { style: … }) would become a style attribute.
+		if m := regexp.MustCompile(`\bh\('[a-z0-9]+', \{[^}]*\bstyle:`).FindString(js); m != "" {
+			t.Errorf("%s sets a style attribute: %s", name, m)
+		}
 	}
 	page := readStatic(t, "index.html")
 	for _, bad := range []string{" style=", "<style"} {

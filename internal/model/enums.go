@@ -4,7 +4,7 @@
 
 package model
 
-//go:generate go run ./internal/enumgen -schema ../../schema.graphqls -labels labels.csv -go enums_gen.go -js ../../web/static/app.js -unlabelled DetectionDimension,Interval -prefix FunnelStepKind=Funnel
+//go:generate go run ./internal/enumgen -schema ../../schema.graphqls -labels labels.csv -go enums_gen.go -js ../../web/static/js/enums.js -unlabelled DetectionDimension,Interval -prefix FunnelStepKind=Funnel
 
 // Concern returns the freedom-of-expression concern a category belongs to.
 func (c ContentCategory) Concern() Concern {
