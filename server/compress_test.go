@@ -44,7 +44,8 @@ func TestAnswersAreCompressed(t *testing.T) {
 	}
 	query := `{"query":"{ statistics(groupBy: [REGION]) { buckets { key { code } count liable } } }"}`
 	for _, c := range []struct{ name, method, path, body string }{
-		{"script", "GET", "/app.js", ""},
+		{"script", "GET", "/js/views/statistics.js", ""},
+		{"texts", "GET", "/i18n/ru.json", ""},
 		{"page", "GET", "/", ""},
 		{"graphql", "POST", "/graphql", query},
 		// Asked again: answered from the cache, gzipped once and kept.

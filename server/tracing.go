@@ -15,6 +15,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/casewatch/casewatch/web"
 )
 
 // tracing is OpenTelemetry tracing of HTTP requests: off (a nil *tracing) unless the
@@ -156,7 +158,7 @@ func (e privateExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadO
 		for _, a := range s.Attributes() {
 			switch {
 			case privateAttributes[a.Key], strings.HasPrefix(string(a.Key), "http.request.header."):
-			case a.Key == "url.path" && !knownPaths[a.Value.AsString()]:
+			case a.Key == "url.path" && !knownPaths[a.Value.AsString()] && !web.Has(a.Value.AsString()):
 				// Any other path is text a reader typed.
 				kept = append(kept, attribute.String("url.path", "other"))
 			default:
@@ -176,9 +178,9 @@ type privateSpan struct {
 
 func (s privateSpan) Attributes() []attribute.KeyValue { return s.attributes }
 
-// knownPaths are the paths a span may name: the endpoints and the portal's files.
+// knownPaths are the endpoints a span may name; the portal's files (web.Has) may be named
+// too.
 var knownPaths = map[string]bool{
 	"/graphql": true, "/export/cases.csv": true, "/export/cases.ndjson": true, "/healthz": true,
-	"/readyz": true, "/metrics": true, "/": true, "/app.js": true, "/style.css": true,
-	"/favicon.svg": true, "/index.html": true,
+	"/readyz": true, "/metrics": true, "/": true,
 }

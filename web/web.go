@@ -76,6 +76,12 @@ func Handler() http.Handler {
 	return loaded
 }
 
+// Has reports whether path (e.g. "/js/main.js") names one of the portal's files.
+func Has(path string) bool {
+	h, _ := Handler().(*handler)
+	return h != nil && h.files[path] != nil
+}
+
 func load(fsys fs.FS) *handler {
 	root, err := fs.Sub(fsys, "static")
 	if err != nil {
