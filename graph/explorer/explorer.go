@@ -138,6 +138,16 @@ func load() *explorer {
 	return e
 }
 
+// assetURL is the path the asset of that name is served at, "" for none.
+func (e *explorer) assetURL(name string) string {
+	for url, a := range e.assets {
+		if a.name == name {
+			return url
+		}
+	}
+	return ""
+}
+
 // exampleList is the examples as links that open them, for the page's header.
 func exampleList(ex []Example) string {
 	var b strings.Builder

@@ -10,13 +10,32 @@
   // openExample opens example i in a new tab; Opener sets it from within GraphiQL, whose
   // editors it needs.
   var openExample = function () {};
+
+  // operationNames lists the names of the operations of a query, in order.
+  function operationNames(query) {
+    var names = [], re = /^\s*(?:query|mutation|subscription)\s+(\w+)/gm, m;
+    while ((m = re.exec(query))) names.push(m[1]);
+    return names;
+  }
+
   function Opener() {
     var editor = GraphiQL.React.useEditorContext({ nonNull: true });
+    // GraphiQL reads the operation's name from the editor after a pause: when a tab is
+    // chosen, name its operation at once, so that running it then does not send the last
+    // tab's name.
+    React.useEffect(function () {
+      var q = editor.queryEditor;
+      if (!q) return;
+      var names = operationNames(q.getValue());
+      if (names.indexOf(q.operationName) < 0) editor.setOperationName(names.length ? names[0] : null);
+    }, [editor.queryEditor, editor.activeTabIndex, editor.tabs.length]);
     openExample = function (i) {
       editor.addTab();
       // The new tab becomes active once React has rendered it.
       setTimeout(function () {
-        if (editor.queryEditor) editor.queryEditor.setValue(examples[i].query);
+        if (!editor.queryEditor) return;
+        editor.queryEditor.setValue(examples[i].query);
+        editor.setOperationName(operationNames(examples[i].query)[0] || null);
       }, 0);
     };
     return null;
