@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/casewatch/casewatch/graph"
+	"github.com/casewatch/casewatch/graph/explorer"
 	"github.com/casewatch/casewatch/web"
 )
 
@@ -32,7 +33,19 @@ func routes(a *app) http.Handler {
 	cors := publicCORS()
 	// Answers are compressed inside streaming, so that writing compressed bytes still
 	// moves the connection's write deadline.
-	mux.Handle("/graphql", cors(streaming(compressed(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql))))))))
+	graphQL := cors(streaming(compressed(m.instrument("graphql", a.limit(m, 1, "exhausted", m.countCache(a.api.CacheResponses(a.cache, gql)))))))
+	// A browser opening /graphql gets the API explorer (GraphiQL, served from here); every
+	// GraphQL request goes on as before.
+	explorerPage := m.instrument("explorer", explorer.Page())
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if explorer.WantsPage(r) {
+			explorerPage.ServeHTTP(w, r)
+			return
+		}
+		graphQL.ServeHTTP(w, r)
+	}))
+	mux.Handle("GET /explorer", explorerPage)
+	mux.Handle("GET "+explorer.AssetPrefix, m.instrument("explorer", explorer.Assets()))
 	mux.Handle("GET /export/cases.csv", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV)))))))
 	mux.Handle("GET /export/cases.ndjson", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON)))))))
 	mux.Handle("OPTIONS /export/", cors(http.NotFoundHandler())) // a browser's preflight (If-None-Match)
