@@ -182,5 +182,5 @@ func (s privateSpan) Attributes() []attribute.KeyValue { return s.attributes }
 // too.
 var knownPaths = map[string]bool{
 	"/graphql": true, "/export/cases.csv": true, "/export/cases.ndjson": true, "/healthz": true,
-	"/readyz": true, "/metrics": true, "/": true,
+	"/readyz": true, "/metrics": true, "/": true, "/explorer": true,
 }
