@@ -58,6 +58,8 @@ var listItems = map[string]int{
 	"Query.vocabulary":            30,
 	"Query.indexUnits":            20,
 	"Query.officialFigures":       30,
+	"Query.populations":           100,
+	"Region.populations":          4,
 	"Vocabulary.terms":            20,
 	"Case.appeals":                2,
 	"Case.timeline":               10,

@@ -291,6 +291,17 @@ type ComplexityRoot struct {
 		Outcomes func(childComplexity int) int
 	}
 
+	Population struct {
+		AsOf         func(childComplexity int) int
+		Code         func(childComplexity int) int
+		Jurisdiction func(childComplexity int) int
+		Measure      func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Value        func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
 	Query struct {
 		Articles          func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Case              func(childComplexity int, reference string) int
@@ -303,6 +314,7 @@ type ComplexityRoot struct {
 		IndexUnits        func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Node              func(childComplexity int, id string) int
 		OfficialFigures   func(childComplexity int, jurisdiction *model.Jurisdiction) int
+		Populations       func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		RateLimit         func(childComplexity int) int
 		Regions           func(childComplexity int, jurisdiction *model.Jurisdiction) int
 		Releases          func(childComplexity int, first *int, after *string) int
@@ -328,6 +340,7 @@ type ComplexityRoot struct {
 		Population       func(childComplexity int) int
 		PopulationDate   func(childComplexity int) int
 		PopulationSource func(childComplexity int) int
+		Populations      func(childComplexity int) int
 		Seat             func(childComplexity int) int
 	}
 
@@ -378,6 +391,7 @@ type ComplexityRoot struct {
 		Liable                  func(childComplexity int) int
 		MedianDaysToDecision    func(childComplexity int) int
 		Period                  func(childComplexity int) int
+		PopulationYear          func(childComplexity int) int
 		ProsecutorRejectionRate func(childComplexity int) int
 		RepeatDefendants        func(childComplexity int) int
 		Suppressed              func(childComplexity int) int
@@ -471,6 +485,7 @@ type QueryResolver interface {
 	Funnel(ctx context.Context, filter *model.CaseFilter, suppressionThreshold *int) (*model.Funnel, error)
 	Detections(ctx context.Context, filter *model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) (*gqlmodel.DetectionStatistics, error)
 	Regions(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Region, error)
+	Populations(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Population, error)
 	Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error)
 	Categories(ctx context.Context) ([]*gqlmodel.Category, error)
 	Vocabulary(ctx context.Context) ([]*model.Vocabulary, error)
@@ -1472,6 +1487,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PerturbationRow.Outcomes(childComplexity), true
 
+	case "Population.asOf":
+		if e.ComplexityRoot.Population.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.AsOf(childComplexity), true
+	case "Population.code":
+		if e.ComplexityRoot.Population.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Code(childComplexity), true
+	case "Population.jurisdiction":
+		if e.ComplexityRoot.Population.Jurisdiction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Jurisdiction(childComplexity), true
+	case "Population.measure":
+		if e.ComplexityRoot.Population.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Measure(childComplexity), true
+	case "Population.note":
+		if e.ComplexityRoot.Population.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Note(childComplexity), true
+	case "Population.source":
+		if e.ComplexityRoot.Population.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Source(childComplexity), true
+	case "Population.value":
+		if e.ComplexityRoot.Population.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Value(childComplexity), true
+	case "Population.year":
+		if e.ComplexityRoot.Population.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Population.Year(childComplexity), true
+
 	case "Query.articles":
 		if e.ComplexityRoot.Query.Articles == nil {
 			break
@@ -1579,6 +1643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OfficialFigures(childComplexity, args["jurisdiction"].(*model.Jurisdiction)), true
+	case "Query.populations":
+		if e.ComplexityRoot.Query.Populations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_populations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Populations(childComplexity, args["jurisdiction"].(*model.Jurisdiction)), true
 	case "Query.rateLimit":
 		if e.ComplexityRoot.Query.RateLimit == nil {
 			break
@@ -1715,6 +1790,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Region.PopulationSource(childComplexity), true
+	case "Region.populations":
+		if e.ComplexityRoot.Region.Populations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Region.Populations(childComplexity), true
 	case "Region.seat":
 		if e.ComplexityRoot.Region.Seat == nil {
 			break
@@ -1913,6 +1994,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatBucket.Period(childComplexity), true
+	case "StatBucket.populationYear":
+		if e.ComplexityRoot.StatBucket.PopulationYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.PopulationYear(childComplexity), true
 	case "StatBucket.prosecutorRejectionRate":
 		if e.ComplexityRoot.StatBucket.ProsecutorRejectionRate == nil {
 			break
@@ -2155,6 +2242,12 @@ type Query {
 
   "Regions (ISO 3166-2 first-level units) with their names and population."
   regions(jurisdiction: Jurisdiction): [Region!]!
+
+  """
+  Every population figure per-capita figures divide by, by code and year: each region's
+  (as Region.populations) and a country's total (code KZ or KG) where one is given per year.
+  """
+  populations(jurisdiction: Jurisdiction): [Population!]!
 
   "Legal provisions under which cases are brought. Articles first seen in an import are listed too."
   articles(jurisdiction: Jurisdiction): [Article!]!
@@ -2513,12 +2606,23 @@ type StatBucket {
   """
   repeatDefendants: Int
   """
-  count per 100,000 inhabitants, for buckets grouped by REGION (that region's population,
-  see Region.population and its source) or by JURISDICTION without REGION (the country's,
-  the official figure with metric "population"). Null otherwise, when the population is
-  not known, or when count is withheld.
+  count (the perturbed count, as published) per 100,000 inhabitants, for buckets grouped
+  by REGION (that region's population, Region.populations) or by JURISDICTION without
+  REGION (the country's: Kazakhstan's total of Query.populations; Kyrgyzstan, which has no
+  total per year there, the official figure with metric "population"). The population is
+  that of the bucket's year: the year of its period (YEAR, QUARTER or MONTH), the latest
+  year available without a period. A year with no figure takes the latest year before it
+  (so a year after the latest available takes the latest), or the earliest year when none
+  is before it; populationYear says which year was used. Null for the total, otherwise,
+  when the population is not known, or when count is withheld.
   """
   countPer100k: Float
+  """
+  The year of the population countPer100k divides by (see Query.populations for its
+  figure, measure and source). It differs from the year of the period when that year has
+  no figure of its own, e.g. 2025 for a Kazakh bucket of 2026. Null when countPer100k is.
+  """
+  populationYear: Int
 }
 
 type DimensionValue {
@@ -2658,12 +2762,43 @@ type Region implements Node {
   name(lang: Lang = EN): String!
   "Administrative seat, in English."
   seat: String
-  "Latest official population found; null when no official figure was found."
+  """
+  Latest official population found, a point figure (populationDate); null when none was
+  found. Kept for reference: per-capita figures use populations, by year.
+  """
   population: Int
   populationDate: Date
   populationSource: String
+  "The region's population per year, by year: what StatBucket.countPer100k divides by."
+  populations: [Population!]!
   "Year the region was created, when after 2000. It has no records of its own before that year."
   createdYear: Int
+}
+
+"""
+The population of a region, or of a whole country, in one year, with its source. Kazakh
+figures are the Bureau of National Statistics' average annual population (2022–2025);
+Kyrgyz figures are secondary estimates (1 Jan 2023; Osh city the 2022 census) and carry a
+note.
+"""
+type Population {
+  "The region's ISO 3166-2 code, or KZ or KG for the country's total."
+  code: String!
+  jurisdiction: Jurisdiction!
+  year: Int!
+  "The figure as published; an average annual population may end in .5."
+  value: Float!
+  """
+  What the figure is: AVERAGE_ANNUAL (the mean population over the year, what a yearly
+  rate divides by), POINT (an estimate at asOf) or CENSUS (a census count). A string, so
+  that other measures may be added.
+  """
+  measure: String!
+  "The year or the date (YYYY-MM-DD) the figure describes, as its source gives it."
+  asOf: String!
+  source: String!
+  "What to keep in mind when comparing it with other figures (ours, not the source's); null when nothing."
+  note: String
 }
 
 type Article implements Node {
@@ -3392,6 +3527,28 @@ func (ec *executionContext) childFields_PerturbationRow(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type PerturbationRow", field.Name)
 }
 
+func (ec *executionContext) childFields_Population(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Population_code(ctx, field)
+	case "jurisdiction":
+		return ec.fieldContext_Population_jurisdiction(ctx, field)
+	case "year":
+		return ec.fieldContext_Population_year(ctx, field)
+	case "value":
+		return ec.fieldContext_Population_value(ctx, field)
+	case "measure":
+		return ec.fieldContext_Population_measure(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Population_asOf(ctx, field)
+	case "source":
+		return ec.fieldContext_Population_source(ctx, field)
+	case "note":
+		return ec.fieldContext_Population_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Population", field.Name)
+}
+
 func (ec *executionContext) childFields_RateLimit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "limit":
@@ -3428,6 +3585,8 @@ func (ec *executionContext) childFields_Region(ctx context.Context, field graphq
 		return ec.fieldContext_Region_populationDate(ctx, field)
 	case "populationSource":
 		return ec.fieldContext_Region_populationSource(ctx, field)
+	case "populations":
+		return ec.fieldContext_Region_populations(ctx, field)
 	case "createdYear":
 		return ec.fieldContext_Region_createdYear(ctx, field)
 	}
@@ -3534,6 +3693,8 @@ func (ec *executionContext) childFields_StatBucket(ctx context.Context, field gr
 		return ec.fieldContext_StatBucket_repeatDefendants(ctx, field)
 	case "countPer100k":
 		return ec.fieldContext_StatBucket_countPer100k(ctx, field)
+	case "populationYear":
+		return ec.fieldContext_StatBucket_populationYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatBucket", field.Name)
 }
@@ -3963,6 +4124,20 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 }
 
 func (ec *executionContext) field_Query_officialFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "jurisdiction",
+		func(ctx context.Context, v any) (*model.Jurisdiction, error) {
+			return ec.unmarshalOJurisdiction2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["jurisdiction"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_populations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "jurisdiction",
@@ -7969,6 +8144,190 @@ func (ec *executionContext) fieldContext_PerturbationRow_outcomes(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Population_code(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+}
+
+func (ec *executionContext) _Population_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_jurisdiction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jurisdiction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
+			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "Jurisdiction")
+}
+
+func (ec *executionContext) _Population_year(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Population_value(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Population_measure(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+}
+
+func (ec *executionContext) _Population_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+}
+
+func (ec *executionContext) _Population_source(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Population_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+}
+
+func (ec *executionContext) _Population_note(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Population_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Population_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8271,6 +8630,50 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_regions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_populations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_populations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Populations(ctx, fc.Args["jurisdiction"].(*model.Jurisdiction))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Population) graphql.Marshaler {
+			return ec.marshalNPopulation2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_populations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Population(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_populations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9030,6 +9433,38 @@ func (ec *executionContext) _Region_populationSource(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_Region_populationSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
+}
+
+func (ec *executionContext) _Region_populations(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Region_populations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Populations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Population) graphql.Marshaler {
+			return ec.marshalNPopulation2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Region_populations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Region",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Population(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Region_createdYear(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
@@ -9898,6 +10333,29 @@ func (ec *executionContext) _StatBucket_countPer100k(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_StatBucket_countPer100k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatBucket_populationYear(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_populationYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PopulationYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_populationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Statistics_buckets(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
@@ -13093,6 +13551,74 @@ func (ec *executionContext) _PerturbationRow(ctx context.Context, sel ast.Select
 	return out
 }
 
+var populationImplementors = []string{"Population"}
+
+func (ec *executionContext) _Population(ctx context.Context, sel ast.SelectionSet, obj *model.Population) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, populationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Population")
+		case "code":
+			out.Values[i] = ec._Population_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jurisdiction":
+			out.Values[i] = ec._Population_jurisdiction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._Population_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Population_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "measure":
+			out.Values[i] = ec._Population_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._Population_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._Population_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Population_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -13153,6 +13679,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_regions(ctx, field)
+				})
+		case "populations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_populations(ctx, field)
 				})
 		case "articles":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13348,6 +13880,11 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		case "populationSource":
 			out.Values[i] = ec._Region_populationSource(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "populations":
+			out.Values[i] = ec._Region_populations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdYear":
@@ -13692,6 +14229,11 @@ func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSe
 			}
 		case "countPer100k":
 			out.Values[i] = ec._StatBucket_countPer100k(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "populationYear":
+			out.Values[i] = ec._StatBucket_populationYear(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14984,6 +15526,50 @@ func (ec *executionContext) marshalNPlatform2githubᚗcomᚋcasewatchᚋcasewatc
 		graphql.AddInvalidNullFromMarshaler(ctx, "Platform!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNPopulation2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx context.Context, sel ast.SelectionSet, v model.Population) graphql.Marshaler {
+	return ec._Population(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPopulation2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Population) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPopulation2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPopulation2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Population) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPopulation2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPopulation2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx context.Context, sel ast.SelectionSet, v *model.Population) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Population!")
+		return graphql.Null
+	}
+	return ec._Population(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐRateLimit(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.RateLimit) graphql.Marshaler {

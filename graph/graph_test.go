@@ -506,6 +506,60 @@ func TestCaseFields(t *testing.T) {
 	}
 }
 
+// populations checks the populations per year: a region's by year with measure, date and
+// source, a Kyrgyz one with its note, and Kazakhstan's total in Query.populations.
+func populations(t *testing.T, f *fixture) {
+	t.Helper()
+	type population struct {
+		Code, Measure, AsOf, Source string
+		Year                        int
+		Value                       float64
+		Note                        *string
+	}
+	var a struct {
+		Regions []struct {
+			Code        string
+			Populations []population
+		}
+		Populations []population
+	}
+	f.data(t, `{
+	  regions { code populations { code year value measure asOf source note } }
+	  populations(jurisdiction: KZ) { code year value measure asOf source note }
+	}`, nil, &a)
+	if len(a.Regions) != 29 {
+		t.Fatalf("%d regions", len(a.Regions))
+	}
+	for _, r := range a.Regions {
+		if len(r.Populations) == 0 {
+			t.Errorf("%s has no population", r.Code)
+		}
+		for _, p := range r.Populations {
+			if p.Code != r.Code || p.Value <= 0 || p.Source == "" || (p.Note != nil) != strings.HasPrefix(r.Code, "KG-") {
+				t.Errorf("%s: %+v", r.Code, p)
+			}
+		}
+		switch r.Code {
+		case "KZ-75":
+			if len(r.Populations) != 4 || r.Populations[0].Year != 2022 || r.Populations[3].Year != 2025 ||
+				r.Populations[1].Value != 2195288 || r.Populations[1].Measure != "AVERAGE_ANNUAL" || r.Populations[1].AsOf != "2023" {
+				t.Errorf("KZ-75: %+v", r.Populations)
+			}
+		case "KG-C":
+			if len(r.Populations) != 1 || r.Populations[0].Year != 2023 || r.Populations[0].Value != 1068702 ||
+				r.Populations[0].Measure != "POINT" || r.Populations[0].AsOf != "2023-01-01" {
+				t.Errorf("KG-C: %+v", r.Populations)
+			}
+		}
+	}
+	// 20 regions and the country, 2022–2025.
+	if len(a.Populations) != 84 || !slices.ContainsFunc(a.Populations, func(p population) bool {
+		return p.Code == "KZ" && p.Year == 2024 && p.Value == 20158620.5
+	}) {
+		t.Errorf("populations(KZ): %d figures, %+v", len(a.Populations), a.Populations)
+	}
+}
+
 func TestReferenceDataAndReleases(t *testing.T) {
 	f := newFixture(t, storetest.SQLiteURL(t), 3)
 	var a struct {
@@ -551,6 +605,7 @@ func TestReferenceDataAndReleases(t *testing.T) {
 	if i < 0 || a.Regions[i].Name != "Алматы" || a.Regions[i].Population == nil || *a.Regions[i].Population != 2347924 {
 		t.Fatalf("KZ-75 = %+v", a.Regions[i])
 	}
+	populations(t, f)
 	if !slices.ContainsFunc(a.Articles, func(x struct{ Code, Title string }) bool {
 		return x.Code == "CAO 456-2" && x.Title == "Распространение ложной информации"
 	}) {

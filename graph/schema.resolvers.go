@@ -390,6 +390,11 @@ func (r *queryResolver) Regions(ctx context.Context, jurisdiction *model.Jurisdi
 	return pointers(reference.Filter(r.ref.Regions, deref(jurisdiction), func(x *model.Region) model.Jurisdiction { return x.Jurisdiction })), nil
 }
 
+// Populations is the resolver for the populations field.
+func (r *queryResolver) Populations(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Population, error) {
+	return pointers(reference.Filter(r.ref.Populations, deref(jurisdiction), func(x *model.Population) model.Jurisdiction { return x.Jurisdiction })), nil
+}
+
 // Articles is the resolver for the articles field.
 func (r *queryResolver) Articles(ctx context.Context, jurisdiction *model.Jurisdiction) ([]*model.Article, error) {
 	all, err := r.allArticles(ctx)

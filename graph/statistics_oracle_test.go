@@ -237,6 +237,10 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // perturbation, so the test can tell it exercised disclosure control at all.
 var withheldCells, perturbedCells int
 
+// perCapitaOfTheYear and perCapitaOfAnotherYear count the per-capita figures of a period
+// checkBucket saw divided by the population of the period's year and by another year's.
+var perCapitaOfTheYear, perCapitaOfAnotherYear int
+
 // published is the value a cell is published as, nil when withheld.
 func published(c privacy.Cell, k int) *int {
 	if v, ok := c.Publish(k); ok {
@@ -259,7 +263,7 @@ func show[T any](v *T) string {
 // checkBucket compares one answered bucket with the figures the raw cases and their record
 // keys give: every figure must be exactly the published value of its cell, no published
 // count is below k, and a withheld count marks its bucket.
-func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBucket, want *figures, population int) {
+func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBucket, want *figures, pop denominator) {
 	t.Helper()
 	counts := []struct {
 		name string
@@ -403,11 +407,22 @@ func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBuc
 		t.Errorf("%s: repeatDefendants = %s, want %s (exactly %d, k %d)", name, show(got.RepeatDefendants), show(wantRepeat), repeat.N, k)
 	}
 	var per100k *float64
-	if got.Count != nil && population > 0 {
-		v := float64(*got.Count) * 100000 / float64(population)
-		per100k = &v
+	var popYear *int
+	if got.Count != nil && pop.value > 0 {
+		v := float64(*got.Count) * 100000 / pop.value
+		per100k, popYear = &v, &pop.year
+		if got.Period != nil {
+			if (*got.Period)[:4] == fmt.Sprint(pop.year) {
+				perCapitaOfTheYear++
+			} else {
+				perCapitaOfAnotherYear++
+			}
+		}
 	}
 	checkOptional("countPer100k", got.CountPer100k, per100k)
+	if !eqInt(got.PopulationYear, popYear) {
+		t.Errorf("%s: populationYear = %s, want %s", name, show(got.PopulationYear), show(popYear))
+	}
 }
 
 func deref(s *string) string {
@@ -417,22 +432,58 @@ func deref(s *string) string {
 	return *s
 }
 
-// population is the population behind a bucket, as the schema describes it.
-func (f *statsFixture) population(groupBy []string, key []struct{ Dimension, Code, Label string }) int {
-	j := ""
+// denominator is a population a bucket's count is set against and the year of that
+// population; value 0 when there is none.
+type denominator struct {
+	value float64
+	year  int
+}
+
+// population is the population behind a bucket, as the schema describes it: its region's,
+// else its country's, of the year of its period (the latest without one; a year without a
+// figure takes the latest year before it, else the earliest), picked from the whole list of
+// figures; Kyrgyzstan's country total is its latest official figure.
+func (f *statsFixture) population(key []struct{ Dimension, Code, Label string }, period *string) denominator {
+	code, isRegion := "", false
 	for _, kv := range key {
-		switch kv.Dimension {
-		case "REGION":
-			if r := f.ref.Region(kv.Code); r != nil && r.Population != nil {
-				return *r.Population
-			}
-			return 0
-		case "JURISDICTION":
-			j = kv.Code
+		switch {
+		case kv.Dimension == "REGION":
+			code, isRegion = kv.Code, true
+		case kv.Dimension == "JURISDICTION" && !isRegion:
+			code = kv.Code
 		}
 	}
-	if p := f.ref.Population(model.Jurisdiction(j)); p != nil {
-		return int(p.Value)
+	if code == "" {
+		return denominator{}
 	}
-	return 0
+	year := 0
+	if period != nil {
+		fmt.Sscanf((*period)[:4], "%d", &year)
+	}
+	var best *model.Population
+	for i := range f.ref.Populations {
+		p := &f.ref.Populations[i]
+		if p.Code != code {
+			continue
+		}
+		switch {
+		case best == nil,
+			year == 0 && p.Year > best.Year,
+			year != 0 && p.Year <= year && (best.Year > year || p.Year > best.Year), // the latest at or before year
+			year != 0 && p.Year > year && best.Year > year && p.Year < best.Year:    // none before: the earliest
+			best = p
+		}
+	}
+	switch {
+	case best != nil:
+		return denominator{best.Value, best.Year}
+	case isRegion:
+		return denominator{}
+	}
+	if p := f.ref.Population(model.Jurisdiction(code)); p != nil {
+		var y int
+		fmt.Sscanf(p.PeriodEnd[:4], "%d", &y)
+		return denominator{p.Value, y}
+	}
+	return denominator{}
 }

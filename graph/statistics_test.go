@@ -65,7 +65,7 @@ func (f *statsFixture) check(t *testing.T, q statQuestion, k int) {
 	if a.Statistics.SuppressionThreshold != k || !a.Statistics.Perturbed {
 		t.Fatalf("suppressionThreshold %d perturbed %v, want %d true", a.Statistics.SuppressionThreshold, a.Statistics.Perturbed, k)
 	}
-	f.checkBucket(t, "total", k, a.Statistics.Total, wantTotal, 0)
+	f.checkBucket(t, "total", k, a.Statistics.Total, wantTotal, denominator{})
 	seen := map[string]bool{}
 	for _, got := range a.Statistics.Buckets {
 		var parts []string
@@ -89,7 +89,7 @@ func (f *statsFixture) check(t *testing.T, q statQuestion, k int) {
 			// A bucket of the domain without cases: every figure is withheld, as a small one.
 			w = newFigures()
 		}
-		f.checkBucket(t, key, k, got, w, f.population(q.groupBy, got.Key))
+		f.checkBucket(t, key, k, got, w, f.population(got.Key, got.Period))
 	}
 	// A bucket with cases may be left out only when none of its figures is published:
 	// checked as an answered bucket with every figure null.
@@ -102,13 +102,14 @@ func (f *statsFixture) check(t *testing.T, q statQuestion, k int) {
 			absent.Fines = append(absent.Fines, fineStats{Currency: cur})
 		}
 		slices.SortFunc(absent.Fines, func(a, b fineStats) int { return strings.Compare(a.Currency, b.Currency) })
-		f.checkBucket(t, key+" (left out)", k, absent, w, 0)
+		f.checkBucket(t, key+" (left out)", k, absent, w, denominator{})
 	}
 }
 
 func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
 	const serverK = 3
 	withheldCells, perturbedCells = 0, 0
+	perCapitaOfTheYear, perCapitaOfAnotherYear = 0, 0
 	for _, seed := range []uint64{42, 7} {
 		for _, b := range storetest.Backends(t) {
 			t.Run(fmt.Sprintf("%s seed %d", b.Name, seed), func(t *testing.T) {
@@ -125,6 +126,12 @@ func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
 		t.Errorf("the questions withheld %d cells and published %d different from the exact count: the test data exercise too little", withheldCells, perturbedCells)
 	}
 	t.Logf("%d cells withheld, %d published with a perturbation", withheldCells, perturbedCells)
+	// Regions by year: Kazakh buckets divide by their own year's population, Kyrgyz ones of
+	// 2024 and 2025 by the latest year before.
+	if perCapitaOfTheYear == 0 || perCapitaOfAnotherYear == 0 {
+		t.Errorf("%d per-capita figures of a period divided by its year's population, %d by another year's: the test data exercise too little", perCapitaOfTheYear, perCapitaOfAnotherYear)
+	}
+	t.Logf("%d per-capita figures of their own year, %d of another", perCapitaOfTheYear, perCapitaOfAnotherYear)
 }
 
 // TestStatisticsFollowAnImport: once an import has committed, the very next answer

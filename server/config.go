@@ -213,8 +213,9 @@ func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error
 
 // answersVersion numbers the ways the same data has been published: raise it whenever a
 // change makes the same release give other answers (2: statistics perturbed by the cell
-// key method), so that no answer cached by an older server is served.
-const answersVersion = 2
+// key method; 3: per-capita figures divide by the population of the bucket's year), so that
+// no answer cached by an older server is served.
+const answersVersion = 3
 
 // cachePrefix starts the answer cache's keys and channels (and the import's announcement
 // of a release): REDIS_PREFIX, the schema version and answersVersion, so that answers

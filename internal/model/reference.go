@@ -7,11 +7,15 @@ type Region struct {
 	Kind         RegionKind
 	Names        Labels
 	// NameKY is the Kyrgyz name of a Kyrgyz region (imports may use it).
-	NameKY           string
-	Seat             string
+	NameKY string
+	Seat   string
+	// Population is the latest point figure found (regions.csv), for reference only:
+	// per-capita figures use Populations.
 	Population       *int
 	PopulationDate   *string
 	PopulationSource *string
+	// Populations are the region's figures per year (population.csv), by year.
+	Populations []Population
 	// CreatedYear is set for units created after 2000; they have no records before it.
 	CreatedYear *int
 }
@@ -70,3 +74,33 @@ type OfficialFigure struct {
 	Source       Source
 	Verified     string
 }
+
+// Population is the population of a region, or of a whole country, in one year: the
+// denominator of that year's per-capita figures (population.csv).
+type Population struct {
+	// Code is the region's ISO 3166-2 code, or the jurisdiction's for a country's total.
+	Code         string
+	Jurisdiction Jurisdiction
+	Year         int
+	// Value is the figure as published; an average annual population may end in .5.
+	Value float64
+	// Measure is what the figure is: PopulationAverageAnnual, PopulationPoint or
+	// PopulationCensus.
+	Measure string
+	// AsOf is the year or the date (YYYY-MM-DD) the figure describes, as the source gives it.
+	AsOf   string
+	Source string
+	// Note says what to keep in mind when comparing with other figures; nil when nothing.
+	Note *string
+}
+
+// The measures of a Population.
+const (
+	// PopulationAverageAnnual is the mean population over the year, what a statistics
+	// office divides a yearly count by.
+	PopulationAverageAnnual = "AVERAGE_ANNUAL"
+	// PopulationPoint is an estimate at one date (AsOf).
+	PopulationPoint = "POINT"
+	// PopulationCensus is a census count.
+	PopulationCensus = "CENSUS"
+)

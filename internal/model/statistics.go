@@ -38,6 +38,8 @@ type StatBucket struct {
 	ExpertNoOffenceRate     *float64
 	RepeatDefendants        *int
 	CountPer100k            *float64
+	// PopulationYear is the year of the population CountPer100k divides by; nil without it.
+	PopulationYear *int
 }
 
 // Published reports whether any figure of the bucket is published.

@@ -1,6 +1,16 @@
 // Package reference loads the published reference data that ships with casewatch: regions
 // with their names and population, legal provisions, monetary index units and official
 // figures. Each file under data/ keeps its sources next to its values.
+//
+// population.csv, the population of every region per year (and Kazakhstan's total), is a
+// copy of the project's shared/data/population.csv, source column included: for
+// Kazakhstan the Bureau of National Statistics' average annual population 2022–2025 (its
+// table 6576, read from a public republication the source column names); for Kyrgyzstan
+// secondary figures citing the National Statistical Committee (1 Jan 2023 estimates, Osh
+// city from the 2022 census), older than the 2024 reform that enlarged Bishkek and other
+// cities, published with their date and a note (populationNotes). Per-capita figures
+// divide by these (PopulationIn); the single latest figure of regions.csv stays as
+// Region.Population.
 package reference
 
 import (
@@ -8,8 +18,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
@@ -23,11 +35,23 @@ type Data struct {
 	Articles        []model.Article
 	IndexUnits      []model.IndexUnit
 	OfficialFigures []model.OfficialFigure
+	// Populations are the figures of population.csv, by code and year: every region's, and
+	// a country's total under its jurisdiction code.
+	Populations []model.Population
 
 	regionByCode map[string]*model.Region
-	indexByYear  map[indexKey]*model.IndexUnit
+	// populations holds the figures of each code by year.
+	populations map[string][]model.Population
+	// populationSeen finds duplicates while population.csv is read.
+	populationSeen map[populationKey]bool
+	indexByYear    map[indexKey]*model.IndexUnit
 	// regionNames reads the region names of imports (see regionnames.go).
 	regionNames *regionNames
+}
+
+type populationKey struct {
+	code string
+	year int
 }
 
 type indexKey struct {
@@ -57,6 +81,13 @@ func Read() (*Data, error) {
 		r := &d.Regions[i]
 		d.regionByCode[r.Code] = r
 	}
+	// Populations are checked against the regions, so they come after them.
+	d.populationSeen = map[populationKey]bool{}
+	if err := readCSV("population.csv", d.addPopulation); err != nil {
+		return nil, fmt.Errorf("reference population.csv: %w", err)
+	}
+	d.populationSeen = nil
+	d.indexPopulations()
 	var err error
 	if d.regionNames, err = newRegionNames(d.Regions); err != nil {
 		return nil, fmt.Errorf("reference regions.csv: %w", err)
@@ -88,6 +119,27 @@ func (d *Data) Population(j model.Jurisdiction) *model.OfficialFigure {
 		}
 	}
 	return latest
+}
+
+// PopulationIn returns the population a count of year is set against, for a region (its
+// ISO code) or a country (its jurisdiction code): the figure of that year; for a year
+// without one, that of the latest year before it, or of the earliest year when none is
+// before it; the latest figure when year is 0. The figure's Year says which was used. nil
+// when population.csv has none for the code.
+func (d *Data) PopulationIn(code string, year int) *model.Population {
+	list := d.populations[code] // by year
+	if len(list) == 0 {
+		return nil
+	}
+	if year == 0 {
+		return &list[len(list)-1]
+	}
+	// The first figure after year; the one before it is of year or earlier.
+	i, _ := slices.BinarySearchFunc(list, year+1, func(p model.Population, y int) int { return p.Year - y })
+	if i == 0 {
+		return &list[0]
+	}
+	return &list[i-1]
 }
 
 // Region returns the region with an ISO code, nil when there is none.
@@ -191,6 +243,90 @@ func (d *Data) addRegion(r row) error {
 		CreatedYear: created,
 	})
 	return nil
+}
+
+// populationMeasures maps the measures of population.csv to model's.
+var populationMeasures = map[string]string{
+	"average_annual": model.PopulationAverageAnnual,
+	"point":          model.PopulationPoint,
+	"census":         model.PopulationCensus,
+}
+
+// populationNotes are what the API says beside every figure of a country (ours, not the
+// source's).
+var populationNotes = map[model.Jurisdiction]string{
+	model.JurisdictionKG: "Secondary figure: the National Statistical Committee's, as cited by Wikipedia or the press, " +
+		"not read from the Committee's own tables. It predates the 2024 reform that enlarged Bishkek and other cities, " +
+		"and rates of later years are divided by it.",
+}
+
+// addPopulation reads a row of population.csv. Its code is a known region's or a
+// jurisdiction's (the country's total); the year is the one the figure describes (as_of
+// starts with it) and not before the region was created; the figure is positive; no code
+// has two figures for a year.
+func (d *Data) addPopulation(r row) error {
+	code := r["code"]
+	year, err := strconv.Atoi(r["year"])
+	if err != nil {
+		return fmt.Errorf("year: %w", err)
+	}
+	var j model.Jurisdiction
+	if region := d.Region(code); region != nil {
+		j = region.Jurisdiction
+		if region.CreatedYear != nil && year < *region.CreatedYear {
+			return fmt.Errorf("%s %d: the region was created in %d", code, year, *region.CreatedYear)
+		}
+	} else if c, err := jurisdiction(code); err == nil {
+		j = c
+	} else {
+		return fmt.Errorf("code %q is neither a known region nor a jurisdiction", code)
+	}
+	value, err := strconv.ParseFloat(r["population"], 64)
+	if err != nil {
+		return fmt.Errorf("population: %w", err)
+	}
+	if !(value > 0) || math.IsInf(value, 0) {
+		return fmt.Errorf("%s %d: population %v is not a positive number", code, year, value)
+	}
+	measure, ok := populationMeasures[r["measure"]]
+	if !ok {
+		return fmt.Errorf("%s %d: unknown measure %q", code, year, r["measure"])
+	}
+	if !strings.HasPrefix(r["as_of"], strconv.Itoa(year)) {
+		return fmt.Errorf("%s %d: as_of %q is not of the year", code, year, r["as_of"])
+	}
+	if r["source"] == "" {
+		return fmt.Errorf("%s %d: no source", code, year)
+	}
+	key := populationKey{code, year}
+	if d.populationSeen[key] {
+		return fmt.Errorf("%s %d: two figures for one year", code, year)
+	}
+	d.populationSeen[key] = true
+	p := model.Population{Code: code, Jurisdiction: j, Year: year, Value: value, Measure: measure,
+		AsOf: r["as_of"], Source: r["source"]}
+	if note, ok := populationNotes[j]; ok {
+		p.Note = &note
+	}
+	d.Populations = append(d.Populations, p)
+	return nil
+}
+
+// indexPopulations sorts the populations by code and year and gives every region its own.
+func (d *Data) indexPopulations() {
+	slices.SortFunc(d.Populations, func(a, b model.Population) int {
+		if c := strings.Compare(a.Code, b.Code); c != 0 {
+			return c
+		}
+		return a.Year - b.Year
+	})
+	d.populations = map[string][]model.Population{}
+	for _, p := range d.Populations {
+		d.populations[p.Code] = append(d.populations[p.Code], p)
+	}
+	for i := range d.Regions {
+		d.Regions[i].Populations = append([]model.Population{}, d.populations[d.Regions[i].Code]...)
+	}
 }
 
 func (d *Data) addArticle(r row) error {

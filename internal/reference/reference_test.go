@@ -1,6 +1,8 @@
 package reference
 
 import (
+	"maps"
+	"math"
 	"testing"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -34,5 +36,116 @@ func TestRead(t *testing.T) {
 		if a.TitleEN == nil || a.Verification == "" {
 			t.Errorf("article %s lacks a title or its verification note", a.Code)
 		}
+	}
+}
+
+// Every region of both countries has a population for at least one year, each Kazakh one
+// for every year 2022–2025 (average annual, adding up to the country's total), and a
+// Kyrgyz figure says it is secondary.
+func TestPopulations(t *testing.T) {
+	d := MustRead()
+	for _, r := range d.Regions {
+		if len(r.Populations) == 0 {
+			t.Errorf("%s has no population", r.Code)
+			continue
+		}
+		for i, p := range r.Populations {
+			if p.Code != r.Code || p.Jurisdiction != r.Jurisdiction || !(p.Value > 0) || p.Source == "" || p.AsOf == "" {
+				t.Errorf("%s: %+v", r.Code, p)
+			}
+			if i > 0 && r.Populations[i-1].Year >= p.Year {
+				t.Errorf("%s: populations not by year", r.Code)
+			}
+			if (p.Note != nil) != (r.Jurisdiction == model.JurisdictionKG) {
+				t.Errorf("%s %d: note %v; only the Kyrgyz figures have one", r.Code, p.Year, p.Note)
+			}
+		}
+		if r.Jurisdiction != model.JurisdictionKZ {
+			continue
+		}
+		for year := 2022; year <= 2025; year++ {
+			p := d.PopulationIn(r.Code, year)
+			if p == nil || p.Year != year || p.Measure != model.PopulationAverageAnnual {
+				t.Errorf("%s has no average annual population of %d: %+v", r.Code, year, p)
+			}
+		}
+	}
+	for year := 2022; year <= 2025; year++ {
+		var sum float64
+		for _, r := range Filter(d.Regions, model.JurisdictionKZ, func(r *model.Region) model.Jurisdiction { return r.Jurisdiction }) {
+			sum += d.PopulationIn(r.Code, year).Value
+		}
+		if total := d.PopulationIn("KZ", year); total == nil || total.Year != year || math.Abs(total.Value-sum) > 0.5 {
+			t.Errorf("KZ %d: the regions add up to %v, the country's total is %+v", year, sum, total)
+		}
+	}
+	if p := d.PopulationIn("KG-GB", 2023); p == nil || p.Value != 1145044 || p.Measure != model.PopulationPoint {
+		t.Errorf("Bishkek 2023 = %+v", p)
+	}
+}
+
+// A year without a figure takes the latest year before it, else the earliest; no year
+// takes the latest.
+func TestPopulationInYearsWithoutAFigure(t *testing.T) {
+	d := MustRead()
+	for _, c := range []struct {
+		code       string
+		year, want int
+		value      float64
+	}{
+		{"KZ-75", 2023, 2023, 2195288},
+		{"KZ-75", 2026, 2025, 2320079},
+		{"KZ-75", 0, 2025, 2320079},
+		{"KZ-75", 2019, 2022, 2131693},
+		{"KZ", 2024, 2024, 20158620.5},
+		{"KG-GO", 2025, 2022, 364052},
+		{"KG-B", 2022, 2023, 570900},
+	} {
+		p := d.PopulationIn(c.code, c.year)
+		if p == nil || p.Year != c.want || p.Value != c.value {
+			t.Errorf("PopulationIn(%s, %d) = %+v, want %v of %d", c.code, c.year, p, c.value, c.want)
+		}
+	}
+	if p := d.PopulationIn("KG", 2024); p != nil {
+		t.Errorf("KG has no total in population.csv, got %+v", p)
+	}
+}
+
+// population.csv is checked as it is read: a known region or jurisdiction, a positive
+// number, one figure per code and year.
+func TestPopulationRowsAreChecked(t *testing.T) {
+	good := row{"code": "KZ-75", "year": "2024", "population": "2260365.0", "measure": "average_annual", "as_of": "2024", "source": "Bureau"}
+	with := func(col, v string) row {
+		r := maps.Clone(good)
+		r[col] = v
+		return r
+	}
+	for name, r := range map[string]row{
+		"unknown region":           with("code", "KZ-99"),
+		"unknown jurisdiction":     with("code", "UZ"),
+		"zero":                     with("population", "0"),
+		"negative":                 with("population", "-5"),
+		"not a number":             with("population", "many"),
+		"unknown measure":          with("measure", "guess"),
+		"as_of of another year":    with("as_of", "2023-01-01"),
+		"no source":                with("source", ""),
+		"before the region exists": {"code": "KZ-10", "year": "2021", "population": "600000", "measure": "point", "as_of": "2021", "source": "x"},
+	} {
+		d := MustRead()
+		d.populationSeen = map[populationKey]bool{}
+		if err := d.addPopulation(r); err == nil {
+			t.Errorf("%s: accepted %v", name, r)
+		}
+	}
+	d := MustRead()
+	d.populationSeen = map[populationKey]bool{}
+	if err := d.addPopulation(good); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.addPopulation(with("population", "1")); err == nil {
+		t.Error("a second figure for KZ-75 in 2024 was accepted")
+	}
+	if err := d.addPopulation(with("code", "KZ")); err != nil {
+		t.Errorf("the country's total: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
@@ -70,9 +71,11 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 			}
 		}
 		if b.Count != nil && r < n {
-			if pop := e.population(s, req.GroupBy, a.codes); pop > 0 {
-				v := float64(*b.Count) * 100_000 / float64(pop)
+			if pop := e.population(s, req.GroupBy, a.codes, periodYear(req.Interval, a.period)); pop != nil {
+				v := float64(*b.Count) * 100_000 / pop.Value
 				b.CountPer100k = &v
+				year := pop.Year
+				b.PopulationYear = &year
 			}
 		}
 		out[r] = b
@@ -228,26 +231,33 @@ func (e *Engine) fineStats(j model.Jurisdiction, h *fineHistogram, k int) *model
 	return fs
 }
 
-// population is the number of people a bucket's count can be set against: its region's,
-// or its country's when it is grouped by jurisdiction and not by region; 0 when unknown.
-func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uint16) int {
+// population is the population a bucket's count is set against (nil when unknown): its
+// region's, or its country's when it is grouped by jurisdiction and not by region, in year
+// (the year of the bucket's period, 0 without one) as reference.PopulationIn picks it: a
+// year without a figure takes the latest before it, no year the latest. A country without
+// figures per year (Kyrgyzstan) takes its latest official figure with metric "population".
+func (e *Engine) population(s *snapshot, groupBy []model.Dimension, codes [3]uint16, year int) *model.Population {
 	var jurisdiction string
 	for i, d := range groupBy {
 		code := s.dicts[column(d)].codes[codes[i]]
 		switch d {
 		case model.DimensionRegion:
-			if r := e.ref.Region(code); r != nil && r.Population != nil {
-				return *r.Population
-			}
-			return 0
+			return e.ref.PopulationIn(code, year)
 		case model.DimensionJurisdiction:
 			jurisdiction = code
 		}
 	}
-	if p := e.ref.Population(model.Jurisdiction(jurisdiction)); p != nil {
-		return int(p.Value)
+	if jurisdiction == "" {
+		return nil
 	}
-	return 0
+	if p := e.ref.PopulationIn(jurisdiction, year); p != nil {
+		return p
+	}
+	if f := e.ref.Population(model.Jurisdiction(jurisdiction)); f != nil && f.Value > 0 {
+		y, _ := strconv.Atoi(f.PeriodEnd[:min(4, len(f.PeriodEnd))])
+		return &model.Population{Code: jurisdiction, Jurisdiction: f.Jurisdiction, Year: y, Value: f.Value}
+	}
+	return nil
 }
 
 // dayRanks gives the value of each rank of lists of day counts without sorting them: it

@@ -288,6 +288,20 @@ func periodLabel(i model.Interval, p int) string {
 	return fmt.Sprintf("%04d-%02d", p/12, p%12+1)
 }
 
+// periodYear is the year of a period, 0 without one.
+func periodYear(i *model.Interval, p int) int {
+	if i == nil || p < 0 {
+		return 0
+	}
+	switch *i {
+	case model.IntervalYear:
+		return p
+	case model.IntervalQuarter:
+		return p / 4
+	}
+	return p / 12
+}
+
 // sortBuckets orders buckets by their values (schema order for enumerations, code order
 // for regions and articles, NONE last), then by period.
 func (s *snapshot) sortBuckets(list []*acc, cols []int) {
