@@ -21,7 +21,7 @@ func regionCasesCSV(byCode bool) string {
 	type spelling struct{ code, name string }
 	var spellings []spelling
 	for _, r := range reference.MustRead().Regions {
-		for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.NameKY} {
+		for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.Names.KY} {
 			if n != "" {
 				spellings = append(spellings, spelling{r.Code, n})
 			}
