@@ -78,7 +78,7 @@ const (
 // ConcernVocabulary lists the codes of Concern with their labels.
 var ConcernVocabulary = newVocabulary("Concern",
 	Term{"CORE_EXPRESSION", Labels{"Сөз бостандығының өзегі", "Ядро свободы выражения", "Core expression", "Сөз эркиндигинин өзөгү"}},
-	Term{"CONTESTED", Labels{"Даулы анықтамалар", "Спорные составы", "Contested definitions", "Талаштуу курамдар"}},
+	Term{"CONTESTED", Labels{"Даулы анықтамалар", "Спорные составы", "Contested definitions", "Талаштуу аныктамалар"}},
 	Term{"HARM", Labels{"Айқын зиян", "Явный вред", "Clear harm", "Ачык зыян"}},
 	Term{"OTHER", Labels{"Басқа", "Другое", "Other", "Башка"}},
 )
