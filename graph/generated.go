@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	DimensionValue() DimensionValueResolver
 	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
+	OfficialFigure() OfficialFigureResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	Release() ReleaseResolver
@@ -71,9 +72,9 @@ type ComplexityRoot struct {
 		Jurisdiction func(childComplexity int) int
 		Liability    func(childComplexity int) int
 		Listed       func(childComplexity int) int
-		Penalties    func(childComplexity int) int
+		Penalties    func(childComplexity int, lang *model.Lang) int
 		Title        func(childComplexity int, lang *model.Lang) int
-		Verification func(childComplexity int) int
+		Verification func(childComplexity int, lang *model.Lang) int
 	}
 
 	Case struct {
@@ -255,7 +256,7 @@ type ComplexityRoot struct {
 	}
 
 	OfficialFigure struct {
-		Definition   func(childComplexity int) int
+		Definition   func(childComplexity int, lang *model.Lang) int
 		Jurisdiction func(childComplexity int) int
 		Metric       func(childComplexity int) int
 		PeriodEnd    func(childComplexity int) int
@@ -263,7 +264,7 @@ type ComplexityRoot struct {
 		Source       func(childComplexity int) int
 		Unit         func(childComplexity int) int
 		Value        func(childComplexity int) int
-		Verified     func(childComplexity int) int
+		Verified     func(childComplexity int, lang *model.Lang) int
 	}
 
 	Outcome struct {
@@ -429,6 +430,9 @@ type ArticleResolver interface {
 	ID(ctx context.Context, obj *model.Article) (string, error)
 
 	Title(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
+	Penalties(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
+
+	Verification(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error)
 }
 type CaseResolver interface {
 	ID(ctx context.Context, obj *model.Case) (string, error)
@@ -476,6 +480,11 @@ type FunnelStepResolver interface {
 }
 type MutationResolver interface {
 	ImportCases(ctx context.Context, file graphql.Upload, dryRun *bool, note *string) (*ingest.Result, error)
+}
+type OfficialFigureResolver interface {
+	Definition(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
+
+	Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
@@ -607,7 +616,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Article.Penalties(childComplexity), true
+		args, err := ec.field_Article_penalties_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Penalties(childComplexity, args["lang"].(*model.Lang)), true
 	case "Article.title":
 		if e.ComplexityRoot.Article.Title == nil {
 			break
@@ -624,7 +638,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Article.Verification(childComplexity), true
+		args, err := ec.field_Article_verification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Verification(childComplexity, args["lang"].(*model.Lang)), true
 
 	case "Case.appeals":
 		if e.ComplexityRoot.Case.Appeals == nil {
@@ -1355,7 +1374,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.OfficialFigure.Definition(childComplexity), true
+		args, err := ec.field_OfficialFigure_definition_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OfficialFigure.Definition(childComplexity, args["lang"].(*model.Lang)), true
 	case "OfficialFigure.jurisdiction":
 		if e.ComplexityRoot.OfficialFigure.Jurisdiction == nil {
 			break
@@ -1403,7 +1427,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.OfficialFigure.Verified(childComplexity), true
+		args, err := ec.field_OfficialFigure_verified_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.OfficialFigure.Verified(childComplexity, args["lang"].(*model.Lang)), true
 
 	case "Outcome.decidedMonth":
 		if e.ComplexityRoot.Outcome.DecidedMonth == nil {
@@ -2255,7 +2284,7 @@ type Query {
   "Content categories, each with the concern it belongs to."
   categories: [Category!]!
 
-  "Every enumeration of this API with its codes and their labels in Kazakh, Russian and English."
+  "Every enumeration of this API with its codes and their labels in Kazakh, Kyrgyz, Russian and English."
   vocabulary: [Vocabulary!]!
 
   "Monetary index units per year (MCI in Kazakhstan, RP in Kyrgyzstan), with sources."
@@ -2809,12 +2838,12 @@ type Article implements Node {
   liability: Liability!
   "Null for articles first seen in an import and not yet described."
   title(lang: Lang = EN): String
-  "Penalties as the law states them, in English."
-  penalties: String
+  "Penalties as the law states them, with article numbers and amounts as written."
+  penalties(lang: Lang = EN): String
   "False for articles accepted from an import that are not in the reference list yet."
   listed: Boolean!
   "How far the wording and amounts have been checked against the law."
-  verification: String!
+  verification(lang: Lang = EN): String!
 }
 
 type Category {
@@ -2851,10 +2880,10 @@ type OfficialFigure {
   periodEnd: Date!
   value: Float!
   unit: String!
-  definition: String!
+  definition(lang: Lang = EN): String!
   source: Source!
-  "yes, approximate, or what else is known about how firm the value is."
-  verified: String!
+  "yes, approximate, or what else is known about how firm the value is (in English by default)."
+  verified(lang: Lang = EN): String!
 }
 
 type Source {
@@ -2967,11 +2996,11 @@ type RateLimit {
 }
 
 # --- Enumerations ---
-# Codes shared by cases, statistics and detections; each has labels in Kazakh, Russian
-# and English (Query.vocabulary).
+# Codes shared by cases, statistics and detections; each has labels in Kazakh, Kyrgyz,
+# Russian and English (Query.vocabulary).
 
 enum Jurisdiction { KZ KG }
-enum Lang { KK RU EN }
+enum Lang { KK KY RU EN }
 enum RegionKind { CITY REGION }
 
 enum ContentCategory {
@@ -3849,7 +3878,35 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Article_penalties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Article_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_verification_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -3960,6 +4017,34 @@ func (ec *executionContext) field_Mutation_importCases_args(ctx context.Context,
 		return nil, err
 	}
 	args["note"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_OfficialFigure_definition_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_OfficialFigure_verified_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -4651,7 +4736,8 @@ func (ec *executionContext) _Article_penalties(ctx context.Context, field graphq
 			return ec.fieldContext_Article_penalties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Penalties, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Penalties(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4661,8 +4747,28 @@ func (ec *executionContext) _Article_penalties(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Article_penalties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+func (ec *executionContext) fieldContext_Article_penalties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_penalties_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Article_listed(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
@@ -4697,7 +4803,8 @@ func (ec *executionContext) _Article_verification(ctx context.Context, field gra
 			return ec.fieldContext_Article_verification(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Verification, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Verification(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4707,8 +4814,28 @@ func (ec *executionContext) _Article_verification(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Article_verification(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+func (ec *executionContext) fieldContext_Article_verification(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_verification_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Case_id(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -7749,7 +7876,8 @@ func (ec *executionContext) _OfficialFigure_definition(ctx context.Context, fiel
 			return ec.fieldContext_OfficialFigure_definition(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Definition, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OfficialFigure().Definition(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7759,8 +7887,28 @@ func (ec *executionContext) _OfficialFigure_definition(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OfficialFigure_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
+func (ec *executionContext) fieldContext_OfficialFigure_definition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfficialFigure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OfficialFigure_definition_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OfficialFigure_source(ctx context.Context, field graphql.CollectedField, obj *model.OfficialFigure) (ret graphql.Marshaler) {
@@ -7804,7 +7952,8 @@ func (ec *executionContext) _OfficialFigure_verified(ctx context.Context, field 
 			return ec.fieldContext_OfficialFigure_verified(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Verified, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.OfficialFigure().Verified(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -7814,8 +7963,28 @@ func (ec *executionContext) _OfficialFigure_verified(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OfficialFigure_verified(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
+func (ec *executionContext) fieldContext_OfficialFigure_verified(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfficialFigure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_OfficialFigure_verified_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
@@ -12062,20 +12231,22 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Article_title(ctx, field, obj)
 				})
 		case "penalties":
-			out.Values[i] = ec._Article_penalties(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_penalties(ctx, field, obj)
+				})
 		case "listed":
 			out.Values[i] = ec._Article_listed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verification":
-			out.Values[i] = ec._Article_verification(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_verification(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13315,48 +13486,50 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 		case "jurisdiction":
 			out.Values[i] = ec._OfficialFigure_jurisdiction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "metric":
 			out.Values[i] = ec._OfficialFigure_metric(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodStart":
 			out.Values[i] = ec._OfficialFigure_periodStart(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "periodEnd":
 			out.Values[i] = ec._OfficialFigure_periodEnd(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._OfficialFigure_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._OfficialFigure_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "definition":
-			out.Values[i] = ec._OfficialFigure_definition(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OfficialFigure_definition(ctx, field, obj)
+				})
 		case "source":
 			out.Values[i] = ec._OfficialFigure_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "verified":
-			out.Values[i] = ec._OfficialFigure_verified(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OfficialFigure_verified(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -860,3 +860,115 @@ func TestPagesGoOnPastCasesGoneFromTheStore(t *testing.T) {
 		t.Fatalf("after deleting a page, the list has %d cases, want %d:\n%v\n%v", len(after), len(want), after, want)
 	}
 }
+
+// TestKyrgyzLabels asks for everything the API labels with lang: KY and wants Kyrgyz back:
+// every vocabulary term, regions, articles (title, penalties, verification), categories,
+// official figures and the funnel's steps. Without lang the answers stay English.
+func TestKyrgyzLabels(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 3)
+	type term struct{ Code, Label string }
+	var a struct {
+		Vocabulary []struct {
+			Name  string
+			Terms []term
+		}
+		Regions  []struct{ Code, Name string }
+		Articles []struct {
+			Code, Title, Verification, VerificationEN string
+			Penalties, PenaltiesEN                    *string
+		}
+		Categories      []term
+		OfficialFigures []struct{ Metric, Definition, Verified, DefinitionEN string }
+		Funnel          struct {
+			Steps []struct{ Step, Label string }
+		}
+	}
+	f.data(t, `{
+	  vocabulary { name terms { code label(lang: KY) } }
+	  regions(jurisdiction: KG) { code name(lang: KY) }
+	  articles(jurisdiction: KG) { code title(lang: KY) penalties(lang: KY) verification(lang: KY)
+	    penaltiesEN: penalties verificationEN: verification }
+	  categories { code label(lang: KY) }
+	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition }
+	  funnel { steps { step label(lang: KY) } }
+	}`, nil, &a)
+
+	if len(a.Vocabulary) != len(model.Vocabularies()) {
+		t.Fatalf("%d vocabularies, want %d", len(a.Vocabulary), len(model.Vocabularies()))
+	}
+	for i, v := range a.Vocabulary {
+		want := model.Vocabularies()[i]
+		if v.Name != want.Name || len(v.Terms) != len(want.Terms) {
+			t.Fatalf("vocabulary %d = %s with %d terms, want %s with %d", i, v.Name, len(v.Terms), want.Name, len(want.Terms))
+		}
+		for j, got := range v.Terms {
+			if w := want.Terms[j].Labels.KY; got.Label != w || got.Label == "" {
+				t.Errorf("%s.%s in Kyrgyz = %q, want %q", v.Name, got.Code, got.Label, w)
+			}
+		}
+	}
+	labelOf := func(ts []term, code string) string {
+		for _, x := range ts {
+			if x.Code == code {
+				return x.Label
+			}
+		}
+		return ""
+	}
+	for _, v := range a.Vocabulary {
+		if v.Name == "Lang" && labelOf(v.Terms, "KY") != "Кыргызча" {
+			t.Errorf("Lang.KY in Kyrgyz = %q", labelOf(v.Terms, "KY"))
+		}
+	}
+
+	wantRegions := map[string]string{"KG-GB": "Бишкек", "KG-C": "Чүй облусу", "KG-J": "Жалал-Абад облусу", "KG-Y": "Ысык-Көл облусу"}
+	if len(a.Regions) != 9 {
+		t.Fatalf("KG has 9 first-level units, got %d", len(a.Regions))
+	}
+	for _, r := range a.Regions {
+		if w, ok := wantRegions[r.Code]; ok && r.Name != w {
+			t.Errorf("%s in Kyrgyz = %q, want %q", r.Code, r.Name, w)
+		}
+	}
+
+	found := false
+	for _, x := range a.Articles {
+		if x.Code != "CoO 107-1" {
+			continue
+		}
+		found = true
+		if x.Title != "Тармактагы жалаа жабуу жана кордоо" || x.Penalties == nil ||
+			*x.Penalties != "200 ЭК (жеке адамдар), 650 ЭК (уюмдар); 1 ЭК = 100 сом" ||
+			!strings.HasPrefix(x.Verification, "долбоордун техникалык тапшырмасындагы") {
+			t.Errorf("CoO 107-1 in Kyrgyz = %+v", x)
+		}
+		if x.PenaltiesEN == nil || *x.PenaltiesEN != "200 RP (individuals), 650 RP (organisations); 1 RP = 100 som" ||
+			!strings.HasPrefix(x.VerificationEN, "as summarised") {
+			t.Errorf("CoO 107-1 without lang = %+v, want English", x)
+		}
+	}
+	if !found {
+		t.Fatalf("articles = %+v", a.Articles)
+	}
+
+	if got := labelOf(a.Categories, "FALSE_INFORMATION"); got != "Жалган маалымат" {
+		t.Errorf("FALSE_INFORMATION in Kyrgyz = %q", got)
+	}
+	if len(a.OfficialFigures) == 0 {
+		t.Fatal("no official figures for KG")
+	}
+	for _, x := range a.OfficialFigures {
+		if x.Metric == "population" && (!strings.HasPrefix(x.Definition, "Кыргызстандын 2025-жылдын 1-декабрындагы туруктуу калкы") ||
+			x.Verified != "болжол менен: 7,395 млн деп жарыяланган" || !strings.HasPrefix(x.DefinitionEN, "Resident population")) {
+			t.Errorf("KG population in Kyrgyz = %+v", x)
+		}
+	}
+	if len(a.Funnel.Steps) == 0 {
+		t.Fatal("no funnel steps")
+	}
+	for _, s := range a.Funnel.Steps {
+		if w := model.FunnelStepKindVocabulary.Label(s.Step, model.LangKY); s.Label != w || w == s.Step {
+			t.Errorf("funnel step %s in Kyrgyz = %q, want %q", s.Step, s.Label, w)
+		}
+	}
+}

@@ -132,7 +132,7 @@ func (r *Resolver) checkRegions(codes []string, j *model.Jurisdiction) error {
 }
 
 // noRegionLabel names the group of records without a region.
-var noRegionLabel = model.Labels{KK: "Өңірі көрсетілмеген", RU: "Регион не указан", EN: "No region given"}
+var noRegionLabel = model.Labels{KK: "Өңірі көрсетілмеген", RU: "Регион не указан", EN: "No region given", KY: "Аймагы көрсөтүлгөн эмес"}
 
 // dimensionLabel labels a grouped value in lang.
 func (r *Resolver) dimensionLabel(d model.DetectionDimension, code string, lang model.Lang) string {
@@ -143,6 +143,14 @@ func (r *Resolver) dimensionLabel(d model.DetectionDimension, code string, lang 
 	return r.statDimensionLabel(model.Dimension(d), code, lang)
 }
 
+// unlistedArticleNote is the verification note of an article that only an import names.
+var unlistedArticleNote = model.Labels{
+	KK: "анықтамалық тізімде жоқ: алғаш рет импортта кездесті",
+	RU: "нет в справочном списке: впервые встретилась в импорте",
+	EN: "not in the reference list: first seen in an import",
+	KY: "маалымдама тизмесинде жок: биринчи жолу импортто кездешти",
+}
+
 // allArticles is the reference list plus the articles imports brought that it lacks.
 func (r *Resolver) allArticles(ctx context.Context) ([]model.Article, error) {
 	extra, err := loadersFrom(ctx).unlistedArticles()
@@ -151,7 +159,7 @@ func (r *Resolver) allArticles(ctx context.Context) ([]model.Article, error) {
 	}
 	all := slices.Clone(r.ref.Articles)
 	for _, a := range extra {
-		a.Verification = "not in the reference list: first seen in an import"
+		a.Verification = unlistedArticleNote
 		all = append(all, a)
 	}
 	return all, nil

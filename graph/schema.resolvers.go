@@ -46,6 +46,16 @@ func (r *articleResolver) Title(ctx context.Context, obj *model.Article, lang *m
 	return obj.Title(langOr(lang)), nil
 }
 
+// Penalties is the resolver for the penalties field.
+func (r *articleResolver) Penalties(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error) {
+	return obj.Penalties.Opt(langOr(lang)), nil
+}
+
+// Verification is the resolver for the verification field.
+func (r *articleResolver) Verification(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error) {
+	return obj.Verification.In(langOr(lang)), nil
+}
+
 // ID is the resolver for the id field.
 func (r *caseResolver) ID(ctx context.Context, obj *model.Case) (string, error) {
 	return nodeID("Case", obj.Reference), nil
@@ -236,6 +246,16 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 		}
 	}
 	return res, nil
+}
+
+// Definition is the resolver for the definition field.
+func (r *officialFigureResolver) Definition(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
+	return obj.Definition.In(langOr(lang)), nil
+}
+
+// Verified is the resolver for the verified field.
+func (r *officialFigureResolver) Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
+	return obj.Verified.In(langOr(lang)), nil
 }
 
 // Node is the resolver for the node field.
@@ -542,6 +562,8 @@ func (r *Resolver) FunnelStep() FunnelStepResolver { return &funnelStepResolver{
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
+func (r *Resolver) OfficialFigure() OfficialFigureResolver { return &officialFigureResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
@@ -566,6 +588,7 @@ type (
 	dimensionValueResolver          struct{ *Resolver }
 	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
+	officialFigureResolver          struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }
 	releaseResolver                 struct{ *Resolver }

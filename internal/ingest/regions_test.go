@@ -25,7 +25,7 @@ type regionSpelling struct{ code, spelling string }
 func regionSpellings(ref *reference.Data) []regionSpelling {
 	var out []regionSpelling
 	for _, r := range ref.Regions {
-		for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.NameKY} {
+		for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.Names.KY} {
 			if n != "" {
 				out = append(out, regionSpelling{r.Code, n})
 			}

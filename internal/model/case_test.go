@@ -2,7 +2,9 @@ package model
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -53,13 +55,31 @@ func TestTimelineIsInDateOrderAndSkipsUnknownDates(t *testing.T) {
 	}
 }
 
-func TestEveryCodeHasThreeLabels(t *testing.T) {
+func TestEveryCodeHasFourLabels(t *testing.T) {
 	for _, v := range Vocabularies() {
 		for _, term := range v.Terms {
-			if term.Labels.KK == "" || term.Labels.RU == "" || term.Labels.EN == "" {
-				t.Errorf("%s.%s lacks a label: %+v", v.Name, term.Code, term.Labels)
+			if missing := term.Labels.Missing(); len(missing) > 0 {
+				t.Errorf("%s.%s lacks a label in %v: %+v", v.Name, term.Code, missing, term.Labels)
+			}
+			// Kyrgyz is written in Cyrillic: a label with Latin letters is a platform's own name.
+			if v != PlatformVocabulary && strings.ContainsFunc(term.Labels.KY, func(r rune) bool { return unicode.Is(unicode.Latin, r) }) {
+				t.Errorf("%s.%s: the Kyrgyz label %q is not in Cyrillic", v.Name, term.Code, term.Labels.KY)
 			}
 		}
+	}
+	for _, lang := range LangVocabulary.Codes() {
+		if got := LangVocabulary.Label(lang, LangKY); got == lang {
+			t.Errorf("Lang.%s has no Kyrgyz label", lang)
+		}
+	}
+	if got := LangVocabulary.Label(string(LangKY), LangKY); got != "Кыргызча" {
+		t.Errorf("Kyrgyz in Kyrgyz = %q, want Кыргызча", got)
+	}
+	if got := ContentCategoryVocabulary.Label(string(ContentCategoryFalseInformation), LangKY); got != "Жалган маалымат" {
+		t.Errorf("FALSE_INFORMATION in Kyrgyz = %q", got)
+	}
+	if got := DimensionLabel(DimensionDecision, NoValue, LangKY); got != "Жок" {
+		t.Errorf("NONE in Kyrgyz = %q", got)
 	}
 	if _, err := ContentCategoryVocabulary.Parse("false_information"); err != nil {
 		t.Error(err)

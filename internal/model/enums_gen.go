@@ -12,8 +12,8 @@ const (
 
 // JurisdictionVocabulary lists the codes of Jurisdiction with their labels.
 var JurisdictionVocabulary = newVocabulary("Jurisdiction",
-	Term{"KZ", Labels{"Қазақстан", "Казахстан", "Kazakhstan"}},
-	Term{"KG", Labels{"Қырғызстан", "Кыргызстан", "Kyrgyzstan"}},
+	Term{"KZ", Labels{"Қазақстан", "Казахстан", "Kazakhstan", "Казакстан"}},
+	Term{"KG", Labels{"Қырғызстан", "Кыргызстан", "Kyrgyzstan", "Кыргызстан"}},
 )
 
 // RegionKind is the GraphQL enumeration of the same name.
@@ -26,8 +26,8 @@ const (
 
 // RegionKindVocabulary lists the codes of RegionKind with their labels.
 var RegionKindVocabulary = newVocabulary("RegionKind",
-	Term{"CITY", Labels{"Республикалық маңызы бар қала", "Город республиканского значения", "City of republican significance"}},
-	Term{"REGION", Labels{"Облыс", "Область", "Region"}},
+	Term{"CITY", Labels{"Республикалық маңызы бар қала", "Город республиканского значения", "City of republican significance", "Республикалык маанидеги шаар"}},
+	Term{"REGION", Labels{"Облыс", "Область", "Region", "Облус"}},
 )
 
 // ContentCategory is the GraphQL enumeration of the same name.
@@ -48,16 +48,16 @@ const (
 
 // ContentCategoryVocabulary lists the codes of ContentCategory with their labels.
 var ContentCategoryVocabulary = newVocabulary("ContentCategory",
-	Term{"TERRORISM_PROPAGANDA", Labels{"Терроризмді насихаттау", "Пропаганда терроризма", "Terrorism propaganda"}},
-	Term{"RELIGIOUS_EXTREMISM", Labels{"Діни экстремизм", "Религиозный экстремизм", "Religious extremism"}},
-	Term{"DRUG_PROMOTION", Labels{"Есірткіні насихаттау", "Пропаганда наркотиков", "Drug promotion"}},
-	Term{"GAMBLING_ADVERTISING", Labels{"Құмар ойындарды жарнамалау", "Реклама азартных игр", "Gambling advertising"}},
-	Term{"PYRAMID_SCHEME", Labels{"Қаржы пирамидасы", "Финансовая пирамида", "Pyramid scheme"}},
-	Term{"FALSE_INFORMATION", Labels{"Жалған ақпарат", "Ложная информация", "False information"}},
-	Term{"INCITEMENT_OF_DISCORD", Labels{"Алауыздықты қоздыру", "Разжигание розни", "Incitement of discord"}},
-	Term{"INSULT_OR_LIBEL", Labels{"Қорлау немесе жала жабу", "Оскорбление или клевета", "Insult or libel"}},
-	Term{"UNSANCTIONED_ASSEMBLY", Labels{"Рұқсат етілмеген жиналысқа шақыру", "Призывы к несанкционированным собраниям", "Calls to unsanctioned assembly"}},
-	Term{"OTHER", Labels{"Басқа", "Другое", "Other"}},
+	Term{"TERRORISM_PROPAGANDA", Labels{"Терроризмді насихаттау", "Пропаганда терроризма", "Terrorism propaganda", "Терроризмди үгүттөө"}},
+	Term{"RELIGIOUS_EXTREMISM", Labels{"Діни экстремизм", "Религиозный экстремизм", "Religious extremism", "Диний экстремизм"}},
+	Term{"DRUG_PROMOTION", Labels{"Есірткіні насихаттау", "Пропаганда наркотиков", "Drug promotion", "Баңгизаттарды үгүттөө"}},
+	Term{"GAMBLING_ADVERTISING", Labels{"Құмар ойындарды жарнамалау", "Реклама азартных игр", "Gambling advertising", "Кумар оюндарын жарнамалоо"}},
+	Term{"PYRAMID_SCHEME", Labels{"Қаржы пирамидасы", "Финансовая пирамида", "Pyramid scheme", "Финансылык пирамида"}},
+	Term{"FALSE_INFORMATION", Labels{"Жалған ақпарат", "Ложная информация", "False information", "Жалган маалымат"}},
+	Term{"INCITEMENT_OF_DISCORD", Labels{"Алауыздықты қоздыру", "Разжигание розни", "Incitement of discord", "Араздыкты козутуу"}},
+	Term{"INSULT_OR_LIBEL", Labels{"Қорлау немесе жала жабу", "Оскорбление или клевета", "Insult or libel", "Кордоо же жалаа жабуу"}},
+	Term{"UNSANCTIONED_ASSEMBLY", Labels{"Рұқсат етілмеген жиналысқа шақыру", "Призывы к несанкционированным собраниям", "Calls to unsanctioned assembly", "Уруксатсыз жыйындарга чакыруу"}},
+	Term{"OTHER", Labels{"Басқа", "Другое", "Other", "Башка"}},
 )
 
 // Concern is the GraphQL enumeration of the same name.
@@ -77,10 +77,10 @@ const (
 
 // ConcernVocabulary lists the codes of Concern with their labels.
 var ConcernVocabulary = newVocabulary("Concern",
-	Term{"CORE_EXPRESSION", Labels{"Сөз бостандығының өзегі", "Ядро свободы выражения", "Core expression"}},
-	Term{"CONTESTED", Labels{"Даулы анықтамалар", "Спорные составы", "Contested definitions"}},
-	Term{"HARM", Labels{"Айқын зиян", "Явный вред", "Clear harm"}},
-	Term{"OTHER", Labels{"Басқа", "Другое", "Other"}},
+	Term{"CORE_EXPRESSION", Labels{"Сөз бостандығының өзегі", "Ядро свободы выражения", "Core expression", "Сөз эркиндигинин өзөгү"}},
+	Term{"CONTESTED", Labels{"Даулы анықтамалар", "Спорные составы", "Contested definitions", "Талаштуу аныктамалар"}},
+	Term{"HARM", Labels{"Айқын зиян", "Явный вред", "Clear harm", "Ачык зыян"}},
+	Term{"OTHER", Labels{"Басқа", "Другое", "Other", "Башка"}},
 )
 
 // Platform is the GraphQL enumeration of the same name.
@@ -101,16 +101,16 @@ const (
 
 // PlatformVocabulary lists the codes of Platform with their labels.
 var PlatformVocabulary = newVocabulary("Platform",
-	Term{"INSTAGRAM", Labels{"Instagram", "Instagram", "Instagram"}},
-	Term{"TELEGRAM", Labels{"Telegram", "Telegram", "Telegram"}},
-	Term{"TIKTOK", Labels{"TikTok", "TikTok", "TikTok"}},
-	Term{"FACEBOOK", Labels{"Facebook", "Facebook", "Facebook"}},
-	Term{"YOUTUBE", Labels{"YouTube", "YouTube", "YouTube"}},
-	Term{"VK", Labels{"ВКонтакте", "ВКонтакте", "VK"}},
-	Term{"WHATSAPP", Labels{"WhatsApp", "WhatsApp", "WhatsApp"}},
-	Term{"X", Labels{"X (Twitter)", "X (Twitter)", "X (Twitter)"}},
-	Term{"WEBSITE", Labels{"Веб-сайт", "Веб-сайт", "Website"}},
-	Term{"OTHER", Labels{"Басқа", "Другое", "Other"}},
+	Term{"INSTAGRAM", Labels{"Instagram", "Instagram", "Instagram", "Instagram"}},
+	Term{"TELEGRAM", Labels{"Telegram", "Telegram", "Telegram", "Telegram"}},
+	Term{"TIKTOK", Labels{"TikTok", "TikTok", "TikTok", "TikTok"}},
+	Term{"FACEBOOK", Labels{"Facebook", "Facebook", "Facebook", "Facebook"}},
+	Term{"YOUTUBE", Labels{"YouTube", "YouTube", "YouTube", "YouTube"}},
+	Term{"VK", Labels{"ВКонтакте", "ВКонтакте", "VK", "ВКонтакте"}},
+	Term{"WHATSAPP", Labels{"WhatsApp", "WhatsApp", "WhatsApp", "WhatsApp"}},
+	Term{"X", Labels{"X (Twitter)", "X (Twitter)", "X (Twitter)", "X (Twitter)"}},
+	Term{"WEBSITE", Labels{"Веб-сайт", "Веб-сайт", "Website", "Веб-сайт"}},
+	Term{"OTHER", Labels{"Басқа", "Другое", "Other", "Башка"}},
 )
 
 // Liability is the GraphQL enumeration of the same name.
@@ -123,8 +123,8 @@ const (
 
 // LiabilityVocabulary lists the codes of Liability with their labels.
 var LiabilityVocabulary = newVocabulary("Liability",
-	Term{"ADMINISTRATIVE", Labels{"Әкімшілік", "Административная", "Administrative"}},
-	Term{"CRIMINAL", Labels{"Қылмыстық", "Уголовная", "Criminal"}},
+	Term{"ADMINISTRATIVE", Labels{"Әкімшілік", "Административная", "Administrative", "Административдик"}},
+	Term{"CRIMINAL", Labels{"Қылмыстық", "Уголовная", "Criminal", "Кылмыш-жаза"}},
 )
 
 // CaseStage is the GraphQL enumeration of the same name.
@@ -149,13 +149,13 @@ const (
 
 // CaseStageVocabulary lists the codes of CaseStage with their labels.
 var CaseStageVocabulary = newVocabulary("CaseStage",
-	Term{"EXPERT_REVIEW", Labels{"Сараптама", "Экспертиза", "Expert review"}},
-	Term{"INVESTIGATION", Labels{"Тергеу", "Расследование", "Investigation"}},
-	Term{"PROSECUTOR_REVIEW", Labels{"Прокурорлық тексеру", "Проверка прокурором", "Prosecutor review"}},
-	Term{"TRIAL", Labels{"Бірінші сатыдағы сот", "Суд первой инстанции", "Trial"}},
-	Term{"APPEAL", Labels{"Апелляция", "Апелляция", "Appeal"}},
-	Term{"CASSATION", Labels{"Кассация", "Кассация", "Cassation"}},
-	Term{"CLOSED", Labels{"Аяқталды", "Завершено", "Closed"}},
+	Term{"EXPERT_REVIEW", Labels{"Сараптама", "Экспертиза", "Expert review", "Экспертиза"}},
+	Term{"INVESTIGATION", Labels{"Тергеу", "Расследование", "Investigation", "Тергөө"}},
+	Term{"PROSECUTOR_REVIEW", Labels{"Прокурорлық тексеру", "Проверка прокурором", "Prosecutor review", "Прокурордук текшерүү"}},
+	Term{"TRIAL", Labels{"Бірінші сатыдағы сот", "Суд первой инстанции", "Trial", "Биринчи инстанциядагы сот"}},
+	Term{"APPEAL", Labels{"Апелляция", "Апелляция", "Appeal", "Апелляция"}},
+	Term{"CASSATION", Labels{"Кассация", "Кассация", "Cassation", "Кассация"}},
+	Term{"CLOSED", Labels{"Аяқталды", "Завершено", "Closed", "Аяктады"}},
 )
 
 // ExpertConclusion is the GraphQL enumeration of the same name.
@@ -170,10 +170,10 @@ const (
 
 // ExpertConclusionVocabulary lists the codes of ExpertConclusion with their labels.
 var ExpertConclusionVocabulary = newVocabulary("ExpertConclusion",
-	Term{"ADMINISTRATIVE_OFFENSE", Labels{"Әкімшілік құқық бұзушылық", "Административное правонарушение", "Administrative offence"}},
-	Term{"CRIMINAL_OFFENSE", Labels{"Қылмыстық құқық бұзушылық", "Уголовное правонарушение", "Criminal offence"}},
-	Term{"NO_OFFENSE", Labels{"Құқық бұзушылық жоқ", "Нет правонарушения", "No offence"}},
-	Term{"INCONCLUSIVE", Labels{"Нақты қорытынды жоқ", "Неоднозначно", "Inconclusive"}},
+	Term{"ADMINISTRATIVE_OFFENSE", Labels{"Әкімшілік құқық бұзушылық", "Административное правонарушение", "Administrative offence", "Административдик укук бузуу"}},
+	Term{"CRIMINAL_OFFENSE", Labels{"Қылмыстық құқық бұзушылық", "Уголовное правонарушение", "Criminal offence", "Кылмыш"}},
+	Term{"NO_OFFENSE", Labels{"Құқық бұзушылық жоқ", "Нет правонарушения", "No offence", "Укук бузуу жок"}},
+	Term{"INCONCLUSIVE", Labels{"Нақты қорытынды жоқ", "Неоднозначно", "Inconclusive", "Так корутунду жок"}},
 )
 
 // ProsecutorDecision is the GraphQL enumeration of the same name.
@@ -188,10 +188,10 @@ const (
 
 // ProsecutorDecisionVocabulary lists the codes of ProsecutorDecision with their labels.
 var ProsecutorDecisionVocabulary = newVocabulary("ProsecutorDecision",
-	Term{"APPROVED", Labels{"Келісілді", "Согласовано", "Approved"}},
-	Term{"REJECTED", Labels{"Бас тартылды", "Отказано", "Rejected"}},
-	Term{"RETURNED", Labels{"Қайтарылды", "Возвращено", "Returned"}},
-	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending"}},
+	Term{"APPROVED", Labels{"Келісілді", "Согласовано", "Approved", "Макулдашылды"}},
+	Term{"REJECTED", Labels{"Бас тартылды", "Отказано", "Rejected", "Баш тартылды"}},
+	Term{"RETURNED", Labels{"Қайтарылды", "Возвращено", "Returned", "Кайтарылды"}},
+	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending", "Каралууда"}},
 )
 
 // Decision is the GraphQL enumeration of the same name.
@@ -207,11 +207,11 @@ const (
 
 // DecisionVocabulary lists the codes of Decision with their labels.
 var DecisionVocabulary = newVocabulary("Decision",
-	Term{"LIABLE", Labels{"Кінәлі деп танылды", "Признан виновным", "Liable"}},
-	Term{"NOT_LIABLE", Labels{"Кінәсіз деп танылды", "Признан невиновным", "Not liable"}},
-	Term{"DISMISSED", Labels{"Қысқартылды", "Прекращено за отсутствием состава", "Dismissed"}},
-	Term{"TERMINATED", Labels{"Тоқтатылды", "Прекращено", "Terminated"}},
-	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending"}},
+	Term{"LIABLE", Labels{"Кінәлі деп танылды", "Признан виновным", "Liable", "Күнөөлүү деп табылды"}},
+	Term{"NOT_LIABLE", Labels{"Кінәсіз деп танылды", "Признан невиновным", "Not liable", "Күнөөсүз деп табылды"}},
+	Term{"DISMISSED", Labels{"Қысқартылды", "Прекращено за отсутствием состава", "Dismissed", "Курамы жок болгондуктан токтотулду"}},
+	Term{"TERMINATED", Labels{"Тоқтатылды", "Прекращено", "Terminated", "Токтотулду"}},
+	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending", "Каралууда"}},
 )
 
 // Sanction is the GraphQL enumeration of the same name.
@@ -229,13 +229,13 @@ const (
 
 // SanctionVocabulary lists the codes of Sanction with their labels.
 var SanctionVocabulary = newVocabulary("Sanction",
-	Term{"FINE", Labels{"Айыппұл", "Штраф", "Fine"}},
-	Term{"WARNING", Labels{"Ескерту", "Предупреждение", "Warning"}},
-	Term{"ADMINISTRATIVE_ARREST", Labels{"Әкімшілік қамаққа алу", "Административный арест", "Administrative arrest"}},
-	Term{"RESTRICTION_OF_FREEDOM", Labels{"Бас бостандығын шектеу", "Ограничение свободы", "Restriction of freedom"}},
-	Term{"IMPRISONMENT", Labels{"Бас бостандығынан айыру", "Лишение свободы", "Imprisonment"}},
-	Term{"CORRECTIONAL_LABOUR", Labels{"Түзеу жұмыстары", "Исправительные работы", "Correctional labour"}},
-	Term{"OTHER", Labels{"Басқа", "Другое", "Other"}},
+	Term{"FINE", Labels{"Айыппұл", "Штраф", "Fine", "Айып пул"}},
+	Term{"WARNING", Labels{"Ескерту", "Предупреждение", "Warning", "Эскертүү"}},
+	Term{"ADMINISTRATIVE_ARREST", Labels{"Әкімшілік қамаққа алу", "Административный арест", "Administrative arrest", "Административдик камак"}},
+	Term{"RESTRICTION_OF_FREEDOM", Labels{"Бас бостандығын шектеу", "Ограничение свободы", "Restriction of freedom", "Эркиндигин чектөө"}},
+	Term{"IMPRISONMENT", Labels{"Бас бостандығынан айыру", "Лишение свободы", "Imprisonment", "Эркиндигинен ажыратуу"}},
+	Term{"CORRECTIONAL_LABOUR", Labels{"Түзеу жұмыстары", "Исправительные работы", "Correctional labour", "Түзөтүү жумуштары"}},
+	Term{"OTHER", Labels{"Басқа", "Другое", "Other", "Башка"}},
 )
 
 // AppealLevel is the GraphQL enumeration of the same name.
@@ -248,8 +248,8 @@ const (
 
 // AppealLevelVocabulary lists the codes of AppealLevel with their labels.
 var AppealLevelVocabulary = newVocabulary("AppealLevel",
-	Term{"APPEAL", Labels{"Апелляция", "Апелляция", "Appeal"}},
-	Term{"CASSATION", Labels{"Кассация", "Кассация", "Cassation"}},
+	Term{"APPEAL", Labels{"Апелляция", "Апелляция", "Appeal", "Апелляция"}},
+	Term{"CASSATION", Labels{"Кассация", "Кассация", "Cassation", "Кассация"}},
 )
 
 // AppealParty is the GraphQL enumeration of the same name.
@@ -262,8 +262,8 @@ const (
 
 // AppealPartyVocabulary lists the codes of AppealParty with their labels.
 var AppealPartyVocabulary = newVocabulary("AppealParty",
-	Term{"DEFENDANT", Labels{"Айыпталушы", "Обвиняемый", "Defendant"}},
-	Term{"PROSECUTOR", Labels{"Прокурор", "Прокурор", "Prosecutor"}},
+	Term{"DEFENDANT", Labels{"Айыпталушы", "Обвиняемый", "Defendant", "Айыпталуучу"}},
+	Term{"PROSECUTOR", Labels{"Прокурор", "Прокурор", "Prosecutor", "Прокурор"}},
 )
 
 // AppealStatus is the GraphQL enumeration of the same name.
@@ -280,12 +280,12 @@ const (
 
 // AppealStatusVocabulary lists the codes of AppealStatus with their labels.
 var AppealStatusVocabulary = newVocabulary("AppealStatus",
-	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending"}},
-	Term{"UPHELD", Labels{"Күшінде қалдырылды", "Оставлено в силе", "Upheld"}},
-	Term{"OVERTURNED", Labels{"Жойылды", "Отменено", "Overturned"}},
-	Term{"MODIFIED", Labels{"Өзгертілді", "Изменено", "Modified"}},
-	Term{"REMANDED", Labels{"Қайта қарауға жіберілді", "Направлено на новое рассмотрение", "Remanded"}},
-	Term{"WITHDRAWN", Labels{"Кері қайтарып алынды", "Отозвано", "Withdrawn"}},
+	Term{"PENDING", Labels{"Қаралуда", "На рассмотрении", "Pending", "Каралууда"}},
+	Term{"UPHELD", Labels{"Күшінде қалдырылды", "Оставлено в силе", "Upheld", "Күчүндө калтырылды"}},
+	Term{"OVERTURNED", Labels{"Жойылды", "Отменено", "Overturned", "Жокко чыгарылды"}},
+	Term{"MODIFIED", Labels{"Өзгертілді", "Изменено", "Modified", "Өзгөртүлдү"}},
+	Term{"REMANDED", Labels{"Қайта қарауға жіберілді", "Направлено на новое рассмотрение", "Remanded", "Кайра кароого жөнөтүлдү"}},
+	Term{"WITHDRAWN", Labels{"Кері қайтарып алынды", "Отозвано", "Withdrawn", "Кайтарылып алынды"}},
 )
 
 // DefendantKind is the GraphQL enumeration of the same name.
@@ -304,14 +304,14 @@ const (
 
 // DefendantKindVocabulary lists the codes of DefendantKind with their labels.
 var DefendantKindVocabulary = newVocabulary("DefendantKind",
-	Term{"INDIVIDUAL", Labels{"Жеке тұлға", "Физическое лицо", "Individual"}},
-	Term{"BLOGGER", Labels{"Блогер", "Блогер", "Blogger"}},
-	Term{"JOURNALIST", Labels{"Журналист", "Журналист", "Journalist"}},
-	Term{"ACTIVIST", Labels{"Белсенді", "Активист", "Activist"}},
-	Term{"MEDIA_OUTLET", Labels{"БАҚ", "СМИ", "Media outlet"}},
-	Term{"LEGAL_ENTITY", Labels{"Заңды тұлға", "Юридическое лицо", "Legal entity"}},
-	Term{"OFFICIAL", Labels{"Лауазымды тұлға", "Должностное лицо", "Official"}},
-	Term{"UNKNOWN", Labels{"Белгісіз", "Неизвестно", "Unknown"}},
+	Term{"INDIVIDUAL", Labels{"Жеке тұлға", "Физическое лицо", "Individual", "Жеке адам"}},
+	Term{"BLOGGER", Labels{"Блогер", "Блогер", "Blogger", "Блогер"}},
+	Term{"JOURNALIST", Labels{"Журналист", "Журналист", "Journalist", "Журналист"}},
+	Term{"ACTIVIST", Labels{"Белсенді", "Активист", "Activist", "Активист"}},
+	Term{"MEDIA_OUTLET", Labels{"БАҚ", "СМИ", "Media outlet", "ЖМК"}},
+	Term{"LEGAL_ENTITY", Labels{"Заңды тұлға", "Юридическое лицо", "Legal entity", "Юридикалык жак"}},
+	Term{"OFFICIAL", Labels{"Лауазымды тұлға", "Должностное лицо", "Official", "Кызмат адамы"}},
+	Term{"UNKNOWN", Labels{"Белгісіз", "Неизвестно", "Unknown", "Белгисиз"}},
 )
 
 // Gender is the GraphQL enumeration of the same name.
@@ -324,8 +324,8 @@ const (
 
 // GenderVocabulary lists the codes of Gender with their labels.
 var GenderVocabulary = newVocabulary("Gender",
-	Term{"MALE", Labels{"Ер", "Мужской", "Male"}},
-	Term{"FEMALE", Labels{"Әйел", "Женский", "Female"}},
+	Term{"MALE", Labels{"Ер", "Мужской", "Male", "Эркек"}},
+	Term{"FEMALE", Labels{"Әйел", "Женский", "Female", "Аял"}},
 )
 
 // AgeBand is the GraphQL enumeration of the same name.
@@ -345,13 +345,13 @@ const (
 
 // AgeBandVocabulary lists the codes of AgeBand with their labels.
 var AgeBandVocabulary = newVocabulary("AgeBand",
-	Term{"UNDER_18", Labels{"18-ге дейін", "До 18", "Under 18"}},
-	Term{"FROM_18_TO_24", Labels{"18–24", "18–24", "18–24"}},
-	Term{"FROM_25_TO_34", Labels{"25–34", "25–34", "25–34"}},
-	Term{"FROM_35_TO_44", Labels{"35–44", "35–44", "35–44"}},
-	Term{"FROM_45_TO_54", Labels{"45–54", "45–54", "45–54"}},
-	Term{"FROM_55_TO_64", Labels{"55–64", "55–64", "55–64"}},
-	Term{"FROM_65", Labels{"65 және одан жоғары", "65 и старше", "65 and over"}},
+	Term{"UNDER_18", Labels{"18-ге дейін", "До 18", "Under 18", "18 жашка чейин"}},
+	Term{"FROM_18_TO_24", Labels{"18–24", "18–24", "18–24", "18–24"}},
+	Term{"FROM_25_TO_34", Labels{"25–34", "25–34", "25–34", "25–34"}},
+	Term{"FROM_35_TO_44", Labels{"35–44", "35–44", "35–44", "35–44"}},
+	Term{"FROM_45_TO_54", Labels{"45–54", "45–54", "45–54", "45–54"}},
+	Term{"FROM_55_TO_64", Labels{"55–64", "55–64", "55–64", "55–64"}},
+	Term{"FROM_65", Labels{"65 және одан жоғары", "65 и старше", "65 and over", "65 жана андан улуу"}},
 )
 
 // DetectionAction is the GraphQL enumeration of the same name.
@@ -367,11 +367,11 @@ const (
 
 // DetectionActionVocabulary lists the codes of DetectionAction with their labels.
 var DetectionActionVocabulary = newVocabulary("DetectionAction",
-	Term{"REMOVAL_REQUESTED", Labels{"Жою талап етілді", "Запрошено удаление", "Removal requested"}},
-	Term{"REMOVED", Labels{"Жойылды", "Удалено", "Removed"}},
-	Term{"BLOCKED", Labels{"Бұғатталды", "Заблокировано", "Blocked"}},
-	Term{"REFERRED_TO_POLICE", Labels{"Полицияға жіберілді", "Передано в полицию", "Referred to police"}},
-	Term{"NO_ACTION", Labels{"Шара қолданылмады", "Без мер", "No action"}},
+	Term{"REMOVAL_REQUESTED", Labels{"Жою талап етілді", "Запрошено удаление", "Removal requested", "Өчүрүү талап кылынды"}},
+	Term{"REMOVED", Labels{"Жойылды", "Удалено", "Removed", "Өчүрүлдү"}},
+	Term{"BLOCKED", Labels{"Бұғатталды", "Заблокировано", "Blocked", "Бөгөттөлдү"}},
+	Term{"REFERRED_TO_POLICE", Labels{"Полицияға жіберілді", "Передано в полицию", "Referred to police", "Милицияга жөнөтүлдү"}},
+	Term{"NO_ACTION", Labels{"Шара қолданылмады", "Без мер", "No action", "Чара көрүлгөн жок"}},
 )
 
 // CaseEventKind is the GraphQL enumeration of the same name.
@@ -391,15 +391,15 @@ const (
 
 // CaseEventKindVocabulary lists the codes of CaseEventKind with their labels.
 var CaseEventKindVocabulary = newVocabulary("CaseEventKind",
-	Term{"REPORTED", Labels{"Материал анықталды", "Материал выявлен", "Content reported"}},
-	Term{"EXPERT_CONCLUSION", Labels{"Сараптама қорытындысы", "Заключение экспертизы", "Expert conclusion"}},
-	Term{"CASE_OPENED", Labels{"Іс қозғалды", "Возбуждено дело", "Case opened"}},
-	Term{"PROSECUTOR_DECISION", Labels{"Прокурор шешімі", "Решение прокурора", "Prosecutor's decision"}},
-	Term{"COURT_DECISION", Labels{"Сот шешімі", "Решение суда", "Court decision"}},
-	Term{"APPEAL_FILED", Labels{"Апелляциялық шағым берілді", "Подана апелляция", "Appeal filed"}},
-	Term{"APPEAL_DECIDED", Labels{"Апелляция шешімі", "Решение апелляции", "Appeal decided"}},
-	Term{"CASSATION_FILED", Labels{"Кассациялық шағым берілді", "Подана кассация", "Cassation filed"}},
-	Term{"CASSATION_DECIDED", Labels{"Кассация шешімі", "Решение кассации", "Cassation decided"}},
+	Term{"REPORTED", Labels{"Материал анықталды", "Материал выявлен", "Content reported", "Материал аныкталды"}},
+	Term{"EXPERT_CONCLUSION", Labels{"Сараптама қорытындысы", "Заключение экспертизы", "Expert conclusion", "Экспертизанын корутундусу"}},
+	Term{"CASE_OPENED", Labels{"Іс қозғалды", "Возбуждено дело", "Case opened", "Иш козголду"}},
+	Term{"PROSECUTOR_DECISION", Labels{"Прокурор шешімі", "Решение прокурора", "Prosecutor's decision", "Прокурордун чечими"}},
+	Term{"COURT_DECISION", Labels{"Сот шешімі", "Решение суда", "Court decision", "Соттун чечими"}},
+	Term{"APPEAL_FILED", Labels{"Апелляциялық шағым берілді", "Подана апелляция", "Appeal filed", "Апелляциялык даттануу берилди"}},
+	Term{"APPEAL_DECIDED", Labels{"Апелляция шешімі", "Решение апелляции", "Appeal decided", "Апелляциянын чечими"}},
+	Term{"CASSATION_FILED", Labels{"Кассациялық шағым берілді", "Подана кассация", "Cassation filed", "Кассациялык даттануу берилди"}},
+	Term{"CASSATION_DECIDED", Labels{"Кассация шешімі", "Решение кассации", "Cassation decided", "Кассациянын чечими"}},
 )
 
 // CaseOrder is the GraphQL enumeration of the same name.
@@ -422,10 +422,10 @@ const (
 
 // CaseOrderVocabulary lists the codes of CaseOrder with their labels.
 var CaseOrderVocabulary = newVocabulary("CaseOrder",
-	Term{"REPORTED_DESC", Labels{"Алдымен жаңалары", "Сначала новые", "Newest report first"}},
-	Term{"REPORTED_ASC", Labels{"Алдымен ескілері", "Сначала старые", "Oldest report first"}},
-	Term{"DECIDED_DESC", Labels{"Соңғы шешімдер", "Последние решения", "Latest decision first"}},
-	Term{"DECIDED_ASC", Labels{"Алғашқы шешімдер", "Ранние решения", "Earliest decision first"}},
+	Term{"REPORTED_DESC", Labels{"Алдымен жаңалары", "Сначала новые", "Newest report first", "Адегенде жаңылары"}},
+	Term{"REPORTED_ASC", Labels{"Алдымен ескілері", "Сначала старые", "Oldest report first", "Адегенде эскилери"}},
+	Term{"DECIDED_DESC", Labels{"Соңғы шешімдер", "Последние решения", "Latest decision first", "Акыркы чечимдер"}},
+	Term{"DECIDED_ASC", Labels{"Алғашқы шешімдер", "Ранние решения", "Earliest decision first", "Алгачкы чечимдер"}},
 )
 
 // Lang is the GraphQL enumeration of the same name.
@@ -433,15 +433,17 @@ type Lang string
 
 const (
 	LangKK Lang = "KK"
+	LangKY Lang = "KY"
 	LangRU Lang = "RU"
 	LangEN Lang = "EN"
 )
 
 // LangVocabulary lists the codes of Lang with their labels.
 var LangVocabulary = newVocabulary("Lang",
-	Term{"KK", Labels{"Қазақша", "Казахский", "Kazakh"}},
-	Term{"RU", Labels{"Орысша", "Русский", "Russian"}},
-	Term{"EN", Labels{"Ағылшынша", "Английский", "English"}},
+	Term{"KK", Labels{"Қазақша", "Казахский", "Kazakh", "Казакча"}},
+	Term{"KY", Labels{"Қырғызша", "Кыргызский", "Kyrgyz", "Кыргызча"}},
+	Term{"RU", Labels{"Орысша", "Русский", "Russian", "Орусча"}},
+	Term{"EN", Labels{"Ағылшынша", "Английский", "English", "Англисче"}},
 )
 
 // Dimension is the GraphQL enumeration of the same name.
@@ -471,18 +473,18 @@ const (
 
 // DimensionVocabulary lists the codes of Dimension with their labels.
 var DimensionVocabulary = newVocabulary("Dimension",
-	Term{"JURISDICTION", Labels{"Ел", "Страна", "Country"}},
-	Term{"REGION", Labels{"Өңір", "Регион", "Region"}},
-	Term{"CATEGORY", Labels{"Мазмұн санаты", "Категория материала", "Content category"}},
-	Term{"CONCERN", Labels{"Сөз бостандығына қатысы", "Отношение к свободе слова", "Expression concern"}},
-	Term{"PLATFORM", Labels{"Платформа", "Платформа", "Platform"}},
-	Term{"ARTICLE", Labels{"Бап", "Статья", "Article"}},
-	Term{"LIABILITY", Labels{"Жауапкершілік түрі", "Вид ответственности", "Liability"}},
-	Term{"DEFENDANT_KIND", Labels{"Жауапкер түрі", "Тип ответчика", "Defendant kind"}},
-	Term{"STAGE", Labels{"Кезең", "Стадия", "Stage"}},
-	Term{"DECISION", Labels{"Сот шешімі", "Решение суда", "Court decision"}},
-	Term{"SANCTION", Labels{"Жаза", "Наказание", "Sanction"}},
-	Term{"APPEAL_STATUS", Labels{"Шағым нәтижесі", "Итог обжалования", "Appeal status"}},
+	Term{"JURISDICTION", Labels{"Ел", "Страна", "Country", "Өлкө"}},
+	Term{"REGION", Labels{"Өңір", "Регион", "Region", "Аймак"}},
+	Term{"CATEGORY", Labels{"Мазмұн санаты", "Категория материала", "Content category", "Материалдын категориясы"}},
+	Term{"CONCERN", Labels{"Сөз бостандығына қатысы", "Отношение к свободе слова", "Expression concern", "Сөз эркиндигине тиешеси"}},
+	Term{"PLATFORM", Labels{"Платформа", "Платформа", "Platform", "Платформа"}},
+	Term{"ARTICLE", Labels{"Бап", "Статья", "Article", "Берене"}},
+	Term{"LIABILITY", Labels{"Жауапкершілік түрі", "Вид ответственности", "Liability", "Жоопкерчиликтин түрү"}},
+	Term{"DEFENDANT_KIND", Labels{"Жауапкер түрі", "Тип ответчика", "Defendant kind", "Жоопкердин түрү"}},
+	Term{"STAGE", Labels{"Кезең", "Стадия", "Stage", "Баскыч"}},
+	Term{"DECISION", Labels{"Сот шешімі", "Решение суда", "Court decision", "Соттун чечими"}},
+	Term{"SANCTION", Labels{"Жаза", "Наказание", "Sanction", "Жаза"}},
+	Term{"APPEAL_STATUS", Labels{"Шағым нәтижесі", "Итог обжалования", "Appeal status", "Даттануунун жыйынтыгы"}},
 )
 
 // FunnelStepKind is the GraphQL enumeration of the same name.
@@ -515,17 +517,17 @@ const (
 
 // FunnelStepKindVocabulary lists the codes of FunnelStepKind with their labels.
 var FunnelStepKindVocabulary = newVocabulary("FunnelStepKind",
-	Term{"DETECTED", Labels{"Материал анықталды", "Материал выявлен", "Content flagged"}},
-	Term{"REFERRED", Labels{"Полицияға жіберілді", "Передано в полицию", "Referred to police"}},
-	Term{"EXPERT_REVIEWED", Labels{"Сараптама жасалды", "Проведена экспертиза", "Expert-reviewed"}},
-	Term{"OFFENCE_FOUND", Labels{"Құқық бұзушылық анықталды", "Установлено правонарушение", "Offence found"}},
-	Term{"CASE_OPENED", Labels{"Іс қозғалды", "Возбуждено дело", "Case opened"}},
-	Term{"APPROVED", Labels{"Прокурор мақұлдады", "Одобрено прокурором", "Approved by the prosecutor"}},
-	Term{"DECIDED", Labels{"Сот шешім шығарды", "Решено судом", "Decided by a court"}},
-	Term{"LIABLE", Labels{"Кінәлі деп танылды", "Признан виновным", "Found liable"}},
-	Term{"FINED", Labels{"Айыппұл салынды", "Назначен штраф", "Fined"}},
-	Term{"APPEALED", Labels{"Шағымданылды", "Обжаловано", "Appealed"}},
-	Term{"OVERTURNED_OR_MODIFIED", Labels{"Жойылды немесе жеңілдетілді", "Отменено или смягчено", "Overturned or reduced"}},
+	Term{"DETECTED", Labels{"Материал анықталды", "Материал выявлен", "Content flagged", "Материал аныкталды"}},
+	Term{"REFERRED", Labels{"Полицияға жіберілді", "Передано в полицию", "Referred to police", "Милицияга жөнөтүлдү"}},
+	Term{"EXPERT_REVIEWED", Labels{"Сараптама жасалды", "Проведена экспертиза", "Expert-reviewed", "Экспертиза жүргүзүлдү"}},
+	Term{"OFFENCE_FOUND", Labels{"Құқық бұзушылық анықталды", "Установлено правонарушение", "Offence found", "Укук бузуу аныкталды"}},
+	Term{"CASE_OPENED", Labels{"Іс қозғалды", "Возбуждено дело", "Case opened", "Иш козголду"}},
+	Term{"APPROVED", Labels{"Прокурор мақұлдады", "Одобрено прокурором", "Approved by the prosecutor", "Прокурор макулдады"}},
+	Term{"DECIDED", Labels{"Сот шешім шығарды", "Решено судом", "Decided by a court", "Сот чечим чыгарды"}},
+	Term{"LIABLE", Labels{"Кінәлі деп танылды", "Признан виновным", "Found liable", "Күнөөлүү деп табылды"}},
+	Term{"FINED", Labels{"Айыппұл салынды", "Назначен штраф", "Fined", "Айып пул салынды"}},
+	Term{"APPEALED", Labels{"Шағымданылды", "Обжаловано", "Appealed", "Даттанылды"}},
+	Term{"OVERTURNED_OR_MODIFIED", Labels{"Жойылды немесе жеңілдетілді", "Отменено или смягчено", "Overturned or reduced", "Жокко чыгарылды же жеңилдетилди"}},
 )
 
 // Interval is the GraphQL enumeration of the same name.

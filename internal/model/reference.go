@@ -5,10 +5,9 @@ type Region struct {
 	Code         string
 	Jurisdiction Jurisdiction
 	Kind         RegionKind
-	Names        Labels
-	// NameKY is the Kyrgyz name of a Kyrgyz region (imports may use it).
-	NameKY string
-	Seat   string
+	// Names are the unit's names in each language (imports may use any of them).
+	Names Labels
+	Seat  string
 	// Population is the latest point figure found (regions.csv), for reference only:
 	// per-capita figures use Populations.
 	Population       *int
@@ -26,25 +25,18 @@ type Article struct {
 	Jurisdiction Jurisdiction `db:"jurisdiction"`
 	Liability    Liability    `db:"liability"`
 	// Category is the content category the provision usually concerns (used by the demo).
-	Category     *ContentCategory `db:"category"`
-	TitleEN      *string          `db:"title_en"`
-	TitleRU      *string          `db:"title_ru"`
-	TitleKK      *string          `db:"title_kk"`
-	Penalties    *string          `db:"penalties"`
-	Listed       bool             `db:"listed"`
-	Verification string           `db:"verification"`
+	Category *ContentCategory `db:"category"`
+	// Titles is empty for articles first seen in an import and not yet described.
+	Titles Labels
+	// Penalties are the penalties as the law states them; empty when not summarised.
+	Penalties Labels
+	Listed    bool `db:"listed"`
+	// Verification tells how far the wording and amounts have been checked.
+	Verification Labels
 }
 
 // Title returns the article's title in lang, nil when it has none.
-func (a *Article) Title(lang Lang) *string {
-	switch lang {
-	case LangKK:
-		return a.TitleKK
-	case LangRU:
-		return a.TitleRU
-	}
-	return a.TitleEN
-}
+func (a *Article) Title(lang Lang) *string { return a.Titles.Opt(lang) }
 
 // Source names where a figure comes from.
 type Source struct {
@@ -70,9 +62,10 @@ type OfficialFigure struct {
 	PeriodEnd    string
 	Value        float64
 	Unit         string
-	Definition   string
+	Definition   Labels
 	Source       Source
-	Verified     string
+	// Verified is "yes", "approximate" or what else is known about how firm the value is.
+	Verified Labels
 }
 
 // Population is the population of a region, or of a whole country, in one year: the

@@ -108,7 +108,7 @@ type FunnelStep struct {
 }
 
 // noValueLabel names the group of cases without a value in a dimension.
-var noValueLabel = Labels{"Жоқ", "Нет", "None"}
+var noValueLabel = Labels{"Жоқ", "Нет", "None", "Жок"}
 
 // Vocabulary returns the enumeration a dimension's codes come from; nil for REGION and
 // ARTICLE, whose codes come from the reference data.

@@ -1,5 +1,5 @@
 // Package model holds casewatch's domain types: cases, appeals, events, releases and the
-// enumerations (with their labels in Kazakh, Russian and English) that every other package
+// enumerations (with their labels in Kazakh, Kyrgyz, Russian and English) that every other package
 // speaks in. It depends on nothing but the standard library.
 package model
 
@@ -8,18 +8,40 @@ import (
 	"strings"
 )
 
-// Labels holds one label per language.
-type Labels struct{ KK, RU, EN string }
+// Labels holds one label (or text) per language: Kazakh, Russian, English and Kyrgyz.
+type Labels struct{ KK, RU, EN, KY string }
 
 // In returns the label in lang, English when lang is unknown.
 func (l Labels) In(lang Lang) string {
 	switch lang {
 	case LangKK:
 		return l.KK
+	case LangKY:
+		return l.KY
 	case LangRU:
 		return l.RU
 	}
 	return l.EN
+}
+
+// Opt returns the text in lang, nil when there is none (an optional text of the reference
+// data: a text is given in every language or in none).
+func (l Labels) Opt(lang Lang) *string {
+	if s := l.In(lang); s != "" {
+		return &s
+	}
+	return nil
+}
+
+// Missing lists the languages (kk, ru, en, ky) whose text is empty.
+func (l Labels) Missing() []string {
+	var out []string
+	for _, t := range []struct{ lang, text string }{{"kk", l.KK}, {"ru", l.RU}, {"en", l.EN}, {"ky", l.KY}} {
+		if strings.TrimSpace(t.text) == "" {
+			out = append(out, t.lang)
+		}
+	}
+	return out
 }
 
 // Term is one code of an enumeration with its labels.

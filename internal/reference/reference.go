@@ -170,6 +170,18 @@ func (r row) opt(col string) *string {
 	return nil
 }
 
+// labels reads a text given in every language, from the columns prefix_kk, prefix_ru,
+// prefix_en and prefix_ky. An optional text (required false) may be empty in all four; a
+// text is never given in some languages and missing in others.
+func (r row) labels(prefix string, required bool) (model.Labels, error) {
+	l := model.Labels{KK: r[prefix+"_kk"], RU: r[prefix+"_ru"], EN: r[prefix+"_en"], KY: r[prefix+"_ky"]}
+	missing := l.Missing()
+	if len(missing) == 0 || (!required && len(missing) == 4) {
+		return l, nil
+	}
+	return l, fmt.Errorf("%s: no text in %s", prefix, strings.Join(missing, ", "))
+}
+
 func (r row) optInt(col string) (*int, error) {
 	if r[col] == "" {
 		return nil, nil
@@ -233,11 +245,13 @@ func (d *Data) addRegion(r row) error {
 	if err != nil {
 		return err
 	}
-	kk := r["name_kk"]
+	names, err := r.labels("name", true)
+	if err != nil {
+		return err
+	}
 	d.Regions = append(d.Regions, model.Region{
 		Code: r["code"], Jurisdiction: j, Kind: model.RegionKind(kind),
-		Names:      model.Labels{KK: kk, RU: r["name_ru"], EN: r["name_en"]},
-		NameKY:     r["name_ky"],
+		Names:      names,
 		Seat:       r["capital_en"],
 		Population: pop, PopulationDate: r.opt("population_date"), PopulationSource: r.opt("population_source"),
 		CreatedYear: created,
@@ -343,11 +357,17 @@ func (d *Data) addArticle(r row) error {
 		return err
 	}
 	c := model.ContentCategory(category)
-	d.Articles = append(d.Articles, model.Article{
-		Code: r["code"], Jurisdiction: j, Liability: model.Liability(liability), Category: &c,
-		TitleEN: r.opt("title_en"), TitleRU: r.opt("title_ru"), TitleKK: r.opt("title_kk"),
-		Penalties: r.opt("penalties"), Listed: true, Verification: r["verification"],
-	})
+	a := model.Article{Code: r["code"], Jurisdiction: j, Liability: model.Liability(liability), Category: &c, Listed: true}
+	if a.Titles, err = r.labels("title", true); err != nil {
+		return err
+	}
+	if a.Penalties, err = r.labels("penalties", false); err != nil {
+		return err
+	}
+	if a.Verification, err = r.labels("verification", true); err != nil {
+		return err
+	}
+	d.Articles = append(d.Articles, a)
 	return nil
 }
 
@@ -380,11 +400,19 @@ func (d *Data) addOfficialFigure(r row) error {
 	if err != nil {
 		return fmt.Errorf("value: %w", err)
 	}
+	definition, err := r.labels("definition", true)
+	if err != nil {
+		return err
+	}
+	verified, err := r.labels("verified", true)
+	if err != nil {
+		return err
+	}
 	d.OfficialFigures = append(d.OfficialFigures, model.OfficialFigure{
 		Jurisdiction: j, Metric: r["metric"], PeriodStart: r["period_start"], PeriodEnd: r["period_end"],
-		Value: value, Unit: r["unit"], Definition: r["definition"],
+		Value: value, Unit: r["unit"], Definition: definition,
 		Source:   model.Source{Title: r["source_title"], URL: r.opt("source_url")},
-		Verified: r["verified"],
+		Verified: verified,
 	})
 	return nil
 }

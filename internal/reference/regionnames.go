@@ -109,7 +109,7 @@ func (t *regionNames) add(unit *model.Region, spelling string) error {
 func unitSpellings(r *model.Region) (full, bare []string) {
 	var names []string // each language's bare name
 	var adjectives []string
-	for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.NameKY} {
+	for _, n := range []string{r.Names.EN, r.Names.RU, r.Names.KK, r.Names.KY} {
 		n = strings.TrimSpace(n)
 		if n == "" {
 			continue

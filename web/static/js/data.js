@@ -7,7 +7,7 @@ import { Q_BOOT, Q_REGIONS } from './queries.js';
 import { state } from './state.js';
 
 function labelsOf(x) {
-  return { KK: x.kk, RU: x.ru, EN: x.en };
+  return { KK: x.kk, KY: x.ky, RU: x.ru, EN: x.en };
 }
 
 // loadBoot fetches the release, labels and categories into state and says how it went in

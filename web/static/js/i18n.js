@@ -10,13 +10,14 @@ import { state } from './state.js';
 // tag: the BCP 47 tag of the page and of the browser's preferred languages.
 export const LANGUAGES = [
   { code: 'KK', tag: 'kk', locale: 'kk-KZ', name: 'Қазақша', url: new URL('../i18n/kk.json', import.meta.url) },
+  { code: 'KY', tag: 'ky', locale: 'ky-KG', name: 'Кыргызча', url: new URL('../i18n/ky.json', import.meta.url) },
   { code: 'RU', tag: 'ru', locale: 'ru-RU', name: 'Русский', url: new URL('../i18n/ru.json', import.meta.url) },
   { code: 'EN', tag: 'en', locale: 'en-GB', name: 'English', url: new URL('../i18n/en.json', import.meta.url) },
 ];
 
 const FALLBACK_LANG = 'EN';
 // The language shown to readers of a language the portal does not have, by tag.
-const READ_AS = { ky: 'ru' };
+const READ_AS = {};
 const DEFAULT_LANG = 'RU';
 const LANG_STORAGE_KEY = 'casewatch.lang';
 

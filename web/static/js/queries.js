@@ -6,9 +6,9 @@ query Boot {
   currentRelease { version publishedAt synthetic }
   vocabulary {
     name
-    terms { code kk: label(lang: KK) ru: label(lang: RU) en: label(lang: EN) }
+    terms { code kk: label(lang: KK) ky: label(lang: KY) ru: label(lang: RU) en: label(lang: EN) }
   }
-  categories { code concern kk: label(lang: KK) ru: label(lang: RU) en: label(lang: EN) }
+  categories { code concern kk: label(lang: KK) ky: label(lang: KY) ru: label(lang: RU) en: label(lang: EN) }
 }`;
 
 export const Q_REGIONS = /* GraphQL */ `
@@ -19,6 +19,7 @@ query Regions($jurisdiction: Jurisdiction) {
     kind
     createdYear
     kk: name(lang: KK)
+    ky: name(lang: KY)
     ru: name(lang: RU)
     en: name(lang: EN)
   }

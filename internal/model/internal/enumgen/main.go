@@ -1,6 +1,6 @@
 // Command enumgen writes the Go side of the API's enumerations and the portal's list of
 // codes from their one source: the enum types of schema.graphqls (codes, their order and
-// descriptions) and labels.csv (a Kazakh, Russian and English label for every code).
+// descriptions) and labels.csv (a Kazakh, Russian, English and Kyrgyz label for every code).
 //
 // It is run by `go generate ./...` (see internal/model/enums.go) and fails, writing
 // nothing, when a code has no label, a label names no code, or the two sources otherwise
@@ -38,7 +38,7 @@ import (
 func main() {
 	var (
 		schemaPath = flag.String("schema", "", "the GraphQL schema")
-		labelsPath = flag.String("labels", "", "the labels, a CSV file with the columns enum,code,kk,ru,en")
+		labelsPath = flag.String("labels", "", "the labels, a CSV file with the columns enum,code,kk,ru,en,ky")
 		goPath     = flag.String("go", "", "the Go file to write")
 		jsPath     = flag.String("js", "", "the portal module to write, exporting ENUMS")
 		unlabelled = flag.String("unlabelled", "", "comma-separated enums that have no labels")
@@ -118,10 +118,13 @@ type enum struct {
 type value struct {
 	code        string
 	description string
-	labels      [3]string // kk, ru, en
+	labels      [len(langs)]string // kk, ru, en, ky
 }
 
-var langs = [3]string{"kk", "ru", "en"}
+// langs are the label columns of labels.csv, in the order of model.Labels.
+var langs = [...]string{"kk", "ru", "en", "ky"}
+
+const labelsHeader = "enum,code,kk,ru,en,ky"
 
 // load reads both sources and checks that they agree. It returns every enum of the schema:
 // those of labels.csv first, in the order they appear there, then the others in schema order.
@@ -163,13 +166,13 @@ func load(schemaPath string, schemaSrc []byte, labelsPath string, labelsSrc []by
 
 	r := csv.NewReader(bytes.NewReader(labelsSrc))
 	r.Comment = '#'
-	r.FieldsPerRecord = 5
-	header, err := r.Read()
+	r.FieldsPerRecord = 2 + len(langs)
+	head, err := r.Read()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", labelsPath, err)
 	}
-	if strings.Join(header, ",") != "enum,code,kk,ru,en" {
-		return nil, fmt.Errorf("%s: the header is %q, want enum,code,kk,ru,en", labelsPath, strings.Join(header, ","))
+	if strings.Join(head, ",") != labelsHeader {
+		return nil, fmt.Errorf("%s: the header is %q, want %s", labelsPath, strings.Join(head, ","), labelsHeader)
 	}
 	var labelled []*enum
 	next := map[string]int{} // enum -> index of the code its next row must have
@@ -306,8 +309,11 @@ func goFile(enums []*enum, schemaPath, labelsPath string, opts options) ([]byte,
 		fmt.Fprintf(&b, "\n// %sVocabulary lists the codes of %s with their labels.\n", e.name, e.name)
 		fmt.Fprintf(&b, "var %sVocabulary = newVocabulary(%s,\n", e.name, strconv.Quote(e.name))
 		for _, v := range e.values {
-			fmt.Fprintf(&b, "\tTerm{%s, Labels{%s, %s, %s}},\n", strconv.Quote(v.code),
-				strconv.Quote(v.labels[0]), strconv.Quote(v.labels[1]), strconv.Quote(v.labels[2]))
+			labels := make([]string, len(v.labels))
+			for i, l := range v.labels {
+				labels[i] = strconv.Quote(l)
+			}
+			fmt.Fprintf(&b, "\tTerm{%s, Labels{%s}},\n", strconv.Quote(v.code), strings.Join(labels, ", "))
 		}
 		b.WriteString(")\n")
 	}

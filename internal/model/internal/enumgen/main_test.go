@@ -17,10 +17,10 @@ enum Size { S XL }
 enum Unlabelled { A }
 `
 
-const header = "# comment\nenum,code,kk,ru,en\n"
+const header = "# comment\nenum,code,kk,ru,en,ky\n"
 
 func TestLoad(t *testing.T) {
-	labels := header + "Size,S,s,с,small\nSize,XL,xl,хл,extra large\nColor,RED,қызыл,красный,red\nColor,BLUE,көк,синий,blue\n"
+	labels := header + "Size,S,s,с,small,кичине\nSize,XL,xl,хл,extra large,өтө чоң\nColor,RED,қызыл,красный,red,кызыл\nColor,BLUE,көк,синий,blue,көк\n"
 	opts := options{unlabelled: []string{"Unlabelled"}, prefixes: map[string]string{"Size": "Sz"}}
 	enums, err := load("s.graphqls", []byte(testSchema), "l.csv", []byte(labels), opts)
 	if err != nil {
@@ -42,7 +42,7 @@ func TestLoad(t *testing.T) {
 		"\tSzS  Size = \"S\"\n\tSzXL Size = \"XL\"\n",
 		"// Colours.\ntype Color string",
 		"\t// The sky.\n\tColorBlue Color = \"BLUE\"",
-		"Term{\"XL\", Labels{\"xl\", \"хл\", \"extra large\"}}",
+		"Term{\"XL\", Labels{\"xl\", \"хл\", \"extra large\", \"өтө чоң\"}}",
 		"type Unlabelled string",
 	} {
 		if !strings.Contains(string(src), want) {
@@ -68,22 +68,24 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadRejects(t *testing.T) {
-	ok := "Color,RED,қызыл,красный,red\nColor,BLUE,көк,синий,blue\nSize,S,s,с,small\nSize,XL,xl,хл,extra large\n"
+	ok := "Color,RED,қызыл,красный,red,кызыл\nColor,BLUE,көк,синий,blue,көк\nSize,S,s,с,small,кичине\nSize,XL,xl,хл,extra large,өтө чоң\n"
 	for _, tc := range []struct {
 		name, labels string
 		unlabelled   []string
 		want         string
 	}{
-		{"missing code", strings.Replace(ok, "Color,BLUE,көк,синий,blue\n", "", 1), nil, "Color.BLUE has no labels"},
-		{"skipped code", strings.Replace(ok, "Color,RED,қызыл,красный,red\n", "", 1), nil, "Color.RED has no labels"},
-		{"unknown code", ok + "Size,M,m,м,medium\n", nil, `Size has no code "M"`},
-		{"unknown enum", ok + "Shape,ROUND,a,b,c\n", nil, "Shape is not an enum of the schema"},
+		{"missing code", strings.Replace(ok, "Color,BLUE,көк,синий,blue,көк\n", "", 1), nil, "Color.BLUE has no labels"},
+		{"skipped code", strings.Replace(ok, "Color,RED,қызыл,красный,red,кызыл\n", "", 1), nil, "Color.RED has no labels"},
+		{"unknown code", ok + "Size,M,m,м,medium,орто\n", nil, `Size has no code "M"`},
+		{"unknown enum", ok + "Shape,ROUND,a,b,c,d\n", nil, "Shape is not an enum of the schema"},
 		{"empty label", strings.Replace(ok, "синий", "", 1), nil, "Color.BLUE has no ru label"},
 		{"spaced label", strings.Replace(ok, "blue", "blue ", 1), nil, "leading or trailing space"},
-		{"twice", ok + "Size,XL,xl,хл,extra large\n", nil, "Size.XL is labelled twice"},
-		{"duplicate row", strings.Replace(ok, "Color,BLUE,көк,синий,blue\n", "Color,BLUE,көк,синий,blue\nColor,BLUE,көк,синий,blue\n", 1), nil, "Color.BLUE is labelled twice or out of schema order"},
-		{"out of order", "Color,BLUE,көк,синий,blue\nColor,RED,қызыл,красный,red\nSize,S,s,с,small\nSize,XL,xl,хл,extra large\n", nil, "Color.RED is labelled twice or out of schema order"},
-		{"not together", "Color,RED,қызыл,красный,red\nSize,S,s,с,small\nColor,BLUE,көк,синий,blue\nSize,XL,xl,хл,extra large\n", nil, "the rows of Color are not together"},
+		{"empty Kyrgyz label", strings.Replace(ok, ",blue,көк\n", ",blue,\n", 1), nil, "Color.BLUE has no ky label"},
+		{"no Kyrgyz column", strings.Replace(ok, ",blue,көк\n", ",blue\n", 1), nil, "wrong number of fields"},
+		{"twice", ok + "Size,XL,xl,хл,extra large,өтө чоң\n", nil, "Size.XL is labelled twice"},
+		{"duplicate row", strings.Replace(ok, "Color,BLUE,көк,синий,blue,көк\n", "Color,BLUE,көк,синий,blue,көк\nColor,BLUE,көк,синий,blue,көк\n", 1), nil, "Color.BLUE is labelled twice or out of schema order"},
+		{"out of order", "Color,BLUE,көк,синий,blue,көк\nColor,RED,қызыл,красный,red,кызыл\nSize,S,s,с,small,кичине\nSize,XL,xl,хл,extra large,өтө чоң\n", nil, "Color.RED is labelled twice or out of schema order"},
+		{"not together", "Color,RED,қызыл,красный,red,кызыл\nSize,S,s,с,small,кичине\nColor,BLUE,көк,синий,blue,көк\nSize,XL,xl,хл,extra large,өтө чоң\n", nil, "the rows of Color are not together"},
 		{"unlabelled enum", ok, nil, "enum Unlabelled has no labels"},
 		{"labelled and listed unlabelled", ok, []string{"Unlabelled", "Size"}, "Size is listed in -unlabelled but has labels"},
 		{"unknown unlabelled", ok, []string{"Unlabelled", "Nope"}, "-unlabelled Nope: no such enum"},
@@ -96,7 +98,7 @@ func TestLoadRejects(t *testing.T) {
 			}
 		})
 	}
-	if _, err := load("s.graphqls", []byte(testSchema), "l.csv", []byte("enum,code,en\n"), options{}); err == nil {
+	if _, err := load("s.graphqls", []byte(testSchema), "l.csv", []byte("enum,code,kk,ru,en\n"), options{}); err == nil {
 		t.Error("a wrong header was accepted")
 	}
 }
