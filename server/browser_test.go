@@ -221,3 +221,30 @@ func TestPortalInABrowser(t *testing.T) {
 		t.Error("no withheld figure in the view: the test data no longer exercise how they are shown")
 	}
 }
+
+// TestMisspeltLinkIsReported: a shared link with a misspelt category and an impossible date
+// says so on the page, naming the parameter, the value and what was expected, in the case
+// list and in the statistics view, instead of silently showing every case.
+func TestMisspeltLinkIsReported(t *testing.T) {
+	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "link.db"), "DEMO_CASES": "600"})
+	ctx, noScriptErrors := browser(t)
+	for _, view := range []string{"cases", "statistics"} {
+		link := s.url + "/#/" + view + "?categories=INSULT_OR_LIBLE&from=2025-31-12" // the browser reads English
+		if _, err := chromedp.Run(ctx, chromedp.Navigate(link)); err != nil {
+			t.Fatalf("open %s: %v", link, err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.WaitVisible(`#error-box li`)); err != nil {
+			t.Fatalf("%s: no problem reported: %v", view, err)
+		}
+		text, err := chromedp.Run(ctx, chromedp.Text(`#error-box`, chromedp.NodeVisible))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"categories=INSULT_OR_LIBLE", "INSULT_OR_LIBEL", "from=2025-31-12", "YYYY-MM-DD"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: the report %q does not say %q", view, text, want)
+			}
+		}
+	}
+	noScriptErrors()
+}

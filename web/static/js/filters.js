@@ -36,26 +36,50 @@ export function emptyFilters() {
   return s;
 }
 
-// filtersFromParams reads the filters of a shared link, dropping what is not a valid code.
+// filtersFromParams reads the filters of a shared link. What is not a valid value is left
+// out of the filters and noted in s.problems (reportLinkProblems shows them): a misspelt
+// link must not silently show every case.
 export function filtersFromParams(p) {
   const s = emptyFilters();
+  s.problems = [];
   const j = p.get('jurisdiction');
   if (j && isCode('Jurisdiction', j)) s.jurisdiction = j;
+  else if (j) s.problems.push(oneOf('jurisdiction', j, 'Jurisdiction'));
   for (const f of FACETS) {
     const vals = (p.get(f.key) || '').split(',').map((v) => v.trim()).filter(Boolean);
-    s.lists[f.key] = [...new Set(vals.filter((v) => (f.enumName
+    const ok = (v) => (f.enumName
       ? isCode(f.enumName, v)
-      : REGION_RE.test(v) && (!s.jurisdiction || v.startsWith(`${s.jurisdiction}-`)))))];
+      : REGION_RE.test(v) && (!s.jurisdiction || v.startsWith(`${s.jurisdiction}-`)));
+    for (const v of vals) {
+      if (!ok(v)) s.problems.push(f.enumName ? oneOf(f.key, v, f.enumName) : { param: f.key, value: v, expected: t('linkExpectedRegion') });
+    }
+    s.lists[f.key] = [...new Set(vals.filter(ok))];
   }
   const from = p.get('from') || '';
   const to = p.get('to') || '';
+  for (const [param, v] of [['from', from], ['to', to]]) {
+    if (v && !DATE_RE.test(v)) s.problems.push({ param, value: v, expected: t('linkExpectedDate') });
+  }
   if (DATE_RE.test(from)) s.from = from;
   if (DATE_RE.test(to)) s.to = to;
   s.q = (p.get('q') || '').trim().slice(0, MAX_SEARCH_LENGTH);
   const order = p.get('order');
   if (order && isCode('CaseOrder', order)) s.order = order;
+  else if (order) s.problems.push(oneOf('order', order, 'CaseOrder'));
   s.after = p.get('after') || null;
   return s;
+}
+
+// oneOf is the problem of a value that is not a code of the enumeration enumName.
+export function oneOf(param, value, enumName) {
+  return { param, value, expected: t('linkExpectedOneOf', codes(enumName).join(', ')) };
+}
+
+// reportLinkProblems says on the page which parts of the link were not understood, what
+// was expected, and that they are left out.
+export function reportLinkProblems(problems) {
+  if (!problems || !problems.length) return;
+  showErrors(problems.map((x) => ({ message: t('linkProblem', `${x.param}=${x.value}`, x.expected) })));
 }
 
 // filterParams writes the filters as hash parameters; lists stay readable ("categories=A,B").

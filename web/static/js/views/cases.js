@@ -3,7 +3,7 @@
 import { gql } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { loadRegions } from '../data.js';
-import { buildFilterForm, caseFilter, filtersFromParams, filtersHash, syncForm } from '../filters.js';
+import { buildFilterForm, caseFilter, filtersFromParams, filtersHash, reportLinkProblems, syncForm } from '../filters.js';
 import { t } from '../i18n.js';
 import { Q_CASES } from '../queries.js';
 import { session, state } from '../state.js';
@@ -94,7 +94,13 @@ export async function viewCases(r, ctx) {
   }
   if (!ctx.isCurrent()) return;
   const known = new Set(regions.map((x) => x.code));
-  if (regions.length) s.lists.regions = s.lists.regions.filter((c) => known.has(c));
+  if (regions.length) {
+    for (const c of s.lists.regions) {
+      if (!known.has(c)) s.problems.push({ param: 'regions', value: c, expected: t('linkExpectedRegion') });
+    }
+    s.lists.regions = s.lists.regions.filter((c) => known.has(c));
+  }
+  reportLinkProblems(s.problems);
 
   const uiKey = `${state.lang}|${s.jurisdiction || ''}|${regions.length}`;
   const main = document.getElementById('main');

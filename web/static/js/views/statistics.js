@@ -6,7 +6,7 @@ import { setTitle, showErrors, showException, updateRelease } from '../chrome.js
 import { loadRegions } from '../data.js';
 import {
   caseFilter, DATE_RE, DEFAULT_ORDER, emptyFilters, facetDetails, FACETS, filterParams, filtersFromParams,
-  filtersHash, REGION_RE, renderChips, syncFacets,
+  filtersHash, oneOf, REGION_RE, renderChips, reportLinkProblems, syncFacets,
 } from '../filters.js';
 import { locale, t } from '../i18n.js';
 import { Q_FUNNEL, Q_STATISTICS } from '../queries.js';
@@ -41,8 +41,10 @@ function statsFromParams(p) {
   s.after = null;
   const by = p.get('by');
   s.by = by && isCode('Dimension', by) ? by : DEFAULT_DIMENSION;
+  if (by && s.by !== by) s.problems.push(oneOf('by', by, 'Dimension'));
   const interval = p.get('interval');
   s.interval = interval && isCode('Interval', interval) ? interval : null;
+  if (interval && !s.interval) s.problems.push(oneOf('interval', interval, 'Interval'));
   return s;
 }
 
@@ -330,7 +332,12 @@ export async function viewStatistics(r, ctx) {
       showException(e);
     }
     if (!ctx.isCurrent()) return;
+    const known = new Set(regions.map((x) => x.code));
+    for (const c of regions.length ? s.lists.regions : []) {
+      if (!known.has(c)) s.problems.push({ param: 'regions', value: c, expected: t('linkExpectedRegion') });
+    }
   }
+  reportLinkProblems(s.problems);
 
   const main = document.getElementById('main');
   let ui = session.statsUI;
