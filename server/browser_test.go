@@ -248,3 +248,49 @@ func TestMisspeltLinkIsReported(t *testing.T) {
 	}
 	noScriptErrors()
 }
+
+// TestNoViewWiderThanAPhone opens every view in every language on a 390 px screen: the
+// page itself never scrolls sideways (a wide table scrolls inside its own box).
+func TestNoViewWiderThanAPhone(t *testing.T) {
+	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "phone.db"), "DEMO_CASES": "600"})
+	ctx, noScriptErrors := browser(t)
+	if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	do := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		for _, a := range actions {
+			if _, err := chromedp.Run(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	do(chromedp.Navigate(s.url+"/#/cases"), chromedp.WaitVisible(`#results table tbody tr a`))
+	ref, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#results table tbody tr a').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type wide struct {
+		Width     int      `json:"width"`
+		Offenders []string `json:"offenders"`
+	}
+	for _, lang := range []string{"KK", "KY", "RU", "EN"} {
+		for _, view := range []string{"cases", "case/" + ref, "statistics?by=REGION&interval=YEAR", "releases", "sources", "methodology"} {
+			do(chromedp.Navigate(s.url + "/#/" + view))
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`localStorage.setItem('casewatch.lang', '`+lang+`')`)); err != nil {
+				t.Fatal(err)
+			}
+			do(chromedp.Reload(), chromedp.WaitVisible(`#main h1`), chromedp.Sleep(500*time.Millisecond))
+			w, err := chromedp.Run(ctx, chromedp.Evaluate[wide](`({width: document.documentElement.scrollWidth,
+				offenders: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 391 &&
+					(!(e.parentElement && e.parentElement.closest('.table-wrap, pre')) || getComputedStyle(e).position === 'absolute')).slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))})`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w.Width > 390 {
+				t.Errorf("%s #/%s: the page is %d px wide on a 390 px screen: %v", lang, view, w.Width, w.Offenders)
+			}
+		}
+	}
+	noScriptErrors()
+}
