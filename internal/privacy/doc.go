@@ -8,9 +8,12 @@
 //     (AgeBand). Each purpose has its own key derived from CASEWATCH_SECRET (NewKeys).
 //   - Free text is redacted before storage (Redact), and when too little text remains the
 //     summary is not published at all: when in doubt, publish no summary.
-//   - Case-level quasi-identifiers (region, defendant kind, age band, gender) are withheld
-//     step by step until every published combination within a year and jurisdiction is
-//     shared by at least k cases (Generalize). Year and jurisdiction are always published.
+//   - The case-level view is coarsened (dates by quarter, fines by band, no age band or
+//     gender) and then generalised step by step (Ladder) until every published combination
+//     within a year and jurisdiction is shared by at least k cases; a case still alone is
+//     left out of the view (Generalize).
+//   - Aggregates are perturbed by the cell key method (Cell, RecordKeys, the published
+//     PerturbationTable), with small counts withheld as a second line (Small, Rate).
 //
 // # Redaction
 //
