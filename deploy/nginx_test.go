@@ -147,21 +147,9 @@ func TestNginxInFront(t *testing.T) {
 	})
 	base := "http://127.0.0.1:" + port
 	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		// Through the proxy: ready once an instance is.
-		resp, err := http.Get(base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("not ready through nginx: %v\n%s\n%s", err, out, b)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	// Both instances directly first: a 503 seen through the proxy while one
+	// is still starting counts towards max_fails and takes it out of the
+	// upstream for fail_timeout, so the requests below would reach one.
 	for _, a := range []string{a1, a2} {
 		for {
 			resp, err := http.Get("http://" + a + "/readyz")
@@ -178,6 +166,21 @@ func TestNginxInFront(t *testing.T) {
 		}
 	}
 
+	for {
+		// Then through the proxy.
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("not ready through nginx: %v\n%s\n%s", err, out, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	const secret = "Zhanibekova"
 	q := url.Values{"query": {`query Find($q: String) { cases(filter: {search: $q}) { totalCount } }`},
 		"variables": {`{"q":"` + secret + `"}`}}
