@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,34 +38,34 @@ const exportPage = 1000
 func (r *Resolver) exportHandler(format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := withLoaders(req.Context(), r.store)
-		f, order, err := r.exportQuery(ctx, req.URL.Query())
+		x, err := r.exportQuery(ctx, req.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			http.Error(w, clientMessage(err), http.StatusBadRequest)
 			return
 		}
 		releases, err := r.releaseFlags(ctx)
+		if err == nil {
+			x.release, err = r.currentRelease(ctx)
+		}
 		if err != nil {
 			r.log.ErrorContext(ctx, "export", "err", err)
 			exportUnavailable(w)
 			return
 		}
-		if format == "csv" {
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		} else {
-			w.Header().Set("Content-Type", "application/x-ndjson; charset=utf-8")
-		}
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="casewatch-cases.%s"`, format))
+		setExportHeaders(w, "cases", format, x.release)
 		sw := &startedWriter{w: w}
 		var out rowWriter
 		if format == "csv" {
-			out = newCSVWriter(sw)
+			out = &csvWriter{w: newRecordWriter(sw, x.bom), columns: x.columns()}
 		} else {
 			out = &ndjsonWriter{enc: json.NewEncoder(sw)}
 		}
-		if err := r.export(ctx, f, order, releases, out); err != nil {
+		if err := r.export(ctx, x, releases, out); err != nil {
 			r.log.ErrorContext(ctx, "export interrupted", "err", err)
 			if !sw.started {
-				w.Header().Del("Content-Disposition")
+				for _, h := range []string{"Content-Disposition", "Link", "X-Casewatch-Release", "X-Casewatch-Licence"} {
+					w.Header().Del(h)
+				}
 				exportUnavailable(w)
 				return
 			}
@@ -95,10 +94,10 @@ func (s *startedWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.CaseOrder, releases map[int64]bool, out rowWriter) error {
+func (r *Resolver) export(ctx context.Context, x caseExport, releases map[int64]bool, out rowWriter) error {
 	var after *model.CaseKey
 	for {
-		cases, _, next, more, err := r.listCases(ctx, f, order, exportPage, after)
+		cases, _, next, more, err := r.listCases(ctx, x.filter, x.order, exportPage, after)
 		if err != nil {
 			return err
 		}
@@ -111,7 +110,7 @@ func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.C
 			return err
 		}
 		for i := range cases {
-			if err := out.write(r.exportRow(&cases[i], appeals[cases[i].ID], releases)); err != nil {
+			if err := out.write(r.exportRow(&cases[i], appeals[cases[i].ID], releases, x.labels)); err != nil {
 				return err
 			}
 		}
@@ -125,8 +124,9 @@ func (r *Resolver) export(ctx context.Context, f model.CaseFilter, order model.C
 	}
 }
 
-// exportRow is one case in the case view, by column.
-func (r *Resolver) exportRow(raw *model.Case, appeals []model.Appeal, synthetic map[int64]bool) map[string]string {
+// exportRow is one case in the case view, by column; with labels, each coded column's
+// label in that language too.
+func (r *Resolver) exportRow(raw *model.Case, appeals []model.Appeal, synthetic map[int64]bool, labels *model.Lang) map[string]string {
 	v := raw.PublishedView(appeals, r.ref.FineBand)
 	c := &v.Case
 	row := map[string]string{
@@ -146,8 +146,56 @@ func (r *Resolver) exportRow(raw *model.Case, appeals []model.Appeal, synthetic 
 		row[p+"decided_month"] = str(a.DecidedOn)
 		row[p+"fine_band"] = bandLabel(a.FineBand)
 	}
+	if labels != nil {
+		for col, vocab := range labelledColumns {
+			if code := row[col]; code != "" {
+				row[col+"_label"] = r.columnLabel(col, vocab, code, *labels)
+			}
+		}
+	}
 	return row
 }
+
+// labelledColumns are the case export's coded columns and their vocabularies (nil for
+// regions, named from the reference data): with lang=, each gets a <column>_label column
+// after it.
+var labelledColumns = map[string]*model.Vocabulary{
+	"jurisdiction": model.JurisdictionVocabulary, "region": nil, "category": model.ContentCategoryVocabulary,
+	"concern": model.ConcernVocabulary, "platform": model.PlatformVocabulary, "liability": model.LiabilityVocabulary,
+	"stage": model.CaseStageVocabulary, "expert_conclusion": model.ExpertConclusionVocabulary,
+	"prosecutor_decision": model.ProsecutorDecisionVocabulary, "defendant_kind": model.DefendantKindVocabulary,
+	"court_decision": model.DecisionVocabulary, "sanction": model.SanctionVocabulary,
+	"appeal_status": model.AppealStatusVocabulary, "cassation_status": model.AppealStatusVocabulary,
+}
+
+func (r *Resolver) columnLabel(col string, vocab *model.Vocabulary, code string, lang model.Lang) string {
+	if vocab == nil {
+		return r.statDimensionLabel(model.DimensionRegion, code, lang)
+	}
+	return vocab.Label(code, lang)
+}
+
+// columns are the CSV's column codes and header texts: the codes alone by default, the
+// same as the NDJSON keys; with lang=, "Label (code)" and a label column after each coded
+// column.
+func (x caseExport) columns() []exportColumn {
+	out := make([]exportColumn, 0, 2*len(exportColumns))
+	for _, c := range exportColumns {
+		if x.labels == nil {
+			out = append(out, exportColumn{c, c})
+			continue
+		}
+		lang := *x.labels
+		out = append(out, exportColumn{c, caseColumnLabels[c].In(lang) + " (" + c + ")"})
+		if _, ok := labelledColumns[c]; ok {
+			out = append(out, exportColumn{c + "_label", caseColumnLabels[c].In(lang) + ", " + labelSuffix.In(lang) + " (" + c + "_label)"})
+		}
+	}
+	return out
+}
+
+// exportColumn is a CSV column: the key of its value and its header text.
+type exportColumn struct{ key, header string }
 
 func bandLabel(b *model.FineBand) string {
 	if b == nil {
@@ -174,10 +222,71 @@ func (r *Resolver) releaseFlags(ctx context.Context) (map[int64]bool, error) {
 	}
 }
 
-// exportQuery reads a filter and order from a query string, checked as the API checks them.
-func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFilter, model.CaseOrder, error) {
+// exportQuery reads a case export's filter, order, lang and bom from a query string,
+// checked as the API checks them.
+func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (caseExport, error) {
+	x := caseExport{order: model.CaseOrderReportedDesc}
+	f, err := parseFilterQuery(q, func(key string, list []string) (bool, error) {
+		switch key {
+		case "orderBy":
+			x.order = model.CaseOrder(strings.ToUpper(strings.Join(list, "")))
+			if !x.order.Valid() {
+				return true, errors.New("orderBy: use REPORTED_DESC, REPORTED_ASC, DECIDED_DESC or DECIDED_ASC")
+			}
+		case "lang", "bom":
+			return parseFileOption(key, list, &x.labels, &x.bom)
+		default:
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil {
+		return x, err
+	}
+	x.filter, err = r.checkFilter(ctx, &f)
+	return x, err
+}
+
+// caseExport is a case export's question.
+type caseExport struct {
+	filter model.CaseFilter
+	order  model.CaseOrder
+	// labels is the language asked for with lang=, nil without.
+	labels  *model.Lang
+	bom     bool
+	release *model.Release
+}
+
+// parseFileOption reads lang= (KK, KY, RU or EN: headers and label columns in that
+// language) or bom= (1 to start a CSV with a byte-order mark, which spreadsheet programs
+// need to read UTF-8 as such) into lang or bom.
+func parseFileOption(key string, list []string, lang **model.Lang, bom *bool) (bool, error) {
+	v, err := oneValue(key, list)
+	if err != nil {
+		return true, err
+	}
+	switch key {
+	case "lang":
+		code, err := model.LangVocabulary.Parse(v)
+		if err != nil {
+			return true, errors.New("lang: use KK, KY, RU or EN")
+		}
+		l := model.Lang(code)
+		*lang = &l
+	case "bom":
+		if v != "0" && v != "1" {
+			return true, errors.New("bom: 1 or 0")
+		}
+		*bom = v == "1"
+	}
+	return true, nil
+}
+
+// parseFilterQuery reads a CaseFilter from a query string with the API's field names;
+// lists are comma-separated or repeated. other is asked first about every key and says
+// whether it took it.
+func parseFilterQuery(q url.Values, other func(key string, list []string) (bool, error)) (model.CaseFilter, error) {
 	var f model.CaseFilter
-	order := model.CaseOrderReportedDesc
 	fv := reflect.ValueOf(&f).Elem()
 	for key, values := range q {
 		var list []string
@@ -188,24 +297,22 @@ func (r *Resolver) exportQuery(ctx context.Context, q url.Values) (model.CaseFil
 				}
 			}
 		}
-		if key == "orderBy" {
-			order = model.CaseOrder(strings.ToUpper(strings.Join(list, "")))
-			if !order.Valid() {
-				return f, order, errors.New("orderBy: use REPORTED_DESC, REPORTED_ASC, DECIDED_DESC or DECIDED_ASC")
+		if took, err := other(key, list); took || err != nil {
+			if err != nil {
+				return f, err
 			}
 			continue
 		}
 		field := fv.FieldByNameFunc(func(name string) bool { return strings.EqualFold(name, key) })
 		if !field.IsValid() {
 			// Not named: an answer never repeats what the request held.
-			return f, order, errors.New("an unknown parameter; use the fields of CaseFilter (jurisdiction, regions, categories, …) or orderBy")
+			return f, errors.New("an unknown parameter; use the arguments of the query and the fields of CaseFilter (jurisdiction, regions, categories, …)")
 		}
 		if err := setFilterField(key, field, list); err != nil {
-			return f, order, err
+			return f, err
 		}
 	}
-	checked, err := r.checkFilter(ctx, &f)
-	return checked, order, err
+	return f, nil
 }
 
 // vocabularyOf maps the filter's enumeration types to their vocabularies.
@@ -261,36 +368,42 @@ type rowWriter interface {
 	flush() error
 }
 
+// csvWriter writes rows under a header of columns.
 type csvWriter struct {
-	w      *csv.Writer
-	header bool
+	w       *recordWriter
+	columns []exportColumn
+	header  bool
 }
 
-func newCSVWriter(w io.Writer) *csvWriter { return &csvWriter{w: csv.NewWriter(w)} }
+func (c *csvWriter) writeHeader() error {
+	c.header = true
+	h := make([]string, len(c.columns))
+	for i, col := range c.columns {
+		h[i] = col.header
+	}
+	return c.w.write(h)
+}
 
 func (c *csvWriter) write(row map[string]string) error {
 	if !c.header {
-		c.header = true
-		if err := c.w.Write(exportColumns); err != nil {
+		if err := c.writeHeader(); err != nil {
 			return err
 		}
 	}
-	rec := make([]string, len(exportColumns))
-	for i, col := range exportColumns {
-		rec[i] = row[col]
+	rec := make([]string, len(c.columns))
+	for i, col := range c.columns {
+		rec[i] = row[col.key]
 	}
-	return c.w.Write(rec)
+	return c.w.write(rec)
 }
 
 func (c *csvWriter) flush() error {
 	if !c.header { // an empty export still has its header
-		c.header = true
-		if err := c.w.Write(exportColumns); err != nil {
+		if err := c.writeHeader(); err != nil {
 			return err
 		}
 	}
-	c.w.Flush()
-	return c.w.Error()
+	return c.w.flush()
 }
 
 type ndjsonWriter struct{ enc *json.Encoder }

@@ -34,6 +34,7 @@ type fixture struct {
 	appeals    map[int64][]model.Appeal
 	detections []model.Detection
 	url        string // GraphQL endpoint
+	api        *graph.API
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -151,6 +152,7 @@ func loadFixture(t *testing.T, databaseURL string, n int, generalize model.Gener
 	srv := httptest.NewServer(api.GraphQL)
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
+	f.api = api
 	return f
 }
 

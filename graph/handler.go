@@ -66,7 +66,10 @@ type API struct {
 	// ExportCSV and ExportNDJSON serve the case list, filtered as the query string says,
 	// as one file.
 	ExportCSV, ExportNDJSON http.Handler
-	docs                    Documents
+	// ExportStatisticsCSV and ExportStatisticsJSON serve the figures of one statistics
+	// question, asked in the query string with the query's arguments, as one file.
+	ExportStatisticsCSV, ExportStatisticsJSON http.Handler
+	docs                                      Documents
 }
 
 // New checks o and builds the API.
@@ -97,7 +100,8 @@ func New(o Options) (*API, error) {
 	if docs == nil {
 		docs = lru.New[string](1000)
 	}
-	return &API{GraphQL: newHandler(r, docs), ExportCSV: r.exportHandler("csv"), ExportNDJSON: r.exportHandler("ndjson"), docs: docs}, nil
+	return &API{GraphQL: newHandler(r, docs), ExportCSV: r.exportHandler("csv"), ExportNDJSON: r.exportHandler("ndjson"),
+		ExportStatisticsCSV: r.statisticsExportHandler("csv"), ExportStatisticsJSON: r.statisticsExportHandler("json"), docs: docs}, nil
 }
 
 // CacheResponses puts the answer cache c in front of next (see cacheResponses); persisted

@@ -46,8 +46,13 @@ func routes(a *app) http.Handler {
 	}))
 	mux.Handle("GET /explorer", explorerPage)
 	mux.Handle("GET "+explorer.AssetPrefix, m.instrument("explorer", explorer.Assets()))
-	mux.Handle("GET /export/cases.csv", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportCSV)))))))
-	mux.Handle("GET /export/cases.ndjson", cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", a.api.ExportNDJSON)))))))
+	export := func(h http.Handler) http.Handler {
+		return cors(streaming(compressed(m.instrument("export", a.requireReady(a.limit(m, exportCost, "export", h))))))
+	}
+	mux.Handle("GET /export/cases.csv", export(a.api.ExportCSV))
+	mux.Handle("GET /export/cases.ndjson", export(a.api.ExportNDJSON))
+	mux.Handle("GET /export/statistics.csv", export(a.api.ExportStatisticsCSV))
+	mux.Handle("GET /export/statistics.json", export(a.api.ExportStatisticsJSON))
 	mux.Handle("OPTIONS /export/", cors(http.NotFoundHandler())) // a browser's preflight (If-None-Match)
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))

@@ -30,7 +30,8 @@ func publicCORS() func(http.Handler) http.Handler {
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders: []string{"Content-Type", "Accept", "If-None-Match"},
 		ExposedHeaders: []string{"ETag", "X-Cache", "Retry-After", "X-Request-Id",
-			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+			"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
+			"Content-Disposition", "Link", "X-Casewatch-Release", "X-Casewatch-Licence"},
 		AllowCredentials: false,
 		MaxAge:           600,
 	})
