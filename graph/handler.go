@@ -46,6 +46,9 @@ type Options struct {
 	// Imports turns on the importCases mutation; nil means imports are off (the server
 	// has no CASEWATCH_SECRET of its own).
 	Imports *Imports
+	// PublicURL is the scheme and host the portal is reached at (https://casewatch.example),
+	// for the absolute links of the feed; empty takes the request's host.
+	PublicURL string
 }
 
 // Imports is what the importCases mutation needs.
@@ -69,7 +72,9 @@ type API struct {
 	// ExportStatisticsCSV and ExportStatisticsJSON serve the figures of one statistics
 	// question, asked in the query string with the query's arguments, as one file.
 	ExportStatisticsCSV, ExportStatisticsJSON http.Handler
-	docs                                      Documents
+	// Feed serves the Atom feed of releases.
+	Feed http.Handler
+	docs Documents
 }
 
 // New checks o and builds the API.
@@ -95,13 +100,14 @@ func New(o Options) (*API, error) {
 		return nil, fmt.Errorf("graph: suppression threshold %d is below the minimum, %d", o.Threshold, privacy.MinThreshold)
 	}
 	r := &Resolver{store: o.Store, engine: o.Engine, ref: o.Reference, cursors: newCursorSealer(o.Secret),
-		log: o.Log, threshold: o.Threshold, imports: o.Imports}
+		log: o.Log, threshold: o.Threshold, imports: o.Imports, publicURL: strings.TrimSuffix(o.PublicURL, "/")}
 	docs := o.Documents
 	if docs == nil {
 		docs = lru.New[string](1000)
 	}
 	return &API{GraphQL: newHandler(r, docs), ExportCSV: r.exportHandler("csv"), ExportNDJSON: r.exportHandler("ndjson"),
-		ExportStatisticsCSV: r.statisticsExportHandler("csv"), ExportStatisticsJSON: r.statisticsExportHandler("json"), docs: docs}, nil
+		ExportStatisticsCSV: r.statisticsExportHandler("csv"), ExportStatisticsJSON: r.statisticsExportHandler("json"),
+		Feed: r.feedHandler(), docs: docs}, nil
 }
 
 // CacheResponses puts the answer cache c in front of next (see cacheResponses); persisted

@@ -68,6 +68,8 @@ type Resolver struct {
 	threshold int // the server's suppression threshold k
 	// imports is nil while imports are off.
 	imports *Imports
+	// publicURL is Options.PublicURL without a final slash.
+	publicURL string
 }
 
 // listCases returns up to first cases of a case list after the key, their keys, the key

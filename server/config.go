@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,7 @@ type config struct {
 	rateLimit       int
 	rateLimitReader int
 	trustedProxies  string
+	publicURL       string
 	// proxies is trustedProxies parsed.
 	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
@@ -72,6 +74,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.StringVar(&c.logFormat, "log-format", env("LOG_FORMAT", "text"), "text or json (env LOG_FORMAT)")
 	fs.IntVar(&c.rateLimit, "rate-limit", c.envInt(getenv, "RATE_LIMIT", defaultRateLimit), "cost points per minute for a client without an API key; 0 for no limit (env RATE_LIMIT)")
 	fs.IntVar(&c.rateLimitReader, "rate-limit-reader", c.envInt(getenv, "RATE_LIMIT_READER", -1), "cost points per minute for an API key; -1 for ten times --rate-limit, 0 for no limit (env RATE_LIMIT_READER)")
+	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", ""), "scheme and host the portal is reached at, for the feed's absolute links; empty: the request's host (env PUBLIC_URL)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
 	return fs, c
@@ -96,6 +99,12 @@ func (c *config) parse(fs *flag.FlagSet, args []string) error {
 	}
 	if c.logFormat != "text" && c.logFormat != "json" {
 		return usageError{fmt.Errorf("LOG_FORMAT is %q; use text or json", c.logFormat)}
+	}
+	if c.publicURL != "" {
+		u, err := url.Parse(c.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
+			return usageError{fmt.Errorf("PUBLIC_URL is %q; use a scheme and host, e.g. https://casewatch.example", c.publicURL)}
+		}
 	}
 	if c.rateLimit < 0 || c.rateLimitReader < -1 {
 		return usageError{fmt.Errorf("RATE_LIMIT is %d and RATE_LIMIT_READER %d; use 0 (no limit) or more", c.rateLimit, c.rateLimitReader)}

@@ -62,7 +62,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	defer answers.Close()
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
-		Log: log, Documents: answers.Documents()}
+		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL}
 	if !demoKey {
 		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
 	} else {

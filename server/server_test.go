@@ -203,6 +203,15 @@ func TestServeEndpoints(t *testing.T) {
 	if code, body := s.graphql(t, `{ cases(first: 0) { totalCount } }`); code >= 500 || !strings.Contains(string(body), "BAD_USER_INPUT") {
 		t.Fatalf("bad input = %d %s", code, body)
 	}
+	// The files: statistics export and feed (graph/export_test.go and feed_test.go test
+	// their content).
+	if code, body, _ := get("/export/statistics.csv?groupBy=JURISDICTION&lang=RU&bom=1"); code != 200 ||
+		!strings.HasPrefix(body, "\uFEFFСтрана (jurisdiction),") {
+		t.Fatalf("/export/statistics.csv = %d %q", code, body)
+	}
+	if code, body, h := get("/feed.atom?lang=KK"); code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/atom+xml") || !strings.Contains(body, "1-шығарылым") {
+		t.Fatalf("/feed.atom = %d %s %q", code, h.Get("Content-Type"), body)
+	}
 	if err := s.stop(); err != nil {
 		t.Fatal(err)
 	}
