@@ -107,7 +107,7 @@ func TestNginxInFront(t *testing.T) {
 	if db == "" {
 		db = storetest.SQLiteURL(t)
 	}
-	env := []string{"ADDR=127.0.0.1:0", "DATABASE_URL=" + db, "LOG_FORMAT=json", "DEMO_CASES=300", "TRUSTED_PROXIES=127.0.0.1",
+	env := []string{"ADDR=127.0.0.1:0", "DATABASE_URL=" + db, "DUMPS_DIR=" + t.TempDir(), "LOG_FORMAT=json", "DEMO_CASES=300", "TRUSTED_PROXIES=127.0.0.1",
 		"CASEWATCH_SECRET=behind nginx"}
 	a1, log1 := instance(t, bin, env)
 	a2, log2 := instance(t, bin, env)

@@ -35,6 +35,7 @@ type fixture struct {
 	detections []model.Detection
 	url        string // GraphQL endpoint
 	api        *graph.API
+	engine     *stats.Engine
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -144,7 +145,8 @@ func loadFixture(t *testing.T, databaseURL string, n int, generalize model.Gener
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	api, err := graph.New(graph.Options{Store: st, Engine: stats.NewEngine(st, ref, []byte("test secret")), Reference: ref,
+	f.engine = stats.NewEngine(st, ref, []byte("test secret"))
+	api, err := graph.New(graph.Options{Store: st, Engine: f.engine, Reference: ref,
 		Secret: []byte("test secret"), Threshold: privacy.MinThreshold, Log: log})
 	if err != nil {
 		t.Fatal(err)

@@ -75,6 +75,7 @@ type API struct {
 	// Feed serves the Atom feed of releases.
 	Feed http.Handler
 	docs Documents
+	r    *Resolver
 }
 
 // New checks o and builds the API.
@@ -107,7 +108,7 @@ func New(o Options) (*API, error) {
 	}
 	return &API{GraphQL: newHandler(r, docs), ExportCSV: r.exportHandler("csv"), ExportNDJSON: r.exportHandler("ndjson"),
 		ExportStatisticsCSV: r.statisticsExportHandler("csv"), ExportStatisticsJSON: r.statisticsExportHandler("json"),
-		Feed: r.feedHandler(), docs: docs}, nil
+		Feed: r.feedHandler(), docs: docs, r: r}, nil
 }
 
 // CacheResponses puts the answer cache c in front of next (see cacheResponses); persisted

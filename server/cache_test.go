@@ -297,6 +297,7 @@ func startProcess(t testing.TB, env map[string]string) *server {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	unlimited(env)
+	dumpsIn(t, env)
 	cmd.Env = append(os.Environ(), "CASEWATCH_TEST_AS_MAIN=1", "ADDR=127.0.0.1:0")
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -44,6 +44,7 @@ type config struct {
 	rateLimitReader int
 	trustedProxies  string
 	publicURL       string
+	dumpsDir        string
 	// proxies is trustedProxies parsed.
 	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
@@ -75,6 +76,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.IntVar(&c.rateLimit, "rate-limit", c.envInt(getenv, "RATE_LIMIT", defaultRateLimit), "cost points per minute for a client without an API key; 0 for no limit (env RATE_LIMIT)")
 	fs.IntVar(&c.rateLimitReader, "rate-limit-reader", c.envInt(getenv, "RATE_LIMIT_READER", -1), "cost points per minute for an API key; -1 for ten times --rate-limit, 0 for no limit (env RATE_LIMIT_READER)")
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", ""), "scheme and host the portal is reached at, for the feed's absolute links; empty: the request's host (env PUBLIC_URL)")
+	fs.StringVar(&c.dumpsDir, "dumps-dir", env("DUMPS_DIR", "casewatch-dumps"), "directory of the release dumps (/dumps/); empty for none (env DUMPS_DIR)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
 	return fs, c

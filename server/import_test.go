@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,7 +18,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
@@ -187,6 +192,21 @@ func TestTokensAndImportMutation(t *testing.T) {
 	if res["rowsAdded"].(float64) != 8 || res["release"].(map[string]any)["version"].(float64) != 1 {
 		t.Fatalf("import result %v", res)
 	}
+	// Its dump is written after the release: wait for it, as a release that lands while
+	// a dump is written makes that dump give up.
+	var index struct{ Releases []dumps.Manifest }
+	waitDumps := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); len(index.Releases) < n; time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no dump of release %d within a minute: %+v", n, index)
+			}
+			if err := json.Unmarshal([]byte(get(t, s.url+"/dumps/index.json")), &index); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitDumps(1)
 	// A correction: A-2 and its like are now decided the other way. Held liable, A-2 now has
 	// a summary (the others have no excerpt).
 	r = upload(token, strings.ReplaceAll(file, "not_liable,2024-04-16", "liable,2024-04-16"))
@@ -213,8 +233,27 @@ func TestTokensAndImportMutation(t *testing.T) {
 	_, body := s.graphql(t, `{ cases(first: 100) { edges { node { reference summary region { code } defendant { kind ageBand gender } generalized timeline { month kind } } } } }`)
 	csvBody := get(t, s.url+"/export/cases.csv?jurisdiction=KZ")
 	ndjson := get(t, s.url+"/export/cases.ndjson")
+	// The second release gets its dump too, and the feed lists both.
+	waitDumps(2)
+	if m := index.Releases[0]; m.Release != 2 || len(m.Files) != 4 || m.Changes.Updated != 6 {
+		t.Fatalf("manifest of release 2: %+v", m)
+	}
+	sums := get(t, s.url+"/dumps/release-2/SHA256SUMS")
+	zipped := get(t, s.url+"/dumps/release-2/cases.csv.gz")
+	sum := sha256.Sum256([]byte(zipped))
+	if !strings.Contains(sums, hex.EncodeToString(sum[:])+"  cases.csv.gz\n") {
+		t.Fatalf("cases.csv.gz does not match SHA256SUMS:\n%s", sums)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(zipped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dumped, _ := io.ReadAll(zr)
+	if feed := get(t, s.url+"/feed.atom"); !strings.Contains(feed, "<title>Release 2</title>") || !strings.Contains(feed, "corrected: 6;") {
+		t.Fatalf("feed:\n%s", feed)
+	}
 	for _, secret := range []string{"Жумабаев", "Асхат", "Мадина", "Сейткали", "900101300017", "701 123 45 67", "77011234567", "1990-01-01", "A-1", "2024-03-05"} {
-		for name, text := range map[string]string{"graphql": string(body), "csv": csvBody, "ndjson": ndjson} {
+		for name, text := range map[string]string{"graphql": string(body), "csv": csvBody, "ndjson": ndjson, "dump": string(dumped)} {
 			if strings.Contains(text, secret) {
 				t.Errorf("%s answer holds %q", name, secret)
 			}

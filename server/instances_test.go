@@ -46,9 +46,10 @@ func TestInstancesStartingTogether(t *testing.T) {
 	logs := &syncBuffer{}
 	addrs := make(chan string, n)
 	done := make(chan error, n)
+	dumpsDir := t.TempDir() // one, as instances of one database share it
 	for range n {
 		env := map[string]string{"DATABASE_URL": url, "DEMO_CASES": "2000", "CASEWATCH_SECRET": "together",
-			"ADDR": "127.0.0.1:0", "LOG_FORMAT": "json"}
+			"ADDR": "127.0.0.1:0", "LOG_FORMAT": "json", "DUMPS_DIR": dumpsDir}
 		r, w := io.Pipe()
 		go func() {
 			done <- run(ctx, nil, func(k string) string { return env[k] }, w, logs)

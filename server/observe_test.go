@@ -29,6 +29,7 @@ func startLogged(t *testing.T, env map[string]string) (*server, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	env["ADDR"], env["LOG_FORMAT"] = "127.0.0.1:0", "json"
+	dumpsIn(t, env)
 	logs := &syncBuffer{}
 	r, w := io.Pipe()
 	done := make(chan error, 1)

@@ -53,6 +53,9 @@ func routes(a *app) http.Handler {
 	mux.Handle("GET /export/cases.ndjson", export(a.api.ExportNDJSON))
 	mux.Handle("GET /export/statistics.csv", export(a.api.ExportStatisticsCSV))
 	mux.Handle("GET /export/statistics.json", export(a.api.ExportStatisticsJSON))
+	if a.dumps != nil {
+		mux.Handle("GET /dumps/", cors(compressed(m.instrument("dumps", graph.DumpsHandler(a.dumps)))))
+	}
 	mux.Handle("GET /feed.atom", cors(compressed(m.instrument("feed", a.requireReady(a.limit(m, 1, "exhausted", a.api.Feed))))))
 	mux.Handle("OPTIONS /export/", cors(http.NotFoundHandler())) // a browser's preflight (If-None-Match)
 	mux.Handle("GET /healthz", handleHealthz())

@@ -16,6 +16,7 @@ import (
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/ratelimit"
@@ -47,6 +48,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	reg := prometheus.NewRegistry()
 	engine := stats.NewEngine(st, ref, secret)
+	var dump *dumper
+	var dumpStore *dumps.Dir
+	if cfg.dumpsDir != "" {
+		if dumpStore, err = dumps.NewDir(cfg.dumpsDir); err != nil {
+			return fmt.Errorf("DUMPS_DIR: %w", err)
+		}
+		dump = newDumper(dumpStore, log)
+	}
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,
@@ -57,7 +66,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		OnNewGeneration: func(int64) {
 			if err := engine.Warm(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("bringing the fact table to the new release", "err", err)
+				return
 			}
+			dump.trigger()
 		},
 	})
 	defer answers.Close()
@@ -85,6 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		metrics: reg,
 		api:     api,
 		stats:   engine,
+		dumps:   dumpStore,
 		limits: &limits{
 			// The cache's Redis client, when there is one: budgets hold across instances.
 			lim:       ratelimit.New(ratelimit.Options{Redis: rdb, Prefix: cfg.redisPrefix, Metrics: ratelimit.NewMetrics(reg), Log: log}),
@@ -138,6 +150,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("fact table built", "took", time.Since(start).Round(time.Millisecond))
 		app.ready.Store(true)
 		log.Info("ready", "redis", rdb != nil)
+		go dump.run(watchCtx, api)
+		dump.trigger()
 		answers.Watch(watchCtx)
 	}()
 
@@ -167,6 +181,8 @@ type app struct {
 	api     *graph.API
 	stats   *stats.Engine
 	limits  *limits
+	// dumps is nil when DUMPS_DIR is empty.
+	dumps *dumps.Dir
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
 }

@@ -28,6 +28,7 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	ctx, cancel := context.WithCancel(context.Background())
 	env["ADDR"] = "127.0.0.1:0"
 	unlimited(env)
+	dumpsIn(t, env)
 	getenv := func(k string) string { return env[k] }
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
@@ -60,6 +61,15 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	t.Cleanup(func() { _ = s.stop() })
 	waitReady(t, s.url, func() string { return "" })
 	return s
+}
+
+// dumpsIn gives a test's server a dumps directory of its own unless the test names one:
+// the default, casewatch-dumps in the working directory, would be shared by tests of
+// different databases.
+func dumpsIn(t testing.TB, env map[string]string) {
+	if _, ok := env["DUMPS_DIR"]; !ok {
+		env["DUMPS_DIR"] = t.TempDir()
+	}
 }
 
 // unlimited turns rate limits off for a test that does not set RATE_LIMIT: they are
