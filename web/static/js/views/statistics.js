@@ -147,8 +147,11 @@ function fmtPercent(x) {
   } catch { return `${Math.round(x * 1000) / 10}%`; }
 }
 
+// fmtRate shows a figure per 100,000 with two decimals, so that a column lines up.
 function fmtRate(x) {
-  return fmtNumber(x, 2);
+  try {
+    return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+  } catch { return x.toFixed(2); }
 }
 
 function buildStatsForm(s, regions, articles) {
@@ -402,14 +405,12 @@ function statsColumns(s) {
   const cols = [];
   if (s.rank) cols.push({ key: 'rank', head: t('stColRank'), value: (b, row) => row.rank, num: true, lead: true });
   cols.push({ key: 'group', head: term('Dimension', s.by), value: (b) => label(b), text: true, lead: true });
-  if (s.interval) cols.push({ key: 'period', head: t('colPeriod'), value: (b) => b.period || null, text: true, lead: true });
+  // A ranking is of one year: its period column would only repeat it.
+  if (s.interval && !s.rank) cols.push({ key: 'period', head: t('colPeriod'), value: (b) => b.period || null, text: true, lead: true });
   if (per100k) cols.push({ key: 'populationYear', head: t('stColPopulationYear'), value: (b) => b.populationYear, num: true, lead: true });
   cols.push({ key: 'count', head: t('colCases'), group: 'reported', value: (b) => b.count, num: true });
   if (per100k) cols.push({ key: 'countPer100k', head: t('stColCountPer100k'), group: 'reported', value: (b) => b.countPer100k, num: true, rate: 'count' });
-  cols.push(
-    { key: 'rejection', head: t('colRejection'), group: 'reported', value: (b) => b.prosecutorRejectionRate, num: true },
-    { key: 'noOffence', head: t('colNoOffence'), group: 'reported', value: (b) => b.expertNoOffenceRate, num: true },
-    { key: 'liable', head: t('colLiable'), group: 'decided', value: (b) => b.liable, num: true });
+  cols.push({ key: 'liable', head: t('colLiable'), group: 'decided', value: (b) => b.liable, num: true });
   if (per100k) cols.push({ key: 'liablePer100k', head: t('stColLiablePer100k'), group: 'decided', value: (b) => b.liablePer100k, num: true, rate: 'liable' });
   cols.push({ key: 'fined', head: t('colFined'), group: 'decided', value: (b) => b.fined, num: true });
   if (per100k) cols.push({ key: 'finedPer100k', head: t('stColFinedPer100k'), group: 'decided', value: (b) => b.finedPer100k, num: true, rate: 'fined' });
@@ -417,7 +418,16 @@ function statsColumns(s) {
     { key: 'fine', head: t('colMedianFine'), group: 'decided', value: (b) => { const f = firstFine(b); return f ? [f.currency, f.median] : null; }, num: true },
     { key: 'appealed', head: t('colAppealed'), group: 'decided', value: (b) => b.appealed, num: true },
     { key: 'appealsSucceeded', head: t('colAppealsSucceeded'), group: 'decided', value: (b) => b.appealsSucceeded, num: true },
-    { key: 'days', head: t('colMedianDays'), group: 'decided', value: (b) => b.medianDaysToDecision, num: true });
+    { key: 'days', head: t('colMedianDays'), group: 'decided', value: (b) => b.medianDaysToDecision, num: true },
+    { key: 'rejection', head: t('colRejection'), group: 'reported', value: (b) => b.prosecutorRejectionRate, num: true },
+    { key: 'noOffence', head: t('colNoOffence'), group: 'reported', value: (b) => b.expertNoOffenceRate, num: true });
+  // A ranking shows its rate next to the region (on a phone, without scrolling); its header
+  // says itself which date it follows.
+  if (s.rank) {
+    const i = cols.findIndex((c) => c.rate === s.rank);
+    const [rate] = cols.splice(i, 1);
+    cols.splice(cols.findIndex((c) => c.key === 'group') + 1, 0, { ...rate, lead: true });
+  }
   return cols;
 }
 
@@ -476,10 +486,11 @@ function statsTable(s, stats, buckets) {
     }));
   };
   // A per-capita figure: withheld with its count, else the population is not known.
-  const per100kCell = (b, isTotal, v, count) => {
-    if (isTotal) return h('td', { class: 'num' }, gap('na'));
-    if (isNum(v)) return h('td', { class: 'num' }, fmtRate(v));
-    return h('td', { class: 'num' }, gap(count === null || count === undefined ? 'k' : 'population'));
+  const per100kCell = (b, isTotal, v, count, rate) => {
+    const cls = `num${rate === s.rank ? ' is-rank-col' : ''}`;
+    if (isTotal) return h('td', { class: cls }, gap('na'));
+    if (isNum(v)) return h('td', { class: cls }, fmtRate(v));
+    return h('td', { class: cls }, gap(count === null || count === undefined ? 'k' : 'population'));
   };
   const cell = (col, row, isTotal) => {
     const b = row.b;
@@ -510,9 +521,9 @@ function statsTable(s, stats, buckets) {
       }
       case 'count': case 'liable': case 'fined': case 'appealed': case 'appealsSucceeded':
         return numCell(b[col.key], fmtInt, 'k');
-      case 'countPer100k': return per100kCell(b, isTotal, b.countPer100k, b.count);
-      case 'liablePer100k': return per100kCell(b, isTotal, b.liablePer100k, b.liable);
-      case 'finedPer100k': return per100kCell(b, isTotal, b.finedPer100k, b.fined);
+      case 'countPer100k': return per100kCell(b, isTotal, b.countPer100k, b.count, 'count');
+      case 'liablePer100k': return per100kCell(b, isTotal, b.liablePer100k, b.liable, 'liable');
+      case 'finedPer100k': return per100kCell(b, isTotal, b.finedPer100k, b.fined, 'fined');
       case 'rejection': return numCell(b.prosecutorRejectionRate, fmtPercent, 'rate');
       case 'noOffence': return numCell(b.expertNoOffenceRate, fmtPercent, 'rate');
       case 'fine': return fineCell(b.fines);
@@ -535,7 +546,9 @@ function statsTable(s, stats, buckets) {
     const nextDesc = sorted ? !desc : !col.text && col.key !== 'rank';
     const next = { ...s, sort: `${nextDesc ? '-' : ''}${col.key}` };
     const arrow = sorted ? (desc ? '▼' : '▲') : '↕';
-    const head = col.head;
+    const head = col.lead && col.group
+      ? [col.head, h('span', { class: 'col-date' }, t(col.group === 'reported' ? 'stColsReported' : 'stColsDecided'))]
+      : col.head;
     return h('th', { scope: 'col', ...attrs, 'aria-sort': sorted ? (desc ? 'descending' : 'ascending') : null, class: `sortable${col.num ? ' num' : ''}${col.rate && col.rate === s.rank ? ' is-rank-col' : ''}${attrs.class ? ` ${attrs.class}` : ''}` },
       h('button', {
         type: 'button', class: 'sort-button', id: `sort-${col.key}`, dataset: { col: col.key },
