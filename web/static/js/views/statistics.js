@@ -532,6 +532,11 @@ function statsTable(s, stats, buckets) {
     }
   };
 
+  // Every cell names its column (data-col), for styles and tests alike.
+  const tagged = (col, el) => {
+    el.dataset.col = col.key;
+    return el;
+  };
   let rows = buckets.map((b) => ({ b, rank: null }));
   if (rankField) rankRows(rows, rankField);
   const sortKey = s.sort ? s.sort.replace(/^-/, '') : (rankField ? 'rank' : null);
@@ -578,8 +583,8 @@ function statsTable(s, stats, buckets) {
   const bodyRows = rows.map((row) => h('tr', {
     class: [row.b.suppressed ? 'has-withheld' : '', rankField && isNum(row.rank) ? 'is-ranked' : ''].filter(Boolean).join(' ') || null,
     dataset: { rate: rankField && isNum(row.b[rankField]) ? String(row.b[rankField]) : null },
-  }, cols.map((c) => cell(c, row, false))));
-  const tfoot = h('tfoot', null, h('tr', null, cols.map((c) => cell(c, { b: stats.total, rank: null }, true))));
+  }, cols.map((c) => tagged(c, cell(c, row, false)))));
+  const tfoot = h('tfoot', null, h('tr', null, cols.map((c) => tagged(c, cell(c, { b: stats.total, rank: null }, true)))));
 
   const dimLabel = term('Dimension', s.by);
   const caption = s.rank
@@ -731,6 +736,7 @@ export async function viewStatistics(r, ctx) {
     }
     parts.push(buckets.length ? statsTable(s, stats, buckets) : h('p', { class: 'empty-state' }, t('noStats')));
     ui.table.replaceChildren(...parts.flat());
+    ui.table.dataset.for = location.hash; // the address this table answers
     const focus = session.statsSortFocus;
     session.statsSortFocus = null;
     if (focus) {
