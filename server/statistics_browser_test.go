@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/url"
+	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -486,4 +490,71 @@ func TestStatisticsSortByHeader(t *testing.T) {
 		t.Errorf("after a reload the count column is %q", aria)
 	}
 	noScriptErrors()
+}
+
+// TestStatisticsFormOffersEveryFilter: the statistics form has a control for every field of
+// CaseFilter in the schema; a shared link carries each of them (articles and decision
+// dates too), and a misspelt one is reported on the page, not silently dropped.
+func TestStatisticsFormOffersEveryFilter(t *testing.T) {
+	schema, err := os.ReadFile("../schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)\ninput CaseFilter \{(.*?)\n\}`).FindSubmatch(schema)
+	if block == nil {
+		t.Fatal("schema.graphqls has no input CaseFilter")
+	}
+	var fields []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+(\w+):`).FindAllSubmatch(block[1], -1) {
+		fields = append(fields, string(m[1]))
+	}
+	if len(fields) < 15 {
+		t.Fatalf("CaseFilter fields: %q", fields)
+	}
+
+	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "form.db"), "DEMO_CASES": "600"})
+	run, eval, noScriptErrors := phoneBrowser(t, s, "EN")
+	var offered []string
+	eval(`Array.from(document.querySelectorAll('#stats-filters [data-field]')).map(e => e.dataset.field)`, &offered)
+	for _, f := range fields {
+		if !slices.Contains(offered, f) {
+			t.Errorf("the form offers no control for CaseFilter.%s (it offers %q)", f, offered)
+		}
+	}
+	// On a phone the filter groups are closed, two to a row.
+	var facets struct {
+		Open   int `json:"open"`
+		Height int `json:"height"`
+		Count  int `json:"count"`
+	}
+	eval(`({open: document.querySelectorAll('#stats-filters details[open]').length, count: document.querySelectorAll('#stats-filters details.facet').length,
+		height: Math.round(document.querySelector('#stats-filters .facets').getBoundingClientRect().height)})`, &facets)
+	if facets.Open != 0 || facets.Height > 300 {
+		t.Errorf("on a phone %d of %d filter groups are open, taking %d px", facets.Open, facets.Count, facets.Height)
+	}
+
+	link := s.url + "/#/statistics?articles=" + url.PathEscape("CAO 456-2") + "," + url.PathEscape("CAO 999") +
+		"&decidedFrom=2025-01-01&decidedTo=2025-13-01&sort=-fined&kinds=BLOGER"
+	run(chromedp.Navigate(link))
+	run(chromedp.WaitVisible(`#error-box li`))
+	waitForTable(t, eval, "articles=CAO 456-2", "decidedFrom=2025-01-01", "sort=-fined")
+	var page struct {
+		Errors  string `json:"errors"`
+		Article bool   `json:"article"`
+		Decided string `json:"decided"`
+		Chips   string `json:"chips"`
+	}
+	eval(`({errors: document.querySelector('#error-box').textContent,
+		article: document.querySelector('#stats-filters input[name="articles"][value="CAO 456-2"]').checked,
+		decided: document.querySelector('#s-decidedFrom').value,
+		chips: document.querySelector('.chips').textContent})`, &page)
+	noScriptErrors()
+	for _, want := range []string{"articles=CAO 999", "CAO 456-2", "decidedTo=2025-13-01", "YYYY-MM-DD", "kinds=BLOGER", "BLOGGER"} {
+		if !strings.Contains(page.Errors, want) {
+			t.Errorf("the report %q does not say %q", page.Errors, want)
+		}
+	}
+	if !page.Article || page.Decided != "2025-01-01" || !strings.Contains(page.Chips, "Decided from") {
+		t.Errorf("the link's article and decision date are not in the form: %+v", page)
+	}
 }

@@ -161,7 +161,7 @@ export function facetDetails(ui, f, regions, prefix = 'f', articles = []) {
       h('legend', null, term('Jurisdiction', j)),
       options.filter((o) => o.jurisdiction === j).map(box)));
   }
-  const details = h('details', { class: 'facet', dataset: { facet: f.key } },
+  const details = h('details', { class: 'facet', dataset: { facet: f.key, field: f.field } },
     h('summary', null, h('span', null, t(f.label)), ' ', summaryCount),
     h('fieldset', null, h('legend', { class: 'visually-hidden' }, t(f.label)),
       boxes.length ? boxes : h('p', { class: 'hint' }, '—')));

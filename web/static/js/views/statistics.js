@@ -168,16 +168,17 @@ function buildStatsForm(s, regions, articles) {
     h('option', { value: 'liable' }, t('stRankLiable')),
     h('option', { value: 'fined' }, t('stRankFined')));
   ui.year = h('select', { id: 's-year', name: 'year' });
-  ui.jurisdiction = h('select', { id: 's-jurisdiction', name: 'jurisdiction' },
+  ui.jurisdiction = h('select', { id: 's-jurisdiction', name: 'jurisdiction', dataset: { field: 'jurisdiction' } },
     h('option', { value: '' }, t('any')),
     codes('Jurisdiction').map((c) => h('option', { value: c }, term('Jurisdiction', c))));
-  const date = (id) => h('input', { id, name: id, type: 'date', min: '2000-01-01', max: '2099-12-31' });
-  ui.from = date('s-from');
-  ui.to = date('s-to');
-  ui.decidedFrom = date('s-decidedFrom');
-  ui.decidedTo = date('s-decidedTo');
+  // data-field: the CaseFilter field a control sets.
+  const date = (id, field) => h('input', { id, name: id, type: 'date', min: '2000-01-01', max: '2099-12-31', dataset: { field } });
+  ui.from = date('s-from', 'reportedFrom');
+  ui.to = date('s-to', 'reportedTo');
+  ui.decidedFrom = date('s-decidedFrom', 'decidedFrom');
+  ui.decidedTo = date('s-decidedTo', 'decidedTo');
   ui.search = h('input', {
-    id: 's-q', name: 'q', type: 'search', maxlength: '200', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 's-q-hint',
+    id: 's-q', name: 'q', type: 'search', maxlength: '200', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 's-q-hint', dataset: { field: 'search' },
   });
   const field = (control, label, extra) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control, extra || null);
   ui.yearField = field(ui.year, t('stRankYear'));
