@@ -315,7 +315,7 @@ func TestStatisticsRankingPer100k(t *testing.T) {
 	eval(readStatsTable, &rows)
 	var view struct {
 		Heading, Notes, Caption, FirstCol string
-		Wide                               int
+		Wide                              int
 	}
 	eval(`({heading: document.querySelector('#sec-groups').textContent, notes: document.querySelector('.rank-notes').textContent,
 		caption: document.querySelector('#stats-caption').textContent,
