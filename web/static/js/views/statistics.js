@@ -595,7 +595,7 @@ function statsTable(s, stats, buckets) {
       : t('statsCaption', dimLabel);
   const sortedBy = sortCol ? [' ', h('span', { class: 'caption-sort' }, t(desc ? 'stCaptionSortedDesc' : 'stCaptionSortedAsc', sortCol.head))] : null;
   const table = h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'stats-caption', tabindex: '0' },
-    h('table', { class: `data stats-table${s.rank ? ' rank-table' : ''}`, 'aria-describedby': 'stats-legend' },
+    h('table', { class: `data stats-table${s.rank ? ' rank-table' : ''}`, 'aria-describedby': used.size ? 'stats-legend' : null },
       h('caption', { id: 'stats-caption' }, caption, sortedBy),
       h('thead', null, h('tr', null, top), h('tr', null, second)),
       h('tbody', null, bodyRows), tfoot));
