@@ -387,9 +387,11 @@ type ComplexityRoot struct {
 		CountPer100k            func(childComplexity int) int
 		ExpertNoOffenceRate     func(childComplexity int) int
 		Fined                   func(childComplexity int) int
+		FinedPer100k            func(childComplexity int) int
 		Fines                   func(childComplexity int) int
 		Key                     func(childComplexity int) int
 		Liable                  func(childComplexity int) int
+		LiablePer100k           func(childComplexity int) int
 		MedianDaysToDecision    func(childComplexity int) int
 		Period                  func(childComplexity int) int
 		PopulationYear          func(childComplexity int) int
@@ -1993,6 +1995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatBucket.Fined(childComplexity), true
+	case "StatBucket.finedPer100k":
+		if e.ComplexityRoot.StatBucket.FinedPer100k == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.FinedPer100k(childComplexity), true
 	case "StatBucket.fines":
 		if e.ComplexityRoot.StatBucket.Fines == nil {
 			break
@@ -2011,6 +2019,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatBucket.Liable(childComplexity), true
+	case "StatBucket.liablePer100k":
+		if e.ComplexityRoot.StatBucket.LiablePer100k == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatBucket.LiablePer100k(childComplexity), true
 	case "StatBucket.medianDaysToDecision":
 		if e.ComplexityRoot.StatBucket.MedianDaysToDecision == nil {
 			break
@@ -2647,9 +2661,22 @@ type StatBucket {
   """
   countPer100k: Float
   """
-  The year of the population countPer100k divides by (see Query.populations for its
-  figure, measure and source). It differs from the year of the period when that year has
-  no figure of its own, e.g. 2025 for a Kazakh bucket of 2026. Null when countPer100k is.
+  liable (the perturbed count, as published; by decision date) per 100,000 inhabitants of
+  the same population as countPer100k. Null for the total, when the population is not
+  known, or when liable is withheld.
+  """
+  liablePer100k: Float
+  """
+  fined (the perturbed count, as published; by decision date) per 100,000 inhabitants of
+  the same population as countPer100k. Null for the total, when the population is not
+  known, or when fined is withheld.
+  """
+  finedPer100k: Float
+  """
+  The year of the population the per-capita figures (countPer100k, liablePer100k,
+  finedPer100k) divide by (see Query.populations for its figure, measure and source). It
+  differs from the year of the period when that year has no figure of its own, e.g. 2025
+  for a Kazakh bucket of 2026. Null when all three are.
   """
   populationYear: Int
 }
@@ -3722,6 +3749,10 @@ func (ec *executionContext) childFields_StatBucket(ctx context.Context, field gr
 		return ec.fieldContext_StatBucket_repeatDefendants(ctx, field)
 	case "countPer100k":
 		return ec.fieldContext_StatBucket_countPer100k(ctx, field)
+	case "liablePer100k":
+		return ec.fieldContext_StatBucket_liablePer100k(ctx, field)
+	case "finedPer100k":
+		return ec.fieldContext_StatBucket_finedPer100k(ctx, field)
 	case "populationYear":
 		return ec.fieldContext_StatBucket_populationYear(ctx, field)
 	}
@@ -10504,6 +10535,52 @@ func (ec *executionContext) fieldContext_StatBucket_countPer100k(_ context.Conte
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
 }
 
+func (ec *executionContext) _StatBucket_liablePer100k(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_liablePer100k(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LiablePer100k, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_liablePer100k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StatBucket_finedPer100k(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatBucket_finedPer100k(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FinedPer100k, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatBucket_finedPer100k(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Float")
+}
+
 func (ec *executionContext) _StatBucket_populationYear(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14402,6 +14479,16 @@ func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSe
 			}
 		case "countPer100k":
 			out.Values[i] = ec._StatBucket_countPer100k(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "liablePer100k":
+			out.Values[i] = ec._StatBucket_liablePer100k(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "finedPer100k":
+			out.Values[i] = ec._StatBucket_finedPer100k(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

@@ -240,6 +240,8 @@ type statBucket struct {
 	ExpertNoOffenceRate     *float64
 	RepeatDefendants        *int
 	CountPer100k            *float64
+	LiablePer100k           *float64
+	FinedPer100k            *float64
 	PopulationYear          *int
 }
 
@@ -256,7 +258,7 @@ type fineStats struct {
 
 const statFields = `key { dimension code label(lang: RU) } period count suppressed liable fined appealed appealsSucceeded
 	fines { currency count total mean median p90 min max indexUnits { unit total mean median p90 min max } }
-	medianDaysToDecision prosecutorRejectionRate expertNoOffenceRate repeatDefendants countPer100k populationYear`
+	medianDaysToDecision prosecutorRejectionRate expertNoOffenceRate repeatDefendants countPer100k liablePer100k finedPer100k populationYear`
 
 func (f *statsFixture) statistics(t *testing.T, filter map[string]any, groupBy []string, interval string, k *int) statAnswer {
 	t.Helper()

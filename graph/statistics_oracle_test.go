@@ -241,6 +241,11 @@ var withheldCells, perturbedCells int
 // checkBucket saw divided by the population of the period's year and by another year's.
 var perCapitaOfTheYear, perCapitaOfAnotherYear int
 
+// perCapitaOutcomes counts the published liablePer100k and finedPer100k figures, and
+// perCapitaOutcomesWithoutCount those of buckets whose count is withheld (the outcome
+// figures follow the decision date, the count the report date).
+var perCapitaOutcomes, perCapitaOutcomesWithoutCount int
+
 // published is the value a cell is published as, nil when withheld.
 func published(c privacy.Cell, k int) *int {
 	if v, ok := c.Publish(k); ok {
@@ -406,20 +411,36 @@ func (f *statsFixture) checkBucket(t *testing.T, name string, k int, got statBuc
 	if !eqInt(got.RepeatDefendants, wantRepeat) {
 		t.Errorf("%s: repeatDefendants = %s, want %s (exactly %d, k %d)", name, show(got.RepeatDefendants), show(wantRepeat), repeat.N, k)
 	}
-	var per100k *float64
+	// Per-capita figures: each published count (as published, perturbed) over the same
+	// population; null where that count is withheld.
 	var popYear *int
-	if got.Count != nil && pop.value > 0 {
-		v := float64(*got.Count) * 100000 / pop.value
-		per100k, popYear = &v, &pop.year
-		if got.Period != nil {
-			if (*got.Period)[:4] == fmt.Sprint(pop.year) {
-				perCapitaOfTheYear++
-			} else {
-				perCapitaOfAnotherYear++
-			}
+	perCapita := func(c *int) *float64 {
+		if c == nil || pop.value <= 0 {
+			return nil
+		}
+		v := float64(*c) * 100000 / pop.value
+		popYear = &pop.year
+		return &v
+	}
+	per100k := perCapita(got.Count)
+	if per100k != nil && got.Period != nil {
+		if (*got.Period)[:4] == fmt.Sprint(pop.year) {
+			perCapitaOfTheYear++
+		} else {
+			perCapitaOfAnotherYear++
 		}
 	}
 	checkOptional("countPer100k", got.CountPer100k, per100k)
+	checkOptional("liablePer100k", got.LiablePer100k, perCapita(got.Liable))
+	checkOptional("finedPer100k", got.FinedPer100k, perCapita(got.Fined))
+	for _, v := range []*float64{got.LiablePer100k, got.FinedPer100k} {
+		if v != nil {
+			perCapitaOutcomes++
+			if got.Count == nil {
+				perCapitaOutcomesWithoutCount++
+			}
+		}
+	}
 	if !eqInt(got.PopulationYear, popYear) {
 		t.Errorf("%s: populationYear = %s, want %s", name, show(got.PopulationYear), show(popYear))
 	}

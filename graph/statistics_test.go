@@ -110,6 +110,7 @@ func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
 	const serverK = 3
 	withheldCells, perturbedCells = 0, 0
 	perCapitaOfTheYear, perCapitaOfAnotherYear = 0, 0
+	perCapitaOutcomes, perCapitaOutcomesWithoutCount = 0, 0
 	for _, seed := range []uint64{42, 7} {
 		for _, b := range storetest.Backends(t) {
 			t.Run(fmt.Sprintf("%s seed %d", b.Name, seed), func(t *testing.T) {
@@ -132,6 +133,10 @@ func TestStatisticsMatchAnIndependentComputation(t *testing.T) {
 		t.Errorf("%d per-capita figures of a period divided by its year's population, %d by another year's: the test data exercise too little", perCapitaOfTheYear, perCapitaOfAnotherYear)
 	}
 	t.Logf("%d per-capita figures of their own year, %d of another", perCapitaOfTheYear, perCapitaOfAnotherYear)
+	if perCapitaOutcomes == 0 {
+		t.Error("no liablePer100k or finedPer100k published: the test data exercise too little")
+	}
+	t.Logf("%d per-capita outcome figures, %d of them in buckets whose count is withheld", perCapitaOutcomes, perCapitaOutcomesWithoutCount)
 }
 
 // TestStatisticsFollowAnImport: once an import has committed, the very next answer

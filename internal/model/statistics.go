@@ -38,7 +38,12 @@ type StatBucket struct {
 	ExpertNoOffenceRate     *float64
 	RepeatDefendants        *int
 	CountPer100k            *float64
-	// PopulationYear is the year of the population CountPer100k divides by; nil without it.
+	// LiablePer100k and FinedPer100k are Liable and Fined per 100,000 inhabitants, from the
+	// same population as CountPer100k; nil when the count or the population is not known.
+	LiablePer100k *float64
+	FinedPer100k  *float64
+	// PopulationYear is the year of the population the per-capita figures divide by; nil
+	// when none of them is published.
 	PopulationYear *int
 }
 

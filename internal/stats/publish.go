@@ -70,10 +70,17 @@ func (e *Engine) publish(s *snapshot, req Request, cols []int, list []*acc, tota
 				b.RepeatDefendants = &v
 			}
 		}
-		if b.Count != nil && r < n {
+		if (b.Count != nil || b.Liable != nil || b.Fined != nil) && r < n {
 			if pop := e.population(s, req.GroupBy, a.codes, periodYear(req.Interval, a.period)); pop != nil {
-				v := float64(*b.Count) * 100_000 / pop.Value
-				b.CountPer100k = &v
+				// Each from its published (perturbed) count; null where that count is withheld.
+				per100k := func(c *int) *float64 {
+					if c == nil {
+						return nil
+					}
+					v := float64(*c) * 100_000 / pop.Value
+					return &v
+				}
+				b.CountPer100k, b.LiablePer100k, b.FinedPer100k = per100k(b.Count), per100k(b.Liable), per100k(b.Fined)
 				year := pop.Year
 				b.PopulationYear = &year
 			}

@@ -8,18 +8,22 @@ import { categoryLabel, codes, h, isCode, navigate, regionLabel, term } from './
 
 export const DATE_RE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const REGION_RE = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+// An article code as the API writes it: "CAO 456-2", "CoO 109-3", "CC 274".
+export const ARTICLE_RE = /^[A-Za-z]{1,8} \d{1,4}(?:[-.]\d{1,4}){0,3}$/;
 const MAX_SEARCH_LENGTH = 200;
 
 // Which filter groups the user has opened, kept across re-renders.
 const openFacets = new Set();
 
 // The list filters, in the order of the form. key: name in the URL hash; field: CaseFilter
-// field; enumName: the schema enumeration (regions have none).
+// field; enumName: the schema enumeration (regions and articles have none: their codes are
+// checked by their pattern here, and against the API's list where the view loads it).
 export const FACETS = [
   { key: 'regions', field: 'regions', label: 'fRegion' },
   { key: 'categories', field: 'categories', enumName: 'ContentCategory', label: 'fCategory' },
   { key: 'concerns', field: 'concerns', enumName: 'Concern', label: 'fConcern' },
   { key: 'platforms', field: 'platforms', enumName: 'Platform', label: 'fPlatform' },
+  { key: 'articles', field: 'articles', label: 'stfArticle' },
   { key: 'kinds', field: 'defendantKinds', enumName: 'DefendantKind', label: 'fKind' },
   { key: 'liabilities', field: 'liabilities', enumName: 'Liability', label: 'fLiability' },
   { key: 'stages', field: 'stages', enumName: 'CaseStage', label: 'fStage' },
@@ -31,7 +35,9 @@ export const FACETS = [
 export const DEFAULT_ORDER = 'REPORTED_DESC';
 
 export function emptyFilters() {
-  const s = { jurisdiction: null, lists: {}, from: '', to: '', q: '', order: DEFAULT_ORDER, after: null };
+  const s = {
+    jurisdiction: null, lists: {}, from: '', to: '', decidedFrom: '', decidedTo: '', q: '', order: DEFAULT_ORDER, after: null,
+  };
   for (const f of FACETS) s.lists[f.key] = [];
   return s;
 }
@@ -47,21 +53,24 @@ export function filtersFromParams(p) {
   else if (j) s.problems.push(oneOf('jurisdiction', j, 'Jurisdiction'));
   for (const f of FACETS) {
     const vals = (p.get(f.key) || '').split(',').map((v) => v.trim()).filter(Boolean);
-    const ok = (v) => (f.enumName
-      ? isCode(f.enumName, v)
-      : REGION_RE.test(v) && (!s.jurisdiction || v.startsWith(`${s.jurisdiction}-`)));
+    const ok = (v) => {
+      if (f.enumName) return isCode(f.enumName, v);
+      if (f.key === 'articles') return ARTICLE_RE.test(v);
+      return REGION_RE.test(v) && (!s.jurisdiction || v.startsWith(`${s.jurisdiction}-`));
+    };
     for (const v of vals) {
-      if (!ok(v)) s.problems.push(f.enumName ? oneOf(f.key, v, f.enumName) : { param: f.key, value: v, expected: t('linkExpectedRegion') });
+      if (ok(v)) continue;
+      if (f.enumName) s.problems.push(oneOf(f.key, v, f.enumName));
+      else s.problems.push({ param: f.key, value: v, expected: t(f.key === 'articles' ? 'stLinkExpectedArticle' : 'linkExpectedRegion') });
     }
     s.lists[f.key] = [...new Set(vals.filter(ok))];
   }
-  const from = p.get('from') || '';
-  const to = p.get('to') || '';
-  for (const [param, v] of [['from', from], ['to', to]]) {
+  // Report dates (from, to) and first-instance decision dates (decidedFrom, decidedTo).
+  for (const param of DATE_PARAMS) {
+    const v = p.get(param) || '';
     if (v && !DATE_RE.test(v)) s.problems.push({ param, value: v, expected: t('linkExpectedDate') });
+    if (DATE_RE.test(v)) s[param] = v;
   }
-  if (DATE_RE.test(from)) s.from = from;
-  if (DATE_RE.test(to)) s.to = to;
   s.q = (p.get('q') || '').trim().slice(0, MAX_SEARCH_LENGTH);
   const order = p.get('order');
   if (order && isCode('CaseOrder', order)) s.order = order;
@@ -69,6 +78,9 @@ export function filtersFromParams(p) {
   s.after = p.get('after') || null;
   return s;
 }
+
+// The date parameters of a link, each also the name of its property of the filters.
+export const DATE_PARAMS = ['from', 'to', 'decidedFrom', 'decidedTo'];
 
 // oneOf is the problem of a value that is not a code of the enumeration enumName.
 export function oneOf(param, value, enumName) {
@@ -90,8 +102,7 @@ export function filterParams(s) {
   for (const f of FACETS) {
     if (s.lists[f.key].length) parts.push(`${f.key}=${s.lists[f.key].map(encodeURIComponent).join(',')}`);
   }
-  if (s.from) add('from', s.from);
-  if (s.to) add('to', s.to);
+  for (const param of DATE_PARAMS) if (s[param]) add(param, s[param]);
   if (s.q) add('q', s.q);
   return parts;
 }
@@ -111,12 +122,21 @@ export function caseFilter(s) {
   for (const d of FACETS) if (s.lists[d.key].length) f[d.field] = s.lists[d.key];
   if (s.from) f.reportedFrom = s.from;
   if (s.to) f.reportedTo = s.to;
+  if (s.decidedFrom) f.decidedFrom = s.decidedFrom;
+  if (s.decidedTo) f.decidedTo = s.decidedTo;
   if (s.q) f.search = s.q;
   return f;
 }
 
-function facetOptions(f, regions) {
-  if (f.key === 'regions') return regions.map((r) => ({ code: r.code, label: `${regionLabel(r)} (${r.code})` }));
+// facetOptions lists the choices of a facet; regions and articles carry their jurisdiction
+// (the form groups them by it).
+function facetOptions(f, regions, articles) {
+  if (f.key === 'regions') {
+    return regions.map((r) => ({ code: r.code, label: `${regionLabel(r)} (${r.code})`, jurisdiction: r.jurisdiction }));
+  }
+  if (f.key === 'articles') {
+    return (articles || []).map((a) => ({ code: a.code, label: a.title ? `${a.code} — ${a.title}` : a.code, jurisdiction: a.jurisdiction }));
+  }
   if (f.key === 'categories') {
     return codes('ContentCategory').map((c) => ({ code: c, label: categoryLabel(c) }));
   }
@@ -124,16 +144,24 @@ function facetOptions(f, regions) {
 }
 
 // facetDetails builds one collapsible group of checkboxes and records it in ui.facets.
-// prefix keeps the ids of two forms apart.
-export function facetDetails(ui, f, regions, prefix = 'f') {
-  const options = facetOptions(f, regions);
+// prefix keeps the ids of two forms apart; articles are the API's list, for that facet.
+// Regions and articles are grouped by jurisdiction.
+export function facetDetails(ui, f, regions, prefix = 'f', articles = []) {
+  const options = facetOptions(f, regions, articles);
   const summaryCount = h('span', { class: 'facet-count' });
-  const boxes = options.map((o) => {
-    const id = `${prefix}-${f.key}-${o.code}`;
+  const box = (o) => {
+    const id = `${prefix}-${f.key}-${o.code.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     return h('label', { class: 'check', for: id },
       h('input', { type: 'checkbox', id, name: f.key, value: o.code }), ' ', o.label);
-  });
-  const details = h('details', { class: 'facet', dataset: { facet: f.key } },
+  };
+  let boxes = options.map(box);
+  const groups = [...new Set(options.map((o) => o.jurisdiction).filter(Boolean))];
+  if (groups.length) {
+    boxes = groups.map((j) => h('fieldset', { class: 'facet-group' },
+      h('legend', null, term('Jurisdiction', j)),
+      options.filter((o) => o.jurisdiction === j).map(box)));
+  }
+  const details = h('details', { class: 'facet', dataset: { facet: f.key, field: f.field } },
     h('summary', null, h('span', null, t(f.label)), ' ', summaryCount),
     h('fieldset', null, h('legend', { class: 'visually-hidden' }, t(f.label)),
       boxes.length ? boxes : h('p', { class: 'hint' }, '—')));
@@ -192,8 +220,10 @@ export function buildFilterForm(s, regions) {
       field('f-order', t('fOrder'), order)),
   );
 
+  // The case list does not offer articles (it has no list of them); a link's articles and
+  // decision dates still apply, show as chips and are kept when the form changes.
   const facetBox = h('div', { class: 'facets' });
-  for (const f of FACETS) facetBox.append(facetDetails(ui, f, regions));
+  for (const f of FACETS) if (f.key !== 'articles') facetBox.append(facetDetails(ui, f, regions));
   form.append(facetBox);
 
   ui.chips = h('div', { class: 'chips', 'aria-live': 'polite' });
@@ -225,13 +255,18 @@ export function buildFilterForm(s, regions) {
 
 function formFilters(ui) {
   const s = emptyFilters();
+  const kept = ui.state || emptyFilters();
+  s.decidedFrom = kept.decidedFrom || '';
+  s.decidedTo = kept.decidedTo || '';
   s.jurisdiction = ui.jurisdiction.value || null;
   s.order = ui.order.value || DEFAULT_ORDER;
   s.from = ui.from.value;
   s.to = ui.to.value;
   s.q = ui.search.value.trim().slice(0, MAX_SEARCH_LENGTH);
   for (const f of FACETS) {
-    s.lists[f.key] = [...ui.form.querySelectorAll(`input[type=checkbox][name="${f.key}"]:checked`)].map((i) => i.value);
+    s.lists[f.key] = ui.facets[f.key]
+      ? [...ui.form.querySelectorAll(`input[type=checkbox][name="${f.key}"]:checked`)].map((i) => i.value)
+      : [...(kept.lists[f.key] || [])];
   }
   // Regions belong to one jurisdiction.
   if (s.jurisdiction) s.lists.regions = s.lists.regions.filter((r) => r.startsWith(`${s.jurisdiction}-`));
@@ -253,6 +288,7 @@ function applyForm(ui, origin) {
 // syncForm shows s in the form, touching only controls whose value differs (so that a date
 // being typed or a select being browsed is not reset under the user's hands).
 export function syncForm(ui, s) {
+  ui.state = s;
   const set = (el, v) => { if (el.value !== v) el.value = v; };
   set(ui.jurisdiction, s.jurisdiction || '');
   set(ui.order, s.order);
@@ -289,12 +325,15 @@ export function renderChips(ui, s, toHash = (n) => filtersHash(n, null), resetHa
         const r = [...state.regions.values()].flat().find((x) => x.code === code);
         label = r ? regionLabel(r) : code;
       } else if (f.key === 'categories') label = categoryLabel(code);
+      else if (!f.enumName) label = code;
       else label = term(f.enumName, code);
       chip(t(f.label), label, (n) => { n.lists[f.key] = n.lists[f.key].filter((c) => c !== code); });
     }
   }
   if (s.from) chip(t('fFrom'), s.from, (n) => { n.from = ''; });
   if (s.to) chip(t('fTo'), s.to, (n) => { n.to = ''; });
+  if (s.decidedFrom) chip(t('stfDecidedFrom'), s.decidedFrom, (n) => { n.decidedFrom = ''; });
+  if (s.decidedTo) chip(t('stfDecidedTo'), s.decidedTo, (n) => { n.decidedTo = ''; });
   if (s.q) chip(t('fSearch'), t('quoted', s.q), (n) => { n.q = ''; });
   if (chips.length) {
     ui.chips.replaceChildren(

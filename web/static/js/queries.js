@@ -180,6 +180,14 @@ fragment StatFigures on StatBucket {
   prosecutorRejectionRate
   expertNoOffenceRate
   countPer100k
+  liablePer100k
+  finedPer100k
+  populationYear
+}`;
+
+export const Q_ARTICLES = /* GraphQL */ `
+query Articles($lang: Lang!) {
+  articles { code jurisdiction title(lang: $lang) }
 }`;
 
 export const Q_FUNNEL = /* GraphQL */ `
