@@ -87,13 +87,30 @@ var statColumns = []statColumn{
 		func(b *model.StatBucket) any { return intOrNil(b.RepeatDefendants) }, tooFewValues},
 	{"count_per_100k", model.Labels{KK: "100 000 тұрғынға шаққандағы істер", KY: "100 000 тургунга эсептегенде иштер", RU: "Дела на 100 000 жителей", EN: "Cases per 100,000 inhabitants"},
 		func(b *model.StatBucket) any { return floatOrNil(b.CountPer100k) }, per100kReason},
+	{"liable_per_100k", model.Labels{KK: "100 000 тұрғынға шаққанда жауапты деп танылғандар", KY: "100 000 тургунга эсептегенде жоопкер деп табылгандар", RU: "Признаны виновными на 100 000 жителей", EN: "Found liable per 100,000 inhabitants"},
+		func(b *model.StatBucket) any { return floatOrNil(b.LiablePer100k) }, liablePer100kReason},
+	{"fined_per_100k", model.Labels{KK: "100 000 тұрғынға шаққанда айыппұл салынғандар", KY: "100 000 тургунга эсептегенде айып пул салынгандар", RU: "Оштрафованы на 100 000 жителей", EN: "Fined per 100,000 inhabitants"},
+		func(b *model.StatBucket) any { return floatOrNil(b.FinedPer100k) }, finedPer100kReason},
 	{"population_year", model.Labels{KK: "Халық саны жылы", KY: "Калктын саны жылы", RU: "Год численности населения", EN: "Population year"},
 		func(b *model.StatBucket) any { return intOrNil(b.PopulationYear) }, per100kReason},
 }
 
 func per100kReason(b *model.StatBucket, groupBy []model.Dimension) string {
+	return rateReason(b.Count, groupBy)
+}
+
+func liablePer100kReason(b *model.StatBucket, groupBy []model.Dimension) string {
+	return rateReason(b.Liable, groupBy)
+}
+
+func finedPer100kReason(b *model.StatBucket, groupBy []model.Dimension) string {
+	return rateReason(b.Fined, groupBy)
+}
+
+// rateReason says why a figure per 100,000 inhabitants of count is withheld.
+func rateReason(count *int, groupBy []model.Dimension) string {
 	switch {
-	case b.Count == nil:
+	case count == nil:
 		return withheldBelowK
 	case !hasPopulation(groupBy):
 		return withheldNotApplicable
