@@ -45,6 +45,7 @@ type ResolverRoot interface {
 	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
 	OfficialFigure() OfficialFigureResolver
+	Population() PopulationResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	Release() ReleaseResolver
@@ -68,8 +69,10 @@ type ComplexityRoot struct {
 
 	Article struct {
 		Code         func(childComplexity int) int
+		CodeName     func(childComplexity int, lang *model.Lang) int
 		ID           func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
+		Label        func(childComplexity int, lang *model.Lang) int
 		Liability    func(childComplexity int) int
 		Listed       func(childComplexity int) int
 		Penalties    func(childComplexity int, lang *model.Lang) int
@@ -297,8 +300,8 @@ type ComplexityRoot struct {
 		Code         func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
 		Measure      func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Source       func(childComplexity int) int
+		Note         func(childComplexity int, lang *model.Lang) int
+		Source       func(childComplexity int, lang *model.Lang) int
 		Value        func(childComplexity int) int
 		Year         func(childComplexity int) int
 	}
@@ -429,6 +432,9 @@ type AppealResolver interface {
 type ArticleResolver interface {
 	ID(ctx context.Context, obj *model.Article) (string, error)
 
+	Label(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error)
+	CodeName(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
+
 	Title(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
 	Penalties(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
 
@@ -485,6 +491,10 @@ type OfficialFigureResolver interface {
 	Definition(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
 
 	Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
+}
+type PopulationResolver interface {
+	Source(ctx context.Context, obj *model.Population, lang *model.Lang) (string, error)
+	Note(ctx context.Context, obj *model.Population, lang *model.Lang) (*string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
@@ -587,6 +597,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Code(childComplexity), true
+	case "Article.codeName":
+		if e.ComplexityRoot.Article.CodeName == nil {
+			break
+		}
+
+		args, err := ec.field_Article_codeName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.CodeName(childComplexity, args["lang"].(*model.Lang)), true
 	case "Article.id":
 		if e.ComplexityRoot.Article.ID == nil {
 			break
@@ -599,6 +620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Jurisdiction(childComplexity), true
+	case "Article.label":
+		if e.ComplexityRoot.Article.Label == nil {
+			break
+		}
+
+		args, err := ec.field_Article_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Label(childComplexity, args["lang"].(*model.Lang)), true
 	case "Article.liability":
 		if e.ComplexityRoot.Article.Liability == nil {
 			break
@@ -1545,13 +1577,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Population.Note(childComplexity), true
+		args, err := ec.field_Population_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Population.Note(childComplexity, args["lang"].(*model.Lang)), true
 	case "Population.source":
 		if e.ComplexityRoot.Population.Source == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Population.Source(childComplexity), true
+		args, err := ec.field_Population_source_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Population.Source(childComplexity, args["lang"].(*model.Lang)), true
 	case "Population.value":
 		if e.ComplexityRoot.Population.Value == nil {
 			break
@@ -2825,15 +2867,24 @@ type Population {
   measure: String!
   "The year or the date (YYYY-MM-DD) the figure describes, as its source gives it."
   asOf: String!
-  source: String!
-  "What to keep in mind when comparing it with other figures (ours, not the source's); null when nothing."
-  note: String
+  "Where the figure comes from, in lang (English by default)."
+  source(lang: Lang = EN): String!
+  "What to keep in mind when comparing it with other figures (ours, not the source's), in lang; null when nothing."
+  note(lang: Lang = EN): String
 }
 
 type Article implements Node {
   id: ID!
   "Code and number, e.g. \"CAO 456-2\"."
   code: String!
+  """
+  The code as lang's legal usage writes it: the abbreviation of the code of law and the
+  number, e.g. "КоАП 456-2" (RU), "ӘҚБтК 456-2" (KK), "CAO 456-2" (EN). The code itself
+  when its code of law is not known.
+  """
+  label(lang: Lang = EN): String!
+  "The full name of the code of law the article belongs to, in lang; null when not known."
+  codeName(lang: Lang = EN): String
   jurisdiction: Jurisdiction!
   liability: Liability!
   "Null for articles first seen in an import and not yet described."
@@ -3118,6 +3169,10 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_id(ctx, field)
 	case "code":
 		return ec.fieldContext_Article_code(ctx, field)
+	case "label":
+		return ec.fieldContext_Article_label(ctx, field)
+	case "codeName":
+		return ec.fieldContext_Article_codeName(ctx, field)
 	case "jurisdiction":
 		return ec.fieldContext_Article_jurisdiction(ctx, field)
 	case "liability":
@@ -3878,6 +3933,34 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Article_codeName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Article_penalties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4035,6 +4118,34 @@ func (ec *executionContext) field_OfficialFigure_definition_args(ctx context.Con
 }
 
 func (ec *executionContext) field_OfficialFigure_verified_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Population_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Population_source_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -4635,6 +4746,94 @@ func (ec *executionContext) _Article_code(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Article_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_label(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Label(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_codeName(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_codeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().CodeName(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_codeName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_codeName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Article_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
@@ -8460,7 +8659,8 @@ func (ec *executionContext) _Population_source(ctx context.Context, field graphq
 			return ec.fieldContext_Population_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Population().Source(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8470,8 +8670,28 @@ func (ec *executionContext) _Population_source(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Population_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+func (ec *executionContext) fieldContext_Population_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Population",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Population_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Population_note(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
@@ -8483,7 +8703,8 @@ func (ec *executionContext) _Population_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Population_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Population().Note(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8493,8 +8714,28 @@ func (ec *executionContext) _Population_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Population_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+func (ec *executionContext) fieldContext_Population_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Population",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Population_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -12214,6 +12455,18 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_label(ctx, field, obj)
+				})
+		case "codeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_codeName(ctx, field, obj)
+				})
 		case "jurisdiction":
 			out.Values[i] = ec._Article_jurisdiction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13738,43 +13991,45 @@ func (ec *executionContext) _Population(ctx context.Context, sel ast.SelectionSe
 		case "code":
 			out.Values[i] = ec._Population_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jurisdiction":
 			out.Values[i] = ec._Population_jurisdiction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
 			out.Values[i] = ec._Population_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Population_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measure":
 			out.Values[i] = ec._Population_measure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "asOf":
 			out.Values[i] = ec._Population_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
-			out.Values[i] = ec._Population_source(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Population_source(ctx, field, obj)
+				})
 		case "note":
-			out.Values[i] = ec._Population_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Population_note(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -875,7 +875,12 @@ func TestKyrgyzLabels(t *testing.T) {
 		Regions  []struct{ Code, Name string }
 		Articles []struct {
 			Code, Title, Verification, VerificationEN string
+			Label, LabelEN, LabelRU, CodeName         string
 			Penalties, PenaltiesEN                    *string
+		}
+		Populations []struct {
+			Code, Source, SourceEN string
+			Note, NoteEN           *string
 		}
 		Categories      []term
 		OfficialFigures []struct{ Metric, Definition, Verified, DefinitionEN string }
@@ -887,7 +892,9 @@ func TestKyrgyzLabels(t *testing.T) {
 	  vocabulary { name terms { code label(lang: KY) } }
 	  regions(jurisdiction: KG) { code name(lang: KY) }
 	  articles(jurisdiction: KG) { code title(lang: KY) penalties(lang: KY) verification(lang: KY)
-	    penaltiesEN: penalties verificationEN: verification }
+	    penaltiesEN: penalties verificationEN: verification
+	    label(lang: KY) labelEN: label labelRU: label(lang: RU) codeName(lang: KY) }
+	  populations(jurisdiction: KG) { code source(lang: KY) sourceEN: source note(lang: KY) noteEN: note }
 	  categories { code label(lang: KY) }
 	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition }
 	  funnel { steps { step label(lang: KY) } }
@@ -939,16 +946,29 @@ func TestKyrgyzLabels(t *testing.T) {
 		found = true
 		if x.Title != "Тармактагы жалаа жабуу жана кордоо" || x.Penalties == nil ||
 			*x.Penalties != "200 ЭК (жеке адамдар), 650 ЭК (уюмдар); 1 ЭК = 100 сом" ||
-			!strings.HasPrefix(x.Verification, "долбоордун техникалык тапшырмасындагы") {
+			!strings.HasPrefix(x.Verification, "экинчи даражадагы булактардагы") ||
+			x.Label != "УБЖК 107-1" || x.LabelRU != "КоП 107-1" || x.CodeName != "Кыргыз Республикасынын Укук бузуулар жөнүндө кодекси" {
 			t.Errorf("CoO 107-1 in Kyrgyz = %+v", x)
 		}
 		if x.PenaltiesEN == nil || *x.PenaltiesEN != "200 RP (individuals), 650 RP (organisations); 1 RP = 100 som" ||
-			!strings.HasPrefix(x.VerificationEN, "as summarised") {
+			!strings.HasPrefix(x.VerificationEN, "summarised from secondary sources") || x.LabelEN != "CoO 107-1" {
 			t.Errorf("CoO 107-1 without lang = %+v, want English", x)
 		}
 	}
 	if !found {
 		t.Fatalf("articles = %+v", a.Articles)
+	}
+
+	if len(a.Populations) != 9 {
+		t.Fatalf("KG populations = %+v", a.Populations)
+	}
+	for _, p := range a.Populations {
+		if !strings.HasPrefix(p.Source, "Кыргыз Республикасынын Улуттук статистика комитети") ||
+			!strings.HasPrefix(p.SourceEN, "National Statistical Committee") ||
+			p.Note == nil || !strings.HasPrefix(*p.Note, "Экинчи даражадагы маалымат") ||
+			p.NoteEN == nil || !strings.HasPrefix(*p.NoteEN, "Secondary figure") {
+			t.Errorf("KG population in Kyrgyz = %+v", p)
+		}
 	}
 
 	if got := labelOf(a.Categories, "FALSE_INFORMATION"); got != "Жалган маалымат" {

@@ -41,6 +41,19 @@ func (r *articleResolver) ID(ctx context.Context, obj *model.Article) (string, e
 	return nodeID("Article", string(obj.Jurisdiction)+":"+obj.Code), nil
 }
 
+// Label is the resolver for the label field.
+func (r *articleResolver) Label(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error) {
+	return r.ref.ArticleLabel(obj.Jurisdiction, obj.Code, langOr(lang)), nil
+}
+
+// CodeName is the resolver for the codeName field.
+func (r *articleResolver) CodeName(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error) {
+	if c := r.ref.CodeOf(obj.Jurisdiction, obj.Code); c != nil {
+		return c.Names.Opt(langOr(lang)), nil
+	}
+	return nil, nil
+}
+
 // Title is the resolver for the title field.
 func (r *articleResolver) Title(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error) {
 	return obj.Title(langOr(lang)), nil
@@ -256,6 +269,22 @@ func (r *officialFigureResolver) Definition(ctx context.Context, obj *model.Offi
 // Verified is the resolver for the verified field.
 func (r *officialFigureResolver) Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
 	return obj.Verified.In(langOr(lang)), nil
+}
+
+// Source is the resolver for the source field.
+func (r *populationResolver) Source(ctx context.Context, obj *model.Population, lang *model.Lang) (string, error) {
+	if s := obj.Sources.In(langOr(lang)); s != "" {
+		return s, nil
+	}
+	return obj.Source, nil
+}
+
+// Note is the resolver for the note field.
+func (r *populationResolver) Note(ctx context.Context, obj *model.Population, lang *model.Lang) (*string, error) {
+	if s := obj.Notes.Opt(langOr(lang)); s != nil {
+		return s, nil
+	}
+	return obj.Note, nil
 }
 
 // Node is the resolver for the node field.
@@ -564,6 +593,8 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) OfficialFigure() OfficialFigureResolver { return &officialFigureResolver{r} }
 
+func (r *Resolver) Population() PopulationResolver { return &populationResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
@@ -589,6 +620,7 @@ type (
 	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	officialFigureResolver          struct{ *Resolver }
+	populationResolver              struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }
 	releaseResolver                 struct{ *Resolver }
