@@ -48,7 +48,7 @@ type Data struct {
 	populationSeen map[populationKey]bool
 	// populationSources are the texts of population_sources.csv by their English text.
 	populationSources map[string]model.Labels
-	indexByYear    map[indexKey]*model.IndexUnit
+	indexByYear       map[indexKey]*model.IndexUnit
 	// regionNames reads the region names of imports (see regionnames.go).
 	regionNames *regionNames
 }
