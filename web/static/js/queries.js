@@ -40,7 +40,7 @@ query Cases($filter: CaseFilter, $orderBy: CaseOrder!, $first: Int!, $after: Str
         category
         concern
         stage
-        article { code }
+        article { code label(lang: $lang) codeName(lang: $lang) }
         outcome {
           decision
           sanction
@@ -63,7 +63,17 @@ query Case($reference: String!, $lang: Lang!) {
     category
     concern
     platform
-    article { code jurisdiction liability title(lang: $lang) penalties listed verification }
+    article {
+      code
+      label(lang: $lang)
+      codeName(lang: $lang)
+      jurisdiction
+      liability
+      title(lang: $lang)
+      penalties(lang: $lang)
+      listed
+      verification(lang: $lang)
+    }
     liability
     stage
     reportedMonth
@@ -117,14 +127,13 @@ query Sources($lang: Lang!) {
   currentRelease { version publishedAt synthetic }
   officialFigures {
     jurisdiction
-    metric
     periodStart
     periodEnd
     value
     unit
-    definition
+    definition(lang: $lang)
     source { title url }
-    verified
+    verified(lang: $lang)
   }
   indexUnits {
     jurisdiction
@@ -136,13 +145,26 @@ query Sources($lang: Lang!) {
   }
   articles {
     code
+    label(lang: $lang)
+    codeName(lang: $lang)
     jurisdiction
     liability
     title(lang: $lang)
-    penalties
+    penalties(lang: $lang)
     listed
-    verification
+    verification(lang: $lang)
   }
+  populations {
+    code
+    jurisdiction
+    year
+    value
+    measure
+    asOf
+    source(lang: $lang)
+    note(lang: $lang)
+  }
+  regions { code name(lang: $lang) }
 }`;
 
 export const Q_METHODOLOGY = /* GraphQL */ `

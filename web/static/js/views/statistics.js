@@ -8,10 +8,10 @@ import {
   caseFilter, DATE_RE, DEFAULT_ORDER, emptyFilters, facetDetails, FACETS, filterParams, filtersFromParams,
   filtersHash, oneOf, REGION_RE, renderChips, reportLinkProblems, syncFacets,
 } from '../filters.js';
-import { locale, t } from '../i18n.js';
+import { t } from '../i18n.js';
 import { Q_FUNNEL, Q_STATISTICS } from '../queries.js';
 import { session, state } from '../state.js';
-import { codes, dash, fmtInt, fmtNumber, h, isCode, navigate, refocus, term, unitAbbr } from '../util.js';
+import { codes, dash, fmtInt, fmtNumber, fmtPercent, h, isCode, navigate, refocus, term, unitAbbr } from '../util.js';
 
 // The groupings offered, in the order of the schema; REGION first as the default.
 const DEFAULT_DIMENSION = 'REGION';
@@ -111,11 +111,6 @@ function hasPer100k(by) {
   return by === 'REGION' || by === 'JURISDICTION';
 }
 
-function fmtPercent(x) {
-  try {
-    return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(x);
-  } catch { return `${Math.round(x * 1000) / 10}%`; }
-}
 
 function buildStatsForm(s, regions) {
   const form = h('form', { class: 'filters', id: 'stats-filters', 'aria-labelledby': 'stats-filters-title', novalidate: true });
