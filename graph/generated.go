@@ -50,6 +50,7 @@ type ResolverRoot interface {
 	Region() RegionResolver
 	Release() ReleaseResolver
 	ReleaseConnection() ReleaseConnectionResolver
+	Source() SourceResolver
 	Term() TermResolver
 }
 
@@ -379,7 +380,7 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Title func(childComplexity int) int
+		Title func(childComplexity int, lang *model.Lang) int
 		URL   func(childComplexity int) int
 	}
 
@@ -525,6 +526,9 @@ type ReleaseResolver interface {
 }
 type ReleaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error)
+}
+type SourceResolver interface {
+	Title(ctx context.Context, obj *model.Source, lang *model.Lang) (string, error)
 }
 type TermResolver interface {
 	Label(ctx context.Context, obj *model.Term, lang *model.Lang) (string, error)
@@ -1991,7 +1995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Source.Title(childComplexity), true
+		args, err := ec.field_Source_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Title(childComplexity, args["lang"].(*model.Lang)), true
 	case "Source.url":
 		if e.ComplexityRoot.Source.URL == nil {
 			break
@@ -2938,7 +2947,8 @@ type OfficialFigure {
 }
 
 type Source {
-  title: String!
+  "The title of the source, in lang (English by default); a cited publication's title in translation."
+  title(lang: Lang = EN): String!
   url: String
 }
 
@@ -4422,6 +4432,20 @@ func (ec *executionContext) field_Query_statistics_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Region_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -10368,7 +10392,8 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Title(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10378,8 +10403,28 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+func (ec *executionContext) fieldContext_Source_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -14553,14 +14598,15 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Source")
 		case "title":
-			out.Values[i] = ec._Source_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_title(ctx, field, obj)
+				})
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

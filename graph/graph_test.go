@@ -883,8 +883,11 @@ func TestKyrgyzLabels(t *testing.T) {
 			Note, NoteEN           *string
 		}
 		Categories      []term
-		OfficialFigures []struct{ Metric, Definition, Verified, DefinitionEN string }
-		Funnel          struct {
+		OfficialFigures []struct {
+			Metric, Definition, Verified, DefinitionEN string
+			Source, SourceEN                           struct{ Title string }
+		}
+		Funnel struct {
 			Steps []struct{ Step, Label string }
 		}
 	}
@@ -896,7 +899,8 @@ func TestKyrgyzLabels(t *testing.T) {
 	    label(lang: KY) labelEN: label labelRU: label(lang: RU) codeName(lang: KY) }
 	  populations(jurisdiction: KG) { code source(lang: KY) sourceEN: source note(lang: KY) noteEN: note }
 	  categories { code label(lang: KY) }
-	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition }
+	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition
+	    source { title(lang: KY) } sourceEN: source { title } }
 	  funnel { steps { step label(lang: KY) } }
 	}`, nil, &a)
 
@@ -979,7 +983,9 @@ func TestKyrgyzLabels(t *testing.T) {
 	}
 	for _, x := range a.OfficialFigures {
 		if x.Metric == "population" && (!strings.HasPrefix(x.Definition, "Кыргызстандын 2025-жылдын 1-декабрындагы туруктуу калкы") ||
-			x.Verified != "болжол менен: 7,395 млн деп жарыяланган" || !strings.HasPrefix(x.DefinitionEN, "Resident population")) {
+			x.Verified != "болжол менен: 7,395 млн деп жарыяланган" || !strings.HasPrefix(x.DefinitionEN, "Resident population") ||
+			!strings.HasPrefix(x.Source.Title, "Кыргыз Республикасынын Улуттук статистика комитети") ||
+			!strings.HasPrefix(x.SourceEN.Title, "National Statistical Committee")) {
 			t.Errorf("KG population in Kyrgyz = %+v", x)
 		}
 	}

@@ -562,6 +562,14 @@ func (r *releaseConnectionResolver) TotalCount(ctx context.Context, obj *Release
 	return n, nil
 }
 
+// Title is the resolver for the title field.
+func (r *sourceResolver) Title(ctx context.Context, obj *model.Source, lang *model.Lang) (string, error) {
+	if s := obj.Titles.In(langOr(lang)); s != "" {
+		return s, nil
+	}
+	return obj.Title, nil
+}
+
 // Label is the resolver for the label field.
 func (r *termResolver) Label(ctx context.Context, obj *model.Term, lang *model.Lang) (string, error) {
 	return obj.Labels.In(langOr(lang)), nil
@@ -605,6 +613,8 @@ func (r *Resolver) ReleaseConnection() ReleaseConnectionResolver {
 	return &releaseConnectionResolver{r}
 }
 
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 func (r *Resolver) Term() TermResolver { return &termResolver{r} }
 
 type (
@@ -625,5 +635,6 @@ type (
 	regionResolver                  struct{ *Resolver }
 	releaseResolver                 struct{ *Resolver }
 	releaseConnectionResolver       struct{ *Resolver }
+	sourceResolver                  struct{ *Resolver }
 	termResolver                    struct{ *Resolver }
 )

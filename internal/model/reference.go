@@ -42,8 +42,10 @@ func (a *Article) Title(lang Lang) *string { return a.Titles.Opt(lang) }
 
 // Source names where a figure comes from.
 type Source struct {
-	Title string
-	URL   *string
+	// Title is the English title; Titles has it in every language.
+	Title  string
+	Titles Labels
+	URL    *string
 }
 
 // IndexUnit is the value of a monetary index unit (MCI, RP) in one year.

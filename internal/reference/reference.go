@@ -48,7 +48,9 @@ type Data struct {
 	populationSeen map[populationKey]bool
 	// populationSources are the texts of population_sources.csv by their English text.
 	populationSources map[string]model.Labels
-	indexByYear       map[indexKey]*model.IndexUnit
+	// sourceTitles are the titles of source_titles.csv by their English text.
+	sourceTitles map[string]model.Labels
+	indexByYear  map[indexKey]*model.IndexUnit
 	// regionNames reads the region names of imports (see regionnames.go).
 	regionNames *regionNames
 }
@@ -66,11 +68,14 @@ type indexKey struct {
 // Read parses the embedded files. An error means a broken build, not bad input. (It only
 // reads: writing a release is the store's Load.)
 func Read() (*Data, error) {
-	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{}}
+	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{},
+		sourceTitles: map[string]model.Labels{}}
 	steps := []struct {
 		file  string
 		parse func(row) error
 	}{
+		// The titles of sources in every language, before the files that cite them.
+		{"source_titles.csv", d.addSourceTitle},
 		{"regions.csv", d.addRegion},
 		{"articles.csv", d.addArticle},
 		{"index_units.csv", d.addIndexUnit},
@@ -97,6 +102,7 @@ func Read() (*Data, error) {
 	}
 	d.populationSeen = nil
 	d.populationSources = nil
+	d.sourceTitles = nil
 	for _, a := range d.Articles {
 		if d.CodeOf(a.Jurisdiction, a.Code) == nil {
 			return nil, fmt.Errorf("reference articles.csv: %s %s: no code of codes.csv", a.Jurisdiction, a.Code)
@@ -383,6 +389,22 @@ func (d *Data) addPopulationSource(r row) error {
 	return nil
 }
 
+// addSourceTitle reads a row of source_titles.csv: the title of a source of
+// official_figures.csv or index_units.csv (title_en, as written there) in every language.
+func (d *Data) addSourceTitle(r row) error {
+	l, err := r.labels("title", true)
+	if err != nil {
+		return err
+	}
+	d.sourceTitles[l.EN] = l
+	return nil
+}
+
+// source is the source of a row: its title (in every language, from source_titles.csv) and URL.
+func (d *Data) source(r row) model.Source {
+	return model.Source{Title: r["source_title"], Titles: d.sourceTitles[r["source_title"]], URL: r.opt("source_url")}
+}
+
 // addCode reads a row of codes.csv: a code of law, its prefix, abbreviation and name.
 func (d *Data) addCode(r row) error {
 	j, err := jurisdiction(r["jurisdiction"])
@@ -477,7 +499,7 @@ func (d *Data) addIndexUnit(r row) error {
 	}
 	d.IndexUnits = append(d.IndexUnits, model.IndexUnit{
 		Jurisdiction: j, Year: year, Unit: r["unit"], Value: value, Currency: r["currency"],
-		Source: model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+		Source: d.source(r),
 	})
 	return nil
 }
@@ -502,7 +524,7 @@ func (d *Data) addOfficialFigure(r row) error {
 	d.OfficialFigures = append(d.OfficialFigures, model.OfficialFigure{
 		Jurisdiction: j, Metric: r["metric"], PeriodStart: r["period_start"], PeriodEnd: r["period_end"],
 		Value: value, Unit: r["unit"], Definition: definition,
-		Source:   model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+		Source:   d.source(r),
 		Verified: verified,
 	})
 	return nil

@@ -45,6 +45,10 @@ func TestTextsInEveryLanguage(t *testing.T) {
 	for _, f := range d.OfficialFigures {
 		check(f.Metric+" definition", f.Definition, false)
 		check(f.Metric+" verified", f.Verified, false)
+		check(f.Metric+" source title", f.Source.Titles, false)
+	}
+	for _, u := range d.IndexUnits {
+		check(u.Unit+" source title", u.Source.Titles, false)
 	}
 	for _, c := range d.Codes {
 		check(c.Prefix+" abbreviation", c.Abbrs, false)

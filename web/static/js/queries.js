@@ -132,7 +132,7 @@ query Sources($lang: Lang!) {
     value
     unit
     definition(lang: $lang)
-    source { title url }
+    source { title(lang: $lang) url }
     verified(lang: $lang)
   }
   indexUnits {
@@ -141,7 +141,7 @@ query Sources($lang: Lang!) {
     unit
     value
     currency
-    source { title url }
+    source { title(lang: $lang) url }
   }
   articles {
     code

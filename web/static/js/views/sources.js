@@ -37,8 +37,11 @@ function valueWithUnit(value, unit, digits) {
   return `${fmtNumber(value, digits)} ${key ? t(key) : unit}`;
 }
 
+// periodText writes a period: a whole calendar year as the year, else its first and last day.
 function periodText(start, end) {
-  return start === end ? fmtDate(start) : `${fmtDate(start)} – ${fmtDate(end)}`;
+  if (start === end) return fmtDate(start);
+  if (/^\d{4}-01-01$/.test(start) && end === `${start.slice(0, 4)}-12-31`) return start.slice(0, 4);
+  return `${fmtDate(start)} – ${fmtDate(end)}`;
 }
 
 const MEASURE_KEYS = { AVERAGE_ANNUAL: 'srcMeasureAverage', POINT: 'srcMeasurePoint', CENSUS: 'srcMeasureCensus' };
@@ -80,7 +83,7 @@ function populationSection(pops, regionNames) {
     h('h3', { id: 'sec-population-kz' }, term('Jurisdiction', 'KZ')),
     h('p', null, t('srcPopKZMeasure')),
     simpleTable('cap-population-kz', t('srcPopCaption', term('Jurisdiction', 'KZ')),
-      [t('fRegion'), ...years.map(String)], kzRows, 'population-table'),
+      [t('fRegion'), ...years.map((y) => String(y))], kzRows, 'population-table'),
     h('p', { class: 'note source-text' }, h('strong', null, `${t('colSource')}: `), kzSources.join('; ')),
     h('h3', { id: 'sec-population-kg' }, term('Jurisdiction', 'KG')),
     h('p', null, t('srcPopKGNote')),
@@ -105,7 +108,7 @@ export async function viewSources(r, ctx) {
 
   const figures = (data.officialFigures || []).map((f) => h('tr', null,
     h('td', null, term('Jurisdiction', f.jurisdiction)),
-    h('th', { scope: 'row', class: 'note' }, f.definition),
+    h('th', { scope: 'row', class: 'note figure-definition' }, f.definition),
     h('td', null, periodText(f.periodStart, f.periodEnd)),
     h('td', { class: 'num' }, valueWithUnit(f.value, f.unit, 3)),
     h('td', { class: 'note' }, sourceNode(f.source)),
