@@ -102,9 +102,9 @@ func TestLanguageInLinks(t *testing.T) {
 		chromedp.WaitVisible(`#results table tbody tr`), chromedp.Sleep(300*time.Millisecond))
 	var list struct {
 		Lang, Status, Title, Jurisdiction, NavStats, Hash string
-		Checked                                          []string
-		Articles, Fines                                  []string
-		Width                                            int
+		Checked                                           []string
+		Articles, Fines                                   []string
+		Width                                             int
 	}
 	eval(`({lang: document.documentElement.lang,
 		status: document.querySelector('#result-status').textContent,
