@@ -359,7 +359,7 @@ type ComplexityRoot struct {
 	Release struct {
 		Checksum      func(childComplexity int) int
 		ID            func(childComplexity int) int
-		Note          func(childComplexity int) int
+		Note          func(childComplexity int, lang *model.Lang) int
 		PublishedAt   func(childComplexity int) int
 		RowsAdded     func(childComplexity int) int
 		RowsUnchanged func(childComplexity int) int
@@ -523,6 +523,8 @@ type RegionResolver interface {
 }
 type ReleaseResolver interface {
 	ID(ctx context.Context, obj *model.Release) (string, error)
+
+	Note(ctx context.Context, obj *model.Release, lang *model.Lang) (*string, error)
 }
 type ReleaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error)
@@ -1920,7 +1922,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Release.Note(childComplexity), true
+		args, err := ec.field_Release_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Release.Note(childComplexity, args["lang"].(*model.Lang)), true
 	case "Release.publishedAt":
 		if e.ComplexityRoot.Release.PublishedAt == nil {
 			break
@@ -2961,7 +2968,11 @@ type Release implements Node {
   "Increases by one with every release."
   version: Int!
   publishedAt: Time!
-  note: String
+  """
+  What the publisher said of the release, as written; the note of a synthetic demo release
+  is given in lang (English by default).
+  """
+  note(lang: Lang = EN): String
   "True when the data is generated, not real."
   synthetic: Boolean!
   rowsAdded: Int!
@@ -4432,6 +4443,20 @@ func (ec *executionContext) field_Query_statistics_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Region_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Release_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -10112,7 +10137,8 @@ func (ec *executionContext) _Release_note(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Release_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Release().Note(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10122,8 +10148,28 @@ func (ec *executionContext) _Release_note(ctx context.Context, field graphql.Col
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Release_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+func (ec *executionContext) fieldContext_Release_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Release",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Release_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Release_synthetic(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
@@ -14458,10 +14504,11 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "note":
-			out.Values[i] = ec._Release_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_note(ctx, field, obj)
+				})
 		case "synthetic":
 			out.Values[i] = ec._Release_synthetic(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/casewatch/casewatch/graph/gqlmodel"
+	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -551,6 +552,15 @@ func (r *regionResolver) Name(ctx context.Context, obj *model.Region, lang *mode
 // ID is the resolver for the id field.
 func (r *releaseResolver) ID(ctx context.Context, obj *model.Release) (string, error) {
 	return nodeID("Release", strconv.FormatInt(obj.ID, 10)), nil
+}
+
+// Note is the resolver for the note field.
+func (r *releaseResolver) Note(ctx context.Context, obj *model.Release, lang *model.Lang) (*string, error) {
+	if obj.Note == nil || !obj.Synthetic {
+		return obj.Note, nil
+	}
+	n, _ := demo.NoteIn(*obj.Note, langOr(lang))
+	return &n, nil
 }
 
 // TotalCount is the resolver for the totalCount field.

@@ -198,6 +198,14 @@ func TestLanguageInLinks(t *testing.T) {
 		}
 	}
 
+	// The demo release's note is in Kazakh too.
+	do(chromedp.Navigate(s.url+"/#/releases?lang=kk"), chromedp.WaitVisible(`#main table tbody tr`))
+	var releases string
+	eval(`document.querySelector('#main table tbody').textContent`, &releases)
+	if strings.Contains(releases, "Synthetic demo dataset") || !strings.Contains(releases, "Синтетикалық демо-деректер жиыны") {
+		t.Errorf("the releases page in Kazakh shows %q", releases)
+	}
+
 	// The title names each view and its choices.
 	do(chromedp.Navigate(s.url+"/#/statistics?by=REGION&jurisdiction=KZ&lang=kk"), chromedp.WaitVisible(`table.stats-table`))
 	var statsTitle string

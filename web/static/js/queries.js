@@ -102,7 +102,7 @@ query Case($reference: String!, $lang: Lang!) {
 }`;
 
 export const Q_RELEASES = /* GraphQL */ `
-query Releases($first: Int!, $after: String) {
+query Releases($first: Int!, $after: String, $lang: Lang!) {
   currentRelease { version publishedAt synthetic }
   releases(first: $first, after: $after) {
     totalCount
@@ -111,7 +111,7 @@ query Releases($first: Int!, $after: String) {
       node {
         version
         publishedAt
-        note
+        note(lang: $lang)
         synthetic
         rowsAdded
         rowsUpdated
