@@ -42,5 +42,17 @@ func NoteIn(n string, lang model.Lang) (string, bool) {
 	if m == nil {
 		return n, false
 	}
-	return fmt.Sprintf(noteTexts.In(lang), m[1], m[2], m[3], m[4]), true
+	if lang == model.LangEN {
+		return n, true
+	}
+	return fmt.Sprintf(noteTexts.In(lang), grouped(m[1]), grouped(m[2]), m[3], m[4]), true
+}
+
+// grouped writes a count as Kazakh, Kyrgyz and Russian do: thousands apart by a narrow
+// no-break space (as the portal writes numbers).
+func grouped(digits string) string {
+	for i := len(digits) - 3; i > 0; i -= 3 {
+		digits = digits[:i] + "\u202f" + digits[i:]
+	}
+	return digits
 }

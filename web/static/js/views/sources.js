@@ -34,7 +34,8 @@ const UNIT_KEYS = {
 function valueWithUnit(value, unit, digits) {
   if (unit === 'percent') return fmtPercent(value / 100, digits);
   const key = UNIT_KEYS[unit];
-  return `${fmtNumber(value, digits)} ${key ? t(key) : unit}`;
+  const one = value === 1 && key === 'srcUnitPersons' ? 'srcUnitPersonsOne' : key;
+  return `${fmtNumber(value, digits)} ${one ? t(one) : unit}`;
 }
 
 // periodText writes a period: a whole calendar year as the year, else its first and last day.
