@@ -149,6 +149,18 @@ func TestLanguageInLinks(t *testing.T) {
 		t.Errorf("the case list is %d px wide on a 390 px phone", list.Width)
 	}
 
+	// "Copy link" gives the view's link in the form previews read: /?lang=kk#/cases?…&lang=kk
+	// (on the clipboard, or shown to copy by hand where the clipboard is refused).
+	do(chromedp.Click(`#copy-link`), chromedp.Sleep(300*time.Millisecond))
+	var shared struct{ Status, Shown, Want string }
+	eval(`({status: document.querySelector('#share-status').textContent,
+		shown: (document.querySelector('#share-link-text') || {}).value || '',
+		want: location.origin + '/?lang=kk' + location.hash})`, &shared)
+	if shared.Status == "" || (shared.Shown != "" && shared.Shown != shared.Want) ||
+		!strings.Contains(shared.Want, "#/cases?jurisdiction=KZ&categories=FALSE_INFORMATION&lang=kk") {
+		t.Errorf("copy link: %+v", shared)
+	}
+
 	// The Sources page in Kazakh and Kyrgyz: no English sentence from the API, codes localised.
 	english := regexp.MustCompile(`\b[A-Za-z]+(?:[ ,;:'’()-]+[A-Za-z]+){4,}`)
 	for _, c := range []struct{ tag, code, title string }{
