@@ -49,6 +49,7 @@ const MEASURE_KEYS = { AVERAGE_ANNUAL: 'srcMeasureAverage', POINT: 'srcMeasurePo
 
 function measureText(p) {
   const key = MEASURE_KEYS[p.measure];
+  if (key === 'srcMeasurePoint' && /^\d{4}$/.test(p.asOf)) return t('srcMeasurePointYear', p.asOf);
   return key ? t(key, fmtDate(p.asOf)) : `${p.measure} ${p.asOf}`;
 }
 
