@@ -45,10 +45,12 @@ type ResolverRoot interface {
 	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
 	OfficialFigure() OfficialFigureResolver
+	Population() PopulationResolver
 	Query() QueryResolver
 	Region() RegionResolver
 	Release() ReleaseResolver
 	ReleaseConnection() ReleaseConnectionResolver
+	Source() SourceResolver
 	Term() TermResolver
 }
 
@@ -68,8 +70,10 @@ type ComplexityRoot struct {
 
 	Article struct {
 		Code         func(childComplexity int) int
+		CodeName     func(childComplexity int, lang *model.Lang) int
 		ID           func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
+		Label        func(childComplexity int, lang *model.Lang) int
 		Liability    func(childComplexity int) int
 		Listed       func(childComplexity int) int
 		Penalties    func(childComplexity int, lang *model.Lang) int
@@ -297,8 +301,8 @@ type ComplexityRoot struct {
 		Code         func(childComplexity int) int
 		Jurisdiction func(childComplexity int) int
 		Measure      func(childComplexity int) int
-		Note         func(childComplexity int) int
-		Source       func(childComplexity int) int
+		Note         func(childComplexity int, lang *model.Lang) int
+		Source       func(childComplexity int, lang *model.Lang) int
 		Value        func(childComplexity int) int
 		Year         func(childComplexity int) int
 	}
@@ -355,7 +359,7 @@ type ComplexityRoot struct {
 	Release struct {
 		Checksum      func(childComplexity int) int
 		ID            func(childComplexity int) int
-		Note          func(childComplexity int) int
+		Note          func(childComplexity int, lang *model.Lang) int
 		PublishedAt   func(childComplexity int) int
 		RowsAdded     func(childComplexity int) int
 		RowsUnchanged func(childComplexity int) int
@@ -376,7 +380,7 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Title func(childComplexity int) int
+		Title func(childComplexity int, lang *model.Lang) int
 		URL   func(childComplexity int) int
 	}
 
@@ -430,6 +434,9 @@ type AppealResolver interface {
 }
 type ArticleResolver interface {
 	ID(ctx context.Context, obj *model.Article) (string, error)
+
+	Label(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error)
+	CodeName(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
 
 	Title(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
 	Penalties(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error)
@@ -488,6 +495,10 @@ type OfficialFigureResolver interface {
 
 	Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
 }
+type PopulationResolver interface {
+	Source(ctx context.Context, obj *model.Population, lang *model.Lang) (string, error)
+	Note(ctx context.Context, obj *model.Population, lang *model.Lang) (*string, error)
+}
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (Node, error)
 	Case(ctx context.Context, reference string) (*model.Case, error)
@@ -514,9 +525,14 @@ type RegionResolver interface {
 }
 type ReleaseResolver interface {
 	ID(ctx context.Context, obj *model.Release) (string, error)
+
+	Note(ctx context.Context, obj *model.Release, lang *model.Lang) (*string, error)
 }
 type ReleaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error)
+}
+type SourceResolver interface {
+	Title(ctx context.Context, obj *model.Source, lang *model.Lang) (string, error)
 }
 type TermResolver interface {
 	Label(ctx context.Context, obj *model.Term, lang *model.Lang) (string, error)
@@ -589,6 +605,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Code(childComplexity), true
+	case "Article.codeName":
+		if e.ComplexityRoot.Article.CodeName == nil {
+			break
+		}
+
+		args, err := ec.field_Article_codeName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.CodeName(childComplexity, args["lang"].(*model.Lang)), true
 	case "Article.id":
 		if e.ComplexityRoot.Article.ID == nil {
 			break
@@ -601,6 +628,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Article.Jurisdiction(childComplexity), true
+	case "Article.label":
+		if e.ComplexityRoot.Article.Label == nil {
+			break
+		}
+
+		args, err := ec.field_Article_label_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Article.Label(childComplexity, args["lang"].(*model.Lang)), true
 	case "Article.liability":
 		if e.ComplexityRoot.Article.Liability == nil {
 			break
@@ -1547,13 +1585,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Population.Note(childComplexity), true
+		args, err := ec.field_Population_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Population.Note(childComplexity, args["lang"].(*model.Lang)), true
 	case "Population.source":
 		if e.ComplexityRoot.Population.Source == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Population.Source(childComplexity), true
+		args, err := ec.field_Population_source_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Population.Source(childComplexity, args["lang"].(*model.Lang)), true
 	case "Population.value":
 		if e.ComplexityRoot.Population.Value == nil {
 			break
@@ -1876,7 +1924,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Release.Note(childComplexity), true
+		args, err := ec.field_Release_note_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Release.Note(childComplexity, args["lang"].(*model.Lang)), true
 	case "Release.publishedAt":
 		if e.ComplexityRoot.Release.PublishedAt == nil {
 			break
@@ -1951,7 +2004,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Source.Title(childComplexity), true
+		args, err := ec.field_Source_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Title(childComplexity, args["lang"].(*model.Lang)), true
 	case "Source.url":
 		if e.ComplexityRoot.Source.URL == nil {
 			break
@@ -2852,15 +2910,24 @@ type Population {
   measure: String!
   "The year or the date (YYYY-MM-DD) the figure describes, as its source gives it."
   asOf: String!
-  source: String!
-  "What to keep in mind when comparing it with other figures (ours, not the source's); null when nothing."
-  note: String
+  "Where the figure comes from, in lang (English by default)."
+  source(lang: Lang = EN): String!
+  "What to keep in mind when comparing it with other figures (ours, not the source's), in lang; null when nothing."
+  note(lang: Lang = EN): String
 }
 
 type Article implements Node {
   id: ID!
   "Code and number, e.g. \"CAO 456-2\"."
   code: String!
+  """
+  The code as lang's legal usage writes it: the abbreviation of the code of law and the
+  number, e.g. "КоАП 456-2" (RU), "ӘҚБтК 456-2" (KK), "CAO 456-2" (EN). The code itself
+  when its code of law is not known.
+  """
+  label(lang: Lang = EN): String!
+  "The full name of the code of law the article belongs to, in lang; null when not known."
+  codeName(lang: Lang = EN): String
   jurisdiction: Jurisdiction!
   liability: Liability!
   "Null for articles first seen in an import and not yet described."
@@ -2914,7 +2981,8 @@ type OfficialFigure {
 }
 
 type Source {
-  title: String!
+  "The title of the source, in lang (English by default); a cited publication's title in translation."
+  title(lang: Lang = EN): String!
   url: String
 }
 
@@ -2927,7 +2995,11 @@ type Release implements Node {
   "Increases by one with every release."
   version: Int!
   publishedAt: Time!
-  note: String
+  """
+  What the publisher said of the release, as written; the note of a synthetic demo release
+  is given in lang (English by default).
+  """
+  note(lang: Lang = EN): String
   "True when the data is generated, not real."
   synthetic: Boolean!
   rowsAdded: Int!
@@ -3145,6 +3217,10 @@ func (ec *executionContext) childFields_Article(ctx context.Context, field graph
 		return ec.fieldContext_Article_id(ctx, field)
 	case "code":
 		return ec.fieldContext_Article_code(ctx, field)
+	case "label":
+		return ec.fieldContext_Article_label(ctx, field)
+	case "codeName":
+		return ec.fieldContext_Article_codeName(ctx, field)
 	case "jurisdiction":
 		return ec.fieldContext_Article_jurisdiction(ctx, field)
 	case "liability":
@@ -3909,6 +3985,34 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Article_codeName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Article_label_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Article_penalties_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4066,6 +4170,34 @@ func (ec *executionContext) field_OfficialFigure_definition_args(ctx context.Con
 }
 
 func (ec *executionContext) field_OfficialFigure_verified_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Population_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Population_source_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -4342,6 +4474,34 @@ func (ec *executionContext) field_Query_statistics_args(ctx context.Context, raw
 }
 
 func (ec *executionContext) field_Region_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Release_note_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*model.Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -4666,6 +4826,94 @@ func (ec *executionContext) _Article_code(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Article_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_label(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().Label(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_label(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_label_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Article_codeName(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_codeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Article().CodeName(ctx, obj, fc.Args["lang"].(*model.Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_codeName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Article",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Article_codeName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Article_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
@@ -8491,7 +8739,8 @@ func (ec *executionContext) _Population_source(ctx context.Context, field graphq
 			return ec.fieldContext_Population_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Source, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Population().Source(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8501,8 +8750,28 @@ func (ec *executionContext) _Population_source(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Population_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+func (ec *executionContext) fieldContext_Population_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Population",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Population_source_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Population_note(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
@@ -8514,7 +8783,8 @@ func (ec *executionContext) _Population_note(ctx context.Context, field graphql.
 			return ec.fieldContext_Population_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Population().Note(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8524,8 +8794,28 @@ func (ec *executionContext) _Population_note(ctx context.Context, field graphql.
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Population_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
+func (ec *executionContext) fieldContext_Population_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Population",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Population_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9878,7 +10168,8 @@ func (ec *executionContext) _Release_note(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Release_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Release().Note(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9888,8 +10179,28 @@ func (ec *executionContext) _Release_note(ctx context.Context, field graphql.Col
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Release_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+func (ec *executionContext) fieldContext_Release_note(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Release",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Release_note_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Release_synthetic(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
@@ -10158,7 +10469,8 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Title(ctx, obj, fc.Args["lang"].(*model.Lang))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10168,8 +10480,28 @@ func (ec *executionContext) _Source_title(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+func (ec *executionContext) fieldContext_Source_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -12291,6 +12623,18 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_label(ctx, field, obj)
+				})
+		case "codeName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_codeName(ctx, field, obj)
+				})
 		case "jurisdiction":
 			out.Values[i] = ec._Article_jurisdiction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13815,43 +14159,45 @@ func (ec *executionContext) _Population(ctx context.Context, sel ast.SelectionSe
 		case "code":
 			out.Values[i] = ec._Population_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "jurisdiction":
 			out.Values[i] = ec._Population_jurisdiction(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "year":
 			out.Values[i] = ec._Population_year(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
 			out.Values[i] = ec._Population_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "measure":
 			out.Values[i] = ec._Population_measure(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "asOf":
 			out.Values[i] = ec._Population_asOf(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
-			out.Values[i] = ec._Population_source(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Population_source(ctx, field, obj)
+				})
 		case "note":
-			out.Values[i] = ec._Population_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Population_note(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14235,10 +14581,11 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "note":
-			out.Values[i] = ec._Release_note(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_note(ctx, field, obj)
+				})
 		case "synthetic":
 			out.Values[i] = ec._Release_synthetic(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14375,14 +14722,15 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Source")
 		case "title":
-			out.Values[i] = ec._Source_title(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_title(ctx, field, obj)
+				})
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -879,11 +879,19 @@ func TestKyrgyzLabels(t *testing.T) {
 		Regions  []struct{ Code, Name string }
 		Articles []struct {
 			Code, Title, Verification, VerificationEN string
+			Label, LabelEN, LabelRU, CodeName         string
 			Penalties, PenaltiesEN                    *string
 		}
+		Populations []struct {
+			Code, Source, SourceEN string
+			Note, NoteEN           *string
+		}
 		Categories      []term
-		OfficialFigures []struct{ Metric, Definition, Verified, DefinitionEN string }
-		Funnel          struct {
+		OfficialFigures []struct {
+			Metric, Definition, Verified, DefinitionEN string
+			Source, SourceEN                           struct{ Title string }
+		}
+		Funnel struct {
 			Steps []struct{ Step, Label string }
 		}
 	}
@@ -891,9 +899,12 @@ func TestKyrgyzLabels(t *testing.T) {
 	  vocabulary { name terms { code label(lang: KY) } }
 	  regions(jurisdiction: KG) { code name(lang: KY) }
 	  articles(jurisdiction: KG) { code title(lang: KY) penalties(lang: KY) verification(lang: KY)
-	    penaltiesEN: penalties verificationEN: verification }
+	    penaltiesEN: penalties verificationEN: verification
+	    label(lang: KY) labelEN: label labelRU: label(lang: RU) codeName(lang: KY) }
+	  populations(jurisdiction: KG) { code source(lang: KY) sourceEN: source note(lang: KY) noteEN: note }
 	  categories { code label(lang: KY) }
-	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition }
+	  officialFigures(jurisdiction: KG) { metric definition(lang: KY) verified(lang: KY) definitionEN: definition
+	    source { title(lang: KY) } sourceEN: source { title } }
 	  funnel { steps { step label(lang: KY) } }
 	}`, nil, &a)
 
@@ -943,16 +954,29 @@ func TestKyrgyzLabels(t *testing.T) {
 		found = true
 		if x.Title != "Тармактагы жалаа жабуу жана кордоо" || x.Penalties == nil ||
 			*x.Penalties != "200 ЭК (жеке адамдар), 650 ЭК (уюмдар); 1 ЭК = 100 сом" ||
-			!strings.HasPrefix(x.Verification, "долбоордун техникалык тапшырмасындагы") {
+			!strings.HasPrefix(x.Verification, "экинчи даражадагы булактардагы") ||
+			x.Label != "УБЖК 107-1" || x.LabelRU != "КоП 107-1" || x.CodeName != "Кыргыз Республикасынын Укук бузуулар жөнүндө кодекси" {
 			t.Errorf("CoO 107-1 in Kyrgyz = %+v", x)
 		}
 		if x.PenaltiesEN == nil || *x.PenaltiesEN != "200 RP (individuals), 650 RP (organisations); 1 RP = 100 som" ||
-			!strings.HasPrefix(x.VerificationEN, "as summarised") {
+			!strings.HasPrefix(x.VerificationEN, "summarised from secondary sources") || x.LabelEN != "CoO 107-1" {
 			t.Errorf("CoO 107-1 without lang = %+v, want English", x)
 		}
 	}
 	if !found {
 		t.Fatalf("articles = %+v", a.Articles)
+	}
+
+	if len(a.Populations) != 9 {
+		t.Fatalf("KG populations = %+v", a.Populations)
+	}
+	for _, p := range a.Populations {
+		if !strings.HasPrefix(p.Source, "Кыргыз Республикасынын Улуттук статистика комитети") ||
+			!strings.HasPrefix(p.SourceEN, "National Statistical Committee") ||
+			p.Note == nil || !strings.HasPrefix(*p.Note, "Экинчи даражадагы маалымат") ||
+			p.NoteEN == nil || !strings.HasPrefix(*p.NoteEN, "Secondary figure") {
+			t.Errorf("KG population in Kyrgyz = %+v", p)
+		}
 	}
 
 	if got := labelOf(a.Categories, "FALSE_INFORMATION"); got != "Жалган маалымат" {
@@ -963,7 +987,9 @@ func TestKyrgyzLabels(t *testing.T) {
 	}
 	for _, x := range a.OfficialFigures {
 		if x.Metric == "population" && (!strings.HasPrefix(x.Definition, "Кыргызстандын 2025-жылдын 1-декабрындагы туруктуу калкы") ||
-			x.Verified != "болжол менен: 7,395 млн деп жарыяланган" || !strings.HasPrefix(x.DefinitionEN, "Resident population")) {
+			x.Verified != "болжол менен: 7,395 млн деп жарыяланган" || !strings.HasPrefix(x.DefinitionEN, "Resident population") ||
+			!strings.HasPrefix(x.Source.Title, "Кыргыз Республикасынын Улуттук статистика комитети") ||
+			!strings.HasPrefix(x.SourceEN.Title, "National Statistical Committee")) {
 			t.Errorf("KG population in Kyrgyz = %+v", x)
 		}
 	}

@@ -314,7 +314,20 @@ func (r *Resolver) statDimensionLabel(d model.Dimension, code string, lang model
 		}
 		return code
 	case d == model.DimensionArticle && code != model.NoValue:
-		return code
+		// The code as lang writes it (КоАП 456-2); the grouping has no jurisdiction, so the
+		// first code of law of its prefix (the prefixes' abbreviations agree across countries).
+		return r.ref.ArticleLabel(r.articleJurisdiction(code), code, lang)
 	}
 	return model.DimensionLabel(d, code, lang)
+}
+
+// articleJurisdiction is the jurisdiction of the reference article of a code, empty when
+// the reference list has none (then ArticleLabel takes any code of law of its prefix).
+func (r *Resolver) articleJurisdiction(code string) model.Jurisdiction {
+	for i := range r.ref.Articles {
+		if r.ref.Articles[i].Code == code {
+			return r.ref.Articles[i].Jurisdiction
+		}
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/casewatch/casewatch/graph/gqlmodel"
+	"github.com/casewatch/casewatch/internal/demo"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -39,6 +40,19 @@ func (r *appealResolver) Fine(ctx context.Context, obj *model.Appeal) (*gqlmodel
 // ID is the resolver for the id field.
 func (r *articleResolver) ID(ctx context.Context, obj *model.Article) (string, error) {
 	return nodeID("Article", string(obj.Jurisdiction)+":"+obj.Code), nil
+}
+
+// Label is the resolver for the label field.
+func (r *articleResolver) Label(ctx context.Context, obj *model.Article, lang *model.Lang) (string, error) {
+	return r.ref.ArticleLabel(obj.Jurisdiction, obj.Code, langOr(lang)), nil
+}
+
+// CodeName is the resolver for the codeName field.
+func (r *articleResolver) CodeName(ctx context.Context, obj *model.Article, lang *model.Lang) (*string, error) {
+	if c := r.ref.CodeOf(obj.Jurisdiction, obj.Code); c != nil {
+		return c.Names.Opt(langOr(lang)), nil
+	}
+	return nil, nil
 }
 
 // Title is the resolver for the title field.
@@ -256,6 +270,22 @@ func (r *officialFigureResolver) Definition(ctx context.Context, obj *model.Offi
 // Verified is the resolver for the verified field.
 func (r *officialFigureResolver) Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
 	return obj.Verified.In(langOr(lang)), nil
+}
+
+// Source is the resolver for the source field.
+func (r *populationResolver) Source(ctx context.Context, obj *model.Population, lang *model.Lang) (string, error) {
+	if s := obj.Sources.In(langOr(lang)); s != "" {
+		return s, nil
+	}
+	return obj.Source, nil
+}
+
+// Note is the resolver for the note field.
+func (r *populationResolver) Note(ctx context.Context, obj *model.Population, lang *model.Lang) (*string, error) {
+	if s := obj.Notes.Opt(langOr(lang)); s != nil {
+		return s, nil
+	}
+	return obj.Note, nil
 }
 
 // Node is the resolver for the node field.
@@ -524,6 +554,15 @@ func (r *releaseResolver) ID(ctx context.Context, obj *model.Release) (string, e
 	return nodeID("Release", strconv.FormatInt(obj.ID, 10)), nil
 }
 
+// Note is the resolver for the note field.
+func (r *releaseResolver) Note(ctx context.Context, obj *model.Release, lang *model.Lang) (*string, error) {
+	if obj.Note == nil || !obj.Synthetic {
+		return obj.Note, nil
+	}
+	n, _ := demo.NoteIn(*obj.Note, langOr(lang))
+	return &n, nil
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *releaseConnectionResolver) TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error) {
 	n, err := r.store.CountReleases(ctx)
@@ -531,6 +570,14 @@ func (r *releaseConnectionResolver) TotalCount(ctx context.Context, obj *Release
 		return 0, internal(err)
 	}
 	return n, nil
+}
+
+// Title is the resolver for the title field.
+func (r *sourceResolver) Title(ctx context.Context, obj *model.Source, lang *model.Lang) (string, error) {
+	if s := obj.Titles.In(langOr(lang)); s != "" {
+		return s, nil
+	}
+	return obj.Title, nil
 }
 
 // Label is the resolver for the label field.
@@ -564,6 +611,8 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) OfficialFigure() OfficialFigureResolver { return &officialFigureResolver{r} }
 
+func (r *Resolver) Population() PopulationResolver { return &populationResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Region() RegionResolver { return &regionResolver{r} }
@@ -573,6 +622,8 @@ func (r *Resolver) Release() ReleaseResolver { return &releaseResolver{r} }
 func (r *Resolver) ReleaseConnection() ReleaseConnectionResolver {
 	return &releaseConnectionResolver{r}
 }
+
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
 func (r *Resolver) Term() TermResolver { return &termResolver{r} }
 
@@ -589,9 +640,11 @@ type (
 	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	officialFigureResolver          struct{ *Resolver }
+	populationResolver              struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }
 	releaseResolver                 struct{ *Resolver }
 	releaseConnectionResolver       struct{ *Resolver }
+	sourceResolver                  struct{ *Resolver }
 	termResolver                    struct{ *Resolver }
 )

@@ -15,6 +15,8 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
+	"html"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -62,6 +64,9 @@ type asset struct {
 
 type handler struct {
 	files map[string]*asset // keyed by URL path, e.g. "/app.js"
+	// pages are index.html with its link preview in each language, by the language's tag
+	// ("kk"); "/?lang=kk" gets pages["kk"], any other "/" the page itself (English).
+	pages map[string]*asset
 }
 
 var (
@@ -144,7 +149,71 @@ func load(fsys fs.FS) *handler {
 		}
 	}
 	h.files["/"+indexName] = newAsset(indexName, body)
+	h.pages = map[string]*asset{}
+	for name, texts := range bodies {
+		tag, ok := strings.CutSuffix(strings.TrimPrefix(name, "i18n/"), ".json")
+		if !ok || !strings.HasPrefix(name, "i18n/") || !previewTag.MatchString(tag) {
+			continue
+		}
+		if page, ok := localizedPage(body, tag, texts); ok {
+			h.pages[tag] = newAsset(indexName, page)
+		}
+	}
+	if en, ok := h.pages["en"]; ok {
+		h.files["/"+indexName] = en
+	}
 	return h
+}
+
+// previewTag is the form of a language's tag: the name of its file in i18n/.
+var previewTag = regexp.MustCompile(`^[a-z]{2}$`)
+
+// previewLocales are the og:locale of the portal's languages.
+var previewLocales = map[string]string{"kk": "kk_KZ", "ky": "ky_KG", "ru": "ru_RU", "en": "en_GB"}
+
+// The tags localizedPage rewrites; index.html has each once, on a line of its own.
+var (
+	htmlLangTag = regexp.MustCompile(`<html lang="[^"]*">`)
+	metaContent = func(attr, name string) *regexp.Regexp {
+		return regexp.MustCompile(`<meta ` + attr + `="` + regexp.QuoteMeta(name) + `" content="[^"]*">`)
+	}
+	ogTitleTag       = metaContent("property", "og:title")
+	ogDescriptionTag = metaContent("property", "og:description")
+	ogLocaleTag      = metaContent("property", "og:locale")
+	descriptionTag   = metaContent("name", "description")
+)
+
+// localizedPage writes the page's language and link preview (og:title, og:description,
+// description, og:locale) in the language of tag, from its texts (lnOgTitle and
+// lnOgDescription of i18n/<tag>.json), HTML-escaped. Nothing of a request goes into a page:
+// the pages are made once, at start, one per language file. ok is false when the texts
+// lack the preview.
+func localizedPage(page []byte, tag string, texts []byte) ([]byte, bool) {
+	var t struct {
+		UI struct {
+			Title       string `json:"lnOgTitle"`
+			Description string `json:"lnOgDescription"`
+		} `json:"ui"`
+	}
+	if err := json.Unmarshal(texts, &t); err != nil || t.UI.Title == "" || t.UI.Description == "" {
+		return nil, false
+	}
+	locale := previewLocales[tag]
+	if locale == "" {
+		locale = tag
+	}
+	set := func(page []byte, re *regexp.Regexp, tag string) []byte {
+		return re.ReplaceAllLiteral(page, []byte(tag))
+	}
+	meta := func(attr, name, content string) string {
+		return `<meta ` + attr + `="` + name + `" content="` + html.EscapeString(content) + `">`
+	}
+	page = set(page, htmlLangTag, `<html lang="`+tag+`">`)
+	page = set(page, ogTitleTag, meta("property", "og:title", t.UI.Title))
+	page = set(page, ogDescriptionTag, meta("property", "og:description", t.UI.Description))
+	page = set(page, descriptionTag, meta("name", "description", t.UI.Description))
+	page = set(page, ogLocaleTag, meta("property", "og:locale", locale))
+	return page, true
 }
 
 // moduleReference finds the relative references of a module: the specifier of an import
@@ -197,6 +266,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p = "/" + indexName
 	}
 	a, ok := h.files[p]
+	if page, found := h.pages[strings.ToLower(r.URL.Query().Get("lang"))]; found && p == "/"+indexName {
+		a = page
+	}
 	if !ok || path.Clean(p) != p {
 		w.Header().Set("Cache-Control", "no-store")
 		http.NotFound(w, r)

@@ -86,9 +86,7 @@ func Seed(ctx context.Context, s *store.Store, ref *reference.Data, opts Options
 		return nil, err
 	}
 
-	note := fmt.Sprintf("Synthetic demo dataset, not real enforcement data: %d cases and %d detections "+
-		"made up by casewatch's demo generator (seed %d, data until %s).",
-		opts.Cases, dets.total(), opts.Seed, opts.Until)
+	note := note(opts.Cases, dets.total(), opts.Seed, opts.Until)
 	rel := model.Release{Note: &note, Synthetic: true}
 	return s.Load(ctx, rel, func(b *store.Batch) error {
 		if opts.Generalize != nil {

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Region is a first-level administrative unit (ISO 3166-2).
 type Region struct {
 	Code         string
@@ -40,8 +42,10 @@ func (a *Article) Title(lang Lang) *string { return a.Titles.Opt(lang) }
 
 // Source names where a figure comes from.
 type Source struct {
-	Title string
-	URL   *string
+	// Title is the English title; Titles has it in every language.
+	Title  string
+	Titles Labels
+	URL    *string
 }
 
 // IndexUnit is the value of a monetary index unit (MCI, RP) in one year.
@@ -83,8 +87,22 @@ type Population struct {
 	// AsOf is the year or the date (YYYY-MM-DD) the figure describes, as the source gives it.
 	AsOf   string
 	Source string
+	// Sources is Source in every language (Source is its English text).
+	Sources Labels
 	// Note says what to keep in mind when comparing with other figures; nil when nothing.
-	Note *string
+	// It is Notes' English text.
+	Note  *string
+	Notes Labels
+}
+
+// Code is a code of law articles are brought under, e.g. Kazakhstan's Code of
+// Administrative Offences (prefix CAO): its abbreviation and its name in every language.
+type Code struct {
+	Jurisdiction Jurisdiction
+	// Prefix starts the codes of its articles: "CAO" of "CAO 456-2".
+	Prefix string
+	Abbrs  Labels
+	Names  Labels
 }
 
 // The measures of a Population.
@@ -97,3 +115,13 @@ const (
 	// PopulationCensus is a census count.
 	PopulationCensus = "CENSUS"
 )
+
+// SplitArticleCode splits an article's code ("CAO 456-2") into the code's prefix and the
+// article's number; ok is false when it has no prefix.
+func SplitArticleCode(code string) (prefix, number string, ok bool) {
+	prefix, number, ok = strings.Cut(code, " ")
+	if !ok || prefix == "" || number == "" {
+		return "", code, false
+	}
+	return prefix, number, true
+}

@@ -35,6 +35,8 @@ type Data struct {
 	Articles        []model.Article
 	IndexUnits      []model.IndexUnit
 	OfficialFigures []model.OfficialFigure
+	// Codes are the codes of law of codes.csv, whose prefixes start articles' codes.
+	Codes []model.Code
 	// Populations are the figures of population.csv, by code and year: every region's, and
 	// a country's total under its jurisdiction code.
 	Populations []model.Population
@@ -44,7 +46,11 @@ type Data struct {
 	populations map[string][]model.Population
 	// populationSeen finds duplicates while population.csv is read.
 	populationSeen map[populationKey]bool
-	indexByYear    map[indexKey]*model.IndexUnit
+	// populationSources are the texts of population_sources.csv by their English text.
+	populationSources map[string]model.Labels
+	// sourceTitles are the titles of source_titles.csv by their English text.
+	sourceTitles map[string]model.Labels
+	indexByYear  map[indexKey]*model.IndexUnit
 	// regionNames reads the region names of imports (see regionnames.go).
 	regionNames *regionNames
 }
@@ -62,15 +68,19 @@ type indexKey struct {
 // Read parses the embedded files. An error means a broken build, not bad input. (It only
 // reads: writing a release is the store's Load.)
 func Read() (*Data, error) {
-	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{}}
+	d := &Data{regionByCode: map[string]*model.Region{}, indexByYear: map[indexKey]*model.IndexUnit{},
+		sourceTitles: map[string]model.Labels{}}
 	steps := []struct {
 		file  string
 		parse func(row) error
 	}{
+		// The titles of sources in every language, before the files that cite them.
+		{"source_titles.csv", d.addSourceTitle},
 		{"regions.csv", d.addRegion},
 		{"articles.csv", d.addArticle},
 		{"index_units.csv", d.addIndexUnit},
 		{"official_figures.csv", d.addOfficialFigure},
+		{"codes.csv", d.addCode},
 	}
 	for _, s := range steps {
 		if err := readCSV(s.file, s.parse); err != nil {
@@ -83,10 +93,21 @@ func Read() (*Data, error) {
 	}
 	// Populations are checked against the regions, so they come after them.
 	d.populationSeen = map[populationKey]bool{}
+	d.populationSources = map[string]model.Labels{}
+	if err := readCSV("population_sources.csv", d.addPopulationSource); err != nil {
+		return nil, fmt.Errorf("reference population_sources.csv: %w", err)
+	}
 	if err := readCSV("population.csv", d.addPopulation); err != nil {
 		return nil, fmt.Errorf("reference population.csv: %w", err)
 	}
 	d.populationSeen = nil
+	d.populationSources = nil
+	d.sourceTitles = nil
+	for _, a := range d.Articles {
+		if d.CodeOf(a.Jurisdiction, a.Code) == nil {
+			return nil, fmt.Errorf("reference articles.csv: %s %s: no code of codes.csv", a.Jurisdiction, a.Code)
+		}
+	}
 	d.indexPopulations()
 	var err error
 	if d.regionNames, err = newRegionNames(d.Regions); err != nil {
@@ -268,10 +289,21 @@ var populationMeasures = map[string]string{
 
 // populationNotes are what the API says beside every figure of a country (ours, not the
 // source's).
-var populationNotes = map[model.Jurisdiction]string{
-	model.JurisdictionKG: "Secondary figure: the National Statistical Committee's, as cited by Wikipedia or the press, " +
-		"not read from the Committee's own tables. It predates the 2024 reform that enlarged Bishkek and other cities, " +
-		"and rates of later years are divided by it.",
+var populationNotes = map[model.Jurisdiction]model.Labels{
+	model.JurisdictionKG: {
+		EN: "Secondary figure: the National Statistical Committee's, as cited by Wikipedia or the press, " +
+			"not read from the Committee's own tables. It predates the 2024 reform that enlarged Bishkek and other cities, " +
+			"and rates of later years are divided by it.",
+		RU: "Вторичные данные: цифра Национального статистического комитета в изложении Википедии или прессы, " +
+			"а не из собственных таблиц комитета. Она относится ко времени до реформы 2024 года, расширившей Бишкек " +
+			"и другие города, и на неё делятся показатели последующих лет.",
+		KK: "Қайталама дерек: Ұлттық статистика комитетінің көрсеткіші Википедия немесе баспасөз арқылы алынған, " +
+			"комитеттің өз кестелерінен оқылмаған. Ол Бішкек пен басқа қалаларды кеңейткен 2024 жылғы реформадан бұрынғы, " +
+			"кейінгі жылдардың көрсеткіштері де соған бөлінеді.",
+		KY: "Экинчи даражадагы маалымат: Улуттук статистика комитетинин көрсөткүчү Википедия же басма сөз аркылуу алынган, " +
+			"комитеттин өз таблицаларынан окулган эмес. Ал Бишкекти жана башка шаарларды кеңейткен 2024-жылдагы реформага " +
+			"чейинки маалымат, кийинки жылдардын көрсөткүчтөрү да ага бөлүнөт.",
+	},
 }
 
 // addPopulation reads a row of population.csv. Its code is a known region's or a
@@ -317,10 +349,13 @@ func (d *Data) addPopulation(r row) error {
 		return fmt.Errorf("%s %d: two figures for one year", code, year)
 	}
 	d.populationSeen[key] = true
+	// The source in every language (TestTextsInEveryLanguage finds sources without).
+	sources := d.populationSources[r["source"]]
 	p := model.Population{Code: code, Jurisdiction: j, Year: year, Value: value, Measure: measure,
-		AsOf: r["as_of"], Source: r["source"]}
-	if note, ok := populationNotes[j]; ok {
-		p.Note = &note
+		AsOf: r["as_of"], Source: r["source"], Sources: sources}
+	if notes, ok := populationNotes[j]; ok {
+		note := notes.EN
+		p.Note, p.Notes = &note, notes
 	}
 	d.Populations = append(d.Populations, p)
 	return nil
@@ -341,6 +376,84 @@ func (d *Data) indexPopulations() {
 	for i := range d.Regions {
 		d.Regions[i].Populations = append([]model.Population{}, d.populations[d.Regions[i].Code]...)
 	}
+}
+
+// addPopulationSource reads a row of population_sources.csv: a source of population.csv
+// (source_en, as written there) in every language.
+func (d *Data) addPopulationSource(r row) error {
+	l, err := r.labels("source", true)
+	if err != nil {
+		return err
+	}
+	d.populationSources[l.EN] = l
+	return nil
+}
+
+// addSourceTitle reads a row of source_titles.csv: the title of a source of
+// official_figures.csv or index_units.csv (title_en, as written there) in every language.
+func (d *Data) addSourceTitle(r row) error {
+	l, err := r.labels("title", true)
+	if err != nil {
+		return err
+	}
+	d.sourceTitles[l.EN] = l
+	return nil
+}
+
+// source is the source of a row: its title (in every language, from source_titles.csv) and URL.
+func (d *Data) source(r row) model.Source {
+	return model.Source{Title: r["source_title"], Titles: d.sourceTitles[r["source_title"]], URL: r.opt("source_url")}
+}
+
+// addCode reads a row of codes.csv: a code of law, its prefix, abbreviation and name.
+func (d *Data) addCode(r row) error {
+	j, err := jurisdiction(r["jurisdiction"])
+	if err != nil {
+		return err
+	}
+	c := model.Code{Jurisdiction: j, Prefix: r["prefix"]}
+	if c.Abbrs, err = r.labels("abbr", true); err != nil {
+		return err
+	}
+	if c.Names, err = r.labels("name", true); err != nil {
+		return err
+	}
+	if c.Prefix == "" || d.codeByPrefix(j, c.Prefix) != nil {
+		return fmt.Errorf("%s: empty or repeated prefix %q", j, c.Prefix)
+	}
+	d.Codes = append(d.Codes, c)
+	return nil
+}
+
+func (d *Data) codeByPrefix(j model.Jurisdiction, prefix string) *model.Code {
+	for i := range d.Codes {
+		if c := &d.Codes[i]; c.Prefix == prefix && (j == "" || c.Jurisdiction == j) {
+			return c
+		}
+	}
+	return nil
+}
+
+// CodeOf returns the code of law an article's code ("CAO 456-2") belongs to, nil when its
+// prefix is unknown. With no jurisdiction, the first code of that prefix.
+func (d *Data) CodeOf(j model.Jurisdiction, articleCode string) *model.Code {
+	prefix, _, ok := model.SplitArticleCode(articleCode)
+	if !ok {
+		return nil
+	}
+	return d.codeByPrefix(j, prefix)
+}
+
+// ArticleLabel writes an article's code as lang's legal usage does: "CAO 456-2" is
+// "КоАП 456-2" in Russian and "ӘҚБтК 456-2" in Kazakh. A code of an unknown code of law
+// stays as it is.
+func (d *Data) ArticleLabel(j model.Jurisdiction, articleCode string, lang model.Lang) string {
+	c := d.CodeOf(j, articleCode)
+	if c == nil {
+		return articleCode
+	}
+	_, number, _ := model.SplitArticleCode(articleCode)
+	return c.Abbrs.In(lang) + " " + number
 }
 
 func (d *Data) addArticle(r row) error {
@@ -386,7 +499,7 @@ func (d *Data) addIndexUnit(r row) error {
 	}
 	d.IndexUnits = append(d.IndexUnits, model.IndexUnit{
 		Jurisdiction: j, Year: year, Unit: r["unit"], Value: value, Currency: r["currency"],
-		Source: model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+		Source: d.source(r),
 	})
 	return nil
 }
@@ -411,7 +524,7 @@ func (d *Data) addOfficialFigure(r row) error {
 	d.OfficialFigures = append(d.OfficialFigures, model.OfficialFigure{
 		Jurisdiction: j, Metric: r["metric"], PeriodStart: r["period_start"], PeriodEnd: r["period_end"],
 		Value: value, Unit: r["unit"], Definition: definition,
-		Source:   model.Source{Title: r["source_title"], URL: r.opt("source_url")},
+		Source:   d.source(r),
 		Verified: verified,
 	})
 	return nil

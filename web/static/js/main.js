@@ -10,9 +10,10 @@
 //   the API.
 
 import { setLang, showException } from './chrome.js';
-import { initialLang, LANGUAGES, loadLanguage, t } from './i18n.js';
+import { initialLang, LANGUAGES, loadLanguage, t, withLang } from './i18n.js';
 import { route } from './router.js';
-import { state } from './state.js';
+import { initShare } from './share.js';
+import { session, state } from './state.js';
 import { h } from './util.js';
 
 // loadFirstLanguage loads the texts of the reader's language, or else English, and says
@@ -48,9 +49,13 @@ async function start() {
         return;
       }
       setLang(b.dataset.lang);
+      // The address names the new language, so that the link shared now opens in it.
+      session.langInLink = true;
+      history.replaceState(history.state, '', withLang(location.hash || '#/cases'));
       route({ rebuild: true });
     });
   }
+  initShare();
   // navigate (util.js) opens the current address again with a hashchange event too.
   window.addEventListener('hashchange', () => route());
   const bootLoading = document.getElementById('boot-loading');

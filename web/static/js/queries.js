@@ -40,7 +40,7 @@ query Cases($filter: CaseFilter, $orderBy: CaseOrder!, $first: Int!, $after: Str
         category
         concern
         stage
-        article { code }
+        article { code label(lang: $lang) codeName(lang: $lang) }
         outcome {
           decision
           sanction
@@ -63,7 +63,17 @@ query Case($reference: String!, $lang: Lang!) {
     category
     concern
     platform
-    article { code jurisdiction liability title(lang: $lang) penalties listed verification }
+    article {
+      code
+      label(lang: $lang)
+      codeName(lang: $lang)
+      jurisdiction
+      liability
+      title(lang: $lang)
+      penalties(lang: $lang)
+      listed
+      verification(lang: $lang)
+    }
     liability
     stage
     reportedMonth
@@ -92,7 +102,7 @@ query Case($reference: String!, $lang: Lang!) {
 }`;
 
 export const Q_RELEASES = /* GraphQL */ `
-query Releases($first: Int!, $after: String) {
+query Releases($first: Int!, $after: String, $lang: Lang!) {
   currentRelease { version publishedAt synthetic }
   releases(first: $first, after: $after) {
     totalCount
@@ -101,7 +111,7 @@ query Releases($first: Int!, $after: String) {
       node {
         version
         publishedAt
-        note
+        note(lang: $lang)
         synthetic
         rowsAdded
         rowsUpdated
@@ -117,14 +127,13 @@ query Sources($lang: Lang!) {
   currentRelease { version publishedAt synthetic }
   officialFigures {
     jurisdiction
-    metric
     periodStart
     periodEnd
     value
     unit
-    definition
-    source { title url }
-    verified
+    definition(lang: $lang)
+    source { title(lang: $lang) url }
+    verified(lang: $lang)
   }
   indexUnits {
     jurisdiction
@@ -132,17 +141,30 @@ query Sources($lang: Lang!) {
     unit
     value
     currency
-    source { title url }
+    source { title(lang: $lang) url }
   }
   articles {
     code
+    label(lang: $lang)
+    codeName(lang: $lang)
     jurisdiction
     liability
     title(lang: $lang)
-    penalties
+    penalties(lang: $lang)
     listed
-    verification
+    verification(lang: $lang)
   }
+  populations {
+    code
+    jurisdiction
+    year
+    value
+    measure
+    asOf
+    source(lang: $lang)
+    note(lang: $lang)
+  }
+  regions { code name(lang: $lang) }
 }`;
 
 export const Q_METHODOLOGY = /* GraphQL */ `

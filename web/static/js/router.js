@@ -2,10 +2,12 @@
 // view can be shared as a link.
 
 import { APIError } from './api.js';
-import { clearErrors, setTitle, showErrors, showException } from './chrome.js';
+import { clearErrors, setLang, setTitle, showErrors, showException } from './chrome.js';
 import { boot, loadBoot } from './data.js';
-import { t } from './i18n.js';
-import { session } from './state.js';
+import { reportLinkProblems } from './filters.js';
+import { langParam, LANGUAGES, loadLanguage, t, withLang } from './i18n.js';
+import { session, state } from './state.js';
+import { viewTitle } from './title.js';
 import { h } from './util.js';
 import { viewCase } from './views/case.js';
 import { viewCases } from './views/cases.js';
@@ -36,7 +38,38 @@ const VIEWS = {
   methodology: viewMethodology,
 };
 
+// The language of the link (lang=kk) is followed once it is loaded; from then on, and after
+// the reader switches language, the address keeps naming it, so a copied link opens in the
+// same language. An unknown value is reported like any other misspelt parameter.
+async function followLinkLang() {
+  const lp = langParam();
+  if (lp && lp.code) {
+    session.langInLink = true;
+    if (lp.code !== state.lang) {
+      try {
+        await loadLanguage(lp.code);
+        setLang(lp.code);
+      } catch (e) {
+        showException(e);
+      }
+    }
+  }
+  return lp && lp.bad ? lp.bad : null;
+}
+
+// keepLangInLink writes the current language into the address (without a new history entry)
+// and into the portal's links on the page, when the address is to carry it.
+export function keepLangInLink(root = document) {
+  if (!session.langInLink) return;
+  if (location.hash.startsWith('#/') || !location.hash) {
+    const hash = withLang(location.hash || '#/cases');
+    if (hash !== location.hash) history.replaceState(history.state, '', hash);
+  }
+  for (const a of root.querySelectorAll('a[href^="#/"]')) a.setAttribute('href', withLang(a.getAttribute('href')));
+}
+
 export async function route(opts = {}) {
+  const badLang = await followLinkLang();
   const r = parseHash();
   const prev = current;
   if (prev) prev.controller.abort();
@@ -44,6 +77,9 @@ export async function route(opts = {}) {
   const sameView = prev && prev.view === r.view && prev.arg === r.arg;
   current = { view: r.view, arg: r.arg, controller };
   clearErrors();
+  if (badLang) {
+    reportLinkProblems([{ param: 'lang', value: badLang, expected: t('lnLinkExpectedLang', LANGUAGES.map((l) => l.tag).join(', ')) }]);
+  }
   if (!boot.done) {
     await loadBoot();
     if (current.controller !== controller) return;
@@ -66,6 +102,7 @@ export async function route(opts = {}) {
       if (r.view !== 'cases') session.casesUI = null;
       if (r.view !== 'statistics') session.statsUI = null;
       main.replaceChildren(node);
+      keepLangInLink(node);
       if (prev && !sameView) {
         window.scrollTo(0, 0);
         const title = node.querySelector('h1');
@@ -77,6 +114,9 @@ export async function route(opts = {}) {
   let retryAfter = boot.retryAfter;
   try {
     await view(r, ctx);
+    const title = viewTitle(r);
+    if (title && ctx.isCurrent()) setTitle(title);
+    if (ctx.isCurrent()) keepLangInLink();
   } catch (e) {
     if (ctx.isCurrent()) showException(e);
     if (e instanceof APIError && e.retryAfter) retryAfter = e.retryAfter;

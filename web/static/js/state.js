@@ -14,4 +14,5 @@ export const session = {
   lastCasesHash: '#/cases', // the case list last shown, for the case page's way back
   casesUI: null, // the mounted case browser, reused while only the filters change
   statsUI: null, // the mounted statistics form, reused while only the choices change
+  langInLink: false, // the address names the language (lang=kk): a link had it, or the reader switched
 };

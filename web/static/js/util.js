@@ -1,7 +1,7 @@
 // Helpers shared by the views: building elements, labels of codes, numbers and dates.
 
 import { ENUMS } from './enums.js';
-import { locale, t } from './i18n.js';
+import { formatDate, formatMonth, formatNumber, formatPercent, formatTime, t } from './i18n.js';
 import { state } from './state.js';
 
 const CODE_RE = /^[A-Z][A-Z0-9_]*$/;
@@ -61,25 +61,42 @@ export function regionLabel(region) {
   return region.name || region.code;
 }
 
+// Numbers and dates by the portal's own rules (i18n.js), never the browser's locale data.
 export function fmtInt(n) {
-  if (n === null || n === undefined) return '';
-  try { return new Intl.NumberFormat(locale()).format(n); } catch { return String(n); }
+  return formatNumber(n, 0);
 }
 
 export function fmtNumber(n, maxDigits = 2) {
-  if (n === null || n === undefined) return '';
-  try {
-    return new Intl.NumberFormat(locale(), { maximumFractionDigits: maxDigits }).format(n);
-  } catch { return String(n); }
+  return formatNumber(n, maxDigits);
 }
 
-// fmtTime shows an RFC 3339 time as "2025-06-30 14:05 UTC": the same in every language,
-// unambiguous.
+export function fmtPercent(share, maxDigits = 1) {
+  return formatPercent(share, maxDigits);
+}
+
+// fmtDate shows a date (YYYY-MM-DD) or a month (YYYY-MM) in the language.
+export function fmtDate(value) {
+  return formatDate(value);
+}
+
+export function fmtMonth(value) {
+  return formatMonth(value);
+}
+
+// fmtTime shows an RFC 3339 time in UTC in the language: "30 June 2025, 14:05 UTC".
 export function fmtTime(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return formatTime(iso);
+}
+
+// articleNode shows an article's code as the language writes it (КоАП 456-2), the code of
+// law spelt out in its tooltip. article: { code, label, codeName } (label and codeName in
+// the current language); a bare code string is shown as it is.
+export function articleNode(article) {
+  if (!article) return dash();
+  if (typeof article === 'string') return h('span', { class: 'nowrap' }, article);
+  const text = article.label || article.code;
+  if (!article.codeName) return h('span', { class: 'nowrap' }, text);
+  return h('abbr', { class: 'nowrap', title: article.codeName }, text);
 }
 
 export function dash() {

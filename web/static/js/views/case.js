@@ -5,7 +5,7 @@ import { setTitle, showErrors, updateRelease } from '../chrome.js';
 import { t } from '../i18n.js';
 import { Q_CASE } from '../queries.js';
 import { session, state } from '../state.js';
-import { badge, categoryLabel, concernTag, dash, fineBandNode, fmtTime, h, humanize, loadingNode, orDash, term } from '../util.js';
+import { articleNode, badge, categoryLabel, concernTag, dash, fineBandNode, fmtTime, h, humanize, loadingNode, orDash, term } from '../util.js';
 
 // Which enumeration a timeline event's result code belongs to.
 const EVENT_RESULT_ENUM = {
@@ -75,7 +75,7 @@ export async function viewCase(r, ctx) {
     [t('fPlatform'), c.platform ? term('Platform', c.platform) : withheld.cloneNode(true)],
     [t('fLiability'), term('Liability', c.liability)],
     [t('colArticle'), article
-      ? [h('span', { class: 'nowrap' }, article.code), article.title ? ` — ${article.title}` : '',
+      ? [articleNode(article), article.title ? ` — ${article.title}` : '',
         article.listed ? '' : [' ', h('span', { class: 'muted' }, `(${t('articleUnlisted')})`)]]
       : gen.has('article') ? withheld.cloneNode(true) : dash()],
     article && article.penalties ? [t('fieldPenalties'), article.penalties] : null,

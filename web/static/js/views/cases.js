@@ -7,7 +7,7 @@ import { buildFilterForm, caseFilter, filtersFromParams, filtersHash, reportLink
 import { t } from '../i18n.js';
 import { Q_CASES } from '../queries.js';
 import { session, state } from '../state.js';
-import { categoryLabel, concernTag, dash, fineBandNode, fmtInt, h, navigate, refocus, term } from '../util.js';
+import { articleNode, categoryLabel, concernTag, dash, fineBandNode, fmtInt, h, navigate, refocus, term } from '../util.js';
 
 const PAGE_SIZE = 50;
 
@@ -41,7 +41,7 @@ function casesTable(edges) {
       h('td', null, c.region ? c.region.name || c.region.code : h('span', { class: 'muted' }, t('withheld'))),
       h('td', null, c.category ? h('span', { class: 'cat' }, categoryLabel(c.category)) : h('span', { class: 'muted' }, t('withheld')),
         ' ', concernTag(c.concern)),
-      h('td', { class: 'nowrap' }, c.article ? c.article.code : dash()),
+      h('td', { class: 'nowrap' }, c.article ? articleNode(c.article) : dash()),
       h('td', null, term('CaseStage', c.stage)),
       h('td', null, o ? term('Decision', o.decision) : dash()),
       h('td', null, o && o.sanction ? term('Sanction', o.sanction) : dash()),

@@ -3,10 +3,10 @@
 
 import { gql } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
-import { locale, methodology, t } from '../i18n.js';
+import { methodology, t } from '../i18n.js';
 import { Q_METHODOLOGY } from '../queries.js';
 import { state } from '../state.js';
-import { categoryLabel, codes, concernTag, fmtInt, h } from '../util.js';
+import { categoryLabel, codes, concernTag, fmtInt, fmtPercent, h } from '../util.js';
 
 export async function viewMethodology(r, ctx) {
   setTitle(t('methodologyTitle'));
@@ -50,7 +50,6 @@ export async function viewMethodology(r, ctx) {
 // (the last for that count and more), one column per perturbation.
 function fillPerturbationTable(box, text, dc) {
   const moves = [...new Set(dc.perturbationTable.flatMap((r) => r.outcomes.map((o) => o.perturbation)))].sort((a, b) => a - b);
-  const fmtShare = new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 });
   const fill = (pattern, value) => pattern.split('{0}').join(value);
   const sign = (n) => (n > 0 ? `+${n}` : String(n));
   box.replaceChildren(
@@ -65,6 +64,6 @@ function fillPerturbationTable(box, text, dc) {
           h('th', { scope: 'row' }, r.orMore ? fill(text.orMore, fmtInt(r.count)) : fmtInt(r.count)),
           moves.map((p) => {
             const o = r.outcomes.find((x) => x.perturbation === p);
-            return h('td', { class: 'num' }, o ? fmtShare.format(o.probability) : '');
+            return h('td', { class: 'num' }, o ? fmtPercent(o.probability) : '');
           })))))));
 }

@@ -32,7 +32,7 @@ export async function viewReleases(r, ctx) {
     h('p', { class: 'intro' }, t('releasesIntro')),
     status, results));
 
-  const { data, errors } = await gql(Q_RELEASES, { first: RELEASES_PAGE_SIZE, after: null }, ctx.signal);
+  const { data, errors } = await gql(Q_RELEASES, { first: RELEASES_PAGE_SIZE, after: null, lang: state.lang }, ctx.signal);
   if (!ctx.isCurrent()) return;
   if (errors.length) showErrors(errors);
   if (data && data.currentRelease) updateRelease(data.currentRelease);
@@ -51,7 +51,7 @@ export async function viewReleases(r, ctx) {
     btn.addEventListener('click', async () => {
       btn.disabled = true;
       try {
-        const next = await gql(Q_RELEASES, { first: RELEASES_PAGE_SIZE, after: pageInfo.endCursor }, ctx.signal);
+        const next = await gql(Q_RELEASES, { first: RELEASES_PAGE_SIZE, after: pageInfo.endCursor, lang: state.lang }, ctx.signal);
         if (!ctx.isCurrent()) return;
         if (next.errors.length) showErrors(next.errors);
         const c2 = next.data && next.data.releases;

@@ -9,10 +9,10 @@ import {
   ARTICLE_RE, caseFilter, DATE_RE, DEFAULT_ORDER, emptyFilters, facetDetails, FACETS, filterParams, filtersFromParams,
   filtersHash, oneOf, REGION_RE, renderChips, reportLinkProblems, syncFacets,
 } from '../filters.js';
-import { locale, t } from '../i18n.js';
+import { compareText, formatNumber, t } from '../i18n.js';
 import { Q_ARTICLES, Q_FUNNEL, Q_STATISTICS } from '../queries.js';
 import { session, state } from '../state.js';
-import { codes, dash, fmtInt, fmtNumber, h, isCode, navigate, refocus, term, unitAbbr } from '../util.js';
+import { codes, dash, fmtInt, fmtNumber, fmtPercent, h, isCode, navigate, refocus, term, unitAbbr } from '../util.js';
 
 // The groupings offered, in the order of the schema; REGION first as the default.
 const DEFAULT_DIMENSION = 'REGION';
@@ -141,17 +141,10 @@ function hasPer100k(by) {
   return by === 'REGION' || by === 'JURISDICTION';
 }
 
-function fmtPercent(x) {
-  try {
-    return new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(x);
-  } catch { return `${Math.round(x * 1000) / 10}%`; }
-}
 
 // fmtRate shows a figure per 100,000 with two decimals, so that a column lines up.
 function fmtRate(x) {
-  try {
-    return new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
-  } catch { return x.toFixed(2); }
+  return formatNumber(x, 2, 2);
 }
 
 function buildStatsForm(s, regions, articles) {
@@ -435,7 +428,7 @@ function statsColumns(s) {
 // compareValues orders two sort values ascending; null (not shown) is handled by the caller.
 function compareValues(a, b) {
   if (Array.isArray(a)) return String(a[0]).localeCompare(String(b[0])) || a[1] - b[1];
-  if (typeof a === 'string') return a.localeCompare(b, locale(), { numeric: true });
+  if (typeof a === 'string') return compareText(a, b);
   return a - b;
 }
 
@@ -504,7 +497,7 @@ function statsTable(s, stats, buckets) {
         const key = b.key || [];
         const href = bucketCasesHash(s, b);
         const label = col.value(b);
-        const showCode = key.some((x) => x.dimension === 'REGION' || x.dimension === 'ARTICLE') && !key.some((x) => x.code === 'NONE');
+        const showCode = key.some((x) => x.dimension === 'REGION') && !key.some((x) => x.code === 'NONE');
         return h('th', { scope: 'row' },
           href ? h('a', { href, title: t('showCases') }, label) : label,
           showCode ? [' ', h('span', { class: 'muted code' }, key.map((x) => x.code).join(' · '))] : null);
