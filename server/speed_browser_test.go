@@ -34,6 +34,10 @@ const (
 	slowDownBitsPerSecond = 1_600_000
 	slowUpBitsPerSecond   = 750_000
 	slowLatency           = 150 * time.Millisecond
+
+	// speedLang is the reader's language: Russian, so that the page loads two translations
+	// (the reader's and the English fallback), as it does for most readers.
+	speedLang = "RU"
 )
 
 // speedViews are the views timed: the landing view, and two views a link may open.
@@ -198,7 +202,6 @@ func slowPhoneBrowser(tb testing.TB) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
-		chromedp.Flag("lang", "ru"), // two translations: the reader's and the English fallback
 		chromedp.WindowSize(390, 844),
 		chromedp.UserDataDir(filepath.Join(tb.TempDir(), "profile")),
 	)
@@ -284,9 +287,10 @@ func loadOnSlowPhone(browserCtx context.Context, pageURL, ready string) (*speedL
 			return nil, fmt.Errorf("slow the processor down: %w", err)
 		}
 	}
-	// Notes the moment (performance.now(): since the navigation started) the ready element
-	// first appears.
+	// Sets the reader's language and notes the moment (performance.now(): since the
+	// navigation started) the ready element first appears.
 	observer := fmt.Sprintf(`(() => {
+  try { localStorage.setItem('casewatch.lang', %q); } catch {}
   const sel = %q;
   const seen = () => {
     if (window.__casewatchDataShown === undefined && document.querySelector(sel)) {
@@ -297,7 +301,7 @@ func loadOnSlowPhone(browserCtx context.Context, pageURL, ready string) (*speedL
   };
   new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
     .observe(document, { childList: true, subtree: true });
-})()`, ready)
+})()`, speedLang, ready)
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: observer}); err != nil {
 		return nil, err
 	}

@@ -1,18 +1,18 @@
 // Routing: the URL hash names the view and carries its choices (the case filters), so any
 // view can be shared as a link.
 
-import { APIError } from './api.js';
+import { APIError, dropPrefetched } from './api.js';
 import { clearErrors, setTitle, showErrors, showException } from './chrome.js';
 import { boot, loadBoot } from './data.js';
 import { t } from './i18n.js';
 import { session } from './state.js';
 import { h } from './util.js';
-import { viewCase } from './views/case.js';
-import { viewCases } from './views/cases.js';
+import { prefetchCase, viewCase } from './views/case.js';
+import { prefetchCases, viewCases } from './views/cases.js';
 import { viewMethodology } from './views/methodology.js';
-import { viewReleases } from './views/releases.js';
-import { viewSources } from './views/sources.js';
-import { viewStatistics } from './views/statistics.js';
+import { prefetchReleases, viewReleases } from './views/releases.js';
+import { prefetchSources, viewSources } from './views/sources.js';
+import { prefetchStatistics, viewStatistics } from './views/statistics.js';
 
 let current = null; // { view, arg, controller }
 
@@ -36,6 +36,26 @@ const VIEWS = {
   methodology: viewMethodology,
 };
 
+// What a view asks the API for, sent as soon as the address is known (see prefetch in
+// api.js): together with the reference data (boot) and, on the first view, while the modules
+// run and the portal's texts load, instead of one round trip after the other. A view may
+// have none; it then asks when it runs.
+const PREFETCH = {
+  cases: prefetchCases,
+  case: prefetchCase,
+  statistics: prefetchStatistics,
+  releases: prefetchReleases,
+  sources: prefetchSources,
+};
+
+// The portal's texts: main.js loads them while the first view's requests are under way; no
+// view is shown before they are there (false: they could not be loaded).
+let textsReady = Promise.resolve(true);
+
+export function waitForTexts(p) {
+  textsReady = p;
+}
+
 export async function route(opts = {}) {
   const r = parseHash();
   const prev = current;
@@ -44,8 +64,14 @@ export async function route(opts = {}) {
   const sameView = prev && prev.view === r.view && prev.arg === r.arg;
   current = { view: r.view, arg: r.arg, controller };
   clearErrors();
-  if (!boot.done) {
-    await loadBoot();
+  dropPrefetched(); // what the view left behind asked for
+  try {
+    if (PREFETCH[r.view]) PREFETCH[r.view](r);
+  } catch { /* the view will ask itself, and say what went wrong */ }
+  const booted = boot.done ? null : loadBoot();
+  if (!(await textsReady) || current.controller !== controller) return;
+  if (booted) {
+    await booted;
     if (current.controller !== controller) return;
   }
   if (boot.errors.length) {

@@ -1,6 +1,6 @@
 // The sources: official figures, index units and the articles of law cases are brought under.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
 import { t } from '../i18n.js';
 import { Q_SOURCES } from '../queries.js';
@@ -14,6 +14,11 @@ function simpleTable(captionId, caption, headers, rows) {
       h('caption', { id: captionId, class: 'visually-hidden' }, caption),
       h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', null, rows)));
+}
+
+// prefetchSources sends the view's request ahead (see prefetch in api.js).
+export function prefetchSources() {
+  prefetch(Q_SOURCES, { lang: state.lang });
 }
 
 export async function viewSources(r, ctx) {
