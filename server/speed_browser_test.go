@@ -1,8 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -11,12 +16,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -60,8 +67,9 @@ type speedRequest struct {
 
 // speedLoad is what one page load measured.
 type speedLoad struct {
-	toData   time.Duration // from the navigation's start until the ready element is there
-	requests []*speedRequest
+	toData       time.Duration // from the navigation's start until the ready element is there
+	requests     []*speedRequest
+	scriptErrors []string
 }
 
 func (l *speedLoad) graphQL() []*speedRequest {
@@ -234,10 +242,21 @@ func loadOnSlowPhone(browserCtx context.Context, pageURL, ready string) (*speedL
 	var mu sync.Mutex
 	byID := map[network.RequestID]*speedRequest{}
 	var order []*speedRequest
+	var scriptErrors []string
 	err := chromedp.Listen(ctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			msg := e.ExceptionDetails.Text
+			if e.ExceptionDetails.Exception != nil {
+				msg += " " + e.ExceptionDetails.Exception.Description
+			}
+			scriptErrors = append(scriptErrors, msg)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError {
+				scriptErrors = append(scriptErrors, fmt.Sprint("console.error ", e.Args))
+			}
 		case *network.EventRequestWillBeSent:
 			if e.Request == nil || strings.HasPrefix(e.Request.URL, "data:") {
 				return
@@ -325,7 +344,7 @@ func loadOnSlowPhone(browserCtx context.Context, pageURL, ready string) (*speedL
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	l := &speedLoad{toData: time.Duration(ms * float64(time.Millisecond))}
+	l := &speedLoad{toData: time.Duration(ms * float64(time.Millisecond)), scriptErrors: slices.Clone(scriptErrors)}
 	for _, r := range order {
 		c := *r
 		l.requests = append(l.requests, &c)
@@ -379,8 +398,125 @@ func BenchmarkPortalOnSlowPhone(b *testing.B) {
 		b.ReportMetric(float64(rounds(l.requests)), "rounds/"+v.name)
 		b.ReportMetric(l.bytes()/1000, "kB/"+v.name)
 		b.Logf("%s (%s), runs %v ms:\n%s", v.name, v.path, ts, l)
-		for _, p := range l.problems() {
+		for _, p := range append(l.problems(), l.scriptErrors...) {
 			b.Errorf("%s: %s", v.name, p)
 		}
 	}
+}
+
+// TestLandingPageAsksInParallel fails when a view of a first visit waits for one GraphQL
+// answer before it sends its next request, or when the page load as a whole takes more
+// round trips one after another than the page, its modules and style sheet (all preloaded),
+// and then its data and texts together. It also checks that scripts, style sheets and JSON
+// come compressed, and modules, style sheet and translations under versioned URLs cached
+// for a year.
+func TestLandingPageAsksInParallel(t *testing.T) {
+	s := startSpeedServer(t)
+	ctx := slowPhoneBrowser(t)
+	for _, v := range speedViews {
+		l, err := loadOnSlowPhone(ctx, s.url+v.path, v.ready)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gql := l.graphQL()
+		if len(gql) == 0 {
+			t.Errorf("%s: no GraphQL request", v.name)
+		}
+		if n := rounds(gql); n > 1 || (len(gql) > 1 && maxInFlight(gql) < 2) {
+			t.Errorf("%s: %d GraphQL requests in %d rounds, one after another; want them all at once:\n%s", v.name, len(gql), n, l)
+		}
+		if n := rounds(l.requests); n > 3 {
+			t.Errorf("%s: the page load waits for %d round trips one after another; want 3 (the page; its modules and style sheet; its data and texts):\n%s", v.name, n, l)
+		}
+		for _, p := range append(l.problems(), l.scriptErrors...) {
+			t.Errorf("%s: %s", v.name, p)
+		}
+	}
+}
+
+// TestSlowStartAndQuickNavigation: requests sent ahead keep the portal's behaviour. While the
+// server answers 503 with Retry-After, the page says so in the reader's words (the answers
+// come before the texts) and shows the view once the server answers; a reader who leaves a
+// view before its answers came has its requests cancelled, and sees only the view they went
+// to.
+func TestSlowStartAndQuickNavigation(t *testing.T) {
+	s := startSpeedServer(t)
+	target, err := url.Parse(s.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var starting atomic.Bool
+	var delay atomic.Int64
+	var caseListAnswers atomic.Int32 // answers to the case list's requests
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/graphql" && r.Method == http.MethodPost {
+			if starting.Load() {
+				w.Header().Set("Retry-After", "1")
+				http.Error(w, "starting: preparing the database", http.StatusServiceUnavailable)
+				return
+			}
+			// The server notices a closed connection once it has read the request.
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			select {
+			case <-time.After(time.Duration(delay.Load())):
+				if bytes.Contains(b, []byte(`"operationName":"Cases"`)) || bytes.Contains(b, []byte(`"operationName":"Regions"`)) {
+					caseListAnswers.Add(1)
+				}
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	ctx, noScriptErrors := browser(t)
+
+	starting.Store(true)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(front.URL+"/#/cases")); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text("#error-box li", chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("no message while the server starts: %v", err)
+	}
+	if !strings.Contains(msg, "still preparing") {
+		t.Errorf("while the server starts the page says %q", msg)
+	}
+	starting.Store(false)
+	if _, err := chromedp.Run(ctx, chromedp.WaitVisible("#results table tbody tr")); err != nil {
+		t.Fatalf("no case list once the server answers: %v", err)
+	}
+	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById('error-box').hidden`)); err != nil || !hidden {
+		t.Errorf("the message stays once the server answers (hidden %v, %v)", hidden, err)
+	}
+
+	// A new visit whose answers take a second; the reader goes to the statistics at once.
+	delay.Store(int64(time.Second))
+	caseListAnswers.Store(0)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(front.URL+"/#/cases?jurisdiction=KG")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`location.hash = '#/statistics'`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.WaitVisible("table.stats-table tbody tr")); err != nil {
+		t.Fatalf("no statistics: %v", err)
+	}
+	time.Sleep(1500 * time.Millisecond) // what the case list asked would have come by now
+	state, err := chromedp.Run(ctx, chromedp.Evaluate[[]bool](`[!!document.querySelector('.view-statistics'), !!document.querySelector('.view-cases'), document.getElementById('error-box').hidden]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !state[0] || state[1] || !state[2] {
+		t.Errorf("after going to the statistics: statistics shown %v, case list shown %v, no error %v", state[0], state[1], state[2])
+	}
+	if n := caseListAnswers.Load(); n > 0 {
+		t.Errorf("%d requests of the case list were answered after the reader had left it (not cancelled)", n)
+	}
+	noScriptErrors()
 }
