@@ -7,12 +7,18 @@ import { boot, loadBoot } from './data.js';
 import { t } from './i18n.js';
 import { session } from './state.js';
 import { h } from './util.js';
-import { prefetchCase, viewCase } from './views/case.js';
-import { prefetchCases, viewCases } from './views/cases.js';
+import { viewCase } from './views/case.js';
+import { viewCases } from './views/cases.js';
 import { viewMethodology } from './views/methodology.js';
-import { prefetchReleases, viewReleases } from './views/releases.js';
-import { prefetchSources, viewSources } from './views/sources.js';
-import { prefetchStatistics, viewStatistics } from './views/statistics.js';
+import { viewReleases } from './views/releases.js';
+import { viewSources } from './views/sources.js';
+import { viewStatistics } from './views/statistics.js';
+// What the views ask for ahead (PREFETCH below).
+import { prefetchCase } from './views/case.js';
+import { prefetchCases } from './views/cases.js';
+import { prefetchReleases } from './views/releases.js';
+import { prefetchSources } from './views/sources.js';
+import { prefetchStatistics } from './views/statistics.js';
 
 let current = null; // { view, arg, controller }
 
