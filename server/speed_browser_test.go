@@ -211,6 +211,7 @@ func slowPhoneBrowser(tb testing.TB) context.Context {
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.WindowSize(390, 844),
+		chromedp.Flag("ignore-certificate-errors", true), // the HTTP/2 proxy's test certificate
 		chromedp.UserDataDir(filepath.Join(tb.TempDir(), "profile")),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -353,9 +354,23 @@ func loadOnSlowPhone(browserCtx context.Context, pageURL, ready string) (*speedL
 }
 
 // startSpeedServer starts the server with a demo dataset the size of the other browser
-// tests'.
+// tests'. With CASEWATCH_BENCH_HTTP2=1 the browser reaches it through a TLS proxy speaking
+// HTTP/2, as behind a TLS-terminating proxy, instead of over HTTP/1.1 (at most six
+// connections, so six requests at a time).
 func startSpeedServer(tb testing.TB) *server {
-	return start(tb, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(tb.TempDir(), "speed.db"), "DEMO_CASES": "3000"})
+	s := start(tb, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(tb.TempDir(), "speed.db"), "DEMO_CASES": "3000"})
+	if os.Getenv("CASEWATCH_BENCH_HTTP2") != "1" {
+		return s
+	}
+	target, err := url.Parse(s.url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	front := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
+	front.EnableHTTP2 = true
+	front.StartTLS()
+	tb.Cleanup(front.Close)
+	return &server{url: front.URL, stop: s.stop}
 }
 
 // BenchmarkPortalOnSlowPhone times a first visit on a slow phone connection for the landing
