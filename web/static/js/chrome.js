@@ -2,7 +2,7 @@
 // title and the language.
 
 import { APIError } from './api.js';
-import { language, saveLang, t } from './i18n.js';
+import { language, saveLang, t, textsLoaded } from './i18n.js';
 import { state } from './state.js';
 import { badge, fmtTime, h } from './util.js';
 
@@ -48,7 +48,7 @@ export function showException(e) {
 export function updateRelease(rel) {
   if (!rel) return;
   state.release = rel;
-  renderChrome();
+  if (textsLoaded()) renderChrome(); // else setLang will, once they are there
 }
 
 function renderChrome() {

@@ -1,6 +1,6 @@
 // Reference data from the API: the release, labels of codes, categories and regions.
 
-import { APIError, gql } from './api.js';
+import { APIError, gql, prefetch } from './api.js';
 import { showErrors, updateRelease } from './chrome.js';
 import { t } from './i18n.js';
 import { Q_BOOT, Q_REGIONS } from './queries.js';
@@ -19,12 +19,21 @@ export const boot = {
   retryAfter: 0,
 };
 
-export async function loadBoot() {
+let booting = null;
+
+// loadBoot asks once at a time: a navigation while it is under way waits for the same answer.
+export function loadBoot() {
+  if (!booting) booting = askBoot().finally(() => { booting = null; });
+  return booting;
+}
+
+async function askBoot() {
   let resp;
   try {
     resp = await gql(Q_BOOT, {});
   } catch (e) {
-    boot.errors = e instanceof APIError ? e.errors : [{ message: t('errUnexpected', e && e.message) }];
+    // The text is looked up when it is shown: the portal's texts may not be there yet.
+    boot.errors = e instanceof APIError ? e.errors : [{ get message() { return t('errUnexpected', e && e.message); } }];
     boot.retryAfter = e instanceof APIError ? e.retryAfter : 0;
     return;
   }
@@ -38,6 +47,11 @@ export async function loadBoot() {
     state.vocab.set(v.name, new Map((v.terms || []).map((x) => [x.code, labelsOf(x)])));
   }
   state.categories = (data.categories || []).map((c) => ({ code: c.code, concern: c.concern, labels: labelsOf(c) }));
+}
+
+// prefetchRegions sends the request of loadRegions ahead (see prefetch in api.js).
+export function prefetchRegions(jurisdiction) {
+  if (!state.regions.has(jurisdiction || '')) prefetch(Q_REGIONS, { jurisdiction: jurisdiction || null });
 }
 
 export async function loadRegions(jurisdiction, signal) {

@@ -53,6 +53,11 @@ export function loadLanguage(code) {
   return Promise.all([loadTexts(FALLBACK_LANG), loadTexts(code)]);
 }
 
+// textsLoaded says whether t has texts to give (the English ones at least).
+export function textsLoaded() {
+  return loaded.has(FALLBACK_LANG);
+}
+
 export function t(key, ...args) {
   const fallback = (loaded.get(FALLBACK_LANG) || {}).ui || {};
   const table = (loaded.get(state.lang) || {}).ui || fallback;

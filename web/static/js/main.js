@@ -11,7 +11,7 @@
 
 import { setLang, showException } from './chrome.js';
 import { initialLang, LANGUAGES, loadLanguage, t, withLang } from './i18n.js';
-import { route } from './router.js';
+import { route, waitForTexts } from './router.js';
 import { initShare } from './share.js';
 import { session, state } from './state.js';
 import { h } from './util.js';
@@ -32,9 +32,9 @@ async function loadFirstLanguage() {
   return null;
 }
 
-async function start() {
-  const lang = await loadFirstLanguage();
-  if (!lang) return;
+// showTexts sets the page up in the language whose texts were loaded; false when none was.
+function showTexts(lang) {
+  if (!lang) return false;
   document.querySelector('.lang-switch').append(...LANGUAGES.map((l) => h('button', {
     type: 'button', dataset: { lang: l.code }, lang: l.tag, title: l.name, 'aria-pressed': 'false',
   }, l.code)));
@@ -56,10 +56,18 @@ async function start() {
     });
   }
   initShare();
-  // navigate (util.js) opens the current address again with a hashchange event too.
-  window.addEventListener('hashchange', () => route());
   const bootLoading = document.getElementById('boot-loading');
   if (bootLoading) bootLoading.textContent = t('loading');
+  return true;
+}
+
+async function start() {
+  // The first view's requests go out while the texts load (route waits for them before it
+  // shows anything): they need only the language, which is known without its texts.
+  state.lang = initialLang();
+  waitForTexts(loadFirstLanguage().then(showTexts));
+  // navigate (util.js) opens the current address again with a hashchange event too.
+  window.addEventListener('hashchange', () => route());
   await route();
 }
 

@@ -1,7 +1,7 @@
 // Routing: the URL hash names the view and carries its choices (the case filters), so any
 // view can be shared as a link.
 
-import { APIError } from './api.js';
+import { APIError, dropPrefetched } from './api.js';
 import { clearErrors, setLang, setTitle, showErrors, showException } from './chrome.js';
 import { boot, loadBoot } from './data.js';
 import { reportLinkProblems } from './filters.js';
@@ -15,6 +15,12 @@ import { viewMethodology } from './views/methodology.js';
 import { viewReleases } from './views/releases.js';
 import { viewSources } from './views/sources.js';
 import { viewStatistics } from './views/statistics.js';
+// What the views ask for ahead (PREFETCH below).
+import { prefetchCase } from './views/case.js';
+import { prefetchCases } from './views/cases.js';
+import { prefetchReleases } from './views/releases.js';
+import { prefetchSources } from './views/sources.js';
+import { prefetchStatistics } from './views/statistics.js';
 
 let current = null; // { view, arg, controller }
 
@@ -37,6 +43,26 @@ const VIEWS = {
   sources: viewSources,
   methodology: viewMethodology,
 };
+
+// What a view asks the API for, sent as soon as the address is known (see prefetch in
+// api.js): together with the reference data (boot) and, on the first view, while the modules
+// run and the portal's texts load, instead of one round trip after the other. A view may
+// have none; it then asks when it runs.
+const PREFETCH = {
+  cases: prefetchCases,
+  case: prefetchCase,
+  statistics: prefetchStatistics,
+  releases: prefetchReleases,
+  sources: prefetchSources,
+};
+
+// The portal's texts: main.js loads them while the first view's requests are under way; no
+// view is shown before they are there (false: they could not be loaded).
+let textsReady = Promise.resolve(true);
+
+export function waitForTexts(p) {
+  textsReady = p;
+}
 
 // The language of the link (lang=kk) is followed once it is loaded; from then on, and after
 // the reader switches language, the address keeps naming it, so a copied link opens in the
@@ -77,11 +103,17 @@ export async function route(opts = {}) {
   const sameView = prev && prev.view === r.view && prev.arg === r.arg;
   current = { view: r.view, arg: r.arg, controller };
   clearErrors();
+  dropPrefetched(); // what the view left behind asked for
+  try {
+    if (PREFETCH[r.view]) PREFETCH[r.view](r);
+  } catch { /* the view will ask itself, and say what went wrong */ }
+  const booted = boot.done ? null : loadBoot();
+  if (!(await textsReady) || current.controller !== controller) return;
   if (badLang) {
     reportLinkProblems([{ param: 'lang', value: badLang, expected: t('lnLinkExpectedLang', LANGUAGES.map((l) => l.tag).join(', ')) }]);
   }
-  if (!boot.done) {
-    await loadBoot();
+  if (booted) {
+    await booted;
     if (current.controller !== controller) return;
   }
   if (boot.errors.length) {

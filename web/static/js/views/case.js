@@ -1,6 +1,6 @@
 // One case: its overview, defendant, outcome, appeals, timeline, summary and privacy.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
 import { t } from '../i18n.js';
 import { Q_CASE } from '../queries.js';
@@ -37,6 +37,15 @@ function dl(rows) {
   return h('dl', { class: 'fields' }, rows.filter(Boolean).map(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
 
+function caseVariables(r) {
+  return { reference: (r.arg || '').trim(), lang: state.lang };
+}
+
+// prefetchCase sends the case page's request for the address r ahead (see prefetch in api.js).
+export function prefetchCase(r) {
+  prefetch(Q_CASE, caseVariables(r));
+}
+
 export async function viewCase(r, ctx) {
   const reference = (r.arg || '').trim();
   setTitle(t('caseTitle', reference));
@@ -45,7 +54,7 @@ export async function viewCase(r, ctx) {
   const body = h('div', { class: 'case-body' }, loadingNode());
   ctx.mount(h('article', { class: 'view view-case' }, back, title, body));
 
-  const { data, errors } = await gql(Q_CASE, { reference, lang: state.lang }, ctx.signal);
+  const { data, errors } = await gql(Q_CASE, caseVariables(r), ctx.signal);
   if (!ctx.isCurrent()) return;
   if (errors.length) showErrors(errors);
   if (data && data.currentRelease) updateRelease(data.currentRelease);

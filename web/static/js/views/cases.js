@@ -1,8 +1,8 @@
 // The case list: filters, one row per case, pages of PAGE_SIZE.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
-import { loadRegions } from '../data.js';
+import { loadRegions, prefetchRegions } from '../data.js';
 import { buildFilterForm, caseFilter, filtersFromParams, filtersHash, reportLinkProblems, syncForm } from '../filters.js';
 import { t } from '../i18n.js';
 import { Q_CASES } from '../queries.js';
@@ -80,6 +80,19 @@ function refForm() {
   }, h('label', { for: 'open-ref' }, t('openRef')), ' ', input, ' ', h('button', { type: 'submit' }, t('open')));
 }
 
+// casesVariables are the variables of the case list's request for the choices s.
+function casesVariables(s) {
+  return { filter: caseFilter(s), orderBy: s.order, first: PAGE_SIZE, after: s.after, lang: state.lang };
+}
+
+// prefetchCases sends the case list's requests for the address r ahead, before the view
+// runs (see prefetch in api.js).
+export function prefetchCases(r) {
+  const s = filtersFromParams(r.params);
+  prefetchRegions(s.jurisdiction);
+  if (!(s.from && s.to && s.from > s.to)) prefetch(Q_CASES, casesVariables(s));
+}
+
 export async function viewCases(r, ctx) {
   const s = filtersFromParams(r.params);
   session.lastCasesHash = location.hash || '#/cases';
@@ -136,9 +149,7 @@ export async function viewCases(r, ctx) {
   ui.results.setAttribute('aria-busy', 'true');
   let resp;
   try {
-    resp = await gql(Q_CASES, {
-      filter: caseFilter(s), orderBy: s.order, first: PAGE_SIZE, after: s.after, lang: state.lang,
-    }, ctx.signal);
+    resp = await gql(Q_CASES, casesVariables(s), ctx.signal);
   } finally {
     if (ctx.isCurrent()) {
       ui.results.classList.remove('is-loading');

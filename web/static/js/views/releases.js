@@ -1,6 +1,6 @@
 // The releases: every numbered publication of the data, newest first.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { t } from '../i18n.js';
 import { Q_RELEASES } from '../queries.js';
@@ -21,6 +21,11 @@ function releaseRows(edges) {
     h('td', { class: 'num' }, fmtInt(rel.rowsUpdated)),
     h('td', { class: 'num' }, fmtInt(rel.rowsUnchanged)),
     h('td', null, rel.checksum ? h('code', { class: 'checksum' }, rel.checksum) : dash())));
+}
+
+// prefetchReleases sends the view's first request ahead (see prefetch in api.js).
+export function prefetchReleases() {
+  prefetch(Q_RELEASES, { first: RELEASES_PAGE_SIZE, after: null });
 }
 
 export async function viewReleases(r, ctx) {

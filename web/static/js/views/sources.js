@@ -3,7 +3,7 @@
 // (definitions, penalties, verification notes, population sources and notes); metric codes
 // are not shown, the definition says what a figure counts.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
 import { t } from '../i18n.js';
 import { Q_SOURCES } from '../queries.js';
@@ -92,6 +92,11 @@ function populationSection(pops, regionNames) {
     kgNotes.map((n) => h('p', { class: 'note' }, n)),
     simpleTable('cap-population-kg', t('srcPopCaption', term('Jurisdiction', 'KG')),
       [t('fRegion'), t('srcColPopulation'), t('srcColMeasure'), t('colSource')], kgRows, 'population-table'));
+}
+
+// prefetchSources sends the view's request ahead (see prefetch in api.js).
+export function prefetchSources() {
+  prefetch(Q_SOURCES, { lang: state.lang });
 }
 
 export async function viewSources(r, ctx) {

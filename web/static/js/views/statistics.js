@@ -2,9 +2,9 @@
 // withheld figures shown as such, never as numbers; a ranking of regions per 100,000
 // inhabitants; every column sortable.
 
-import { gql } from '../api.js';
+import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
-import { loadRegions } from '../data.js';
+import { loadRegions, prefetchRegions } from '../data.js';
 import {
   ARTICLE_RE, caseFilter, DATE_RE, DEFAULT_ORDER, emptyFilters, facetDetails, FACETS, filterParams, filtersFromParams,
   filtersHash, oneOf, REGION_RE, renderChips, reportLinkProblems, syncFacets,
@@ -615,6 +615,23 @@ function statsNote(k) {
     h('p', null, t('statsNoteExact')));
 }
 
+// statsRequests are the view's two requests (documents and variables) for the choices s.
+function statsRequests(s) {
+  const filter = caseFilter(s);
+  return [
+    [Q_STATISTICS, { filter, groupBy: [s.by], interval: s.interval, lang: state.lang }],
+    [Q_FUNNEL, { filter, lang: state.lang }],
+  ];
+}
+
+// prefetchStatistics sends the view's requests for the address r ahead, before the view
+// runs (see prefetch in api.js).
+export function prefetchStatistics(r) {
+  const s = statsFromParams(r.params);
+  if (s.lists.regions.length) prefetchRegions(s.jurisdiction);
+  if (!(s.from && s.to && s.from > s.to)) for (const [query, variables] of statsRequests(s)) prefetch(query, variables);
+}
+
 export async function viewStatistics(r, ctx) {
   const s = statsFromParams(r.params);
   setTitle(t('statsTitle'));
@@ -691,10 +708,7 @@ export async function viewStatistics(r, ctx) {
     ui.results.classList.add('is-loading');
     ui.results.setAttribute('aria-busy', 'true');
     try {
-      [statsResp, funnelResp] = await Promise.all([
-        gql(Q_STATISTICS, { filter, groupBy: [s.by], interval: s.interval, lang: state.lang }, ctx.signal),
-        gql(Q_FUNNEL, { filter, lang: state.lang }, ctx.signal),
-      ]);
+      [statsResp, funnelResp] = await Promise.all(statsRequests(s).map(([query, variables]) => gql(query, variables, ctx.signal)));
     } finally {
       if (ctx.isCurrent()) {
         ui.results.classList.remove('is-loading');
