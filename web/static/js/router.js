@@ -10,6 +10,7 @@ import { h } from './util.js';
 import { viewCase } from './views/case.js';
 import { viewCases } from './views/cases.js';
 import { viewMethodology } from './views/methodology.js';
+import { viewOverview } from './views/overview.js';
 import { viewReleases } from './views/releases.js';
 import { viewSources } from './views/sources.js';
 import { viewStatistics } from './views/statistics.js';
@@ -24,10 +25,11 @@ function parseHash() {
   const segs = raw.split('/').filter(Boolean).map((s) => {
     try { return decodeURIComponent(s); } catch { return s; }
   });
-  return { view: segs[0] || 'cases', arg: segs.length > 1 ? segs.slice(1).join('/') : null, params };
+  return { view: segs[0] || 'overview', arg: segs.length > 1 ? segs.slice(1).join('/') : null, params };
 }
 
 const VIEWS = {
+  overview: viewOverview,
   cases: viewCases,
   case: viewCase,
   statistics: viewStatistics,
