@@ -326,7 +326,7 @@ export function lineChart(o) {
       d += `${open ? 'L' : 'M'}${r1(x(i))} ${r1(y(v))}`;
       open = true;
     });
-    if (d) root.append(svg('path', { d, class: `chart-line chart-s${si}`, 'aria-hidden': 'true' }));
+    if (d) root.append(svg('path', { d, class: `chart-line chart-s${si}`, 'aria-hidden': 'true', dataset: { series: s.key } }));
     s.values.forEach((v, i) => {
       if (!isNum(v)) return;
       const label = `${s.label}, ${o.periods[i]}: ${fmt(v)}`;

@@ -69,7 +69,8 @@ function casesWith(n, key, code) {
 }
 
 const PERIOD_RE = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
-function periodCases(s, period) {
+// periodRange gives the first and last day of "2024", "2024-Q2" or "2024-05".
+function periodRange(period) {
   const m = PERIOD_RE.exec(period || '');
   if (!m) return null;
   const y = Number(m[1]);
@@ -77,9 +78,15 @@ function periodCases(s, period) {
   let last = 12;
   if (m[2]) { first = (Number(m[2]) - 1) * 3 + 1; last = first + 2; } else if (m[3]) { first = Number(m[3]); last = first; }
   const pad = (x) => String(x).padStart(2, '0');
+  return { from: `${y}-${pad(first)}-01`, to: `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}` };
+}
+
+function periodCases(s, period) {
+  const r = periodRange(period);
+  if (!r) return null;
   const n = clone(s);
-  n.from = `${y}-${pad(first)}-01`;
-  n.to = `${y}-${pad(last)}-${pad(new Date(Date.UTC(y, last, 0)).getUTCDate())}`;
+  n.from = r.from;
+  n.to = r.to;
   if (s.from && s.from > n.from) n.from = s.from;
   if (s.to && s.to < n.to) n.to = s.to;
   if (n.from > n.to) return null;
@@ -285,7 +292,15 @@ function mapNodes(s, year, main, regions, k, widths) {
 }
 
 function trendNodes(s, trend, widths) {
-  const { periods, series } = periodSeries(trend.buckets, [
+  // A period not over yet would look like a fall: it is left out, and the note says so.
+  const today = new Date().toISOString().slice(0, 10);
+  const partial = [];
+  const buckets = (trend.buckets || []).filter((b) => {
+    const r = periodRange(b.period);
+    if (r && r.to >= today) { partial.push(b.period); return false; }
+    return true;
+  });
+  const { periods, series } = periodSeries(buckets, [
     { key: 'count', label: t('colCases') },
     { key: 'liable', label: t('colLiable') },
     { key: 'fined', label: t('colFined') },
@@ -295,7 +310,8 @@ function trendNodes(s, trend, widths) {
   return [
     h('h2', { id: 'ov-sec-trend' }, t('ovTrendTitle')),
     periods.length ? lineChart({
-      id: 'ov-trend', title: t('ovTrend', t(`interval${s.interval}`).toLowerCase()), note: t('ovTrendNote'),
+      id: 'ov-trend', title: t('ovTrend', t(`interval${s.interval}`).toLowerCase()),
+      note: partial.length ? `${t('ovTrendNote')} ${t('ovTrendPartial', partial.join(', '))}` : t('ovTrendNote'),
       desc: t('ovTrendDesc', periods[0], periods[periods.length - 1], fmtInt(nWithheld)),
       periods, series, k: trend.suppressionThreshold, width: widths.full,
       periodHref: (p) => periodCases(s, p),
