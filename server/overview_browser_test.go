@@ -201,7 +201,7 @@ func TestOverviewTrendShowsWithheldAsGaps(t *testing.T) {
 	var a struct {
 		Statistics struct {
 			Buckets []struct {
-				Period                string
+				Period               string
 				Count, Liable, Fined *int
 			}
 		}
