@@ -95,7 +95,7 @@ function withheldNode(k) {
     h('span', { class: 'visually-hidden' }, t('chartWithheld')));
 }
 
-function swatch(kind, index) {
+function swatch(kind, index, pattern) {
   const s = svg('svg', { class: 'chart-swatch', viewBox: '0 0 28 14', width: 28, height: 14, 'aria-hidden': 'true', focusable: 'false' });
   if (kind === 'line') {
     s.append(svg('line', { x1: 1, y1: 7, x2: 27, y2: 7, class: `chart-line chart-s${index}` }),
@@ -103,7 +103,7 @@ function swatch(kind, index) {
   } else if (kind === 'gap') {
     s.append(marker(SHAPES[index % SHAPES.length], 14, 7, 8, { class: 'chart-gap' }));
   } else if (kind === 'hatch') {
-    s.append(svg('rect', { x: 1, y: 1, width: 26, height: 12, class: 'chart-withheld-swatch' }));
+    s.append(svg('rect', { x: 1, y: 1, width: 26, height: 12, class: 'chart-withheld-swatch', fill: pattern ? `url(#${pattern})` : null }));
   } else if (kind === 'seg') {
     s.append(svg('rect', { x: 1, y: 1, width: 26, height: 12, class: `chart-seg chart-s${index}${index % 2 ? ' is-striped' : ''}` }));
   } else {
@@ -479,7 +479,7 @@ function bars(o) {
   if (!rows.some((r) => r.href)) roving(root, marks, null);
 
   const legendItems = stacked ? o.series.map((s, si) => ({ swatch: swatch('seg', si), text: s.label })) : [];
-  if (anyWithheld) legendItems.push({ swatch: swatch('hatch'), text: t('chartWithheldLegend', fmtInt(o.k || 0)) });
+  if (anyWithheld) legendItems.push({ swatch: swatch('hatch', 0, hatch), text: t('chartWithheldLegend', fmtInt(o.k || 0)) });
   const headers = [o.rowHeader || '', ...(stacked ? o.series.map((s) => s.label) : [o.valueLabel || t('colCases')])];
   const table = tableNode(o.title, headers, rows.map((r) => h('tr', null,
     h('th', { scope: 'row' }, r.href ? h('a', { href: r.href }, r.label) : r.label),
@@ -568,7 +568,9 @@ export function tileMap(o) {
       dataset: { code: r.code, value: v && isNum(v.value) ? v.value : '', withheld: !v || !isNum(v.count) ? 'true' : null },
     });
     const textCls = cls.replace('chart-tile ', '');
-    const abbr = String(r.label).split(/[\s-]/)[0].slice(0, size < 50 ? 5 : 7);
+    const word = String(r.label).split(/[\s-]/)[0];
+    const room = size < 50 ? 6 : 8;
+    const abbr = word.length > room ? `${word.slice(0, room - 1)}.` : word;
     const g = svg('g', { class: 'chart-tile-g' }, shape,
       svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 - 2), 'text-anchor': 'middle', class: `chart-tile-name ${textCls}`, text: abbr }),
       svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 + 12), 'text-anchor': 'middle', class: `chart-tile-value ${textCls}`, text: valueText }),
@@ -589,7 +591,7 @@ export function tileMap(o) {
     const hi = (max / MAP_CLASSES) * (i + 1);
     legendItems.push({ swatch: swatch(`chart-tile chart-map-c${i}`), text: `${fmt(lo)}–${fmt(hi)}` });
   }
-  if (seen.withheld) legendItems.push({ swatch: swatch('hatch'), text: t('chartWithheldLegend', fmtInt(o.k || 0)) });
+  if (seen.withheld) legendItems.push({ swatch: swatch('hatch', 0, hatch), text: t('chartWithheldLegend', fmtInt(o.k || 0)) });
   if (seen.na) legendItems.push({ swatch: swatch('chart-tile is-na'), text: t('chartNoRateLegend') });
   legendItems.push({ swatch: swatch('chart-tile chart-map-shape'), text: t('chartMapRegion') },
     { swatch: swatch('chart-tile chart-map-shape is-city'), text: t('chartMapCity') });

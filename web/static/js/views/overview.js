@@ -123,7 +123,11 @@ function headlineNode(s, year, stats, official) {
       : h('p', { class: 'ov-card-value' }, '—'),
     h('p', { class: 'ov-card-link' }, h('a', { href: statsLink('JURISDICTION', null, ys) }, t('ovOpenStats'))));
 
-  const figures = (official || []).filter((f) => f.metric !== 'population');
+  // The figures about the same year (those whose period overlaps it), else the latest
+  // three; the sources view lists them all.
+  const all = (official || []).filter((f) => f.metric !== 'population');
+  const overlap = all.filter((f) => f.periodStart <= `${year}-12-31` && f.periodEnd >= `${year}-01-01`);
+  const figures = overlap.length ? overlap : all.slice().sort((a, b) => b.periodEnd.localeCompare(a.periodEnd)).slice(0, 3);
   const unit = (f) => {
     if (f.unit === 'percent') return `${fmtNumber(f.value, 1)} %`;
     if (UNIT_KEYS[f.unit]) return `${fmtNumber(f.value, 0)} ${t(UNIT_KEYS[f.unit])}`;
