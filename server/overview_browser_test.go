@@ -157,6 +157,26 @@ func TestOverviewInABrowser(t *testing.T) {
 			t.Errorf("the overview has no chart %s (has %v)", want, ids)
 		}
 	}
+	// No language widens the page on the phone.
+	for _, lang := range []string{"KY", "RU", "EN"} {
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`localStorage.setItem('casewatch.lang', '`+lang+`')`)); err != nil {
+			t.Fatal(err)
+		}
+		do(chromedp.Reload(), chromedp.WaitVisible(`#ov-map svg`))
+		type wide struct {
+			Width     int      `json:"width"`
+			Offenders []string `json:"offenders"`
+		}
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[wide](`({width: document.documentElement.scrollWidth,
+			offenders: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > 391 &&
+				!(e.parentElement && e.parentElement.closest('.table-wrap'))).slice(0, 8).map(e => e.tagName + '.' + e.getAttribute('class'))})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Width > 390 {
+			t.Errorf("%s: the overview is %d px wide on a 390 px phone: %v", lang, w.Width, w.Offenders)
+		}
+	}
 	// The perturbation is said, with a link to the methodology.
 	link, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('.ov-perturbed a[href="#/methodology"]')`))
 	if err != nil || !link {
