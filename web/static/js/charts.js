@@ -144,6 +144,22 @@ function svgRoot(id, w, hgt, title, desc) {
   }, svg('title', { id: `${id}-title`, text: title }), svg('desc', { id: `${id}-desc`, text: desc }));
 }
 
+// overlay moves the focusable marks (points, links) of a drawing into a second SVG laid
+// over it, a group named after the chart: the drawing itself stays a plain image (an
+// element with role img may not hold controls), and the marks stay where they are drawn.
+function overlay(root, name, marks) {
+  const focusables = [...root.querySelectorAll('a'), ...marks];
+  if (!focusables.length) return { node: root, over: null };
+  const over = svg('svg', {
+    class: 'chart-svg chart-overlay', viewBox: root.getAttribute('viewBox'), width: root.getAttribute('width'),
+    height: root.getAttribute('height'), role: 'group', 'aria-label': name, preserveAspectRatio: 'xMinYMin meet',
+  });
+  for (const el of focusables) if (!focusables.some((o) => o !== el && o.contains(el))) over.append(el);
+  // Text drawn over the marks (values inside bars) goes on top of them too.
+  for (const el of root.querySelectorAll('.chart-on-top')) over.append(el);
+  return { node: h('div', { class: 'chart-plot' }, root, over), over };
+}
+
 // roving lets the arrow keys move the focus among the marks of a chart: one tab stop for
 // the chart, every point reachable. Marks are the focusable elements in reading order;
 // rowOf groups them (a series) for the up and down keys.
@@ -363,7 +379,8 @@ export function lineChart(o) {
   // Marks in reading order: by series, then period (points and withheld marks together).
   for (const el of [...pointsLayer.children, ...strip.querySelectorAll('.chart-gap')]) marks.push(el);
   marks.sort((a, b) => Number(a.dataset.row) - Number(b.dataset.row) || Number(a.dataset.col) - Number(b.dataset.col));
-  roving(root, marks, readout);
+  const { node, over } = overlay(root, o.title, marks);
+  if (over) roving(over, marks, readout);
 
   const legendItems = series.map((s, si) => ({ swatch: swatch('line', si), text: s.label }));
   if (gapRows.length) {
@@ -372,7 +389,7 @@ export function lineChart(o) {
   const table = tableNode(o.title, [t('colPeriod'), ...series.map((s) => s.label)], o.periods.map((p, i) => h('tr', null,
     h('th', { scope: 'row' }, o.periodHref && o.periodHref(p) ? h('a', { href: o.periodHref(p) }, p) : p),
     series.map((s) => h('td', { class: 'num' }, isNum(s.values[i]) ? fmt(s.values[i]) : withheldNode(o.k || 0))))));
-  return frame({ ...o, id, kind: 'line' }, root, legendNode(legendItems), table);
+  return frame({ ...o, id, kind: 'line' }, node, legendNode(legendItems), table);
 }
 
 // ---------------------------------------------------------------- bar charts
@@ -406,6 +423,8 @@ function bars(o) {
   const lineH = 16;
   let yy = 4;
   const body = svg('g', null);
+  // Values inside and after stacked bars: on top of the bars, out of their links' names.
+  const onTop = svg('g', { class: 'chart-on-top', 'aria-hidden': 'true' });
   const marks = [];
   let anyWithheld = false;
   rows.forEach((r, ri) => {
@@ -418,13 +437,13 @@ function bars(o) {
     if (!stacked) {
       if (isNum(r.value)) {
         const w = Math.max(1, (r.value / max) * barW);
-        g.append(svg('rect', { x: 0, y: by, width: r1(w), height: bh, class: 'chart-bar', dataset: { key: r.key, value: r.value } }),
-          svg('text', { x: r1(w + 6), y: by + 12.5, class: 'chart-bar-value', text: fmt(r.value) }));
+        g.append(svg('rect', { x: 0, y: by, width: r1(w), height: bh, class: 'chart-bar', dataset: { key: r.key, value: r.value } }));
+        onTop.append(svg('text', { x: r1(w + 6), y: by + 12.5, class: 'chart-bar-value', text: fmt(r.value) }));
         aria = `${r.label}: ${fmt(r.value)}`;
       } else {
         anyWithheld = true;
-        g.append(svg('rect', { x: 0, y: by, width: 22, height: bh, fill: `url(#${hatch})`, class: 'chart-bar-withheld', dataset: { key: r.key, withheld: 'true' } }),
-          svg('text', { x: 28, y: by + 12.5, class: 'chart-bar-value chart-withheld-text', text: t('chartWithheldShort') }));
+        g.append(svg('rect', { x: 0, y: by, width: 22, height: bh, fill: `url(#${hatch})`, class: 'chart-bar-withheld', dataset: { key: r.key, withheld: 'true' } }));
+        onTop.append(svg('text', { x: 28, y: by + 12.5, class: 'chart-bar-value chart-withheld-text', text: t('chartWithheldShort') }));
         aria = `${r.label}: ${t('chartWithheld')}`;
       }
     } else {
@@ -436,12 +455,13 @@ function bars(o) {
         if (!isNum(v)) { held.push(s.label); return; }
         if (v === 0) { parts.push(`${s.label} ${fmt(v)}`); return; }
         const w = (v / max) * barW;
+        // A tooltip per part, unless the row is a link (its name says every part).
         const seg = svg('rect', { x: r1(x0), y: by, width: r1(Math.max(w, 1)), height: bh, class: `chart-seg chart-s${si}`, dataset: { key: r.key, series: s.key, value: v } },
-          svg('title', { text: `${r.label} — ${s.label}: ${fmt(v)}` }));
+          r.href ? null : svg('title', { text: `${r.label} — ${s.label}: ${fmt(v)}` }));
         g.append(seg);
         if (si % 2) g.append(svg('rect', { x: r1(x0), y: by, width: r1(Math.max(w, 1)), height: bh, fill: `url(#${stripe})`, class: 'chart-seg-stripe', 'aria-hidden': 'true' }));
         if (w >= textWidth(fmt(v), 10) + 6) {
-          g.append(svg('text', { x: r1(x0 + w / 2), y: by + 12, 'text-anchor': 'middle', class: `chart-seg-value chart-s${si}-text`, text: fmt(v) }));
+          onTop.append(svg('text', { x: r1(x0 + w / 2), y: by + 12, 'text-anchor': 'middle', class: `chart-seg-value chart-s${si}-text`, text: fmt(v) }));
         }
         x0 += w;
         parts.push(`${s.label} ${fmt(v)}`);
@@ -450,11 +470,11 @@ function bars(o) {
       if (held.length) {
         anyWithheld = true;
         g.append(svg('rect', { x: r1(x0 + 3), y: by, width: 14, height: bh, fill: `url(#${hatch})`, class: 'chart-bar-withheld', dataset: { key: r.key, withheld: held.length } },
-          svg('title', { text: `${t('chartWithheld')}: ${held.join(', ')}` })));
+          r.href ? null : svg('title', { text: `${t('chartWithheld')}: ${held.join(', ')}` })));
         tx = x0 + 22;
       }
-      g.append(svg('text', { x: r1(tx), y: by + 12.5, class: 'chart-bar-value', text: fmt(total(r)) }));
-      aria = `${r.label}: ${parts.join(', ')}${held.length ? `; ${t('chartWithheld')}: ${held.join(', ')}` : ''}`;
+      onTop.append(svg('text', { x: r1(tx), y: by + 12.5, class: 'chart-bar-value', text: fmt(total(r)) }));
+      aria = `${r.label}: ${fmt(total(r))}; ${parts.join(', ')}${held.length ? `; ${t('chartWithheld')}: ${held.join(', ')}` : ''}`;
     }
     let node = g;
     if (r.href) {
@@ -474,9 +494,10 @@ function bars(o) {
   const root = svgRoot(id, W, H, o.title, o.desc);
   root.append(svg('defs', null, hatchDef(hatch),
     svg('pattern', { id: stripe, width: 5, height: 5, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(-45)' },
-      svg('line', { x1: 0, y1: 0, x2: 0, y2: 5, class: 'chart-stripe-line' }))), body);
+      svg('line', { x1: 0, y1: 0, x2: 0, y2: 5, class: 'chart-stripe-line' }))), body, onTop);
   // Links are tab stops of their own; other rows are reached with the arrow keys.
-  if (!rows.some((r) => r.href)) roving(root, marks, null);
+  const { node: plot, over } = overlay(root, o.title, marks);
+  if (over && !rows.some((r) => r.href)) roving(over, marks, null);
 
   const legendItems = stacked ? o.series.map((s, si) => ({ swatch: swatch('seg', si), text: s.label })) : [];
   if (anyWithheld) legendItems.push({ swatch: swatch('hatch', 0, hatch), text: t('chartWithheldLegend', fmtInt(o.k || 0)) });
@@ -484,7 +505,7 @@ function bars(o) {
   const table = tableNode(o.title, headers, rows.map((r) => h('tr', null,
     h('th', { scope: 'row' }, r.href ? h('a', { href: r.href }, r.label) : r.label),
     (stacked ? r.values : [r.value]).map((v) => h('td', { class: 'num' }, isNum(v) ? fmt(v) : withheldNode(o.k || 0))))));
-  return frame({ ...o, id, kind: stacked ? 'stacked' : 'bar' }, root, legendItems.length ? legendNode(legendItems) : null, table);
+  return frame({ ...o, id, kind: stacked ? 'stacked' : 'bar' }, plot, legendItems.length ? legendNode(legendItems) : null, table);
 }
 
 // ---------------------------------------------------------------- tile map
@@ -531,6 +552,7 @@ export function tileMap(o) {
   root.append(svg('defs', null, hatchDef(hatch)));
   const marks = [];
   const seen = { withheld: false, na: false };
+  const onTop = svg('g', { class: 'chart-on-top', 'aria-hidden': 'true' });
   for (const j of jurisdictions) {
     const rows = regions.filter((r) => r.jurisdiction === j).map((r) => TILES[r.code][1] + (offset[j] || 0));
     const first = Math.min(...rows);
@@ -571,19 +593,22 @@ export function tileMap(o) {
     const word = String(r.label).split(/[\s-]/)[0];
     const room = size < 50 ? 6 : 8;
     const abbr = word.length > room ? `${word.slice(0, room - 1)}.` : word;
-    const g = svg('g', { class: 'chart-tile-g' }, shape,
-      svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 - 2), 'text-anchor': 'middle', class: `chart-tile-name ${textCls}`, text: abbr }),
-      svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 + 12), 'text-anchor': 'middle', class: `chart-tile-value ${textCls}`, text: valueText }),
-      svg('title', { text: aria }));
     const href = o.hrefFor ? o.hrefFor(r.code) : null;
+    // The tile's words go on top of it, out of its link's name (which says them in full).
+    onTop.append(
+      svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 - 2), 'text-anchor': 'middle', class: `chart-tile-name ${textCls}`, text: abbr }),
+      svg('text', { x: r1(x + size / 2), y: r1(y + size / 2 + 12), 'text-anchor': 'middle', class: `chart-tile-value ${textCls}`, text: valueText }));
+    const g = svg('g', { class: 'chart-tile-g' }, shape, href ? null : svg('title', { text: aria }));
     const node = href ? svg('a', { href, 'aria-label': aria, class: 'chart-link' }, g) : g;
     if (!href) { g.setAttribute('role', 'img'); g.setAttribute('aria-label', aria); g.dataset.row = String(row); g.dataset.col = String(c); marks.push(g); }
     root.append(node);
   });
+  root.append(onTop);
   const H = top + (maxRow + 1) * size + 4;
   root.setAttribute('viewBox', `0 0 ${W} ${H}`);
   root.setAttribute('height', String(H));
-  if (marks.length) roving(root, marks, null);
+  const { node: plot, over } = overlay(root, o.title, marks);
+  if (over && marks.length) roving(over, marks, null);
 
   const legendItems = [];
   for (let i = 0; i < MAP_CLASSES; i++) {
@@ -603,5 +628,5 @@ export function tileMap(o) {
       h('td', { class: 'num' }, v && isNum(v.value) ? fmt(v.value) : v && isNum(v.count) ? h('span', { class: 'withheld', title: t('chartNoRateLegend') }, t('chartNoRate')) : withheldNode(o.k || 0)),
       h('td', { class: 'num' }, v && isNum(v.count) ? fmtInt(v.count) : withheldNode(o.k || 0)));
   }));
-  return frame({ ...o, id, kind: 'map', class: 'chart-map' }, root, legendNode(legendItems), table);
+  return frame({ ...o, id, kind: 'map', class: 'chart-map' }, plot, legendNode(legendItems), table);
 }
