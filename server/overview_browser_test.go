@@ -305,6 +305,28 @@ func TestOverviewTrendShowsWithheldAsGaps(t *testing.T) {
 			t.Errorf("series %s is drawn in %d pieces, want %d (a line must break at every withheld month)", series, d.Paths[series], n)
 		}
 	}
+	// One tab stop for the chart; the arrow keys go from mark to mark, withheld ones too.
+	type focus struct {
+		Stops  int      `json:"stops"`
+		Labels []string `json:"labels"`
+	}
+	f, err := chromedp.Run(ctx, chromedp.Evaluate[focus](`(() => {
+		const stops = document.querySelectorAll('#ov-trend svg [tabindex="0"]');
+		const labels = [];
+		let el = stops[0];
+		el.focus();
+		for (let i = 0; i < 3; i++) {
+			labels.push(document.activeElement.getAttribute('aria-label'));
+			document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}));
+		}
+		return {stops: stops.length, labels};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Stops != 1 || len(f.Labels) != 3 || f.Labels[0] == f.Labels[1] || f.Labels[1] == f.Labels[2] || f.Labels[2] == "" {
+		t.Errorf("keyboard: %d tab stops in the trend, the arrow keys visit %q", f.Stops, f.Labels)
+	}
 	if !strings.Contains(strings.ToLower(d.Legend), "withheld") {
 		t.Errorf("the legend does not explain the withheld marks: %q", d.Legend)
 	}

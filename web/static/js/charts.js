@@ -511,7 +511,7 @@ function bars(o) {
 // ---------------------------------------------------------------- tile map
 
 // Where each region's tile stands: [column, row], roughly as on a map (north up). Kazakhstan
-// above, Kyrgyzstan below it after a row for its name. Cities are drawn round.
+// above, Kyrgyzstan below it, its name beside Shymkent. Cities are drawn round.
 const TILES = /* tile-grid */ {
   "KZ-59": [3, 0],
   "KZ-39": [2, 1], "KZ-11": [3, 1], "KZ-55": [4, 1],
@@ -520,10 +520,10 @@ const TILES = /* tile-grid */ {
   "KZ-47": [0, 4], "KZ-43": [2, 4], "KZ-19": [4, 4], "KZ-75": [5, 4],
   "KZ-61": [2, 5], "KZ-31": [3, 5],
   "KZ-79": [2, 6],
-  "KG-GB": [4, 8],
-  "KG-T": [3, 9], "KG-C": [4, 9], "KG-Y": [5, 9],
-  "KG-J": [3, 10], "KG-N": [4, 10],
-  "KG-B": [1, 11], "KG-O": [2, 11], "KG-GO": [3, 11]
+  "KG-GB": [4, 7],
+  "KG-T": [3, 8], "KG-C": [4, 8], "KG-Y": [5, 8],
+  "KG-J": [3, 9], "KG-N": [4, 9],
+  "KG-B": [1, 10], "KG-O": [2, 10], "KG-GO": [3, 10]
 };
 const MAP_COLS = 7;
 const MAP_CLASSES = 5;
@@ -539,7 +539,7 @@ export function tileMap(o) {
   const regions = (o.regions || []).filter((r) => TILES[r.code]);
   const jurisdictions = [...new Set(regions.map((r) => r.jurisdiction))];
   const offset = {}; // rows to move a country up when the other is not shown
-  if (jurisdictions.length === 1 && jurisdictions[0] === 'KG') offset.KG = -8;
+  if (jurisdictions.length === 1 && jurisdictions[0] === 'KG') offset.KG = -7;
   const size = Math.floor(Math.min(72, (W - 4) / MAP_COLS));
   const gap = 3;
   const top = 20;
