@@ -415,12 +415,12 @@ function bars(o) {
   const rows = o.rows || [];
   const total = (r) => (stacked ? r.values.filter(isNum).reduce((a, b) => a + b, 0) : (isNum(r.value) ? r.value : 0));
   const max = Math.max(1, ...rows.map(total));
-  const valueSpace = Math.max(56, ...rows.map((r) => textWidth(isNum(stacked ? total(r) : r.value) ? fmt(total(r)) : t('chartWithheldShort'), 12) + 12));
+  const valueSpace = Math.max(56, ...rows.map((r) => textWidth(isNum(stacked ? total(r) : r.value) ? fmt(total(r)) : t('chartWithheldShort'), 13) + 12));
   const barW = W - valueSpace - 4;
-  const maxChars = Math.max(16, Math.floor(W / (13 * 0.58)));
+  const maxChars = Math.max(16, Math.floor(W / (14 * 0.58)));
   const hatch = `${id}-hatch`;
   const stripe = `${id}-stripe`;
-  const lineH = 16;
+  const lineH = 17;
   let yy = 4;
   const body = svg('g', null);
   // Values inside and after stacked bars: on top of the bars, out of their links' names.
@@ -430,7 +430,7 @@ function bars(o) {
   rows.forEach((r, ri) => {
     const lines = wrap(r.label, maxChars);
     const g = svg('g', { class: 'chart-row' });
-    lines.forEach((ln, li) => g.append(svg('text', { x: 0, y: yy + 12 + li * lineH, class: 'chart-bar-label', text: ln })));
+    lines.forEach((ln, li) => g.append(svg('text', { x: 0, y: yy + 13 + li * lineH, class: 'chart-bar-label', text: ln })));
     const by = yy + lines.length * lineH + 3;
     const bh = 16;
     let aria;
