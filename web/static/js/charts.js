@@ -101,7 +101,7 @@ function swatch(kind, index, pattern) {
     s.append(svg('line', { x1: 1, y1: 7, x2: 27, y2: 7, class: `chart-line chart-s${index}` }),
       marker(SHAPES[index % SHAPES.length], 14, 7, 7, { class: `chart-point chart-s${index}` }));
   } else if (kind === 'gap') {
-    s.append(marker(SHAPES[index % SHAPES.length], 14, 7, 8, { class: 'chart-gap' }));
+    s.append(marker(SHAPES[index % SHAPES.length], 14, 7, 8, { class: `chart-gap chart-gap-s${index}` }));
   } else if (kind === 'hatch') {
     s.append(svg('rect', { x: 1, y: 1, width: 26, height: 12, class: 'chart-withheld-swatch', fill: pattern ? `url(#${pattern})` : null }));
   } else if (kind === 'seg') {
