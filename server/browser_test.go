@@ -275,7 +275,7 @@ func TestNoViewWiderThanAPhone(t *testing.T) {
 		Offenders []string `json:"offenders"`
 	}
 	for _, lang := range []string{"KK", "KY", "RU", "EN"} {
-		for _, view := range []string{"cases", "case/" + ref, "statistics?by=REGION&interval=YEAR", "releases", "sources", "methodology"} {
+		for _, view := range []string{"overview", "cases", "case/" + ref, "statistics?by=REGION&interval=YEAR", "releases", "sources", "methodology"} {
 			do(chromedp.Navigate(s.url + "/#/" + view))
 			if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`localStorage.setItem('casewatch.lang', '`+lang+`')`)); err != nil {
 				t.Fatal(err)

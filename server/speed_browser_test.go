@@ -34,7 +34,7 @@ const (
 	// landingPath is the address a visitor opens, and landingReady the element that shows
 	// the landing view's data (the first row of the case list).
 	landingPath  = "/"
-	landingReady = "#results table tbody tr"
+	landingReady = "#ov-headline .ov-card-value"
 
 	// The slow connection: 1.6 Mbit/s down, 750 kbit/s up, 150 ms from a request to its
 	// answer's headers (Chrome's "Fast 3G" profile, which the issue names).

@@ -51,7 +51,7 @@ function showTexts(lang) {
       setLang(b.dataset.lang);
       // The address names the new language, so that the link shared now opens in it.
       session.langInLink = true;
-      history.replaceState(history.state, '', withLang(location.hash || '#/cases'));
+      history.replaceState(history.state, '', withLang(location.hash || '#/overview'));
       route({ rebuild: true });
     });
   }

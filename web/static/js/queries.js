@@ -219,3 +219,65 @@ query Funnel($filter: CaseFilter, $lang: Lang!) {
     steps { step label(lang: $lang) count suppressed available shareOfPrevious }
   }
 }`;
+
+// The overview (views/overview.js): three questions asked at once. Q_OVERVIEW and
+// Q_OVERVIEW_GROUPS are about one year ($filter holds its report dates); a document may
+// not hold more statistics than the API's complexity limit allows, hence two.
+export const Q_OVERVIEW = /* GraphQL */ `
+query Overview($filter: CaseFilter, $lang: Lang!, $jurisdiction: Jurisdiction) {
+  currentRelease { version publishedAt synthetic }
+  headline: statistics(filter: $filter, groupBy: [JURISDICTION]) {
+    suppressionThreshold
+    perturbed
+    total { count liable fined fines { currency count median indexUnits { unit median } } }
+  }
+  concern: statistics(filter: $filter, groupBy: [CONCERN, DECISION]) {
+    buckets { key { dimension code label(lang: $lang) } count }
+  }
+  category: statistics(filter: $filter, groupBy: [CATEGORY]) {
+    buckets { key { dimension code label(lang: $lang) } count }
+  }
+  regions: statistics(filter: $filter, groupBy: [REGION], interval: YEAR) {
+    buckets { key { dimension code label(lang: $lang) } period count countPer100k populationYear }
+  }
+  funnel(filter: $filter) {
+    suppressionThreshold
+    steps { step label(lang: $lang) count suppressed available shareOfPrevious }
+  }
+  officialFigures(jurisdiction: $jurisdiction) {
+    jurisdiction
+    metric
+    periodStart
+    periodEnd
+    value
+    unit
+    definition(lang: $lang)
+    source { title url }
+    verified(lang: $lang)
+  }
+}`;
+
+export const Q_OVERVIEW_GROUPS = /* GraphQL */ `
+query OverviewGroups($filter: CaseFilter, $lang: Lang!) {
+  platform: statistics(filter: $filter, groupBy: [PLATFORM]) {
+    buckets { key { dimension code label(lang: $lang) } count }
+  }
+  kind: statistics(filter: $filter, groupBy: [DEFENDANT_KIND]) {
+    buckets { key { dimension code label(lang: $lang) } count }
+  }
+  appeals: statistics(filter: $filter, groupBy: [APPEAL_STATUS]) {
+    buckets { key { dimension code label(lang: $lang) } count }
+  }
+}`;
+
+// The trend over every period, and the years that have cases (to choose the year from).
+export const Q_OVERVIEW_TREND = /* GraphQL */ `
+query OverviewTrend($filter: CaseFilter, $interval: Interval!) {
+  trend: statistics(filter: $filter, groupBy: [], interval: $interval) {
+    suppressionThreshold
+    buckets { period count liable fined }
+  }
+  years: statistics(filter: $filter, groupBy: [], interval: YEAR) {
+    buckets { period count }
+  }
+}`;

@@ -12,12 +12,14 @@ import { h } from './util.js';
 import { viewCase } from './views/case.js';
 import { viewCases } from './views/cases.js';
 import { viewMethodology } from './views/methodology.js';
+import { viewOverview } from './views/overview.js';
 import { viewReleases } from './views/releases.js';
 import { viewSources } from './views/sources.js';
 import { viewStatistics } from './views/statistics.js';
 // What the views ask for ahead (PREFETCH below).
 import { prefetchCase } from './views/case.js';
 import { prefetchCases } from './views/cases.js';
+import { prefetchOverview } from './views/overview.js';
 import { prefetchReleases } from './views/releases.js';
 import { prefetchSources } from './views/sources.js';
 import { prefetchStatistics } from './views/statistics.js';
@@ -32,10 +34,11 @@ function parseHash() {
   const segs = raw.split('/').filter(Boolean).map((s) => {
     try { return decodeURIComponent(s); } catch { return s; }
   });
-  return { view: segs[0] || 'cases', arg: segs.length > 1 ? segs.slice(1).join('/') : null, params };
+  return { view: segs[0] || 'overview', arg: segs.length > 1 ? segs.slice(1).join('/') : null, params };
 }
 
 const VIEWS = {
+  overview: viewOverview,
   cases: viewCases,
   case: viewCase,
   statistics: viewStatistics,
@@ -49,6 +52,7 @@ const VIEWS = {
 // run and the portal's texts load, instead of one round trip after the other. A view may
 // have none; it then asks when it runs.
 const PREFETCH = {
+  overview: prefetchOverview,
   cases: prefetchCases,
   case: prefetchCase,
   statistics: prefetchStatistics,
@@ -88,7 +92,7 @@ async function followLinkLang() {
 export function keepLangInLink(root = document) {
   if (!session.langInLink) return;
   if (location.hash.startsWith('#/') || !location.hash) {
-    const hash = withLang(location.hash || '#/cases');
+    const hash = withLang(location.hash || '#/overview');
     if (hash !== location.hash) history.replaceState(history.state, '', hash);
   }
   for (const a of root.querySelectorAll('a[href^="#/"]')) a.setAttribute('href', withLang(a.getAttribute('href')));
@@ -164,6 +168,6 @@ function viewNotFound(r, ctx) {
   ctx.mount(h('section', { class: 'view' },
     h('h1', { tabindex: '-1' }, t('notFoundTitle')),
     h('p', null, t('notFoundText')),
-    h('p', null, h('a', { href: '#/cases' }, t('goHome')))));
+    h('p', null, h('a', { href: '#/overview' }, t('goHome')))));
 }
 

@@ -10,7 +10,7 @@ import { h } from './util.js';
 // shareLink is the link of the current view in the current language.
 export function shareLink() {
   const l = language(state.lang);
-  const hash = withLang(location.hash && location.hash.startsWith('#/') ? location.hash : '#/cases');
+  const hash = withLang(location.hash && location.hash.startsWith('#/') ? location.hash : '#/overview');
   return `${location.origin}/?lang=${l ? l.tag : 'en'}${hash}`;
 }
 
