@@ -3,6 +3,7 @@
 // inhabitants; every column sortable.
 
 import { gql, prefetch } from '../api.js';
+import { statisticsLineChart } from '../charts.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { loadRegions, prefetchRegions } from '../data.js';
 import {
@@ -32,6 +33,8 @@ const DIMENSION_FILTER = /* dimension-filters */ {
   "SANCTION": "sanctions",
   "APPEAL_STATUS": "appealStatuses"
 };
+// The groups a period chart draws: the largest by cases, so the lines stay readable.
+const STATS_CHART_SERIES = 4;
 const PERIOD_RE = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/;
 const YEAR_RE = /^(19|20)\d\d$/;
 // The rates a ranking of regions can follow: the link's word and the StatBucket field.
@@ -741,6 +744,15 @@ export async function viewStatistics(r, ctx) {
     } else {
       parts.push(h('h2', { id: 'sec-groups' }, t('secStatsTable')),
         h('p', { class: 'rank-link' }, h('a', { href: statsHash({ ...s, rank: 'count', year: null, sort: null }) }, t('stRankOpen'))));
+      // A period chosen: the groups with the most cases over time, withheld periods marked.
+      if (s.interval && buckets.length) {
+        parts.push(statisticsLineChart(stats, {
+          id: 'stats-trend',
+          title: t('statsCaptionPeriod', term('Dimension', s.by), t(`interval${s.interval}`).toLowerCase()),
+          desc: t('stChartDesc', STATS_CHART_SERIES),
+          maxSeries: STATS_CHART_SERIES,
+        }));
+      }
     }
     parts.push(buckets.length ? statsTable(s, stats, buckets) : h('p', { class: 'empty-state' }, t('noStats')));
     ui.table.replaceChildren(...parts.flat());
