@@ -631,7 +631,9 @@ function statsRequests(s) {
 // runs (see prefetch in api.js).
 export function prefetchStatistics(r) {
   const s = statsFromParams(r.params);
-  if (s.lists.regions.length) prefetchRegions(s.jurisdiction);
+  // The form's choices: every region and every article.
+  prefetchRegions(null);
+  if (!(articlesCache && articlesCache.lang === state.lang)) prefetch(Q_ARTICLES, { lang: state.lang });
   if (!(s.from && s.to && s.from > s.to)) for (const [query, variables] of statsRequests(s)) prefetch(query, variables);
 }
 
