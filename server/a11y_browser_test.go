@@ -147,7 +147,7 @@ type axeViolation struct {
 }
 
 // TestAccessibility runs axe-core (CASEWATCH_TEST_AXE, installed by .ci/test from .ci/axe) on
-// every view in every language, on a desktop and on a phone screen: any violation of a WCAG
+// every view in every language, on a desktop, a phone and a dark desktop screen: any violation of a WCAG
 // 2.0/2.1 A or AA rule fails the test, naming the rule, its impact, the elements and the view.
 func TestAccessibility(t *testing.T) {
 	axePath := os.Getenv("CASEWATCH_TEST_AXE")
@@ -164,32 +164,42 @@ func TestAccessibility(t *testing.T) {
 	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "a11y.db"), "DEMO_CASES": "600"})
 	var caseRef string
 	for _, lang := range portalLanguages {
-		for _, size := range screenSizes {
-			t.Run(lang+"/"+size.name, func(t *testing.T) {
-				ctx, noScriptErrors := browser(t)
-				p := &portalPage{t: t, ctx: ctx, url: s.url}
-				if caseRef == "" {
-					caseRef = p.firstCaseRef()
+		t.Run(lang, func(t *testing.T) {
+			ctx, noScriptErrors := browser(t)
+			p := &portalPage{t: t, ctx: ctx, url: s.url}
+			if caseRef == "" {
+				caseRef = p.firstCaseRef()
+			}
+			p.setLanguage(lang)
+			for _, view := range portalViews(caseRef) {
+				p.do(chromedp.EmulateViewport(screenSizes[0].width, screenSizes[0].height))
+				p.emulateMedia(emulation.SetEmulatedMediaParams{})
+				p.open(view)
+				// Folded parts (the filter facets) are checked open too.
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelectorAll('details').forEach(d => d.open = true); 0`)); err != nil {
+					t.Fatal(err)
 				}
-				opts := []chromedp.EmulateViewportOption{}
-				if size.mobile {
-					opts = append(opts, chromedp.EmulateMobile)
+				// The page's CSP would refuse a <script> from elsewhere; evaluating the source
+				// through the DevTools protocol is not subject to it.
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeSource)+"\n;0")); err != nil {
+					t.Fatalf("inject axe-core: %v", err)
 				}
-				p.do(chromedp.EmulateViewport(size.width, size.height, opts...))
-				if size.dark {
-					p.emulateMedia(emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}})
-				}
-				p.setLanguage(lang)
-				for _, view := range portalViews(caseRef) {
-					p.open(view)
-					// Folded parts (the filter facets) are checked open too.
-					if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelectorAll('details').forEach(d => d.open = true); 0`)); err != nil {
-						t.Fatal(err)
+				// The same page on each screen: the portal's layout depends on CSS alone.
+				for _, size := range screenSizes {
+					var opts []chromedp.EmulateViewportOption
+					if size.mobile {
+						opts = append(opts, chromedp.EmulateMobile)
 					}
-					// The page's CSP would refuse a <script> from elsewhere; evaluating the
-					// source through the DevTools protocol is not subject to it.
-					if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeSource)+"\n;0")); err != nil {
-						t.Fatalf("inject axe-core: %v", err)
+					var media emulation.SetEmulatedMediaParams
+					if size.dark {
+						media.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}
+					}
+					p.do(chromedp.EmulateViewport(size.width, size.height, opts...))
+					p.emulateMedia(media)
+					p.do(chromedp.Sleep(150 * time.Millisecond))
+					dark, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`matchMedia('(prefers-color-scheme: dark)').matches`))
+					if err != nil || dark != size.dark {
+						t.Fatalf("%s: the browser prefers a dark scheme: %v (%v)", size.name, dark, err)
 					}
 					res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`axe.run(document, {
 						runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
@@ -198,7 +208,7 @@ func TestAccessibility(t *testing.T) {
 						nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), summary: n.failureSummary || ''}))}))}))`,
 						chromedp.EvalAwaitPromise))
 					if err != nil {
-						t.Fatalf("#/%s: axe-core: %v", view, err)
+						t.Fatalf("%s #/%s: axe-core: %v", size.name, view, err)
 					}
 					if res.Passed < 10 {
 						t.Errorf("%s %s #/%s: axe-core passed only %d rules: did it check the page?", lang, size.name, view, res.Passed)
@@ -212,9 +222,9 @@ func TestAccessibility(t *testing.T) {
 							len(v.Nodes), strings.Join(targets, " | "), strings.ReplaceAll(v.Nodes[0].Summary, "\n", "\n\t"))
 					}
 				}
-				noScriptErrors()
-			})
-		}
+			}
+			noScriptErrors()
+		})
 	}
 }
 
