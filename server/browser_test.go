@@ -47,6 +47,36 @@ func browser(t *testing.T) (context.Context, func()) {
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	// Runs before the cleanup above: a failed test leaves a full-page screenshot of the page
+	// it was on, in CASEWATCH_TEST_ARTIFACTS (.ci/test sets it and prints it) or a new temp dir
+	// that outlives the test.
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		dir := os.Getenv("CASEWATCH_TEST_ARTIFACTS")
+		if dir == "" { // not t.TempDir(): that is removed when the test ends
+			var err error
+			if dir, err = os.MkdirTemp("", "casewatch-screenshots-"); err != nil {
+				t.Logf("no screenshot of the failed test: %v", err)
+				return
+			}
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Logf("no screenshot of the failed test: %v", err)
+			return
+		}
+		name := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(t.Name(), "_")
+		file := filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, time.Now().UnixNano()))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Logf("no screenshot of the failed test: %v", err)
+		} else if err := os.WriteFile(file, png, 0o644); err != nil {
+			t.Logf("no screenshot of the failed test: %v", err)
+		} else {
+			t.Logf("screenshot of the page at the failure: %s", file)
+		}
+	})
 
 	var mu sync.Mutex
 	var problems []string
