@@ -36,9 +36,10 @@ func portalViews(caseRef string) []string {
 		"methodology",
 		// A shared link with values the portal does not know: the page reports them.
 		"cases?categories=INSULT_OR_LIBLE&from=2025-31-12",
-		// The overview comes with its own branch; until that is merged the route shows the
-		// portal's "not found" page, which is checked like any other view.
+		// The landing page, with its charts and map; and the statistics with a period chart.
 		"overview",
+		"overview?jurisdiction=KG&interval=MONTH",
+		"statistics?by=CONCERN&interval=QUARTER",
 	}
 }
 
