@@ -258,8 +258,19 @@ func TestPortalInABrowser(t *testing.T) {
 func TestMisspeltLinkIsReported(t *testing.T) {
 	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "link.db"), "DEMO_CASES": "600"})
 	ctx, noScriptErrors := browser(t)
-	for _, view := range []string{"cases", "statistics"} {
+	// In English on a desktop, and (newsroom task (e)) in Kazakh and Kyrgyz on a phone.
+	for _, c := range []struct{ view, lang, expectedDate string }{
+		{"cases", "", "YYYY-MM-DD"}, {"statistics", "", "YYYY-MM-DD"},
+		{"cases", "kk", "ЖЖЖЖ-АА-КК"}, {"statistics", "ky", "ЖЖЖЖ-АА-КК"},
+	} {
+		view := c.view
 		link := s.url + "/#/" + view + "?categories=INSULT_OR_LIBLE&from=2025-31-12" // the browser reads English
+		if c.lang != "" {
+			link += "&lang=" + c.lang
+			if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if _, err := chromedp.Run(ctx, chromedp.Navigate(link)); err != nil {
 			t.Fatalf("open %s: %v", link, err)
 		}
@@ -270,9 +281,9 @@ func TestMisspeltLinkIsReported(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"categories=INSULT_OR_LIBLE", "INSULT_OR_LIBEL", "from=2025-31-12", "YYYY-MM-DD"} {
+		for _, want := range []string{"categories=INSULT_OR_LIBLE", "INSULT_OR_LIBEL", "from=2025-31-12", c.expectedDate} {
 			if !strings.Contains(text, want) {
-				t.Errorf("%s: the report %q does not say %q", view, text, want)
+				t.Errorf("%s (%s): the report %q does not say %q", view, c.lang, text, want)
 			}
 		}
 	}

@@ -192,8 +192,10 @@ func TestOverviewInABrowser(t *testing.T) {
 func TestOverviewTrendShowsWithheldAsGaps(t *testing.T) {
 	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "trend.db"), "DEMO_CASES": "3000"})
 	ctx, noScriptErrors := browser(t)
+	// Newsroom task (d), in Kyrgyz on a phone.
 	for _, a := range []chromedp.Action[chromedp.Void]{
-		chromedp.Navigate(s.url + "/#/overview?jurisdiction=KG&interval=MONTH"),
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Navigate(s.url + "/#/overview?jurisdiction=KG&interval=MONTH&lang=ky"),
 		chromedp.WaitVisible(`#ov-trend svg .chart-point`),
 	} {
 		if _, err := chromedp.Run(ctx, a); err != nil {

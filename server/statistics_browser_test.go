@@ -293,7 +293,7 @@ func parseRate(t *testing.T, s string) float64 {
 // year used said.
 func TestStatisticsRankingPer100k(t *testing.T) {
 	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "ranking.db"), "DEMO_CASES": "3000"})
-	run, eval, noScriptErrors := phoneBrowser(t, s, "EN")
+	run, eval, noScriptErrors := phoneBrowser(t, s, "KY") // newsroom task (b), in Kyrgyz on a phone
 
 	choose := func(sel, value string) {
 		t.Helper()
@@ -358,10 +358,10 @@ func TestStatisticsRankingPer100k(t *testing.T) {
 	if view.Wide > 390 {
 		t.Errorf("the ranking is %d px wide on a 390 px phone", view.Wide)
 	}
-	if !strings.Contains(view.Heading, year) || !strings.Contains(view.Caption, "Found liable per 100,000") {
+	if !strings.Contains(view.Heading, year) || !strings.Contains(view.Caption, "100 000 тургунга күнөөлүү деп табылгандар") {
 		t.Errorf("the ranking says %q / %q", view.Heading, view.Caption)
 	}
-	if later != strings.Contains(view.Notes, "No population figure of "+year) {
+	if later != strings.Contains(view.Notes, "Айрым аймактар үчүн "+year+" жылдын калкынын саны жок") {
 		t.Errorf("a region uses an earlier population: %v, the notes say %q", later, view.Notes)
 	}
 	ranked, unranked := 0, 0

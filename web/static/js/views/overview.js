@@ -130,6 +130,7 @@ function headlineNode(s, year, stats, official) {
   const figures = overlap.length ? overlap : all.slice().sort((a, b) => b.periodEnd.localeCompare(a.periodEnd)).slice(0, 3);
   const unit = (f) => {
     if (f.unit === 'percent') return `${fmtNumber(f.value, 1)} %`;
+    if (f.unit === 'persons' && f.value === 1) return `${fmtNumber(f.value, 0)} ${t('srcUnitPersonsOne')}`;
     if (UNIT_KEYS[f.unit]) return `${fmtNumber(f.value, 0)} ${t(UNIT_KEYS[f.unit])}`;
     return `${fmtNumber(f.value, 0)} ${f.unit}`;
   };
