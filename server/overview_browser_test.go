@@ -358,7 +358,7 @@ func TestOverviewLinks(t *testing.T) {
 	}
 	const year = "2024"
 	overview := s.url + "/#/overview?year=" + year + "&jurisdiction=KZ"
-	span := "from=" + year + "-01-01&to=" + year + "-12-31"
+	span := "reportedFrom=" + year + "-01-01&reportedTo=" + year + "-12-31"
 
 	// The category chart: "open in the statistics view".
 	do(chromedp.Navigate(overview), chromedp.WaitVisible(`#ov-category .chart-links a`))

@@ -15,22 +15,42 @@ const MAX_SEARCH_LENGTH = 200;
 // Which filter groups the user has opened, kept across re-renders.
 const openFacets = new Set();
 
-// The list filters, in the order of the form. key: name in the URL hash; field: CaseFilter
-// field; enumName: the schema enumeration (regions and articles have none: their codes are
-// checked by their pattern here, and against the API's list where the view loads it).
+// The list filters, in the order of the form. key: the filters' own name (form ids, s.lists);
+// field: CaseFilter field, which is also the name of the link parameter, as in GraphQL
+// variables and export URLs (one vocabulary); alias: the name links used before, still read;
+// enumName: the schema enumeration (regions and articles have none: their codes are checked
+// by their pattern here, and against the API's list where the view loads it).
 export const FACETS = [
   { key: 'regions', field: 'regions', label: 'fRegion' },
   { key: 'categories', field: 'categories', enumName: 'ContentCategory', label: 'fCategory' },
   { key: 'concerns', field: 'concerns', enumName: 'Concern', label: 'fConcern' },
   { key: 'platforms', field: 'platforms', enumName: 'Platform', label: 'fPlatform' },
   { key: 'articles', field: 'articles', label: 'stfArticle' },
-  { key: 'kinds', field: 'defendantKinds', enumName: 'DefendantKind', label: 'fKind' },
+  { key: 'kinds', field: 'defendantKinds', alias: 'kinds', enumName: 'DefendantKind', label: 'fKind' },
   { key: 'liabilities', field: 'liabilities', enumName: 'Liability', label: 'fLiability' },
   { key: 'stages', field: 'stages', enumName: 'CaseStage', label: 'fStage' },
   { key: 'decisions', field: 'decisions', enumName: 'Decision', label: 'fDecision' },
   { key: 'sanctions', field: 'sanctions', enumName: 'Sanction', label: 'fSanction' },
-  { key: 'appeals', field: 'appealStatuses', enumName: 'AppealStatus', label: 'fAppeal' },
+  { key: 'appeals', field: 'appealStatuses', alias: 'appeals', enumName: 'AppealStatus', label: 'fAppeal' },
 ];
+
+// The other link parameters of the filters, by the filters' own name: the CaseFilter field
+// (search, reportedFrom, …) or the cases argument (orderBy), and the name links used before.
+const PARAMS = {
+  from: { param: 'reportedFrom', alias: 'from' },
+  to: { param: 'reportedTo', alias: 'to' },
+  decidedFrom: { param: 'decidedFrom' },
+  decidedTo: { param: 'decidedTo' },
+  q: { param: 'search', alias: 'q' },
+  order: { param: 'orderBy', alias: 'order' },
+};
+
+// linkValue reads a parameter by its name or, when the link does not use it, its former
+// name; it says which name the link used, for reporting a problem in the link's own words.
+function linkValue(p, param, alias) {
+  if (!p.has(param) && alias && p.has(alias)) return { name: alias, value: p.get(alias) || '' };
+  return { name: param, value: p.get(param) || '' };
+}
 
 export const DEFAULT_ORDER = 'REPORTED_DESC';
 
@@ -52,7 +72,8 @@ export function filtersFromParams(p) {
   if (j && isCode('Jurisdiction', j)) s.jurisdiction = j;
   else if (j) s.problems.push(oneOf('jurisdiction', j, 'Jurisdiction'));
   for (const f of FACETS) {
-    const vals = (p.get(f.key) || '').split(',').map((v) => v.trim()).filter(Boolean);
+    const { name, value } = linkValue(p, f.field, f.alias);
+    const vals = value.split(',').map((v) => v.trim()).filter(Boolean);
     const ok = (v) => {
       if (f.enumName) return isCode(f.enumName, v);
       if (f.key === 'articles') return ARTICLE_RE.test(v);
@@ -60,26 +81,26 @@ export function filtersFromParams(p) {
     };
     for (const v of vals) {
       if (ok(v)) continue;
-      if (f.enumName) s.problems.push(oneOf(f.key, v, f.enumName));
-      else s.problems.push({ param: f.key, value: v, expected: t(f.key === 'articles' ? 'stLinkExpectedArticle' : 'linkExpectedRegion') });
+      if (f.enumName) s.problems.push(oneOf(name, v, f.enumName));
+      else s.problems.push({ param: name, value: v, expected: t(f.key === 'articles' ? 'stLinkExpectedArticle' : 'linkExpectedRegion') });
     }
     s.lists[f.key] = [...new Set(vals.filter(ok))];
   }
   // Report dates (from, to) and first-instance decision dates (decidedFrom, decidedTo).
-  for (const param of DATE_PARAMS) {
-    const v = p.get(param) || '';
-    if (v && !DATE_RE.test(v)) s.problems.push({ param, value: v, expected: t('linkExpectedDate') });
-    if (DATE_RE.test(v)) s[param] = v;
+  for (const prop of DATE_PARAMS) {
+    const { name, value } = linkValue(p, PARAMS[prop].param, PARAMS[prop].alias);
+    if (value && !DATE_RE.test(value)) s.problems.push({ param: name, value, expected: t('linkExpectedDate') });
+    if (DATE_RE.test(value)) s[prop] = value;
   }
-  s.q = (p.get('q') || '').trim().slice(0, MAX_SEARCH_LENGTH);
-  const order = p.get('order');
-  if (order && isCode('CaseOrder', order)) s.order = order;
-  else if (order) s.problems.push(oneOf('order', order, 'CaseOrder'));
+  s.q = linkValue(p, PARAMS.q.param, PARAMS.q.alias).value.trim().slice(0, MAX_SEARCH_LENGTH);
+  const order = linkValue(p, PARAMS.order.param, PARAMS.order.alias);
+  if (order.value && isCode('CaseOrder', order.value)) s.order = order.value;
+  else if (order.value) s.problems.push(oneOf(order.name, order.value, 'CaseOrder'));
   s.after = p.get('after') || null;
   return s;
 }
 
-// The date parameters of a link, each also the name of its property of the filters.
+// The date filters, by the filters' own name (their link parameters are in PARAMS).
 export const DATE_PARAMS = ['from', 'to', 'decidedFrom', 'decidedTo'];
 
 // oneOf is the problem of a value that is not a code of the enumeration enumName.
@@ -100,17 +121,17 @@ export function filterParams(s) {
   const add = (k, v) => parts.push(`${k}=${encodeURIComponent(v)}`);
   if (s.jurisdiction) add('jurisdiction', s.jurisdiction);
   for (const f of FACETS) {
-    if (s.lists[f.key].length) parts.push(`${f.key}=${s.lists[f.key].map(encodeURIComponent).join(',')}`);
+    if (s.lists[f.key].length) parts.push(`${f.field}=${s.lists[f.key].map(encodeURIComponent).join(',')}`);
   }
-  for (const param of DATE_PARAMS) if (s[param]) add(param, s[param]);
-  if (s.q) add('q', s.q);
+  for (const prop of DATE_PARAMS) if (s[prop]) add(PARAMS[prop].param, s[prop]);
+  if (s.q) add(PARAMS.q.param, s.q);
   return parts;
 }
 
 // filtersHash writes the case list's address for filters s.
 export function filtersHash(s, after) {
   const parts = filterParams(s);
-  if (s.order && s.order !== DEFAULT_ORDER) parts.push(`order=${encodeURIComponent(s.order)}`);
+  if (s.order && s.order !== DEFAULT_ORDER) parts.push(`${PARAMS.order.param}=${encodeURIComponent(s.order)}`);
   if (after) parts.push(`after=${encodeURIComponent(after)}`);
   return `#/cases${parts.length ? `?${parts.join('&')}` : ''}`;
 }

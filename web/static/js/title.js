@@ -5,7 +5,7 @@
 
 import { t } from './i18n.js';
 import { categoryLabel, fmtInt, isCode, regionLabel, term } from './util.js';
-import { FACETS } from './filters.js';
+import { FACETS, filtersFromParams } from './filters.js';
 import { state } from './state.js';
 
 const VIEW_KEYS = {
@@ -32,8 +32,9 @@ function choices(p) {
   const j = p.get('jurisdiction');
   if (j && isCode('Jurisdiction', j)) out.push(term('Jurisdiction', j));
   const values = [];
+  const s = filtersFromParams(p); // the link's names, old and new, as the views read them
   for (const f of FACETS) {
-    for (const v of (p.get(f.key) || '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const v of s.lists[f.key]) {
       if (f.enumName && !isCode(f.enumName, v)) continue;
       values.push(f.key === 'regions' ? regionName(v)
         : f.key === 'categories' ? categoryLabel(v) : term(f.enumName, v));
@@ -41,8 +42,7 @@ function choices(p) {
   }
   out.push(...values.slice(0, MAX_LISTED));
   if (values.length > MAX_LISTED) out.push(`+${fmtInt(values.length - MAX_LISTED)}`);
-  const from = p.get('from') || '';
-  const to = p.get('to') || '';
+  const { from, to } = s;
   const year = (d) => (/^\d{4}-/.test(d) ? d.slice(0, 4) : '');
   if (year(from) && year(from) === year(to) && from.endsWith('-01-01') && to.endsWith('-12-31')) out.push(year(from));
   else if (year(from) || year(to)) out.push(`${year(from) || '…'}–${year(to) || '…'}`);
