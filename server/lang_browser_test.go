@@ -149,13 +149,13 @@ func TestLanguageInLinks(t *testing.T) {
 		t.Errorf("the case list is %d px wide on a 390 px phone", list.Width)
 	}
 
-	// "Copy link" gives the view's link in the form previews read: /?lang=kk#/cases?…&lang=kk
+	// "Copy link" gives the view's link in the form previews read: /?lang=kk&view=cases#/cases?…&lang=kk
 	// (on the clipboard, or shown to copy by hand where the clipboard is refused).
 	do(chromedp.Click(`#copy-link`), chromedp.Sleep(300*time.Millisecond))
 	var shared struct{ Status, Shown, Want string }
 	eval(`({status: document.querySelector('#share-status').textContent,
 		shown: (document.querySelector('#share-link-text') || {}).value || '',
-		want: location.origin + '/?lang=kk' + location.hash})`, &shared)
+		want: location.origin + '/?lang=kk&view=cases' + location.hash})`, &shared)
 	if shared.Status == "" || (shared.Shown != "" && shared.Shown != shared.Want) ||
 		!strings.Contains(shared.Want, "#/cases?jurisdiction=KZ&categories=FALSE_INFORMATION&lang=kk") {
 		t.Errorf("copy link: %+v", shared)

@@ -24,15 +24,19 @@ func TestLinkPreview(t *testing.T) {
 	}
 	plain := get(t, h, http.MethodGet, "/", nil)
 	plainPage := body(t, plain)
-	for _, c := range []struct{ query, tag, lang, locale string }{
-		{"", "en", "EN", "en_GB"},
-		{"?lang=en", "en", "EN", "en_GB"},
-		{"?lang=kk", "kk", "KK", "kk_KZ"},
-		{"?lang=KY", "ky", "KY", "ky_KG"},
-		{"?lang=ru&view=statistics", "ru", "RU", "ru_RU"},
-		{"?lang=xx", "en", "EN", "en_GB"},
-		{`?lang="><script>alert(1)</script>`, "en", "EN", "en_GB"},
-		{"?lang=kk%22%3E%3Cscript%3E", "en", "EN", "en_GB"},
+	for _, c := range []struct{ query, tag, lang, locale, view string }{
+		{"", "en", "EN", "en_GB", ""},
+		{"?lang=en", "en", "EN", "en_GB", ""},
+		{"?lang=kk", "kk", "KK", "kk_KZ", ""},
+		{"?lang=KY", "ky", "KY", "ky_KG", ""},
+		{"?lang=ru&view=statistics", "ru", "RU", "ru_RU", "statistics"},
+		{"?lang=kk&view=overview", "kk", "KK", "kk_KZ", "overview"},
+		{"?view=cases", "en", "EN", "en_GB", "cases"},
+		{"?lang=ky&view=nowhere", "ky", "KY", "ky_KG", ""},
+		{"?lang=xx", "en", "EN", "en_GB", ""},
+		{`?lang="><script>alert(1)</script>`, "en", "EN", "en_GB", ""},
+		{"?lang=kk%22%3E%3Cscript%3E", "en", "EN", "en_GB", ""},
+		{`?lang=kk&view="><script>`, "kk", "KK", "kk_KZ", ""},
 	} {
 		for _, path := range []string{"/", "/index.html"} {
 			res := get(t, h, http.MethodGet, path+strings.ReplaceAll(c.query, " ", "%20"), nil)
@@ -41,13 +45,17 @@ func TestLinkPreview(t *testing.T) {
 			if res.StatusCode != http.StatusOK {
 				t.Fatalf("%s%s: status %d", path, c.query, res.StatusCode)
 			}
-			if got := meta(page, "property", "og:title"); got != ui["lnOgTitle"] {
-				t.Errorf("%s%s: og:title %q, want %q", path, c.query, got, ui["lnOgTitle"])
+			title, description := ui["lnOgTitle"], ui["lnOgDescription"]
+			if keys, ok := previewViews[c.view]; ok {
+				title, description = ui[keys[0]]+" — casewatch", ui[keys[1]]
 			}
-			if got := meta(page, "property", "og:description"); got != ui["lnOgDescription"] {
+			if got := meta(page, "property", "og:title"); got != title {
+				t.Errorf("%s%s: og:title %q, want %q", path, c.query, got, title)
+			}
+			if got := meta(page, "property", "og:description"); got != description {
 				t.Errorf("%s%s: og:description %q", path, c.query, got)
 			}
-			if got := meta(page, "name", "description"); got != ui["lnOgDescription"] {
+			if got := meta(page, "name", "description"); got != description {
 				t.Errorf("%s%s: description %q", path, c.query, got)
 			}
 			if got := meta(page, "property", "og:locale"); got != c.locale {
@@ -75,14 +83,14 @@ func TestLinkPreview(t *testing.T) {
 			if strip.ReplaceAllString(page, "") != strip.ReplaceAllString(plainPage, "") {
 				t.Errorf("%s%s: the page differs from / beyond its preview", path, c.query)
 			}
-			if (c.tag == "en") != (res.Header.Get("ETag") == plain.Header.Get("ETag")) {
+			if (c.tag == "en" && c.view == "") != (res.Header.Get("ETag") == plain.Header.Get("ETag")) {
 				t.Errorf("%s%s: ETag %s beside %s of /", path, c.query, res.Header.Get("ETag"), plain.Header.Get("ETag"))
 			}
 		}
 	}
 	// A text with characters HTML gives a meaning is escaped.
 	page, ok := localizedPage([]byte(`<html lang="en"><meta property="og:title" content="x"><meta property="og:description" content="y">`),
-		"kk", []byte(`{"ui":{"lnOgTitle":"a \"b\" <c> & d","lnOgDescription":"'e'"}}`))
+		"kk", "", []byte(`{"ui":{"lnOgTitle":"a \"b\" <c> & d","lnOgDescription":"'e'"}}`))
 	if !ok || !strings.Contains(string(page), `content="a &#34;b&#34; &lt;c&gt; &amp; d"`) || !strings.Contains(string(page), `content="&#39;e&#39;"`) {
 		t.Errorf("escaping: %s", page)
 	}

@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"html"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"path"
@@ -64,8 +65,8 @@ type asset struct {
 
 type handler struct {
 	files map[string]*asset // keyed by URL path, e.g. "/app.js"
-	// pages are index.html with its link preview in each language, by the language's tag
-	// ("kk"); "/?lang=kk" gets pages["kk"], any other "/" the page itself (English).
+	// pages are index.html with its link preview in each language and view, by pageKey
+	// ("kk", "kk/statistics"); "/?lang=kk&view=statistics" gets pages["kk/statistics"].
 	pages map[string]*asset
 }
 
@@ -159,8 +160,10 @@ func load(fsys fs.FS) *handler {
 		if !ok || !strings.HasPrefix(name, "i18n/") || !previewTag.MatchString(tag) {
 			continue
 		}
-		if page, ok := localizedPage(body, tag, texts); ok {
-			h.pages[tag] = newAsset(indexName, page)
+		for _, view := range append([]string{""}, slices.Sorted(maps.Keys(previewViews))...) {
+			if page, ok := localizedPage(body, tag, view, texts); ok {
+				h.pages[pageKey(tag, view)] = newAsset(indexName, page)
+			}
 		}
 	}
 	if en, ok := h.pages["en"]; ok {
@@ -187,19 +190,46 @@ var (
 	descriptionTag   = metaContent("name", "description")
 )
 
+// previewViews are the views a shared link may name (/?lang=kk&view=statistics#/statistics…)
+// for its preview, with the keys of their title and description in the texts.
+var previewViews = map[string][2]string{
+	"overview":    {"ovTitle", "ovIntro"},
+	"cases":       {"casesTitle", "casesIntro"},
+	"statistics":  {"statsTitle", "statsIntro"},
+	"releases":    {"releasesTitle", "releasesIntro"},
+	"sources":     {"sourcesTitle", "sourcesIntro"},
+	"methodology": {"methodologyTitle", "lnOgDescription"},
+}
+
+// pageKey is the key of a page in handler.pages: the language's tag, and the view if any.
+func pageKey(tag, view string) string {
+	if view == "" {
+		return tag
+	}
+	return tag + "/" + view
+}
+
 // localizedPage writes the page's language and link preview (og:title, og:description,
 // description, og:locale) in the language of tag, from its texts (lnOgTitle and
-// lnOgDescription of i18n/<tag>.json), HTML-escaped. Nothing of a request goes into a page:
-// the pages are made once, at start, one per language file. ok is false when the texts
-// lack the preview.
-func localizedPage(page []byte, tag string, texts []byte) ([]byte, bool) {
+// lnOgDescription of i18n/<tag>.json, or for a view its title, "— casewatch", and its
+// introduction), HTML-escaped. Nothing of a request goes into a page: the pages are made
+// once, at start, one per language file and view. ok is false when the texts lack the
+// preview.
+func localizedPage(page []byte, tag, view string, texts []byte) ([]byte, bool) {
 	var t struct {
-		UI struct {
-			Title       string `json:"lnOgTitle"`
-			Description string `json:"lnOgDescription"`
-		} `json:"ui"`
+		UI map[string]string `json:"ui"`
 	}
-	if err := json.Unmarshal(texts, &t); err != nil || t.UI.Title == "" || t.UI.Description == "" {
+	if err := json.Unmarshal(texts, &t); err != nil {
+		return nil, false
+	}
+	title, description := t.UI["lnOgTitle"], t.UI["lnOgDescription"]
+	if keys, ok := previewViews[view]; ok {
+		title, description = t.UI[keys[0]]+" — casewatch", t.UI[keys[1]]
+		if t.UI[keys[0]] == "" {
+			return nil, false
+		}
+	}
+	if title == "" || description == "" {
 		return nil, false
 	}
 	locale := previewLocales[tag]
@@ -213,9 +243,9 @@ func localizedPage(page []byte, tag string, texts []byte) ([]byte, bool) {
 		return `<meta ` + attr + `="` + name + `" content="` + html.EscapeString(content) + `">`
 	}
 	page = set(page, htmlLangTag, `<html lang="`+tag+`">`)
-	page = set(page, ogTitleTag, meta("property", "og:title", t.UI.Title))
-	page = set(page, ogDescriptionTag, meta("property", "og:description", t.UI.Description))
-	page = set(page, descriptionTag, meta("name", "description", t.UI.Description))
+	page = set(page, ogTitleTag, meta("property", "og:title", title))
+	page = set(page, ogDescriptionTag, meta("property", "og:description", description))
+	page = set(page, descriptionTag, meta("name", "description", description))
 	page = set(page, ogLocaleTag, meta("property", "og:locale", locale))
 	return page, true
 }
@@ -299,8 +329,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p = "/" + indexName
 	}
 	a, ok := h.files[p]
-	if page, found := h.pages[strings.ToLower(r.URL.Query().Get("lang"))]; found && p == "/"+indexName {
-		a = page
+	if p == "/"+indexName {
+		// The preview of a shared link: its language (English by default) and its view.
+		q := r.URL.Query()
+		tag := strings.ToLower(q.Get("lang"))
+		if _, known := h.pages[tag]; !known {
+			tag = "en"
+		}
+		for _, key := range []string{pageKey(tag, strings.ToLower(q.Get("view"))), tag} {
+			if page, found := h.pages[key]; found {
+				a = page
+				break
+			}
+		}
 	}
 	if !ok || path.Clean(p) != p {
 		w.Header().Set("Cache-Control", "no-store")

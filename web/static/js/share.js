@@ -1,7 +1,7 @@
 // "Copy link": the address of the current view in the current language, in the form link
-// previews can read: /?lang=kk#/statistics?by=REGION&lang=kk. The server gives the page at
-// /?lang=kk a preview (og:title, og:description) in that language; the view itself is in the
-// hash, which crawlers never see.
+// previews can read: /?lang=kk&view=statistics#/statistics?by=REGION&lang=kk. The server
+// gives the page at /?lang=kk&view=statistics a preview (og:title, og:description) of that
+// view in that language; the view's choices are in the hash, which crawlers never see.
 
 import { language, t, withLang } from './i18n.js';
 import { state } from './state.js';
@@ -11,7 +11,8 @@ import { h } from './util.js';
 export function shareLink() {
   const l = language(state.lang);
   const hash = withLang(location.hash && location.hash.startsWith('#/') ? location.hash : '#/overview');
-  return `${location.origin}/?lang=${l ? l.tag : 'en'}${hash}`;
+  const view = (/^#\/([a-z]+)/.exec(hash) || [])[1] || 'overview';
+  return `${location.origin}/?lang=${l ? l.tag : 'en'}&view=${view}${hash}`;
 }
 
 function showLink(box, link) {
