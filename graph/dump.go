@@ -194,6 +194,11 @@ func statisticsKind(code string) dumps.Kind {
 	return dumps.Int
 }
 
+// dumpPath is where a file of a release's dump is served (DumpsHandler).
+func dumpPath(release int, name string) string {
+	return fmt.Sprintf("/dumps/release-%d/%s", release, name)
+}
+
 // DumpsHandler serves the dumps d keeps: /dumps/ lists them (HTML for a browser,
 // /dumps/index.json for a program), /dumps/release-<N>/<file> is one file. A dump never
 // changes, so its files are cached for a year under their SHA-256.

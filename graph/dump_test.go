@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -22,6 +25,7 @@ import (
 	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/ingest/ingesttest"
+	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/store/storetest"
 )
 
@@ -165,6 +169,60 @@ func TestDumps(t *testing.T) {
 						}
 					}
 				}
+			}
+
+			// The API names each release's dump.
+			api, err := graph.New(graph.Options{Store: f.store, Engine: f.engine, Reference: f.ref, Secret: []byte("test secret"),
+				Threshold: privacy.MinThreshold, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Dumps: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			post := func(h http.Handler, body string) *httptest.ResponseRecorder {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				return rec
+			}
+			rec := post(api.GraphQL, `{"query":"{ releases { edges { node { version dump { manifestPath sumsPath licence citation files { name table format rows bytes sha256 path } } } } } }"}`)
+			var rels struct {
+				Data struct {
+					Releases struct {
+						Edges []struct {
+							Node struct {
+								Version int
+								Dump    *struct {
+									ManifestPath, SumsPath, Licence, Citation string
+									Files                                     []struct {
+										Name, Table, Format, Sha256, Path string
+										Rows, Bytes                       int
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &rels); err != nil || len(rels.Data.Releases.Edges) != 2 {
+				t.Fatalf("releases: %s", rec.Body)
+			}
+			for _, e := range rels.Data.Releases.Edges {
+				d, want := e.Node.Dump, map[int]*dumps.Manifest{1: m, 2: m3}[e.Node.Version]
+				if d == nil || d.ManifestPath != fmt.Sprintf("/dumps/release-%d/manifest.json", e.Node.Version) || d.Licence != "CC-BY-4.0" || len(d.Files) != len(want.Files) {
+					t.Fatalf("release %d: dump %+v", e.Node.Version, d)
+				}
+				for i, file := range d.Files {
+					w := want.Files[i]
+					if file.Name != w.Name || file.Sha256 != w.SHA256 || file.Rows != w.Rows || int64(file.Bytes) != w.Bytes ||
+						file.Path != fmt.Sprintf("/dumps/release-%d/%s", e.Node.Version, w.Name) {
+						t.Errorf("release %d: file %+v, manifest %+v", e.Node.Version, file, w)
+					}
+				}
+			}
+			// A server without dumps says so: null.
+			rec = post(f.api.GraphQL, `{"query":"{ currentRelease { dump { sumsPath } } }"}`)
+			if got := rec.Body.String(); got != `{"data":{"currentRelease":{"dump":null}}}` {
+				t.Errorf("without dumps: %s", got)
 			}
 
 			// Served: the list, the index, a file with its checksum as ETag, and nothing else.

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/graph/scalar"
+	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -42,6 +43,8 @@ type ResolverRoot interface {
 	Correction() CorrectionResolver
 	DetectionDimensionValue() DetectionDimensionValueResolver
 	DimensionValue() DimensionValueResolver
+	Dump() DumpResolver
+	DumpFile() DumpFileResolver
 	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
 	OfficialFigure() OfficialFigureResolver
@@ -175,6 +178,24 @@ type ComplexityRoot struct {
 		PerturbationVariance    func(childComplexity int) int
 		QuantileRankShare       func(childComplexity int) int
 		SuppressionThreshold    func(childComplexity int) int
+	}
+
+	Dump struct {
+		Citation     func(childComplexity int) int
+		Files        func(childComplexity int) int
+		Licence      func(childComplexity int) int
+		ManifestPath func(childComplexity int) int
+		SumsPath     func(childComplexity int) int
+	}
+
+	DumpFile struct {
+		Bytes  func(childComplexity int) int
+		Format func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Path   func(childComplexity int) int
+		Rows   func(childComplexity int) int
+		SHA256 func(childComplexity int) int
+		Table  func(childComplexity int) int
 	}
 
 	FineBand struct {
@@ -358,6 +379,7 @@ type ComplexityRoot struct {
 
 	Release struct {
 		Checksum      func(childComplexity int) int
+		Dump          func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Note          func(childComplexity int, lang *model.Lang) int
 		PublishedAt   func(childComplexity int) int
@@ -484,6 +506,15 @@ type DetectionDimensionValueResolver interface {
 type DimensionValueResolver interface {
 	Label(ctx context.Context, obj *model.DimensionValue, lang *model.Lang) (string, error)
 }
+type DumpResolver interface {
+	ManifestPath(ctx context.Context, obj *dumps.Manifest) (string, error)
+	SumsPath(ctx context.Context, obj *dumps.Manifest) (string, error)
+}
+type DumpFileResolver interface {
+	Bytes(ctx context.Context, obj *dumps.File) (int, error)
+
+	Path(ctx context.Context, obj *dumps.File) (string, error)
+}
 type FunnelStepResolver interface {
 	Label(ctx context.Context, obj *model.FunnelStep, lang *model.Lang) (string, error)
 }
@@ -527,6 +558,8 @@ type ReleaseResolver interface {
 	ID(ctx context.Context, obj *model.Release) (string, error)
 
 	Note(ctx context.Context, obj *model.Release, lang *model.Lang) (*string, error)
+
+	Dump(ctx context.Context, obj *model.Release) (*dumps.Manifest, error)
 }
 type ReleaseConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error)
@@ -1076,6 +1109,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DisclosureControl.SuppressionThreshold(childComplexity), true
+
+	case "Dump.citation":
+		if e.ComplexityRoot.Dump.Citation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dump.Citation(childComplexity), true
+	case "Dump.files":
+		if e.ComplexityRoot.Dump.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dump.Files(childComplexity), true
+	case "Dump.licence":
+		if e.ComplexityRoot.Dump.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dump.Licence(childComplexity), true
+	case "Dump.manifestPath":
+		if e.ComplexityRoot.Dump.ManifestPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dump.ManifestPath(childComplexity), true
+	case "Dump.sumsPath":
+		if e.ComplexityRoot.Dump.SumsPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dump.SumsPath(childComplexity), true
+
+	case "DumpFile.bytes":
+		if e.ComplexityRoot.DumpFile.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Bytes(childComplexity), true
+	case "DumpFile.format":
+		if e.ComplexityRoot.DumpFile.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Format(childComplexity), true
+	case "DumpFile.name":
+		if e.ComplexityRoot.DumpFile.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Name(childComplexity), true
+	case "DumpFile.path":
+		if e.ComplexityRoot.DumpFile.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Path(childComplexity), true
+	case "DumpFile.rows":
+		if e.ComplexityRoot.DumpFile.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Rows(childComplexity), true
+	case "DumpFile.sha256":
+		if e.ComplexityRoot.DumpFile.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.SHA256(childComplexity), true
+	case "DumpFile.table":
+		if e.ComplexityRoot.DumpFile.Table == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DumpFile.Table(childComplexity), true
 
 	case "FineBand.from":
 		if e.ComplexityRoot.FineBand.From == nil {
@@ -1913,6 +2020,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Release.Checksum(childComplexity), true
+	case "Release.dump":
+		if e.ComplexityRoot.Release.Dump == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Dump(childComplexity), true
 	case "Release.id":
 		if e.ComplexityRoot.Release.ID == nil {
 			break
@@ -3007,6 +3120,40 @@ type Release implements Node {
   rowsUnchanged: Int!
   "SHA-256 of the input, hex."
   checksum: String
+  """
+  The release's dump: its published data as whole files (the case view and the statistics
+  per jurisdiction, category and year, as gzipped CSV and Parquet; see /dumps/). Null while
+  it is being written, for a release replaced before its dump was written, and on a server
+  that keeps no dumps.
+  """
+  dump: Dump
+}
+
+"The files of one release's dump, with the paths to download them from this server."
+type Dump {
+  "manifest.json: the release, its files, their rows, sizes and SHA-256."
+  manifestPath: String!
+  "SHA256SUMS, as sha256sum -c reads it."
+  sumsPath: String!
+  "The data under CC BY 4.0; how to cite the release."
+  licence: String!
+  citation: String!
+  files: [DumpFile!]!
+}
+
+type DumpFile {
+  "cases.csv.gz, cases.parquet, statistics.csv.gz or statistics.parquet."
+  name: String!
+  "cases or statistics."
+  table: String!
+  "csv.gz or parquet."
+  format: String!
+  rows: Int!
+  bytes: Int!
+  "SHA-256 of the file, hex."
+  sha256: String!
+  "Where to download it from this server, e.g. /dumps/release-12/cases.parquet."
+  path: String!
 }
 
 type ReleaseConnection {
@@ -3429,6 +3576,42 @@ func (ec *executionContext) childFields_DisclosureControl(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DisclosureControl", field.Name)
 }
 
+func (ec *executionContext) childFields_Dump(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "manifestPath":
+		return ec.fieldContext_Dump_manifestPath(ctx, field)
+	case "sumsPath":
+		return ec.fieldContext_Dump_sumsPath(ctx, field)
+	case "licence":
+		return ec.fieldContext_Dump_licence(ctx, field)
+	case "citation":
+		return ec.fieldContext_Dump_citation(ctx, field)
+	case "files":
+		return ec.fieldContext_Dump_files(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dump", field.Name)
+}
+
+func (ec *executionContext) childFields_DumpFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DumpFile_name(ctx, field)
+	case "table":
+		return ec.fieldContext_DumpFile_table(ctx, field)
+	case "format":
+		return ec.fieldContext_DumpFile_format(ctx, field)
+	case "rows":
+		return ec.fieldContext_DumpFile_rows(ctx, field)
+	case "bytes":
+		return ec.fieldContext_DumpFile_bytes(ctx, field)
+	case "sha256":
+		return ec.fieldContext_DumpFile_sha256(ctx, field)
+	case "path":
+		return ec.fieldContext_DumpFile_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DumpFile", field.Name)
+}
+
 func (ec *executionContext) childFields_FineBand(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -3759,6 +3942,8 @@ func (ec *executionContext) childFields_Release(ctx context.Context, field graph
 		return ec.fieldContext_Release_rowsUnchanged(ctx, field)
 	case "checksum":
 		return ec.fieldContext_Release_checksum(ctx, field)
+	case "dump":
+		return ec.fieldContext_Release_dump(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
 }
@@ -6714,6 +6899,291 @@ func (ec *executionContext) fieldContext_DisclosureControl_perturbationTable(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Dump_manifestPath(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dump_manifestPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dump().ManifestPath(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dump_manifestPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dump", field, true, true, "String")
+}
+
+func (ec *executionContext) _Dump_sumsPath(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dump_sumsPath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dump().SumsPath(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dump_sumsPath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dump", field, true, true, "String")
+}
+
+func (ec *executionContext) _Dump_licence(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dump_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dump_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dump", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dump_citation(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dump_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dump_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dump", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dump_files(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dump_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dumps.File) graphql.Marshaler {
+			return ec.marshalNDumpFile2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFileᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dump_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dump",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DumpFile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DumpFile_name(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DumpFile_table(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_table(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Table, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DumpFile_format(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DumpFile_rows(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DumpFile_bytes(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DumpFile().Bytes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, true, true, "Int")
+}
+
+func (ec *executionContext) _DumpFile_sha256(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
+}
+
+func (ec *executionContext) _DumpFile_path(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DumpFile_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DumpFile().Path(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DumpFile_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DumpFile", field, true, true, "String")
 }
 
 func (ec *executionContext) _FineBand_from(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
@@ -10318,6 +10788,38 @@ func (ec *executionContext) fieldContext_Release_checksum(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
 }
 
+func (ec *executionContext) _Release_dump(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_dump(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Release().Dump(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dumps.Manifest) graphql.Marshaler {
+			return ec.marshalODump2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐManifest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Release_dump(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Release",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dump(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReleaseConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ReleaseConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13342,6 +13844,126 @@ func (ec *executionContext) _DisclosureControl(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var dumpImplementors = []string{"Dump"}
+
+func (ec *executionContext) _Dump(ctx context.Context, sel ast.SelectionSet, obj *dumps.Manifest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dumpImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dump")
+		case "manifestPath":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dump_manifestPath(ctx, field, obj)
+				})
+		case "sumsPath":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dump_sumsPath(ctx, field, obj)
+				})
+		case "licence":
+			out.Values[i] = ec._Dump_licence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citation":
+			out.Values[i] = ec._Dump_citation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "files":
+			out.Values[i] = ec._Dump_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dumpFileImplementors = []string{"DumpFile"}
+
+func (ec *executionContext) _DumpFile(ctx context.Context, sel ast.SelectionSet, obj *dumps.File) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dumpFileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DumpFile")
+		case "name":
+			out.Values[i] = ec._DumpFile_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "table":
+			out.Values[i] = ec._DumpFile_table(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "format":
+			out.Values[i] = ec._DumpFile_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rows":
+			out.Values[i] = ec._DumpFile_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bytes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DumpFile_bytes(ctx, field, obj)
+				})
+		case "sha256":
+			out.Values[i] = ec._DumpFile_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "path":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DumpFile_path(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fineBandImplementors = []string{"FineBand"}
 
 func (ec *executionContext) _FineBand(ctx context.Context, sel ast.SelectionSet, obj *model.FineBand) graphql.Marshaler {
@@ -14611,6 +15233,12 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "dump":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_dump(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15850,6 +16478,26 @@ func (ec *executionContext) marshalNDisclosureControl2ᚖgithubᚗcomᚋcasewatc
 	return ec._DisclosureControl(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDumpFile2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFile(ctx context.Context, sel ast.SelectionSet, v dumps.File) graphql.Marshaler {
+	return ec._DumpFile(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDumpFile2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFileᚄ(ctx context.Context, sel ast.SelectionSet, v []dumps.File) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDumpFile2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFile(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNFineStats2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FineStats) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17018,6 +17666,13 @@ func (ec *executionContext) unmarshalODetectionFilter2ᚖgithubᚗcomᚋcasewatc
 	}
 	res, err := ec.unmarshalInputDetectionFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODump2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐManifest(ctx context.Context, sel ast.SelectionSet, v *dumps.Manifest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Dump(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐExpertConclusion(ctx context.Context, v any) (*model.ExpertConclusion, error) {

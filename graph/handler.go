@@ -46,6 +46,8 @@ type Options struct {
 	// Imports turns on the importCases mutation; nil means imports are off (the server
 	// has no CASEWATCH_SECRET of its own).
 	Imports *Imports
+	// Dumps keeps the release dumps, for Release.dump; nil when the server keeps none.
+	Dumps DumpStore
 	// PublicURL is the scheme and host the portal is reached at (https://casewatch.example),
 	// for the absolute links of the feed; empty takes the request's host.
 	PublicURL string
@@ -101,7 +103,7 @@ func New(o Options) (*API, error) {
 		return nil, fmt.Errorf("graph: suppression threshold %d is below the minimum, %d", o.Threshold, privacy.MinThreshold)
 	}
 	r := &Resolver{store: o.Store, engine: o.Engine, ref: o.Reference, cursors: newCursorSealer(o.Secret),
-		log: o.Log, threshold: o.Threshold, imports: o.Imports, publicURL: strings.TrimSuffix(o.PublicURL, "/")}
+		log: o.Log, threshold: o.Threshold, imports: o.Imports, publicURL: strings.TrimSuffix(o.PublicURL, "/"), dumps: o.Dumps}
 	docs := o.Documents
 	if docs == nil {
 		docs = lru.New[string](1000)

@@ -70,6 +70,8 @@ type Resolver struct {
 	imports *Imports
 	// publicURL is Options.PublicURL without a final slash.
 	publicURL string
+	// dumps is nil when the server keeps no dumps.
+	dumps DumpStore
 }
 
 // listCases returns up to first cases of a case list after the key, their keys, the key

@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/casewatch/casewatch/graph/gqlmodel"
 	"github.com/casewatch/casewatch/internal/demo"
+	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -218,6 +219,22 @@ func (r *detectionDimensionValueResolver) Label(ctx context.Context, obj *model.
 // Label is the resolver for the label field.
 func (r *dimensionValueResolver) Label(ctx context.Context, obj *model.DimensionValue, lang *model.Lang) (string, error) {
 	return r.statDimensionLabel(obj.Dimension, obj.Code, langOr(lang)), nil
+}
+
+func (r *dumpResolver) ManifestPath(ctx context.Context, obj *dumps.Manifest) (string, error) {
+	return dumpPath(obj.Release, dumps.ManifestName), nil
+}
+
+func (r *dumpResolver) SumsPath(ctx context.Context, obj *dumps.Manifest) (string, error) {
+	return dumpPath(obj.Release, dumps.SumsName), nil
+}
+
+func (r *dumpFileResolver) Bytes(ctx context.Context, obj *dumps.File) (int, error) {
+	return int(obj.Bytes), nil
+}
+
+func (r *dumpFileResolver) Path(ctx context.Context, obj *dumps.File) (string, error) {
+	return dumpPath(obj.Release, obj.Name), nil
 }
 
 // Label is the resolver for the label field.
@@ -563,6 +580,22 @@ func (r *releaseResolver) Note(ctx context.Context, obj *model.Release, lang *mo
 	return &n, nil
 }
 
+func (r *releaseResolver) Dump(ctx context.Context, obj *model.Release) (*dumps.Manifest, error) {
+	if r.dumps == nil {
+		return nil, nil
+	}
+	m, err := r.dumps.Manifest(obj.Version())
+	switch {
+	case errors.Is(err, dumps.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, internal(err)
+	case m.PublishedAt != obj.PublishedAt:
+		return nil, nil // another database's release of the same number (see BuildDump)
+	}
+	return m, nil
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *releaseConnectionResolver) TotalCount(ctx context.Context, obj *ReleaseConnection) (int, error) {
 	n, err := r.store.CountReleases(ctx)
@@ -605,6 +638,10 @@ func (r *Resolver) DetectionDimensionValue() DetectionDimensionValueResolver {
 
 func (r *Resolver) DimensionValue() DimensionValueResolver { return &dimensionValueResolver{r} }
 
+func (r *Resolver) Dump() DumpResolver { return &dumpResolver{r} }
+
+func (r *Resolver) DumpFile() DumpFileResolver { return &dumpFileResolver{r} }
+
 func (r *Resolver) FunnelStep() FunnelStepResolver { return &funnelStepResolver{r} }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
@@ -637,6 +674,8 @@ type (
 	correctionResolver              struct{ *Resolver }
 	detectionDimensionValueResolver struct{ *Resolver }
 	dimensionValueResolver          struct{ *Resolver }
+	dumpResolver                    struct{ *Resolver }
+	dumpFileResolver                struct{ *Resolver }
 	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	officialFigureResolver          struct{ *Resolver }

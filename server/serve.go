@@ -74,6 +74,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer answers.Close()
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
 		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL}
+	if dumpStore != nil {
+		opts.Dumps = dumpStore // never a typed nil: the API tells "no dumps" by nil
+	}
 	if !demoKey {
 		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
 	} else {

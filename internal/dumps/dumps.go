@@ -52,6 +52,9 @@ type File struct {
 	Rows   int    `json:"rows"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	// Release is the release the file belongs to (the manifest's); set when a manifest is
+	// read, not written into it.
+	Release int `json:"-"`
 }
 
 // Manifest describes one release's dump.
@@ -339,6 +342,9 @@ func (d *Dir) Manifest(release int) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("dumps: %s of release %d: %w", ManifestName, release, err)
+	}
+	for i := range m.Files {
+		m.Files[i].Release = m.Release
 	}
 	return &m, nil
 }
