@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"os"
 	"strconv"
@@ -28,7 +29,7 @@ type DumpStore interface {
 	Publish(staged string, m *dumps.Manifest) error
 	Manifest(release int) (*dumps.Manifest, error)
 	List() ([]*dumps.Manifest, error)
-	Open(release int, name string) (*os.File, error)
+	Open(release int, name string) (io.ReadSeekCloser, error)
 }
 
 // dumpStatistics is the statistics question of a dump.
@@ -231,7 +232,7 @@ func DumpsHandler(d DumpStore) http.Handler {
 			return
 		}
 		m, err := d.Manifest(n)
-		var f *os.File
+		var f io.ReadSeekCloser
 		if err == nil {
 			f, err = d.Open(n, name)
 		}

@@ -13,9 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/cache"
+	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
@@ -45,6 +48,7 @@ type config struct {
 	trustedProxies  string
 	publicURL       string
 	dumpsDir        string
+	dumpsS3         dumps.S3Options
 	// proxies is trustedProxies parsed.
 	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
@@ -77,8 +81,18 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.IntVar(&c.rateLimitReader, "rate-limit-reader", c.envInt(getenv, "RATE_LIMIT_READER", -1), "cost points per minute for an API key; -1 for ten times --rate-limit, 0 for no limit (env RATE_LIMIT_READER)")
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", ""), "scheme and host the portal is reached at, for the feed's absolute links; empty: the request's host (env PUBLIC_URL)")
 	fs.StringVar(&c.dumpsDir, "dumps-dir", env("DUMPS_DIR", "casewatch-dumps"), "directory of the release dumps (/dumps/); empty for none (env DUMPS_DIR)")
+	fs.StringVar(&c.dumpsS3.Bucket, "dumps-s3-bucket", env("DUMPS_S3_BUCKET", ""), "keep the dumps in this bucket of an S3-compatible store instead of DUMPS_DIR (env DUMPS_S3_BUCKET; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
+	fs.StringVar(&c.dumpsS3.Endpoint, "dumps-s3-endpoint", env("DUMPS_S3_ENDPOINT", "s3.amazonaws.com"), "host[:port] of the S3-compatible store (env DUMPS_S3_ENDPOINT)")
+	fs.StringVar(&c.dumpsS3.Prefix, "dumps-s3-prefix", env("DUMPS_S3_PREFIX", ""), "start of the dumps' keys in the bucket (env DUMPS_S3_PREFIX)")
+	fs.StringVar(&c.dumpsS3.Region, "dumps-s3-region", env("DUMPS_S3_REGION", ""), "region of the bucket (env DUMPS_S3_REGION)")
+	fs.BoolVar(&c.dumpsS3.Insecure, "dumps-s3-insecure", c.envBool(getenv, "DUMPS_S3_INSECURE", false), "plain HTTP to the store, for one on the same host (env DUMPS_S3_INSECURE)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
+	// The S3 store's credentials, read like the AWS tools read them (but through getenv, so
+	// that run stays testable).
+	if id := getenv("AWS_ACCESS_KEY_ID"); id != "" {
+		c.dumpsS3.Creds = credentials.NewStaticV4(id, getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN"))
+	}
 	return fs, c
 }
 
@@ -206,6 +220,26 @@ func (c *config) redis() (redis.UniversalClient, error) {
 }
 
 // open connects to the configured database, migrates it and loads the reference data.
+// openDumps opens where the release dumps are kept: the S3 bucket when one is named, else
+// DUMPS_DIR; nil when neither is (no dumps).
+func (c *config) openDumps(ctx context.Context) (graph.DumpStore, error) {
+	switch {
+	case c.dumpsS3.Bucket != "":
+		s3, err := dumps.NewS3(ctx, c.dumpsS3)
+		if err != nil {
+			return nil, fmt.Errorf("DUMPS_S3_BUCKET: %w", err)
+		}
+		return s3, nil
+	case c.dumpsDir != "":
+		dir, err := dumps.NewDir(c.dumpsDir)
+		if err != nil {
+			return nil, fmt.Errorf("DUMPS_DIR: %w", err)
+		}
+		return dir, nil
+	}
+	return nil, nil
+}
+
 func (c *config) open(ctx context.Context) (*store.Store, *reference.Data, error) {
 	ref, err := reference.Read()
 	if err != nil {

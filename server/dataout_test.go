@@ -6,10 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/store/storetest"
@@ -86,5 +90,44 @@ func TestReleaseDataOut(t *testing.T) {
 				t.Errorf("statistics export: %q", csv)
 			}
 		})
+	}
+}
+
+// TestDumpsInS3: with DUMPS_S3_BUCKET the server keeps its dumps in an S3-compatible store
+// (here one on loopback) and serves them from there at /dumps/ as from a directory.
+func TestDumpsInS3(t *testing.T) {
+	backend := s3mem.New()
+	if err := backend.CreateBucket("releases"); err != nil {
+		t.Fatal(err)
+	}
+	store := httptest.NewServer(gofakes3.New(backend).Server())
+	defer store.Close()
+	s := start(t, map[string]string{"DATABASE_URL": storetest.SQLiteURL(t), "DEMO_CASES": "400",
+		"DUMPS_S3_BUCKET": "releases", "DUMPS_S3_ENDPOINT": strings.TrimPrefix(store.URL, "http://"), "DUMPS_S3_INSECURE": "true",
+		"DUMPS_S3_PREFIX": "casewatch/", "AWS_ACCESS_KEY_ID": "id", "AWS_SECRET_ACCESS_KEY": "secret"})
+	var index struct{ Releases []dumps.Manifest }
+	for deadline := time.Now().Add(time.Minute); len(index.Releases) == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no dump of the demo release within a minute")
+		}
+		if err := json.Unmarshal([]byte(get(t, s.url+"/dumps/index.json")), &index); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := index.Releases[0]
+	for _, f := range m.Files {
+		data := get(t, s.url+"/dumps/release-1/"+f.Name)
+		sum := sha256.Sum256([]byte(data))
+		if hex.EncodeToString(sum[:]) != f.SHA256 {
+			t.Errorf("%s served from S3 does not match its manifest", f.Name)
+		}
+		obj, err := backend.GetObject("releases", "casewatch/release-1/"+f.Name, nil)
+		if err != nil {
+			t.Fatalf("%s is not in the bucket: %v", f.Name, err)
+		}
+		obj.Contents.Close()
+	}
+	if _, err := backend.GetObject("releases", "casewatch/release-1/manifest.json", nil); err != nil {
+		t.Fatalf("no manifest in the bucket: %v", err)
 	}
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/casewatch/casewatch/graph"
 	"github.com/casewatch/casewatch/internal/cache"
 	"github.com/casewatch/casewatch/internal/demo"
-	"github.com/casewatch/casewatch/internal/dumps"
 	"github.com/casewatch/casewatch/internal/ingest"
 	"github.com/casewatch/casewatch/internal/privacy"
 	"github.com/casewatch/casewatch/internal/ratelimit"
@@ -48,12 +47,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	reg := prometheus.NewRegistry()
 	engine := stats.NewEngine(st, ref, secret)
+	dumpStore, err := cfg.openDumps(ctx)
+	if err != nil {
+		return err
+	}
 	var dump *dumper
-	var dumpStore *dumps.Dir
-	if cfg.dumpsDir != "" {
-		if dumpStore, err = dumps.NewDir(cfg.dumpsDir); err != nil {
-			return fmt.Errorf("DUMPS_DIR: %w", err)
-		}
+	if dumpStore != nil {
 		dump = newDumper(dumpStore, log)
 	}
 	answers := cache.New(cache.Options{
@@ -74,9 +73,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer answers.Close()
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
 		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL}
-	if dumpStore != nil {
-		opts.Dumps = dumpStore // never a typed nil: the API tells "no dumps" by nil
-	}
+	opts.Dumps = dumpStore
 	if !demoKey {
 		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
 	} else {
@@ -184,8 +181,8 @@ type app struct {
 	api     *graph.API
 	stats   *stats.Engine
 	limits  *limits
-	// dumps is nil when DUMPS_DIR is empty.
-	dumps *dumps.Dir
+	// dumps is nil when the server keeps no dumps.
+	dumps graph.DumpStore
 	// ready turns true once there is a release to publish.
 	ready atomic.Bool
 }

@@ -339,6 +339,10 @@ func (d *Dir) Manifest(release int) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseManifest(release, data)
+}
+
+func parseManifest(release int, data []byte) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("dumps: %s of release %d: %w", ManifestName, release, err)
@@ -347,6 +351,16 @@ func (d *Dir) Manifest(release int) (*Manifest, error) {
 		m.Files[i].Release = m.Release
 	}
 	return &m, nil
+}
+
+// lists reports whether name is a file of the dump: only those are served, so no name
+// reaches anything else.
+func (m *Manifest) lists(name string) bool {
+	known := name == ManifestName || name == SumsName
+	for _, f := range m.Files {
+		known = known || f.Name == name
+	}
+	return known
 }
 
 // List gives the manifests of every dumped release, newest first.
@@ -366,6 +380,9 @@ func (d *Dir) List() ([]*Manifest, error) {
 			continue
 		}
 		m, err := d.Manifest(release)
+		if errors.Is(err, ErrNotFound) {
+			continue // not a dump: a dump's directory appears with its manifest
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -376,17 +393,13 @@ func (d *Dir) List() ([]*Manifest, error) {
 }
 
 // Open opens one file of a release's dump: a table, the manifest or SHA256SUMS.
-func (d *Dir) Open(release int, name string) (*os.File, error) {
+func (d *Dir) Open(release int, name string) (io.ReadSeekCloser, error) {
 	m, err := d.Manifest(release)
 	if err != nil {
 		return nil, err
 	}
-	known := name == ManifestName || name == SumsName
-	for _, f := range m.Files {
-		known = known || f.Name == name
-	}
-	if !known {
-		return nil, ErrNotFound // only names the manifest lists: no path reaches elsewhere
+	if !m.lists(name) {
+		return nil, ErrNotFound
 	}
 	return os.Open(filepath.Join(d.root, releaseDir(release), name))
 }
