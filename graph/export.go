@@ -152,6 +152,13 @@ func (r *Resolver) exportRow(raw *model.Case, appeals []model.Appeal, synthetic 
 				row[col+"_label"] = r.columnLabel(col, vocab, code, *labels)
 			}
 		}
+		// Codes of law and index units as the language abbreviates them.
+		if c.ArticleCode != nil {
+			row["article_label"] = r.ref.ArticleLabel(c.Jurisdiction, *c.ArticleCode, *labels)
+		}
+		if c.FineBand != nil {
+			row["fine_band_label"] = c.FineBand.LabelIn(*labels)
+		}
 	}
 	return row
 }
@@ -187,7 +194,7 @@ func (x caseExport) columns() []exportColumn {
 		}
 		lang := *x.labels
 		out = append(out, exportColumn{c, caseColumnLabels[c].In(lang) + " (" + c + ")"})
-		if _, ok := labelledColumns[c]; ok {
+		if _, ok := labelledColumns[c]; ok || c == "article" || c == "fine_band" {
 			out = append(out, exportColumn{c + "_label", caseColumnLabels[c].In(lang) + ", " + labelSuffix.In(lang) + " (" + c + "_label)"})
 		}
 	}

@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -62,7 +65,8 @@ type atomText struct {
 
 // feedTexts are the feed's words per language; %d and %s as noted.
 var feedTexts = map[string]model.Labels{
-	"title": {KK: "casewatch: деректер шығарылымдары", KY: "casewatch: маалымат чыгарылыштары", RU: "casewatch: выпуски данных", EN: "casewatch: data releases"},
+	"title":      {KK: "casewatch: деректер шығарылымдары", KY: "casewatch: маалымат чыгарылыштары", RU: "casewatch: выпуски данных", EN: "casewatch: data releases"},
+	"casesTitle": {KK: "casewatch: жаңадан шешілген істер", KY: "casewatch: жаңы чечилген иштер", RU: "casewatch: новые решения по делам", EN: "casewatch: newly decided cases"},
 	// release version
 	"entry": {KK: "%d-шығарылым", KY: "%d-чыгарылыш", RU: "Выпуск %d", EN: "Release %d"},
 	// added, corrected, unchanged
@@ -76,39 +80,40 @@ var feedTexts = map[string]model.Labels{
 	"note": {KK: "Ескертпе", KY: "Эскертүү", RU: "Примечание", EN: "Note"},
 }
 
-// feedHandler serves /feed.atom.
+// feedHandler serves /feed.atom: the releases, or with CaseFilter fields in the query
+// string (/feed.atom?jurisdiction=KZ&categories=FALSE_INFORMATION) the newly decided cases
+// that match.
 func (r *Resolver) feedHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx := req.Context()
-		lang := model.LangEN
-		for key, values := range req.URL.Query() {
+		var lang *model.Lang
+		var bom bool
+		f, err := parseFilterQuery(req.URL.Query(), func(key string, list []string) (bool, error) {
 			if key != "lang" {
-				// Not named: an answer never repeats what the request held.
-				http.Error(w, "an unknown parameter; the feed takes lang=KK|KY|RU|EN", http.StatusBadRequest)
-				return
+				return false, nil
 			}
-			var l *model.Lang
-			var bom bool
-			if _, err := parseFileOption(key, values, &l, &bom); err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			lang = *l
+			return parseFileOption(key, list, &lang, &bom)
+		})
+		filtered := err == nil && !reflect.ValueOf(f).IsZero()
+		if err == nil {
+			f, err = r.checkFilter(ctx, &f)
 		}
-		releases, _, err := r.store.ListReleases(ctx, feedEntries, 0)
 		if err != nil {
-			r.log.ErrorContext(ctx, "feed", "err", err)
-			exportUnavailable(w)
+			http.Error(w, clientMessage(err), http.StatusBadRequest)
 			return
+		}
+		if lang == nil {
+			l := model.LangEN
+			lang = &l
 		}
 		base := r.publicURL
 		if base == "" {
 			base = requestBase(req)
 		}
 		feed := atomFeed{
-			Lang:   strings.ToLower(string(lang)),
+			Lang:   strings.ToLower(string(*lang)),
 			ID:     "urn:uuid:" + feedNamespace.String(),
-			Title:  feedTexts["title"].In(lang),
+			Title:  feedTexts["title"].In(*lang),
 			Author: atomPerson{Name: "casewatch"},
 			Links: []atomLink{
 				{Rel: "self", Type: "application/atom+xml", Href: base + req.URL.RequestURI()},
@@ -116,13 +121,23 @@ func (r *Resolver) feedHandler() http.Handler {
 				{Rel: "license", Href: DataLicenceURL},
 			},
 			Rights:  "CC BY 4.0",
-			Updated: "1970-01-01T00:00:00Z", // no release yet: a fixed, valid date
+			Updated: "1970-01-01T00:00:00Z", // nothing published yet: a fixed, valid date
 		}
-		if len(releases) > 0 {
+		releases, _, err := r.store.ListReleases(ctx, feedEntries, 0)
+		if err == nil && len(releases) > 0 {
 			feed.Updated = releases[0].PublishedAt
 		}
-		for i := range releases {
-			feed.Entries = append(feed.Entries, feedEntry(&releases[i], lang, base))
+		if err == nil && !filtered {
+			for i := range releases {
+				feed.Entries = append(feed.Entries, feedEntry(&releases[i], *lang, base))
+			}
+		} else if err == nil {
+			err = r.decidedCasesFeed(ctx, &feed, f, *lang, base, req.URL.Query())
+		}
+		if err != nil {
+			r.log.ErrorContext(ctx, "feed", "err", err)
+			exportUnavailable(w)
+			return
 		}
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=300")
@@ -135,6 +150,77 @@ func (r *Resolver) feedHandler() http.Handler {
 			r.log.ErrorContext(ctx, "feed", "err", err)
 		}
 	})
+}
+
+// decidedCasesFeed fills feed with the latest decided cases matching f, in the case view
+// (what the case list and export publish, nothing more): newest decision period first, an
+// entry per case, updated when the release that last changed the case was published. The
+// feed's id is the filter's, so a reader keeps one feed per filter.
+func (r *Resolver) decidedCasesFeed(ctx context.Context, feed *atomFeed, f model.CaseFilter, lang model.Lang, base string, q url.Values) error {
+	q.Del("lang")
+	feed.ID = "urn:uuid:" + uuid.NewSHA1(feedNamespace, []byte("cases?"+q.Encode())).String()
+	feed.Title = feedTexts["casesTitle"].In(lang)
+	feed.Links[1].Href = base + "/#/cases?" + q.Encode() + "&orderBy=DECIDED_DESC"
+	cases, _, _, _, err := r.listCases(ctx, f, model.CaseOrderDecidedDesc, feedEntries, nil)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(cases))
+	for i := range cases {
+		ids[i] = cases[i].ID
+	}
+	appeals, err := r.store.AppealsByCase(ctx, ids)
+	if err != nil {
+		return err
+	}
+	corrections, err := r.store.CorrectionsByCase(ctx, ids)
+	if err != nil {
+		return err
+	}
+	published, synthetic := map[int64]string{}, map[int64]bool{}
+	for before := int64(0); ; {
+		rels, more, err := r.store.ListReleases(ctx, maxPageSize, before)
+		if err != nil {
+			return err
+		}
+		for _, rel := range rels {
+			published[rel.ID], synthetic[rel.ID] = rel.PublishedAt, rel.Synthetic
+			before = rel.ID
+		}
+		if !more {
+			break
+		}
+	}
+	for i := range cases {
+		c := &cases[i]
+		if c.CourtDecision == nil {
+			continue // not decided: DECIDED_DESC lists the undecided last
+		}
+		row := r.exportRow(c, appeals[c.ID], synthetic, &lang)
+		changed := c.FirstReleaseID
+		for _, corr := range corrections[c.ID] {
+			changed = max(changed, corr.ReleaseID)
+		}
+		title := []string{row["category_label"], row["court_decision_label"]}
+		if row["decided_month"] != "" {
+			title = append(title, row["decided_month"])
+		}
+		var facts []string
+		for _, col := range []string{"region_label", "defendant_kind_label", "platform_label", "article_label", "sanction_label", "fine_band_label", "appeal_status_label"} {
+			if row[col] != "" {
+				facts = append(facts, caseColumnLabels[strings.TrimSuffix(col, "_label")].In(lang)+": "+row[col])
+			}
+		}
+		feed.Entries = append(feed.Entries, atomEntry{
+			ID:        "urn:uuid:" + uuid.NewSHA1(feedNamespace, []byte("case/"+c.Reference)).String(),
+			Title:     strings.Join(slices.DeleteFunc(title, func(s string) bool { return s == "" }), " · "),
+			Updated:   published[changed],
+			Published: published[c.FirstReleaseID],
+			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: base + "/#/case/" + url.PathEscape(c.Reference) + "?lang=" + strings.ToLower(string(lang))}},
+			Summary:   atomText{Type: "text", Text: strings.Join(facts, ". ") + "."},
+		})
+	}
+	return nil
 }
 
 func feedEntry(rel *model.Release, lang model.Lang, base string) atomEntry {

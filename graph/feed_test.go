@@ -135,3 +135,79 @@ func TestFeed(t *testing.T) {
 		})
 	}
 }
+
+// TestDecidedCasesFeed: /feed.atom with CaseFilter fields lists the newest decided cases
+// that match, as the case list orders them by decision, each once with a stable id, in the
+// case view only (no summary, no month), and a link to its page; the feed's id is the
+// filter's.
+func TestDecidedCasesFeed(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newGeneralizedFixture(t, b.URL, 300)
+			var want struct {
+				Cases struct {
+					Edges []struct {
+						Node struct {
+							Reference string
+							Outcome   *struct{ Decision string }
+						}
+					}
+				}
+			}
+			f.data(t, `{ cases(filter: {jurisdiction: KZ}, orderBy: DECIDED_DESC, first: 50) { edges { node { reference outcome { decision } } } } }`, nil, &want)
+			var refs []string
+			for _, e := range want.Cases.Edges {
+				if e.Node.Outcome != nil {
+					refs = append(refs, e.Node.Reference)
+				}
+			}
+			if len(refs) < 20 {
+				t.Fatalf("%d decided cases: the fixture no longer exercises the feed", len(refs))
+			}
+			read := func(path string) (atomDoc, string) {
+				t.Helper()
+				rec := httptest.NewRecorder()
+				f.api.Feed.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				if rec.Code != http.StatusOK {
+					t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
+				}
+				var doc atomDoc
+				if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+					t.Fatal(err)
+				}
+				return doc, rec.Body.String()
+			}
+			ru, raw := read("/feed.atom?jurisdiction=KZ&lang=RU")
+			if len(ru.Entries) != len(refs) || ru.Lang != "ru" || ru.Titles[0] != "casewatch: новые решения по делам" {
+				t.Fatalf("%d entries (want %d), lang %q, title %q", len(ru.Entries), len(refs), ru.Lang, ru.Titles)
+			}
+			for i, e := range ru.Entries {
+				if len(e.Links) != 1 || e.Links[0].Href != "http://example.com/#/case/"+refs[i]+"?lang=ru" || len(e.IDs) != 1 || len(e.Updated) != 1 {
+					t.Errorf("entry %d: %+v, want the case %s", i, e, refs[i])
+				}
+				if !strings.Contains(e.Summary, "Регион") && !strings.Contains(e.Summary, "Статья") && !strings.Contains(e.Summary, "Наказание") {
+					t.Errorf("entry %d says nothing of the case: %q", i, e.Summary)
+				}
+			}
+			if strings.Contains(raw, "Публикация номер") || regexp.MustCompile(`\b2024-0[1-9]\b`).MatchString(raw) {
+				t.Error("the feed publishes a summary or a month the case view withholds")
+			}
+			// The same filter in English: the same ids; another filter: another feed id.
+			en, _ := read("/feed.atom?jurisdiction=KZ")
+			for i := range en.Entries {
+				if en.Entries[i].IDs[0] != ru.Entries[i].IDs[0] {
+					t.Errorf("entry %d: id %s in English, %s in Russian", i, en.Entries[i].IDs[0], ru.Entries[i].IDs[0])
+				}
+			}
+			kg, _ := read("/feed.atom?jurisdiction=KG")
+			if kg.IDs[0] == en.IDs[0] || en.IDs[0] == "" {
+				t.Errorf("the feeds of two filters share the id %s", en.IDs[0])
+			}
+			rec := httptest.NewRecorder()
+			f.api.Feed.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feed.atom?categories=INSULT_OR_LIBLE", nil))
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "categories") {
+				t.Errorf("a misspelt filter: %d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+}

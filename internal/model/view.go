@@ -58,6 +58,37 @@ func (b FineBand) Label() string {
 	return fmt.Sprintf("%d–%d %s", b.From, *b.To, b.IndexUnit)
 }
 
+// fineBandWords are the words of a band's label per language ({0} from, {1} to, {2} unit)
+// and the index units as each language abbreviates them.
+var fineBandWords = map[Lang]struct{ upTo, rng, over, mci, rp string }{
+	LangKK: {"%[2]d %[3]s-ке дейін", "%[1]d–%[2]d %[3]s", "%[1]d %[3]s-тен жоғары", "АЕК", "ЕК"},
+	LangKY: {"эң көп %[2]d %[3]s", "%[1]d–%[2]d %[3]s", "%[1]d %[3]s ашуун", "АЭК", "ЭК"},
+	LangRU: {"до %[2]d %[3]s", "%[1]d–%[2]d %[3]s", "свыше %[1]d %[3]s", "МРП", "РП"},
+	LangEN: {"up to %[2]d %[3]s", "%[1]d–%[2]d %[3]s", "over %[1]d %[3]s", "MCI", "RP"},
+}
+
+// LabelIn is the band's label in lang, as the portal writes it: "до 10 МРП", "10–20 АЕК".
+func (b FineBand) LabelIn(lang Lang) string {
+	w, ok := fineBandWords[lang]
+	if !ok {
+		return b.Label()
+	}
+	unit := b.IndexUnit
+	switch unit {
+	case "MCI":
+		unit = w.mci
+	case "RP":
+		unit = w.rp
+	}
+	switch {
+	case b.To == nil:
+		return fmt.Sprintf(w.over, b.From, 0, unit)
+	case b.From == 0:
+		return fmt.Sprintf(w.upTo, b.From, *b.To, unit)
+	}
+	return fmt.Sprintf(w.rng, b.From, *b.To, unit)
+}
+
 // FineBander gives the band of a fine of amount (currency) in jurisdiction j decided on
 // date (YYYY-MM-DD: the index unit of its year), nil when the unit of that year is not known.
 // reference.Data.FineBand is the one the server uses.
