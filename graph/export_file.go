@@ -54,9 +54,9 @@ func (r *Resolver) currentRelease(ctx context.Context) (*model.Release, error) {
 	return rel, err
 }
 
-// setExportHeaders names an export file (casewatch-<what>-r<version>-CC-BY-4.0.<format>)
-// and states its release and licence in headers, so a file saved without its page still
-// says what it is.
+// setExportHeaders names an export file (casewatch-<what>-r<version>-<release date>-
+// CC-BY-4.0.<format>: a file saved without its page still says which release it holds and
+// under which licence) and states release, licence and citation in headers.
 func setExportHeaders(w http.ResponseWriter, what, format string, rel *model.Release) {
 	types := map[string]string{
 		"csv":    "text/csv; charset=utf-8; header=present",
@@ -64,11 +64,12 @@ func setExportHeaders(w http.ResponseWriter, what, format string, rel *model.Rel
 		"json":   "application/json; charset=utf-8",
 	}
 	w.Header().Set("Content-Type", types[format])
-	version := 0
+	version, date := 0, "none"
 	if rel != nil {
-		version = rel.Version()
+		version, date = rel.Version(), releaseDate(rel)
 	}
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="casewatch-%s-r%d-%s.%s"`, what, version, DataLicence, format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="casewatch-%s-r%d-%s-%s.%s"`, what, version, date, DataLicence, format))
+	w.Header().Set("X-Casewatch-Citation", citation(rel))
 	w.Header().Set("X-Casewatch-Release", strconv.Itoa(version))
 	w.Header().Set("X-Casewatch-Licence", DataLicence)
 	w.Header().Add("Link", "<"+DataLicenceURL+`>; rel="license"`)

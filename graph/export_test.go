@@ -2,10 +2,12 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,8 +84,14 @@ func TestStatisticsExport(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("status %d: %s", status, body)
 			}
-			if cd := h.Get("Content-Disposition"); !strings.Contains(cd, `filename="casewatch-statistics-r1-CC-BY-4.0.csv"`) {
-				t.Errorf("Content-Disposition %q", cd)
+			rel, err := f.store.CurrentRelease(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			today := rel.PublishedAt[:10]
+			if cd := h.Get("Content-Disposition"); !strings.Contains(cd, `filename="casewatch-statistics-r1-`+today+`-CC-BY-4.0.csv"`) ||
+				h.Get("X-Casewatch-Citation") != "casewatch, release 1 of "+today+" (CC-BY-4.0)" {
+				t.Errorf("Content-Disposition %q, citation %q", cd, h.Get("X-Casewatch-Citation"))
 			}
 			if h.Get("X-Casewatch-Release") != "1" || h.Get("X-Casewatch-Licence") != "CC-BY-4.0" || !strings.Contains(h.Get("Link"), `rel="license"`) {
 				t.Errorf("release and licence headers: %v", h)
@@ -223,7 +231,7 @@ func TestCaseExportLabels(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			f := newGeneralizedFixture(t, b.URL, 120)
 			status, h, body := get(t, f.api.ExportCSV, "/export/cases.csv?jurisdiction=KZ&lang=KK&bom=1")
-			if status != http.StatusOK || !strings.Contains(h.Get("Content-Disposition"), "casewatch-cases-r1-CC-BY-4.0.csv") {
+			if status != http.StatusOK || !regexp.MustCompile(`casewatch-cases-r1-\d{4}-\d\d-\d\d-CC-BY-4\.0\.csv`).MatchString(h.Get("Content-Disposition")) {
 				t.Fatalf("status %d, %v: %s", status, h, body)
 			}
 			recs := readCSV(t, body, true)

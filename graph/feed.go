@@ -126,6 +126,7 @@ func (r *Resolver) feedHandler() http.Handler {
 		releases, _, err := r.store.ListReleases(ctx, feedEntries, 0)
 		if err == nil && len(releases) > 0 {
 			feed.Updated = releases[0].PublishedAt
+			feed.Rights = "CC BY 4.0. " + fmt.Sprintf(feedTexts["cite"].In(*lang), releases[0].Version(), releaseDate(&releases[0]))
 		}
 		if err == nil && !filtered {
 			for i := range releases {
