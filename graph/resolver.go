@@ -70,6 +70,9 @@ type Resolver struct {
 	imports *Imports
 	// publicURL is Options.PublicURL without a final slash.
 	publicURL string
+	// webhooks is nil while webhooks are off; audit records their mutations.
+	webhooks Webhooks
+	audit    Auditor
 }
 
 // listCases returns up to first cases of a case list after the key, their keys, the key

@@ -19,6 +19,7 @@ import (
 	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/webhooks"
 )
 
 // demoSecret keys pseudonyms and cursors when CASEWATCH_SECRET is not set. It is public, so
@@ -45,6 +46,12 @@ type config struct {
 	trustedProxies  string
 	publicURL       string
 	dumpsDir        string
+	// webhookAllowLoopback accepts http:// webhook URLs to this machine (tests, local
+	// development); webhookBackoff is the first retry's wait, webhookPauseAfter the failures
+	// in a row that pause a webhook.
+	webhookAllowLoopback bool
+	webhookBackoff       time.Duration
+	webhookPauseAfter    int
 	// proxies is trustedProxies parsed.
 	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
@@ -78,6 +85,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", ""), "scheme and host the portal is reached at, for the feed's absolute links; empty: the request's host (env PUBLIC_URL)")
 	fs.StringVar(&c.dumpsDir, "dumps-dir", env("DUMPS_DIR", "casewatch-dumps"), "directory of the release dumps (/dumps/); empty for none (env DUMPS_DIR)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
+	fs.BoolVar(&c.webhookAllowLoopback, "webhook-allow-loopback", c.envBool(getenv, "WEBHOOK_ALLOW_LOOPBACK", false), "accept http:// webhook URLs to this machine; for tests and local development only (env WEBHOOK_ALLOW_LOOPBACK)")
+	fs.DurationVar(&c.webhookBackoff, "webhook-backoff", c.envDuration(getenv, "WEBHOOK_BACKOFF", webhooks.DefaultPolicy.Backoff), "wait before a failed webhook delivery's first retry; later ones double, up to 120 times it or an hour (env WEBHOOK_BACKOFF)")
+	fs.IntVar(&c.webhookPauseAfter, "webhook-pause-after", c.envInt(getenv, "WEBHOOK_PAUSE_AFTER", webhooks.DefaultPolicy.PauseAfter), "failed webhook attempts in a row that pause it (env WEBHOOK_PAUSE_AFTER)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
 	return fs, c
 }
@@ -110,6 +120,9 @@ func (c *config) parse(fs *flag.FlagSet, args []string) error {
 	}
 	if c.rateLimit < 0 || c.rateLimitReader < -1 {
 		return usageError{fmt.Errorf("RATE_LIMIT is %d and RATE_LIMIT_READER %d; use 0 (no limit) or more", c.rateLimit, c.rateLimitReader)}
+	}
+	if c.webhookBackoff <= 0 || c.webhookPauseAfter < 1 {
+		return usageError{fmt.Errorf("WEBHOOK_BACKOFF is %s and WEBHOOK_PAUSE_AFTER %d; use a positive duration and 1 or more", c.webhookBackoff, c.webhookPauseAfter)}
 	}
 	proxies, err := parseProxies(c.trustedProxies)
 	if err != nil {
@@ -177,6 +190,26 @@ func (c *config) envInt(getenv func(string) string, key string, def int) int {
 		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", key, v))
 	}
 	return n
+}
+
+func (c *config) envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration (e.g. 30s)", key, v))
+		return def
+	}
+	return d
+}
+
+// webhookPolicy is the webhooks' retry policy as configured.
+func (c *config) webhookPolicy() webhooks.Policy {
+	p := webhooks.PolicyWithBackoff(c.webhookBackoff)
+	p.PauseAfter = c.webhookPauseAfter
+	return p
 }
 
 func (c *config) envBool(getenv func(string) string, key string, def bool) bool {

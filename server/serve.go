@@ -23,6 +23,7 @@ import (
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/webhooks"
 )
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully. It listens at once
@@ -56,6 +57,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		dump = newDumper(dumpStore, log)
 	}
+	hooks := webhooks.New(webhooks.Options{Store: st, Count: engine.CountCases, Policy: cfg.webhookPolicy(),
+		AllowLoopback: cfg.webhookAllowLoopback, Log: log})
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,
@@ -69,11 +72,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				return
 			}
 			dump.trigger()
+			hooks.Trigger() // events for the new release, once across instances
 		},
 	})
 	defer answers.Close()
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
-		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL}
+		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL, Webhooks: hooks, Audit: st}
 	if !demoKey {
 		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
 	} else {
@@ -152,7 +156,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("ready", "redis", rdb != nil)
 		go dump.run(watchCtx, api)
 		dump.trigger()
+		// The webhook worker stops before the store closes.
+		hooksDone := make(chan struct{})
+		go func() { defer close(hooksDone); hooks.Run(watchCtx) }()
+		hooks.Trigger()
 		answers.Watch(watchCtx)
+		<-hooksDone
 	}()
 
 	select {
