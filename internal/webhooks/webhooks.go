@@ -269,6 +269,10 @@ const maxErrorText = 200
 
 // attempt POSTs one claimed event and records the outcome.
 func (s *Service) attempt(ctx context.Context, d *store.ClaimedDelivery) error {
+	// An attempt under way is finished and recorded even when the server shuts down (the
+	// client's timeout bounds it): cut short, it would hold its lease for minutes and the
+	// receiver might have the event already.
+	ctx = context.WithoutCancel(ctx)
 	start := s.now()
 	code, errText := s.post(ctx, d, start)
 	a := store.Attempt{At: start, Duration: s.now().Sub(start), StatusCode: code, Error: truncate(errText, maxErrorText),
