@@ -58,7 +58,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		dump = newDumper(dumpStore, log)
 	}
 	hooks := webhooks.New(webhooks.Options{Store: st, Count: engine.CountCases, Policy: cfg.webhookPolicy(),
-		AllowLoopback: cfg.webhookAllowLoopback, Log: log})
+		AllowLoopback: cfg.webhookAllowLoopback, Log: log, Metrics: webhooks.NewMetrics(reg)})
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -306,6 +307,23 @@ func TestWebhooksTwoInstances(t *testing.T) {
 	})
 	if ev, bad := failing.received(); len(ev) != 5 || len(bad) > 0 || ev[4].idempotencyKey != ev[0].idempotencyKey {
 		t.Fatalf("after resuming the receiver saw %d requests (%v)", len(ev), bad)
+	}
+
+	// Across the two instances: two deliveries, four failures, one pause.
+	metric := func(line string) (sum float64) {
+		for _, s := range []*server{a, b} {
+			for l := range strings.Lines(get(t, s.url+"/metrics")) {
+				if v, ok := strings.CutPrefix(l, line+" "); ok {
+					f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					sum += f
+				}
+			}
+		}
+		return sum
+	}
+	if d, f, p := metric(`casewatch_webhook_attempts_total{outcome="delivered"}`), metric(`casewatch_webhook_attempts_total{outcome="failed"}`),
+		metric("casewatch_webhooks_paused_total"); d != 2 || f != 4 || p != 1 {
+		t.Fatalf("metrics: %v delivered, %v failed, %v paused", d, f, p)
 	}
 
 	// The command line reads the same log and changes the same webhooks.

@@ -45,6 +45,8 @@ type Options struct {
 	// addresses: for tests and local development only.
 	AllowLoopback bool
 	Log           *slog.Logger
+	// Metrics, when set, count events and attempts.
+	Metrics *Metrics
 }
 
 // Service registers subscribers and delivers their events.
@@ -65,6 +67,9 @@ func New(o Options) *Service {
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Metrics == nil {
+		o.Metrics = NewMetrics(nil)
 	}
 	return &Service{o: o, p: p, client: newClient(p.Timeout, o.AllowLoopback), wake: make(chan struct{}, 1), now: time.Now}
 }
@@ -178,6 +183,7 @@ func (s *Service) Enqueue(ctx context.Context) error {
 				return err
 			}
 			if inserted {
+				s.o.Metrics.enqueued.Inc()
 				s.o.Log.Info("webhook event enqueued", "webhook", w.ID, "release", r, "event", id)
 			}
 		}
@@ -288,6 +294,15 @@ func (s *Service) attempt(ctx context.Context, d *store.ClaimedDelivery) error {
 	if err != nil {
 		return err
 	}
+	s.o.Metrics.duration.Observe(a.Duration.Seconds())
+	outcome := "failed"
+	switch {
+	case a.Delivered:
+		outcome = "delivered"
+	case a.NextAttemptAt.IsZero():
+		outcome = "given_up"
+	}
+	s.o.Metrics.attempts.WithLabelValues(outcome).Inc()
 	switch {
 	case a.Delivered:
 		s.o.Log.Info("webhook event delivered", "webhook", d.SubscriberID, "event", d.ID, "status", code)
@@ -297,6 +312,7 @@ func (s *Service) attempt(ctx context.Context, d *store.ClaimedDelivery) error {
 		s.o.Log.Info("webhook attempt failed", "webhook", d.SubscriberID, "event", d.ID, "status", code, "err", a.Error, "retry", a.NextAttemptAt.Sub(start).Round(time.Millisecond))
 	}
 	if paused {
+		s.o.Metrics.paused.Inc()
 		s.o.Log.Warn("webhook paused: it keeps failing", "webhook", d.SubscriberID)
 	}
 	return nil
