@@ -358,3 +358,19 @@ func TestWebhooksTwoInstances(t *testing.T) {
 		t.Fatalf("%d webhooks after one was deleted and one created", len(l))
 	}
 }
+
+// Mistakes on the command line exit 2, before the database is opened.
+func TestWebhookUsage(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "sqlite:" + t.TempDir() + "/never.db"}
+	for _, args := range [][]string{
+		{"webhook"}, {"webhook", "bogus"}, {"webhook", "create"}, {"webhook", "pause"},
+		{"webhook", "list", "extra"}, {"webhook", "deliveries", "wh_x", "--first", "0"},
+		{"webhook", "create", "--url", "https://example.org/", "--filter", "{"},
+		{"webhook", "create", "--url", "https://example.org/", "--filter", `{"jurisdiction":"XX"}`},
+		{"webhook", "list", "--webhook-backoff", "0s"},
+	} {
+		if _, _, err := runCmd(t, env, args...); !isUsage(err) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
+	}
+}
