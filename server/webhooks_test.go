@@ -357,6 +357,24 @@ func TestWebhooksTwoInstances(t *testing.T) {
 	if l := readLog(a.url); len(l) != 2 {
 		t.Fatalf("%d webhooks after one was deleted and one created", len(l))
 	}
+	cliID := strings.TrimPrefix(strings.SplitN(out, "\n", 2)[0], "webhook ")
+	if out, _, err := runCmd(t, env(), "webhook", "delete", cliID); err != nil || !strings.Contains(out, "deleted") {
+		t.Fatalf("webhook delete %s: %v %s", cliID, err, out)
+	}
+
+	// A release committed by the import command, with no server involved: the servers find
+	// it by polling the store, and the receiver gets its one event.
+	path := writeFile(t, "cases.csv", strings.ReplaceAll(file, "not_liable,2024-04-16", "liable,2024-04-16"))
+	if out, _, err := runCmd(t, env(), "import", path); err != nil || !strings.HasPrefix(out, "release 2:") {
+		t.Fatalf("import command: %v %s", err, out)
+	}
+	eventually(t, "the event of release 2", 30*time.Second, func() bool { ev, _ := good.received(); return len(ev) > 1 })
+	time.Sleep(2 * time.Second)
+	events, bad = good.received()
+	if len(events) != 2 || len(bad) > 0 || events[1].event.Release.Version != 2 || events[1].event.Release.RowsUpdated != 6 ||
+		events[1].idempotencyKey == events[0].idempotencyKey {
+		t.Fatalf("after the import command: %d events (%v), the last %s", len(events), bad, events[len(events)-1].body)
+	}
 }
 
 // Mistakes on the command line exit 2, before the database is opened.
