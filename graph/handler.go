@@ -51,6 +51,10 @@ type Options struct {
 	// PublicURL is the scheme and host the portal is reached at (https://casewatch.example),
 	// for the absolute links of the feed; empty takes the request's host.
 	PublicURL string
+	// Webhooks turns on the webhook queries and mutations (editors only); nil: off.
+	Webhooks Webhooks
+	// Audit records the webhook mutations; with Webhooks.
+	Audit Auditor
 }
 
 // Imports is what the importCases mutation needs.
@@ -91,6 +95,7 @@ func New(o Options) (*API, error) {
 		{"Secret", len(o.Secret) == 0}, {"Log", o.Log == nil},
 		{"Imports.Importer", o.Imports != nil && o.Imports.Importer == nil},
 		{"Imports.Audit", o.Imports != nil && o.Imports.Audit == nil},
+		{"Audit", o.Webhooks != nil && o.Audit == nil},
 	} {
 		if c.absent {
 			missing = append(missing, c.name)
@@ -103,7 +108,8 @@ func New(o Options) (*API, error) {
 		return nil, fmt.Errorf("graph: suppression threshold %d is below the minimum, %d", o.Threshold, privacy.MinThreshold)
 	}
 	r := &Resolver{store: o.Store, engine: o.Engine, ref: o.Reference, cursors: newCursorSealer(o.Secret),
-		log: o.Log, threshold: o.Threshold, imports: o.Imports, publicURL: strings.TrimSuffix(o.PublicURL, "/"), dumps: o.Dumps}
+		log: o.Log, threshold: o.Threshold, imports: o.Imports, publicURL: strings.TrimSuffix(o.PublicURL, "/"), dumps: o.Dumps,
+		webhooks: o.Webhooks, audit: o.Audit}
 	docs := o.Documents
 	if docs == nil {
 		docs = lru.New[string](1000)

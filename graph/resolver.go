@@ -72,6 +72,9 @@ type Resolver struct {
 	publicURL string
 	// dumps is nil when the server keeps no dumps.
 	dumps DumpStore
+	// webhooks is nil while webhooks are off; audit records their mutations.
+	webhooks Webhooks
+	audit    Auditor
 }
 
 // listCases returns up to first cases of a case list after the key, their keys, the key

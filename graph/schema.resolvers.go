@@ -279,6 +279,42 @@ func (r *mutationResolver) ImportCases(ctx context.Context, file graphql.Upload,
 	return res, nil
 }
 
+// CreateWebhook is the resolver for the createWebhook field.
+func (r *mutationResolver) CreateWebhook(ctx context.Context, url string, filter *model.CaseFilter) (*WebhookCreated, error) {
+	svc, caller, err := r.webhookService(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := r.checkFilter(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	w, secret, err := svc.Create(ctx, url, f, caller.Name)
+	if err != nil {
+		return nil, webhookError(err)
+	}
+	if err := r.auditWebhook(ctx, caller, "createWebhook", w.ID); err != nil {
+		return nil, err
+	}
+	return &WebhookCreated{Webhook: w, Secret: secret}, nil
+}
+
+// PauseWebhook is the resolver for the pauseWebhook field.
+func (r *mutationResolver) PauseWebhook(ctx context.Context, id string) (*store.Webhook, error) {
+	return r.webhookMutation(ctx, "pauseWebhook", id, Webhooks.Pause)
+}
+
+// ResumeWebhook is the resolver for the resumeWebhook field.
+func (r *mutationResolver) ResumeWebhook(ctx context.Context, id string) (*store.Webhook, error) {
+	return r.webhookMutation(ctx, "resumeWebhook", id, Webhooks.Resume)
+}
+
+// DeleteWebhook is the resolver for the deleteWebhook field.
+func (r *mutationResolver) DeleteWebhook(ctx context.Context, id string) (bool, error) {
+	_, err := r.webhookMutation(ctx, "deleteWebhook", id, Webhooks.Delete)
+	return err == nil, err
+}
+
 // Definition is the resolver for the definition field.
 func (r *officialFigureResolver) Definition(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
 	return obj.Definition.In(langOr(lang)), nil
@@ -556,6 +592,23 @@ func (r *queryResolver) RateLimit(ctx context.Context) (*gqlmodel.RateLimit, err
 	return rateLimitOf(ctx), nil
 }
 
+// Webhooks is the resolver for the webhooks field.
+func (r *queryResolver) Webhooks(ctx context.Context) ([]*store.Webhook, error) {
+	svc, _, err := r.webhookService(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := svc.List(ctx)
+	if err != nil {
+		return nil, internal(err)
+	}
+	out := make([]*store.Webhook, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
+}
+
 // ID is the resolver for the id field.
 func (r *regionResolver) ID(ctx context.Context, obj *model.Region) (string, error) {
 	return nodeID("Region", obj.Code), nil
@@ -618,6 +671,89 @@ func (r *termResolver) Label(ctx context.Context, obj *model.Term, lang *model.L
 	return obj.Labels.In(langOr(lang)), nil
 }
 
+// CreatedAt is the resolver for the createdAt field.
+func (r *webhookResolver) CreatedAt(ctx context.Context, obj *store.Webhook) (string, error) {
+	return millisTime(obj.CreatedAt), nil
+}
+
+// Paused is the resolver for the paused field.
+func (r *webhookResolver) Paused(ctx context.Context, obj *store.Webhook) (bool, error) {
+	return obj.PausedAt != nil, nil
+}
+
+// PausedAt is the resolver for the pausedAt field.
+func (r *webhookResolver) PausedAt(ctx context.Context, obj *store.Webhook) (*string, error) {
+	return optMillisTime(obj.PausedAt), nil
+}
+
+// Deliveries is the resolver for the deliveries field.
+func (r *webhookResolver) Deliveries(ctx context.Context, obj *store.Webhook, first *int) ([]*store.WebhookDelivery, error) {
+	svc, _, err := r.webhookService(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n, err := checkFirst(first)
+	if err != nil {
+		return nil, err
+	}
+	list, err := svc.Deliveries(ctx, obj.ID, n)
+	if err != nil {
+		return nil, webhookError(err)
+	}
+	out := make([]*store.WebhookDelivery, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
+}
+
+// At is the resolver for the at field.
+func (r *webhookAttemptResolver) At(ctx context.Context, obj *store.WebhookAttempt) (string, error) {
+	return millisTime(obj.At), nil
+}
+
+// DurationMs is the resolver for the durationMs field.
+func (r *webhookAttemptResolver) DurationMs(ctx context.Context, obj *store.WebhookAttempt) (int, error) {
+	return int(obj.DurationMS), nil
+}
+
+// ReleaseVersion is the resolver for the releaseVersion field.
+func (r *webhookDeliveryResolver) ReleaseVersion(ctx context.Context, obj *store.WebhookDelivery) (int, error) {
+	return int(obj.ReleaseID), nil
+}
+
+// CreatedAt is the resolver for the createdAt field.
+func (r *webhookDeliveryResolver) CreatedAt(ctx context.Context, obj *store.WebhookDelivery) (string, error) {
+	return millisTime(obj.CreatedAt), nil
+}
+
+// Event is the resolver for the event field.
+func (r *webhookDeliveryResolver) Event(ctx context.Context, obj *store.WebhookDelivery) (string, error) {
+	return obj.Payload, nil
+}
+
+// NextAttemptAt is the resolver for the nextAttemptAt field.
+func (r *webhookDeliveryResolver) NextAttemptAt(ctx context.Context, obj *store.WebhookDelivery) (*string, error) {
+	if obj.Status != store.DeliveryPending {
+		return nil, nil
+	}
+	return optMillisTime(&obj.NextAttemptAt), nil
+}
+
+// DeliveredAt is the resolver for the deliveredAt field.
+func (r *webhookDeliveryResolver) DeliveredAt(ctx context.Context, obj *store.WebhookDelivery) (*string, error) {
+	return optMillisTime(obj.DeliveredAt), nil
+}
+
+// Attempts is the resolver for the attempts field.
+func (r *webhookDeliveryResolver) Attempts(ctx context.Context, obj *store.WebhookDelivery) ([]*store.WebhookAttempt, error) {
+	out := make([]*store.WebhookAttempt, len(obj.Log))
+	for i := range obj.Log {
+		out[i] = &obj.Log[i]
+	}
+	return out, nil
+}
+
 func (r *Resolver) Appeal() AppealResolver { return &appealResolver{r} }
 
 func (r *Resolver) Article() ArticleResolver { return &articleResolver{r} }
@@ -664,6 +800,12 @@ func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
 func (r *Resolver) Term() TermResolver { return &termResolver{r} }
 
+func (r *Resolver) Webhook() WebhookResolver { return &webhookResolver{r} }
+
+func (r *Resolver) WebhookAttempt() WebhookAttemptResolver { return &webhookAttemptResolver{r} }
+
+func (r *Resolver) WebhookDelivery() WebhookDeliveryResolver { return &webhookDeliveryResolver{r} }
+
 type (
 	appealResolver                  struct{ *Resolver }
 	articleResolver                 struct{ *Resolver }
@@ -686,4 +828,7 @@ type (
 	releaseConnectionResolver       struct{ *Resolver }
 	sourceResolver                  struct{ *Resolver }
 	termResolver                    struct{ *Resolver }
+	webhookResolver                 struct{ *Resolver }
+	webhookAttemptResolver          struct{ *Resolver }
+	webhookDeliveryResolver         struct{ *Resolver }
 )

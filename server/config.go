@@ -22,6 +22,7 @@ import (
 	"github.com/casewatch/casewatch/internal/ratelimit"
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/webhooks"
 )
 
 // demoSecret keys pseudonyms and cursors when CASEWATCH_SECRET is not set. It is public, so
@@ -49,6 +50,12 @@ type config struct {
 	publicURL       string
 	dumpsDir        string
 	dumpsS3         dumps.S3Options
+	// webhookAllowLoopback accepts http:// webhook URLs to this machine (tests, local
+	// development); webhookBackoff is the first retry's wait, webhookPauseAfter the failures
+	// in a row that pause a webhook.
+	webhookAllowLoopback bool
+	webhookBackoff       time.Duration
+	webhookPauseAfter    int
 	// proxies is trustedProxies parsed.
 	proxies []netip.Prefix
 	// envErrs holds environment values that could not be read; parse reports them.
@@ -87,6 +94,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.StringVar(&c.dumpsS3.Region, "dumps-s3-region", env("DUMPS_S3_REGION", ""), "region of the bucket (env DUMPS_S3_REGION)")
 	fs.BoolVar(&c.dumpsS3.Insecure, "dumps-s3-insecure", c.envBool(getenv, "DUMPS_S3_INSECURE", false), "plain HTTP to the store, for one on the same host (env DUMPS_S3_INSECURE)")
 	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "addresses or CIDR ranges, comma-separated, of proxies whose X-Forwarded-For is believed (env TRUSTED_PROXIES)")
+	fs.BoolVar(&c.webhookAllowLoopback, "webhook-allow-loopback", c.envBool(getenv, "WEBHOOK_ALLOW_LOOPBACK", false), "accept http:// webhook URLs to this machine; for tests and local development only (env WEBHOOK_ALLOW_LOOPBACK)")
+	fs.DurationVar(&c.webhookBackoff, "webhook-backoff", c.envDuration(getenv, "WEBHOOK_BACKOFF", webhooks.DefaultPolicy.Backoff), "wait before a failed webhook delivery's first retry; later ones double, up to 120 times it or an hour (env WEBHOOK_BACKOFF)")
+	fs.IntVar(&c.webhookPauseAfter, "webhook-pause-after", c.envInt(getenv, "WEBHOOK_PAUSE_AFTER", webhooks.DefaultPolicy.PauseAfter), "failed webhook attempts in a row that pause it (env WEBHOOK_PAUSE_AFTER)")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long requests may finish after SIGTERM")
 	// The S3 store's credentials, read like the AWS tools read them (but through getenv, so
 	// that run stays testable).
@@ -124,6 +134,9 @@ func (c *config) parse(fs *flag.FlagSet, args []string) error {
 	}
 	if c.rateLimit < 0 || c.rateLimitReader < -1 {
 		return usageError{fmt.Errorf("RATE_LIMIT is %d and RATE_LIMIT_READER %d; use 0 (no limit) or more", c.rateLimit, c.rateLimitReader)}
+	}
+	if c.webhookBackoff <= 0 || c.webhookPauseAfter < 1 {
+		return usageError{fmt.Errorf("WEBHOOK_BACKOFF is %s and WEBHOOK_PAUSE_AFTER %d; use a positive duration and 1 or more", c.webhookBackoff, c.webhookPauseAfter)}
 	}
 	proxies, err := parseProxies(c.trustedProxies)
 	if err != nil {
@@ -191,6 +204,26 @@ func (c *config) envInt(getenv func(string) string, key string, def int) int {
 		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a whole number", key, v))
 	}
 	return n
+}
+
+func (c *config) envDuration(getenv func(string) string, key string, def time.Duration) time.Duration {
+	v := getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration (e.g. 30s)", key, v))
+		return def
+	}
+	return d
+}
+
+// webhookPolicy is the webhooks' retry policy as configured.
+func (c *config) webhookPolicy() webhooks.Policy {
+	p := webhooks.PolicyWithBackoff(c.webhookBackoff)
+	p.PauseAfter = c.webhookPauseAfter
+	return p
 }
 
 func (c *config) envBool(getenv func(string) string, key string, def bool) bool {

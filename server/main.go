@@ -6,6 +6,7 @@
 //	go run ./server import cases.csv --dry-run
 //	go run ./server token create --role editor --name newsroom
 //	go run ./server token create --role reader --name researcher
+//	go run ./server webhook create --url https://newsroom.example/hook
 package main
 
 import (
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return importCmd(ctx, args, getenv, stdout, stderr)
 	case "token":
 		return tokenCmd(ctx, args, getenv, stdout, stderr)
+	case "webhook":
+		return webhookCmd(ctx, args, getenv, stdout, stderr)
 	case "healthcheck":
 		return healthcheck(ctx, args, getenv, stdout, stderr)
 	case "help":
@@ -81,6 +84,7 @@ commands:
   seed         write the synthetic demo dataset into an empty database (--cases N)
   import       import a CSV or NDJSON file of case records as a release (--dry-run)
   token        create --role editor|reader --name NAME | revoke NAME
+  webhook      create --url URL [--filter JSON] | list | pause|resume|delete ID | deliveries ID
   healthcheck  ask a running server's /readyz; exit 0 when it answers 200 (for containers)
   help         show this text
 

@@ -22,6 +22,7 @@ import (
 	"github.com/casewatch/casewatch/internal/reference"
 	"github.com/casewatch/casewatch/internal/stats"
 	"github.com/casewatch/casewatch/internal/store"
+	"github.com/casewatch/casewatch/internal/webhooks"
 )
 
 // serve runs the HTTP server until ctx ends, then shuts down gracefully. It listens at once
@@ -55,6 +56,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if dumpStore != nil {
 		dump = newDumper(dumpStore, log)
 	}
+	hooks := webhooks.New(webhooks.Options{Store: st, Count: engine.CountCases, Policy: cfg.webhookPolicy(),
+		AllowLoopback: cfg.webhookAllowLoopback, Log: log, Metrics: webhooks.NewMetrics(reg)})
 	answers := cache.New(cache.Options{
 		LocalBytes: int64(cfg.cacheBytes),
 		Redis:      rdb,
@@ -68,11 +71,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 				return
 			}
 			dump.trigger()
+			hooks.Trigger() // events for the new release, once across instances
 		},
 	})
 	defer answers.Close()
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
-		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL}
+		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL, Webhooks: hooks, Audit: st}
 	opts.Dumps = dumpStore
 	if !demoKey {
 		opts.Imports = &graph.Imports{Importer: ingest.NewImporter(st, ref, secret, cfg.threshold), Audit: st, Released: answers}
@@ -152,7 +156,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("ready", "redis", rdb != nil)
 		go dump.run(watchCtx, api)
 		dump.trigger()
+		// The webhook worker stops before the store closes.
+		hooksDone := make(chan struct{})
+		go func() { defer close(hooksDone); hooks.Run(watchCtx) }()
+		hooks.Trigger()
 		answers.Watch(watchCtx)
+		<-hooksDone
 	}()
 
 	select {

@@ -19,7 +19,9 @@
 //   - import.go is Import; corrections.go the corrections an import makes to stored cases;
 //     generalize.go recomputes what the case-level view withholds, after loads and imports;
 //   - cases.go, facts.go, detections.go and releases.go read; tokens.go keeps editors'
-//     tokens and the audit log; lock.go is Exclusive; migrate_stats.go the Go migrations.
+//     tokens and the audit log; webhooks.go the webhooks, their outbox of deliveries with
+//     its leases, and their attempt log (internal/webhooks); lock.go is Exclusive;
+//     migrate_stats.go the Go migrations.
 package store
 
 import (
