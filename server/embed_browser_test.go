@@ -220,7 +220,7 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		t.Error("the embedded chart shows no chart")
 	}
 	if dir := os.Getenv("CASEWATCH_TEST_ARTIFACTS"); dir != "" {
-		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90)); err == nil {
+		if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
 			_ = os.WriteFile(filepath.Join(dir, "embed-on-another-site.png"), png, 0o644)
 		}
 	}

@@ -755,7 +755,7 @@ export async function viewStatistics(r, ctx) {
           title,
           desc: t('stChartDesc', STATS_CHART_SERIES),
           maxSeries: STATS_CHART_SERIES,
-        }), h('div', { class: 'table-tools', id: 'stats-chart-tools' }, embedDisclosure(embedURL('chart', s.by, s.interval, s), title, 560)));
+        }), h('div', { class: 'table-tools', id: 'stats-chart-tools' }, embedDisclosure(embedURL('chart', s.by, s.interval, s), title, 720)));
       }
     }
     parts.push(buckets.length ? statsTable(s, stats, buckets) : h('p', { class: 'empty-state' }, t('noStats')));
