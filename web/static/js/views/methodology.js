@@ -86,7 +86,7 @@ function licenceSection(text, cite) {
   return h('section', { 'aria-labelledby': 'm-licence', id: 'licence' },
     h('h2', { id: 'm-licence' }, text.heading),
     text.paragraphs.map((p) => h('p', null, p)),
-    h('p', null, h('a', { href: LICENCE_URL, rel: 'license' }, text.licenceLink), ' ', h('span', { class: 'muted' }, `(${LICENCE_URL})`)),
+    h('p', null, h('a', { href: LICENCE_URL, rel: 'license' }, text.licenceLink), ' ', h('span', { class: 'muted m-licence-url' }, `(${LICENCE_URL})`)),
     h('p', null, text.citeIntro),
     h('p', { class: 'm-cite' }, cite),
     h('h3', null, text.waysHeading),
