@@ -271,3 +271,81 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbedAccessibleOnAPhone opens the embeddable table and chart in Kazakh and English on
+// a 390 px phone and a desktop: they fit the phone (a wide table scrolls in its own box) and,
+// with CASEWATCH_TEST_AXE, axe-core finds no WCAG 2.1 A/AA violation.
+func TestEmbedAccessibleOnAPhone(t *testing.T) {
+	var axeSource []byte
+	if p := os.Getenv("CASEWATCH_TEST_AXE"); p != "" {
+		var err error
+		if axeSource, err = os.ReadFile(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "embed-a11y.db"), "DEMO_CASES": "600"})
+	ctx, noScriptErrors := browser(t)
+	for _, lang := range []string{"kk", "en"} {
+		for _, path := range []string{"/embed/statistics?by=REGION&interval=YEAR", "/embed/chart?by=CATEGORY&interval=QUARTER&jurisdiction=KG", "/embed/statistics?by=PLATFORM"} {
+			for _, phone := range []bool{true, false} {
+				where := fmt.Sprintf("%s %s (phone %v)", lang, path, phone)
+				if phone {
+					if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 700, chromedp.EmulateMobile)); err != nil {
+						t.Fatal(err)
+					}
+				} else if _, err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Navigate(s.url+path+"&lang="+lang)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.WaitVisible(`.embed-view[data-ready] .embed-foot`)); err != nil {
+					t.Fatalf("%s: %v", where, err)
+				}
+				type page struct {
+					Lang  string `json:"lang"`
+					Width int    `json:"width"`
+				}
+				p, err := chromedp.Run(ctx, chromedp.Evaluate[page](`({lang: document.documentElement.lang, width: document.documentElement.scrollWidth})`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Lang != lang {
+					t.Errorf("%s: the page says its language is %q", where, p.Lang)
+				}
+				if phone && p.Width > 390 {
+					t.Errorf("%s: the page is %d px wide on a 390 px screen", where, p.Width)
+				}
+				if axeSource == nil {
+					continue
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`document.querySelectorAll('details').forEach(d => d.open = true); 0`)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](string(axeSource)+"\n;0")); err != nil {
+					t.Fatalf("inject axe-core: %v", err)
+				}
+				res, err := chromedp.Run(ctx, chromedp.Evaluate[axeResult](`axe.run(document, {
+					runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+					resultTypes: ['violations'],
+				}).then(r => ({passed: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
+					nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), summary: n.failureSummary || ''}))}))}))`,
+					chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatalf("%s: axe-core: %v", where, err)
+				}
+				if res.Passed < 10 {
+					t.Errorf("%s: axe-core passed only %d rules", where, res.Passed)
+				}
+				for _, v := range res.Violations {
+					var targets []string
+					for _, n := range v.Nodes {
+						targets = append(targets, n.Target)
+					}
+					t.Errorf("%s: %s (%s): %s — %s\n\t%s", where, v.ID, v.Impact, v.Help, strings.Join(targets, " | "), v.Nodes[0].Summary)
+				}
+			}
+		}
+	}
+	noScriptErrors()
+}
