@@ -68,6 +68,17 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		t.Errorf("the chart's embed code is %s", got.Chart)
 	}
 
+	// The overview offers its trend.
+	run(chromedp.Navigate(s.url + "/#/overview?jurisdiction=KZ&lang=kk"))
+	run(chromedp.WaitVisible(`#ov-trend details.embed-box summary`))
+	trendCode, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#ov-trend textarea.embed-code').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(trendCode, `/embed/overview-trend?interval=QUARTER&amp;jurisdiction=KZ&amp;lang=kk"`) {
+		t.Errorf("the trend's embed code is %s", trendCode)
+	}
+
 	// ---- a page of another origin with that code, and a frame of the portal itself
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
@@ -79,8 +90,9 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 <body><h1>Our story</h1>
 <div id="table">%s</div>
 <div id="chart">%s</div>
+<div id="trend">%s</div>
 <iframe id="portal" src="%s/" width="600" height="300" title="casewatch"></iframe>
-</body></html>`, got.Table, got.Chart, s.url)
+</body></html>`, got.Table, got.Chart, trendCode, s.url)
 	}))
 	defer site.Close()
 	other, err := url.Parse(site.URL)
@@ -135,6 +147,7 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		Target    string     `json:"target"`
 		Source    string     `json:"source"`
 		Chart     bool       `json:"chart"`
+		Points    [][]string `json:"points"` // series, period, value ("" when withheld)
 	}
 	read := func(frame *chromedp.Node) shown {
 		t.Helper()
@@ -149,7 +162,9 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 			full: (document.getElementById('embed-full') || {}).href || '',
 			target: (document.getElementById('embed-full') || {}).target || '',
 			source: (document.getElementById('embed-source') || {}).href || '',
-			chart: !!document.querySelector('#embed-chart svg[role="img"]')})`,
+			chart: !!document.querySelector('#embed-chart svg[role="img"]'),
+			points: Array.from(document.querySelectorAll('#embed-chart [data-series][data-period]:not(.chart-line)')).map(e =>
+				[e.dataset.series, e.dataset.period, e.dataset.value || ''])})`,
 			chromedp.WithPollingInFrame(frame), chromedp.WithPollingTimeout(20*time.Second)))
 		if err != nil {
 			t.Fatalf("the embedded page did not render: %v", err)
@@ -158,9 +173,11 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 	}
 	table := read(frameOf(`#table iframe`))
 	chart := read(frameOf(`#chart iframe`))
+	trend := read(frameOf(`#trend iframe`))
 
 	status, body := s.graphql(t, `{ currentRelease { version publishedAt synthetic }
-		statistics(filter: {jurisdiction: KZ}, groupBy: [CATEGORY], interval: YEAR) { buckets { key { code } period count } } }`)
+		statistics(filter: {jurisdiction: KZ}, groupBy: [CATEGORY], interval: YEAR) { buckets { key { code } period count } }
+		trend: statistics(filter: {jurisdiction: KZ}, groupBy: [], interval: QUARTER) { buckets { period count liable fined } } }`)
 	var a struct {
 		Data struct {
 			CurrentRelease struct {
@@ -174,6 +191,9 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 					Period string
 					Count  *int
 				}
+			}
+			Trend struct {
+				Buckets []map[string]any
 			}
 		}
 	}
@@ -198,8 +218,31 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 			t.Errorf("row %d: the frame shows %q, the API %s %s %s", i+1, r, b.Key[0].Code, b.Period, want)
 		}
 	}
+	// The trend's points are the API's figures, a withheld one a gap; only the period not
+	// over yet is left out.
+	want := map[string]string{}
+	for _, b := range a.Data.Trend.Buckets {
+		for _, m := range []string{"count", "liable", "fined"} {
+			v := ""
+			if x, ok := b[m].(float64); ok {
+				v = fmt.Sprint(int(x))
+			}
+			want[m+" "+fmt.Sprint(b["period"])] = v
+		}
+	}
+	if n := len(a.Data.Trend.Buckets); len(trend.Points) != 3*n && len(trend.Points) != 3*(n-1) || n == 0 {
+		t.Errorf("the embedded trend draws %d points for %d periods", len(trend.Points), len(a.Data.Trend.Buckets))
+	}
+	for _, p := range trend.Points {
+		if w, ok := want[p[0]+" "+p[1]]; !ok || w != p[2] {
+			t.Errorf("the embedded trend shows %s of %s as %q, the API %q", p[0], p[1], p[2], w)
+		}
+	}
+	if !strings.HasPrefix(trend.Full, s.url+"/#/overview?jurisdiction=KZ") {
+		t.Errorf("the trend's full view is %s", trend.Full)
+	}
 	date := rel.PublishedAt[:10]
-	for _, x := range []shown{table, chart} {
+	for _, x := range []shown{table, chart, trend} {
 		if !strings.Contains(x.Citation, "casewatch") || !strings.Contains(x.Citation, fmt.Sprint(rel.Version)) ||
 			!strings.Contains(x.Citation, date) || !strings.Contains(x.Citation, "CC BY 4.0") {
 			t.Errorf("the citation reads %q, want release %d of %s under CC BY 4.0", x.Citation, rel.Version, date)
@@ -207,8 +250,12 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		if rel.Synthetic != (x.Synthetic != "") {
 			t.Errorf("release synthetic %v, the frame's notice %q", rel.Synthetic, x.Synthetic)
 		}
-		if x.Licence != "https://creativecommons.org/licenses/by/4.0/" || x.Target != "_blank" ||
-			!strings.HasPrefix(x.Full, s.url+"/#/statistics?by=CATEGORY&interval=YEAR&jurisdiction=KZ") ||
+		if x.Licence != "https://creativecommons.org/licenses/by/4.0/" || x.Target != "_blank" || !strings.HasPrefix(x.Source, s.url+"/export/statistics.csv?groupBy=") {
+			t.Errorf("links of the frame: licence %s, full view %s (target %q), data %s", x.Licence, x.Full, x.Target, x.Source)
+		}
+	}
+	for _, x := range []shown{table, chart} {
+		if !strings.HasPrefix(x.Full, s.url+"/#/statistics?by=CATEGORY&interval=YEAR&jurisdiction=KZ") ||
 			!strings.HasPrefix(x.Source, s.url+"/export/statistics.csv?groupBy=CATEGORY&interval=YEAR&jurisdiction=KZ") {
 			t.Errorf("links of the frame: licence %s, full view %s (target %q), data %s", x.Licence, x.Full, x.Target, x.Source)
 		}
@@ -286,7 +333,7 @@ func TestEmbedAccessibleOnAPhone(t *testing.T) {
 	s := start(t, map[string]string{"DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "embed-a11y.db"), "DEMO_CASES": "600"})
 	ctx, noScriptErrors := browser(t)
 	for _, lang := range []string{"kk", "en"} {
-		for _, path := range []string{"/embed/statistics?by=REGION&interval=YEAR", "/embed/chart?by=CATEGORY&interval=QUARTER&jurisdiction=KG", "/embed/statistics?by=PLATFORM"} {
+		for _, path := range []string{"/embed/statistics?by=REGION&interval=YEAR", "/embed/chart?by=CATEGORY&interval=QUARTER&jurisdiction=KG", "/embed/statistics?by=PLATFORM", "/embed/overview-trend?interval=MONTH"} {
 			for _, phone := range []bool{true, false} {
 				where := fmt.Sprintf("%s %s (phone %v)", lang, path, phone)
 				if phone {

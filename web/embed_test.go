@@ -25,7 +25,7 @@ func TestEmbedMayBeFramedPortalNot(t *testing.T) {
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 		return rec
 	}
-	for _, target := range []string{"/embed/statistics?by=REGION&interval=YEAR&lang=kk", "/embed/chart?by=CATEGORY&interval=QUARTER"} {
+	for _, target := range []string{"/embed/statistics?by=REGION&interval=YEAR&lang=kk", "/embed/chart?by=CATEGORY&interval=QUARTER", "/embed/overview-trend?interval=MONTH&jurisdiction=KG"} {
 		rec := get(target)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: status %d", target, rec.Code)

@@ -40,8 +40,9 @@ const indexName = "index.html"
 const embedName = "embed.html"
 
 // embedPaths are the addresses of the embeddable page: the statistics table and the chart
-// over the periods of one question (js/embed.js reads which from the path).
-var embedPaths = map[string]bool{"/embed/statistics": true, "/embed/chart": true}
+// over the periods of one question, and the overview's trend (js/embed.js reads which from
+// the path).
+var embedPaths = map[string]bool{"/embed/statistics": true, "/embed/chart": true, "/embed/overview-trend": true}
 
 // contentSecurityPolicy allows nothing but this origin: no inline script or style, no
 // framing, no plug-ins. The page needs no more.

@@ -71,9 +71,10 @@ export function statisticsDownloads(groupBy, interval, s, hint) {
 }
 
 // embedURL is the address of the embeddable page kind ('statistics': the table,
-// 'chart': the chart over the periods) for one question, in the current language.
+// 'chart': the chart over the periods, 'overview-trend': the overview's trend, which has no
+// grouping: by null) for one question, in the current language.
 export function embedURL(kind, by, interval, s) {
-  const parts = [`by=${encodeURIComponent(by)}`];
+  const parts = by ? [`by=${encodeURIComponent(by)}`] : [];
   if (interval) parts.push(`interval=${encodeURIComponent(interval)}`);
   parts.push(...filterParams(s));
   const lang = { KK: 'kk', KY: 'ky', RU: 'ru', EN: 'en' }[state.lang] || 'en';

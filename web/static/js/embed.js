@@ -1,15 +1,16 @@
 // The embeddable page (/embed/statistics?…, /embed/chart?…): ONE table or chart of the
-// statistics view for the same parameters (by, interval, the CaseFilter fields, lang), with
+// statistics view for the same parameters (by, interval, the CaseFilter fields, lang), or
+// (/embed/overview-trend?…) the overview's trend for its parameters (interval, filters); with
 // the synthetic-data notice when the release is synthetic, the licence, how to cite the
 // release, a link to the full view and one to the data. Other sites frame it; it asks
 // nothing of any origin but its own.
 
 import { gql } from './api.js';
-import { statisticsLineChart } from './charts.js';
+import { lineChart, periodSeries, statisticsLineChart } from './charts.js';
 import { statisticsExportURL } from './downloads.js';
 import { caseFilter, filterParams, filtersFromParams, oneOf } from './filters.js';
 import { initialLang, language, loadLanguage, t } from './i18n.js';
-import { Q_BOOT, Q_STATISTICS } from './queries.js';
+import { Q_BOOT, Q_OVERVIEW_TREND, Q_STATISTICS } from './queries.js';
 import { state } from './state.js';
 import { dash, fmtInt, h, isCode, term } from './util.js';
 
@@ -39,7 +40,9 @@ async function boot() {
 function question() {
   const p = new URLSearchParams(location.search);
   const s = filtersFromParams(p);
-  const chart = location.pathname.replace(/\/+$/, '').endsWith('/chart');
+  const path = location.pathname.replace(/\/+$/, '');
+  const chart = path.endsWith('/chart');
+  const trend = path.endsWith('/overview-trend');
   const by = p.get('by');
   s.by = by && isCode('Dimension', by) ? by : 'REGION';
   if (by && s.by !== by) s.problems.push(oneOf('by', by, 'Dimension'));
@@ -47,7 +50,8 @@ function question() {
   s.interval = interval && isCode('Interval', interval) ? interval : null;
   if (interval && !s.interval) s.problems.push(oneOf('interval', interval, 'Interval'));
   if (chart && !s.interval) s.interval = 'YEAR'; // a chart is over the periods
-  s.kind = chart ? 'chart' : 'statistics';
+  if (trend && !s.interval) s.interval = 'QUARTER'; // the overview's
+  s.kind = trend ? 'overview-trend' : chart ? 'chart' : 'statistics';
   return s;
 }
 
@@ -82,13 +86,53 @@ function table(s, stats, caption) {
         figure('count', stats.total.count), figure('liable', stats.total.liable), figure('fined', stats.total.fined))) : null));
 }
 
-// viewURL is the statistics view of the same question, in the same language.
+// periodEnd gives the last day of "2024", "2024-Q2" or "2024-05" (null for anything else).
+function periodEnd(period) {
+  const m = /^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$/.exec(period || '');
+  if (!m) return null;
+  const last = m[2] ? Number(m[2]) * 3 : m[3] ? Number(m[3]) : 12;
+  return new Date(Date.UTC(Number(m[1]), last, 0)).toISOString().slice(0, 10);
+}
+
+// trendChart is the overview's trend: cases, found liable and fined per period, a period
+// not over yet left out (it would look like a fall), as the overview draws it.
+function trendChart(s, trend, title) {
+  const today = new Date().toISOString().slice(0, 10);
+  const partial = [];
+  const buckets = (trend.buckets || []).filter((b) => {
+    const end = periodEnd(b.period);
+    if (end && end >= today) { partial.push(b.period); return false; }
+    return true;
+  });
+  const { periods, series } = periodSeries(buckets, [
+    { key: 'count', label: t('colCases') },
+    { key: 'liable', label: t('colLiable') },
+    { key: 'fined', label: t('colFined') },
+  ]);
+  if (!periods.length) return h('p', { class: 'empty-state' }, t('noStats'));
+  const nWithheld = series.reduce((a, x) => a + x.values.filter((v) => !isNum(v)).length, 0);
+  return lineChart({
+    id: 'embed-chart', title,
+    note: partial.length ? `${t('ovTrendNote')} ${t('ovTrendPartial', partial.join(', '))}` : t('ovTrendNote'),
+    desc: t('ovTrendDesc', periods[0], periods[periods.length - 1], fmtInt(nWithheld)),
+    periods, series, k: trend.suppressionThreshold,
+  });
+}
+
+// viewURL is the view of the same question (the statistics view, or the overview for its
+// trend), in the same language.
 function viewURL(s) {
+  const l = language(state.lang);
+  if (s.kind === 'overview-trend') {
+    const parts = [];
+    if (s.interval !== 'QUARTER') parts.push(`interval=${encodeURIComponent(s.interval)}`);
+    parts.push(...filterParams(s), `lang=${l ? l.tag : 'en'}`);
+    return `${location.origin}/#/overview?${parts.join('&')}`;
+  }
   const parts = [];
   if (s.by !== 'REGION') parts.push(`by=${encodeURIComponent(s.by)}`);
   if (s.interval) parts.push(`interval=${encodeURIComponent(s.interval)}`);
   parts.push(...filterParams(s));
-  const l = language(state.lang);
   parts.push(`lang=${l ? l.tag : 'en'}`);
   return `${location.origin}/#/statistics?${parts.join('&')}`;
 }
@@ -103,7 +147,9 @@ function footer(s) {
       ' · ',
       h('a', { href: viewURL(s), target: '_blank', rel: 'noopener', id: 'embed-full' }, t('emFullView'), newTab.cloneNode(true)),
       ' · ',
-      h('a', { href: statisticsExportURL([s.by], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSource'))));
+      s.kind === 'overview-trend'
+        ? h('a', { href: statisticsExportURL(['JURISDICTION'], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSourceByCountry'))
+        : h('a', { href: statisticsExportURL([s.by], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSource'))));
 }
 
 async function start() {
@@ -128,17 +174,20 @@ async function start() {
   }
   const s = question();
   for (const x of s.problems) problems.push({ message: t('linkProblem', `${x.param}=${x.value}`, x.expected) });
-  const title = s.interval
+  let title = s.interval
     ? t('statsCaptionPeriod', term('Dimension', s.by), t(`interval${s.interval}`).toLowerCase())
     : t('statsCaption', term('Dimension', s.by));
+  if (s.kind === 'overview-trend') title = t('ovTrend', t(`interval${s.interval}`).toLowerCase());
   document.title = `${title} — casewatch`;
 
   let stats = null;
   try {
-    const { data, errors } = await gql(Q_STATISTICS, { filter: caseFilter(s), groupBy: [s.by], interval: s.interval, lang: state.lang });
+    const { data, errors } = s.kind === 'overview-trend'
+      ? await gql(Q_OVERVIEW_TREND, { filter: caseFilter(s), interval: s.interval })
+      : await gql(Q_STATISTICS, { filter: caseFilter(s), groupBy: [s.by], interval: s.interval, lang: state.lang });
     problems.push(...errors);
     if (data && data.currentRelease) state.release = data.currentRelease;
-    stats = data && data.statistics;
+    stats = data && (data.statistics || data.trend);
   } catch (e) {
     problems.push(...(e && e.errors ? e.errors : [{ message: String(e && e.message) }]));
   }
@@ -155,6 +204,7 @@ async function start() {
     const n = stats.total && stats.total.count;
     parts.push(h('p', { class: 'result-status' }, isNum(n) ? t('statsMatchN', fmtInt(n)) : t('statsMatchWithheld')));
     if (!(stats.buckets || []).length) parts.push(h('p', { class: 'empty-state' }, t('noStats')));
+    else if (s.kind === 'overview-trend') parts.push(trendChart(s, stats, title));
     else if (s.kind === 'chart') {
       parts.push(statisticsLineChart(stats, { id: 'embed-chart', title, desc: t('stChartDesc', CHART_SERIES), maxSeries: CHART_SERIES }));
     } else {

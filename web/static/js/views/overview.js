@@ -8,7 +8,7 @@ import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { barChart, chartWidth, lineChart, periodSeries, stackedBarChart, tileMap } from '../charts.js';
 import { loadRegions, prefetchRegions } from '../data.js';
-import { statisticsDownloads } from '../downloads.js';
+import { embedDisclosure, embedURL, statisticsDownloads } from '../downloads.js';
 import { filterParams, filtersFromParams, filtersHash, caseFilter, oneOf, reportLinkProblems } from '../filters.js';
 import { t } from '../i18n.js';
 import { Q_OVERVIEW, Q_OVERVIEW_GROUPS, Q_OVERVIEW_TREND } from '../queries.js';
@@ -321,6 +321,7 @@ function trendNodes(s, trend, widths) {
     h('h2', { id: 'ov-sec-trend' }, t('ovTrendTitle')),
     periods.length ? lineChart({
       id: 'ov-trend', title: t('ovTrend', t(`interval${s.interval}`).toLowerCase()),
+      extra: embedDisclosure(embedURL('overview-trend', null, s.interval, noYear), t('ovTrend', t(`interval${s.interval}`).toLowerCase()), 640),
       note: partial.length ? `${t('ovTrendNote')} ${t('ovTrendPartial', partial.join(', '))}` : t('ovTrendNote'),
       desc: t('ovTrendDesc', periods[0], periods[periods.length - 1], fmtInt(nWithheld)),
       periods, series, k: trend.suppressionThreshold, width: widths.full,
