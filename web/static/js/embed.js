@@ -201,8 +201,10 @@ async function start() {
     parts.push(h('div', { class: 'error-box', role: 'alert' }, h('ul', null, problems.map((x) => h('li', null, String(x.message))))));
   }
   if (stats) {
-    const n = stats.total && stats.total.count;
-    parts.push(h('p', { class: 'result-status' }, isNum(n) ? t('statsMatchN', fmtInt(n)) : t('statsMatchWithheld')));
+    if (stats.total) { // the trend has none
+      const n = stats.total.count;
+      parts.push(h('p', { class: 'result-status' }, isNum(n) ? t('statsMatchN', fmtInt(n)) : t('statsMatchWithheld')));
+    }
     if (!(stats.buckets || []).length) parts.push(h('p', { class: 'empty-state' }, t('noStats')));
     else if (s.kind === 'overview-trend') parts.push(trendChart(s, stats, title));
     else if (s.kind === 'chart') {
