@@ -61,6 +61,9 @@ func routes(a *app) http.Handler {
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(a))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// The embeddable table and chart: the portal's files, but any site may frame them
+	// (web.Handler sets their policy; securityHeaders leaves out X-Frame-Options there).
+	mux.Handle("GET /embed/", compressed(m.instrument("embed", web.Handler())))
 	mux.Handle("/", compressed(m.instrument("web", web.Handler())))
 	return securityHeaders(a.observe(m.operations, mux))
 }

@@ -35,11 +35,27 @@ var staticFS embed.FS
 // indexName is the file served at "/".
 const indexName = "index.html"
 
+// embedName is the page served at each of embedPaths: one table or chart that other sites
+// may frame (embedSecurityPolicy).
+const embedName = "embed.html"
+
+// embedPaths are the addresses of the embeddable page: the statistics table and the chart
+// over the periods of one question, and the overview's trend (js/embed.js reads which from
+// the path).
+var embedPaths = map[string]bool{"/embed/statistics": true, "/embed/chart": true, "/embed/overview-trend": true}
+
 // contentSecurityPolicy allows nothing but this origin: no inline script or style, no
 // framing, no plug-ins. The page needs no more.
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' data:; connect-src 'self'; font-src 'self'; manifest-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// embedSecurityPolicy is the policy of the embeddable page: as strict as the portal's
+// (nothing from any other origin), but any site may frame it. Its <base href="/"> makes
+// its relative addresses the portal's own.
+const embedSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+	"img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+	"base-uri 'self'; form-action 'none'; frame-ancestors *"
 
 // contentTypes fixes the types of the files the portal ships, so that they do not depend on
 // the host's mime tables (some map .js to application/x-javascript or nothing at all).
@@ -68,6 +84,8 @@ type handler struct {
 	// pages are index.html with its link preview in each language and view, by pageKey
 	// ("kk", "kk/statistics"); "/?lang=kk&view=statistics" gets pages["kk/statistics"].
 	pages map[string]*asset
+	// embed is embed.html, served at embedPaths; nil without one.
+	embed *asset
 }
 
 var (
@@ -141,17 +159,24 @@ func load(fsys fs.FS) *handler {
 		return a
 	}
 	for name := range bodies {
-		if name != indexName {
+		if name != indexName && name != embedName {
 			add(name, nil)
 		}
 	}
-	// Point the page at the current version of each file it names.
-	body := preloadModules(index, imports, h.files)
-	for p, a := range h.files {
-		name := strings.TrimPrefix(p, "/")
-		for _, attr := range []string{`src="`, `href="`} {
-			body = bytes.ReplaceAll(body, []byte(attr+name+`"`), []byte(attr+name+"?v="+a.version+`"`))
+	// Point the pages at the current version of each file they name.
+	versioned := func(page []byte) []byte {
+		body := preloadModules(page, imports, h.files)
+		for p, a := range h.files {
+			name := strings.TrimPrefix(p, "/")
+			for _, attr := range []string{`src="`, `href="`} {
+				body = bytes.ReplaceAll(body, []byte(attr+name+`"`), []byte(attr+name+"?v="+a.version+`"`))
+			}
 		}
+		return body
+	}
+	body := versioned(index)
+	if embed, ok := bodies[embedName]; ok {
+		h.embed = newAsset(embedName, versioned(embed))
 	}
 	h.files["/"+indexName] = newAsset(indexName, body)
 	h.pages = map[string]*asset{}
@@ -327,6 +352,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	if p == "/" || p == "" {
 		p = "/" + indexName
+	}
+	if embedPaths[p] && h.embed != nil {
+		// Made to be framed by any site: no X-Frame-Options, frame-ancestors *.
+		hdr := w.Header()
+		hdr.Del("X-Frame-Options")
+		hdr.Set("Content-Type", h.embed.ctype)
+		hdr.Set("ETag", h.embed.etag)
+		hdr.Set("X-Content-Type-Options", "nosniff")
+		hdr.Set("Cache-Control", "no-cache")
+		hdr.Set("Content-Security-Policy", embedSecurityPolicy)
+		hdr.Set("Referrer-Policy", "same-origin")
+		http.ServeContent(w, r, p, time.Time{}, bytes.NewReader(h.embed.body))
+		return
 	}
 	a, ok := h.files[p]
 	if p == "/"+indexName {

@@ -383,6 +383,18 @@ type methodologyText struct {
 		Heading    string   `json:"heading"`
 		Paragraphs []string `json:"paragraphs"`
 	} `json:"sections"`
+	Licence struct {
+		Heading     string   `json:"heading"`
+		Paragraphs  []string `json:"paragraphs"`
+		LicenceLink string   `json:"licenceLink"`
+		CiteIntro   string   `json:"citeIntro"`
+		Cite        string   `json:"cite"`
+		WaysHeading string   `json:"waysHeading"`
+		Exports     string   `json:"exports"`
+		Dumps       string   `json:"dumps"`
+		Feed        string   `json:"feed"`
+		API         string   `json:"api"`
+	} `json:"licence"`
 }
 
 type texts struct {
@@ -479,6 +491,11 @@ func TestTranslationsComplete(t *testing.T) {
 				t.Errorf("%s: methodology.concerns.%s missing", lang, c)
 			}
 		}
+		if l := d.Licence; l.Heading == "" || len(l.Paragraphs) == 0 || l.LicenceLink == "" || l.CiteIntro == "" ||
+			!strings.Contains(l.Cite, "{0}") || !strings.Contains(l.Cite, "{1}") || l.WaysHeading == "" ||
+			l.Exports == "" || l.Dumps == "" || l.Feed == "" || l.API == "" {
+			t.Errorf("%s: methodology.licence incomplete", lang)
+		}
 		p := d.Perturbation
 		if p.Heading == "" || len(p.Paragraphs) == 0 || p.TableCaption == "" || p.ColCount == "" ||
 			!strings.Contains(p.OrMore, "{0}") || !strings.Contains(p.Parameters, "{0}") {
@@ -494,7 +511,8 @@ func TestTranslationsComplete(t *testing.T) {
 // and so do the URLs a module builds from import.meta.url.
 func TestModulesResolve(t *testing.T) {
 	spec := regexp.MustCompile(`(?m)(?:^import\s+|\sfrom\s+|\bimport\(\s*)['"]([^'"]*)['"]|new URL\('([^']*)', import\.meta\.url\)`)
-	reached := map[string]bool{"js/main.js": true}
+	// The entry modules: of index.html and of embed.html.
+	reached := map[string]bool{"js/main.js": true, "js/embed.js": true}
 	for name, js := range scripts(t) {
 		for _, m := range spec.FindAllStringSubmatch(js, -1) {
 			ref := m[1] + m[2]

@@ -126,7 +126,7 @@ function tableNode(caption, headers, rows) {
         h('tbody', null, rows))));
 }
 
-// frame wraps a drawing: title (h3), the SVG, its legend, the table and the links.
+// frame wraps a drawing: title (h3), the SVG, its legend, the table, the links and o.extra.
 function frame(o, svgEl, legend, table) {
   return h('figure', { class: `chart ${o.class || ''}`.trim(), id: o.id, dataset: { chart: o.kind } },
     h('figcaption', null, h('h3', { class: 'chart-title' }, o.title),
@@ -134,7 +134,8 @@ function frame(o, svgEl, legend, table) {
     svgEl,
     legend,
     table,
-    o.links && o.links.length ? h('p', { class: 'chart-links' }, o.links.filter(Boolean).map((l, i) => [i ? ' · ' : null, h('a', { href: l.href }, l.text)])) : null);
+    o.links && o.links.length ? h('p', { class: 'chart-links' }, o.links.filter(Boolean).map((l, i) => [i ? ' · ' : null, h('a', { href: l.href }, l.text)])) : null,
+    o.extra || null); // e.g. download links
 }
 
 function svgRoot(id, w, hgt, title, desc) {

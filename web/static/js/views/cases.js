@@ -3,6 +3,7 @@
 import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { loadRegions, prefetchRegions } from '../data.js';
+import { casesDownloads } from '../downloads.js';
 import { buildFilterForm, caseFilter, filtersFromParams, filtersHash, reportLinkProblems, syncForm } from '../filters.js';
 import { t } from '../i18n.js';
 import { Q_CASES } from '../queries.js';
@@ -124,12 +125,13 @@ export async function viewCases(r, ctx) {
     ui.key = uiKey;
     ui.status = h('p', { class: 'result-status', role: 'status', id: 'result-status' });
     ui.results = h('div', { class: 'results', id: 'results' });
+    ui.downloads = h('div', { class: 'cases-downloads' });
     ui.root = h('section', { class: 'view view-cases' },
       h('div', { class: 'view-head' },
         h('h1', { tabindex: '-1' }, t('casesTitle')),
         refForm()),
       h('p', { class: 'intro' }, t('casesIntro')),
-      ui.form, ui.status, ui.results);
+      ui.form, ui.status, ui.downloads, ui.results);
     ctx.mount(ui.root);
     session.casesUI = ui;
     refocus(ctx, focusId);
@@ -140,6 +142,7 @@ export async function viewCases(r, ctx) {
   if (s.from && s.to && s.from > s.to) {
     ui.status.textContent = '';
     ui.results.replaceChildren();
+    ui.downloads.replaceChildren();
     showErrors([{ message: t('errDateOrder') }]);
     return;
   }
@@ -161,6 +164,8 @@ export async function viewCases(r, ctx) {
   if (errors.length) showErrors(errors);
   if (data && data.currentRelease) updateRelease(data.currentRelease);
   const conn = data && data.cases;
+  // The files hold every case of the list, in its order, whichever page is shown.
+  ui.downloads.replaceChildren(...(conn && conn.totalCount > 0 ? [casesDownloads(s)] : []));
   if (!conn) {
     ui.status.textContent = '';
     ui.results.replaceChildren(pager(s, null, null));

@@ -22,6 +22,7 @@ export async function viewMethodology(r, ctx) {
     ];
   }));
   const perturbationTable = h('div', { class: 'perturbation' });
+  const cite = h('cite', { id: 'm-citation' }, citation(m.licence, state.release));
   ctx.mount(h('article', { class: 'view view-methodology prose' },
     h('h1', { tabindex: '-1' }, t('methodologyTitle')),
     m.intro.map((p) => h('p', null, p)),
@@ -35,7 +36,8 @@ export async function viewMethodology(r, ctx) {
     h('section', { 'aria-labelledby': 'm-perturbation', id: 'perturbation' },
       h('h2', { id: 'm-perturbation' }, m.perturbation.heading),
       m.perturbation.paragraphs.map((p) => h('p', null, p)),
-      perturbationTable)));
+      perturbationTable),
+    licenceSection(m.licence, cite)));
 
   // Keep the banner right on this static page too; the table and k come from the API, so
   // they are this server's.
@@ -43,6 +45,7 @@ export async function viewMethodology(r, ctx) {
   if (!ctx.isCurrent()) return;
   if (errors.length) showErrors(errors);
   if (data && data.currentRelease) updateRelease(data.currentRelease);
+  cite.textContent = citation(m.licence, state.release);
   if (data && data.disclosureControl) fillPerturbationTable(perturbationTable, m.perturbation, data.disclosureControl);
 }
 
@@ -66,4 +69,30 @@ function fillPerturbationTable(box, text, dc) {
             const o = r.outcomes.find((x) => x.perturbation === p);
             return h('td', { class: 'num' }, o ? fmtPercent(o.probability) : '');
           })))))));
+}
+
+const LICENCE_URL = 'https://creativecommons.org/licenses/by/4.0/';
+
+// citation is "casewatch, release N of YYYY-MM-DD" for the release (the pattern of text).
+function citation(text, release) {
+  if (!release) return '';
+  return text.cite.split('{0}').join(String(release.version)).split('{1}').join(String(release.publishedAt || '').slice(0, 10));
+}
+
+// licenceSection says under which licence the data are, how to cite the current release
+// and where to get the data.
+function licenceSection(text, cite) {
+  const way = (words, href, label) => h('li', null, words, ' ', h('a', { href }, label || h('code', null, href)));
+  return h('section', { 'aria-labelledby': 'm-licence', id: 'licence' },
+    h('h2', { id: 'm-licence' }, text.heading),
+    text.paragraphs.map((p) => h('p', null, p)),
+    h('p', null, h('a', { href: LICENCE_URL, rel: 'license' }, text.licenceLink), ' ', h('span', { class: 'muted m-licence-url' }, `(${LICENCE_URL})`)),
+    h('p', null, text.citeIntro),
+    h('p', { class: 'm-cite' }, cite),
+    h('h3', null, text.waysHeading),
+    h('ul', { class: 'm-ways' },
+      h('li', null, text.exports, ' ', h('code', null, '/export/cases.csv'), ', ', h('code', null, '/export/statistics.csv')),
+      way(text.dumps, '/dumps/'),
+      way(text.feed, '/feed.atom'),
+      way(text.api, '/explorer')));
 }

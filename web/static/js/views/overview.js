@@ -8,6 +8,7 @@ import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { barChart, chartWidth, lineChart, periodSeries, stackedBarChart, tileMap } from '../charts.js';
 import { loadRegions, prefetchRegions } from '../data.js';
+import { embedDisclosure, embedURL, statisticsDownloads } from '../downloads.js';
 import { filterParams, filtersFromParams, filtersHash, caseFilter, oneOf, reportLinkProblems } from '../filters.js';
 import { t } from '../i18n.js';
 import { Q_OVERVIEW, Q_OVERVIEW_GROUPS, Q_OVERVIEW_TREND } from '../queries.js';
@@ -233,12 +234,14 @@ function breakdownNodes(s, year, main, groups, k, widths) {
     desc: t('ovBarDesc', concernRows.map((r) => `${r.label}: ${r.values.map((v, i) => `${series[i].label} ${isNum(v) ? fmtInt(v) : t('chartWithheld')}`).join(', ')}`).join('; ')),
     rows: concernRows, series, k, width: widths.half, rowHeader: t('fConcern'),
     links: [{ href: statsLink('CONCERN', null, ys), text: t('ovOpenStats') }, { href: filtersHash(ys, null), text: t('showAllCases') }],
+    extra: statisticsDownloads(['CONCERN', 'DECISION'], null, ys),
   }));
   const simple = (id, stats, dim, enumName, key, label, title) => {
     const rows = rowsOf(stats, codes(enumName), label, (code) => casesWith(ys, key, code));
     return barChart({
       id, title, desc: describeRows(rows), rows, k, width: widths.half, rowHeader: term('Dimension', dim),
       links: [{ href: statsLink(dim, null, ys), text: t('ovOpenStats') }, { href: filtersHash(ys, null), text: t('showAllCases') }],
+      extra: statisticsDownloads([dim], null, ys),
     });
   };
   grid.append(
@@ -261,6 +264,7 @@ function appealNodes(s, year, groups, k, widths) {
       note: none && isNum(none.count) ? t('ovAppealsNote', fmtInt(none.count)) : t('ovAppealsNoteWithheld'),
       desc: describeRows(rows), rows, k, width: widths.half, rowHeader: t('fAppeal'),
       links: [{ href: statsLink('APPEAL_STATUS', null, ys), text: t('ovOpenStats') }, { href: filtersHash(ys, null), text: t('showAllCases') }],
+      extra: statisticsDownloads(['APPEAL_STATUS'], null, ys),
     }),
   ];
 }
@@ -292,6 +296,7 @@ function mapNodes(s, year, main, regions, k, widths) {
       rowHeader: t('fRegion'), hrefFor: (code) => casesWith(ys, 'regions', code),
       jurisdictionLabel: (j) => term('Jurisdiction', j),
       links: [{ href: statsLink('REGION', 'YEAR', ys), text: t('ovOpenStats') }, { href: filtersHash(ys, null), text: t('showAllCases') }],
+      extra: statisticsDownloads(['REGION'], 'YEAR', ys),
     }),
   ];
 }
@@ -316,6 +321,7 @@ function trendNodes(s, trend, widths) {
     h('h2', { id: 'ov-sec-trend' }, t('ovTrendTitle')),
     periods.length ? lineChart({
       id: 'ov-trend', title: t('ovTrend', t(`interval${s.interval}`).toLowerCase()),
+      extra: embedDisclosure(embedURL('overview-trend', null, s.interval, noYear), t('ovTrend', t(`interval${s.interval}`).toLowerCase()), 640),
       note: partial.length ? `${t('ovTrendNote')} ${t('ovTrendPartial', partial.join(', '))}` : t('ovTrendNote'),
       desc: t('ovTrendDesc', periods[0], periods[periods.length - 1], fmtInt(nWithheld)),
       periods, series, k: trend.suppressionThreshold, width: widths.full,

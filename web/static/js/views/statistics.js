@@ -6,6 +6,7 @@ import { gql, prefetch } from '../api.js';
 import { statisticsLineChart } from '../charts.js';
 import { setTitle, showErrors, showException, updateRelease } from '../chrome.js';
 import { loadRegions, prefetchRegions } from '../data.js';
+import { embedDisclosure, embedURL, statisticsDownloads } from '../downloads.js';
 import {
   ARTICLE_RE, caseFilter, DATE_RE, DEFAULT_ORDER, emptyFilters, facetDetails, FACETS, filterParams, filtersFromParams,
   filtersHash, oneOf, REGION_RE, renderChips, reportLinkProblems, syncFacets,
@@ -748,15 +749,26 @@ export async function viewStatistics(r, ctx) {
         h('p', { class: 'rank-link' }, h('a', { href: statsHash({ ...s, rank: 'count', year: null, sort: null }) }, t('stRankOpen'))));
       // A period chosen: the groups with the most cases over time, withheld periods marked.
       if (s.interval && buckets.length) {
+        const title = t('statsCaptionPeriod', term('Dimension', s.by), t(`interval${s.interval}`).toLowerCase());
         parts.push(statisticsLineChart(stats, {
           id: 'stats-trend',
-          title: t('statsCaptionPeriod', term('Dimension', s.by), t(`interval${s.interval}`).toLowerCase()),
+          title,
           desc: t('stChartDesc', STATS_CHART_SERIES),
           maxSeries: STATS_CHART_SERIES,
-        }));
+        }), h('div', { class: 'table-tools', id: 'stats-chart-tools' }, embedDisclosure(embedURL('chart', s.by, s.interval, s), title, 720)));
       }
     }
     parts.push(buckets.length ? statsTable(s, stats, buckets) : h('p', { class: 'empty-state' }, t('noStats')));
+    // The files and the embed code of the question the table answers (a ranking's: every
+    // year of it).
+    if (stats.buckets && stats.buckets.length) {
+      const title = s.interval
+        ? t('statsCaptionPeriod', term('Dimension', s.by), t(`interval${s.interval}`).toLowerCase())
+        : t('statsCaption', term('Dimension', s.by));
+      parts.push(h('div', { class: 'table-tools', id: 'stats-table-tools' },
+        statisticsDownloads([s.by], s.interval, s),
+        embedDisclosure(embedURL('statistics', s.by, s.interval, s), title, 640)));
+    }
     ui.table.replaceChildren(...parts.flat());
     ui.table.dataset.for = location.hash; // the address this table answers
     const focus = session.statsSortFocus;
