@@ -315,6 +315,15 @@ func parseFilterQuery(q url.Values, other func(key string, list []string) (bool,
 			// Not named: an answer never repeats what the request held.
 			return f, errors.New("an unknown parameter; use the arguments of the query and the fields of CaseFilter (jurisdiction, regions, categories, …)")
 		}
+		if field.Kind() != reflect.Slice {
+			// One value, as written: a search may hold commas.
+			list = nil
+			for _, v := range values {
+				if v = strings.TrimSpace(v); v != "" {
+					list = append(list, v)
+				}
+			}
+		}
 		if err := setFilterField(key, field, list); err != nil {
 			return f, err
 		}

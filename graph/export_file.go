@@ -27,7 +27,7 @@ func citation(rel *model.Release) string {
 	if rel == nil {
 		return "casewatch, no release published yet"
 	}
-	return fmt.Sprintf("casewatch, release %d of %s (%s)", rel.Version(), releaseDate(rel), DataLicence)
+	return fmt.Sprintf("casewatch, release %d of %s, CC BY 4.0", rel.Version(), releaseDate(rel))
 }
 
 func releaseDate(rel *model.Release) string {

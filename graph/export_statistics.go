@@ -172,7 +172,7 @@ func (r *Resolver) statisticsExportQuery(ctx context.Context, q url.Values) (sta
 	var interval *model.Interval
 	f, err := parseFilterQuery(q, func(key string, list []string) (bool, error) {
 		switch key {
-		case "groupBy":
+		case "groupBy": // none: the total (per period with an interval), as groupBy: [] asks
 			for _, v := range list {
 				d, err := model.DimensionVocabulary.Parse(v)
 				if err != nil {
@@ -209,9 +209,6 @@ func (r *Resolver) statisticsExportQuery(ctx context.Context, q url.Values) (sta
 	})
 	if err != nil {
 		return out, err
-	}
-	if len(groupBy) == 0 {
-		return out, errors.New("groupBy: name one or more dimensions, e.g. groupBy=REGION")
 	}
 	checked, k, err := r.checkStatistics(ctx, &f, groupBy, threshold)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -90,7 +91,7 @@ func TestStatisticsExport(t *testing.T) {
 			}
 			today := rel.PublishedAt[:10]
 			if cd := h.Get("Content-Disposition"); !strings.Contains(cd, `filename="casewatch-statistics-r1-`+today+`-CC-BY-4.0.csv"`) ||
-				h.Get("X-Casewatch-Citation") != "casewatch, release 1 of "+today+" (CC-BY-4.0)" {
+				h.Get("X-Casewatch-Citation") != "casewatch, release 1 of "+today+", CC BY 4.0" {
 				t.Errorf("Content-Disposition %q, citation %q", cd, h.Get("X-Casewatch-Citation"))
 			}
 			if h.Get("X-Casewatch-Release") != "1" || h.Get("X-Casewatch-Licence") != "CC-BY-4.0" || !strings.Contains(h.Get("Link"), `rel="license"`) {
@@ -182,6 +183,27 @@ func TestStatisticsExport(t *testing.T) {
 				}
 			}
 
+			// No grouping: the total per period, as groupBy: [] answers; a search may hold commas.
+			var totals struct {
+				Statistics struct {
+					Buckets []struct {
+						Period string
+						Count  *int
+					}
+				}
+			}
+			f.data(t, `{ statistics(filter: {search: "номер 1, о"}, groupBy: [], interval: YEAR) { buckets { period count } } }`, nil, &totals)
+			_, _, body = get(t, f.api.ExportStatisticsCSV, "/export/statistics.csv?interval=YEAR&search="+url.QueryEscape("номер 1, о"))
+			recs = readCSV(t, body, false)
+			if len(recs)-1 != len(totals.Statistics.Buckets) || recs[0][0] != "period" || recs[0][1] != "count" {
+				t.Fatalf("no grouping: %q, the query %+v", recs, totals)
+			}
+			for i, bk := range totals.Statistics.Buckets {
+				if recs[i+1][0] != bk.Period || bk.Count != nil && recs[i+1][1] != strconv.Itoa(*bk.Count) {
+					t.Errorf("no grouping, row %d: %q, the query %+v", i, recs[i+1], bk)
+				}
+			}
+
 			// Without lang=, the header is the codes alone.
 			_, _, body = get(t, f.api.ExportStatisticsCSV, "/export/statistics.csv?groupBy=JURISDICTION")
 			recs = readCSV(t, body, false)
@@ -198,7 +220,6 @@ func TestExportsRefuseBadInput(t *testing.T) {
 	f := newFixture(t, "sqlite:"+t.TempDir()+"/bad.db", 40)
 	for path, want := range map[string]string{
 		"/export/statistics.csv?groupBy=REGOIN":                        "groupBy",
-		"/export/statistics.csv":                                       "groupBy",
 		"/export/statistics.csv?groupBy=REGION,REGION":                 "listed twice",
 		"/export/statistics.json?groupBy=REGION&interval=WEEK":         "interval",
 		"/export/statistics.csv?groupBy=REGION&lang=DE":                "lang",

@@ -250,9 +250,13 @@ func TestEmbedOnAnotherSite(t *testing.T) {
 		if rel.Synthetic != (x.Synthetic != "") {
 			t.Errorf("release synthetic %v, the frame's notice %q", rel.Synthetic, x.Synthetic)
 		}
-		if x.Licence != "https://creativecommons.org/licenses/by/4.0/" || x.Target != "_blank" || !strings.HasPrefix(x.Source, s.url+"/export/statistics.csv?groupBy=") {
+		if x.Licence != "https://creativecommons.org/licenses/by/4.0/" || x.Target != "_blank" || !strings.HasPrefix(x.Source, s.url+"/export/statistics.csv?") {
 			t.Errorf("links of the frame: licence %s, full view %s (target %q), data %s", x.Licence, x.Full, x.Target, x.Source)
 		}
+	}
+	// The trend's data: the totals per period, no grouping.
+	if csv := get(t, trend.Source); !strings.HasPrefix(csv, "\uFEFF") || !strings.Contains(strings.SplitN(csv, "\n", 2)[0], "(period)") {
+		t.Errorf("the trend's data %s: %.200q", trend.Source, csv)
 	}
 	for _, x := range []shown{table, chart} {
 		if !strings.HasPrefix(x.Full, s.url+"/#/statistics?by=CATEGORY&interval=YEAR&jurisdiction=KZ") ||

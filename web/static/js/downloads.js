@@ -27,7 +27,8 @@ export function casesExportURL(s, format) {
 // statsQueryParams are the parameters of one statistics question: groupBy (one or more
 // dimensions; none is not a question the exports answer), interval and the filters.
 export function statsQueryParams(groupBy, interval, s) {
-  const parts = [`groupBy=${groupBy.map(encodeURIComponent).join(',')}`];
+  // No groupBy at all for no grouping: the total per period, as groupBy: [] asks.
+  const parts = groupBy.length ? [`groupBy=${groupBy.map(encodeURIComponent).join(',')}`] : [];
   if (interval) parts.push(`interval=${encodeURIComponent(interval)}`);
   parts.push(...filterParams(s));
   return parts;

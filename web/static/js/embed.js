@@ -147,9 +147,7 @@ function footer(s) {
       ' · ',
       h('a', { href: viewURL(s), target: '_blank', rel: 'noopener', id: 'embed-full' }, t('emFullView'), newTab.cloneNode(true)),
       ' · ',
-      s.kind === 'overview-trend'
-        ? h('a', { href: statisticsExportURL(['JURISDICTION'], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSourceByCountry'))
-        : h('a', { href: statisticsExportURL([s.by], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSource'))));
+      h('a', { href: statisticsExportURL(s.kind === 'overview-trend' ? [] : [s.by], s.interval, s, 'csv'), download: '', id: 'embed-source' }, t('emSource'))));
 }
 
 async function start() {
