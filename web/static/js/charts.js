@@ -9,6 +9,7 @@
 // Points and bars carry data-* attributes with what they show (data-period, data-value,
 // data-key) so that tests can compare them with the API.
 
+import { tableDownload } from './downloads.js';
 import { t } from './i18n.js';
 import { fmtInt, fmtNumber, h } from './util.js';
 
@@ -128,6 +129,11 @@ function tableNode(caption, headers, rows) {
 
 // frame wraps a drawing: title (h3), the SVG, its legend, the table, the links and o.extra.
 function frame(o, svgEl, legend, table) {
+  // A chart whose figures have no export of their own (o.extra: download links) offers its
+  // table as a CSV made in the page; the embeddable page links its export itself.
+  const exported = o.extra && o.extra.classList && o.extra.classList.contains('downloads');
+  const inner = table && table.querySelector('table');
+  if (inner && !exported && !location.pathname.startsWith('/embed/')) table.append(tableDownload(inner, `chart-${o.id || o.kind}`));
   return h('figure', { class: `chart ${o.class || ''}`.trim(), id: o.id, dataset: { chart: o.kind } },
     h('figcaption', null, h('h3', { class: 'chart-title' }, o.title),
       o.note ? h('p', { class: 'hint' }, o.note) : null),
@@ -389,7 +395,7 @@ export function lineChart(o) {
   }
   const table = tableNode(o.title, [t('colPeriod'), ...series.map((s) => s.label)], o.periods.map((p, i) => h('tr', null,
     h('th', { scope: 'row' }, o.periodHref && o.periodHref(p) ? h('a', { href: o.periodHref(p) }, p) : p),
-    series.map((s) => h('td', { class: 'num' }, isNum(s.values[i]) ? fmt(s.values[i]) : withheldNode(o.k || 0))))));
+    series.map((s) => h('td', { class: 'num', dataset: isNum(s.values[i]) ? { value: s.values[i] } : null }, isNum(s.values[i]) ? fmt(s.values[i]) : withheldNode(o.k || 0))))));
   return frame({ ...o, id, kind: 'line' }, node, legendNode(legendItems), table);
 }
 
@@ -505,7 +511,7 @@ function bars(o) {
   const headers = [o.rowHeader || '', ...(stacked ? o.series.map((s) => s.label) : [o.valueLabel || t('colCases')])];
   const table = tableNode(o.title, headers, rows.map((r) => h('tr', null,
     h('th', { scope: 'row' }, r.href ? h('a', { href: r.href }, r.label) : r.label),
-    (stacked ? r.values : [r.value]).map((v) => h('td', { class: 'num' }, isNum(v) ? fmt(v) : withheldNode(o.k || 0))))));
+    (stacked ? r.values : [r.value]).map((v) => h('td', { class: 'num', dataset: isNum(v) ? { value: v } : null }, isNum(v) ? fmt(v) : withheldNode(o.k || 0))))));
   return frame({ ...o, id, kind: stacked ? 'stacked' : 'bar' }, plot, legendItems.length ? legendNode(legendItems) : null, table);
 }
 
@@ -626,8 +632,8 @@ export function tileMap(o) {
     const href = o.hrefFor ? o.hrefFor(r.code) : null;
     return h('tr', null,
       h('th', { scope: 'row' }, href ? h('a', { href }, r.label) : r.label, ' ', h('span', { class: 'muted code' }, r.code)),
-      h('td', { class: 'num' }, v && isNum(v.value) ? fmt(v.value) : v && isNum(v.count) ? h('span', { class: 'withheld', title: t('chartNoRateLegend') }, t('chartNoRate')) : withheldNode(o.k || 0)),
-      h('td', { class: 'num' }, v && isNum(v.count) ? fmtInt(v.count) : withheldNode(o.k || 0)));
+      h('td', { class: 'num', dataset: v && isNum(v.value) ? { value: v.value } : null }, v && isNum(v.value) ? fmt(v.value) : v && isNum(v.count) ? h('span', { class: 'withheld', title: t('chartNoRateLegend') }, t('chartNoRate')) : withheldNode(o.k || 0)),
+      h('td', { class: 'num', dataset: v && isNum(v.count) ? { value: v.count } : null }, v && isNum(v.count) ? fmtInt(v.count) : withheldNode(o.k || 0)));
   }));
   return frame({ ...o, id, kind: 'map', class: 'chart-map' }, plot, legendNode(legendItems), table);
 }

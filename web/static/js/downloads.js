@@ -122,3 +122,84 @@ export function embedDisclosure(src, title, height = 520) {
     box,
     h('p', { class: 'embed-actions' }, copy, ' ', status));
 }
+
+// ---------------------------------------------------------------- a table as CSV
+
+// cellText is what a reader sees in a table cell: its data-value where it carries one (a
+// number as a machine reads it), else its text without what is only read aloud
+// (.visually-hidden). A withheld or empty mark (.withheld, .empty) is an empty cell; the
+// reason a withheld mark gives (its title) goes to reasons.
+function cellText(cell, reasons) {
+  if (cell.dataset && cell.dataset.value !== undefined && cell.dataset.value !== '') return cell.dataset.value;
+  let text = '';
+  const walk = (node) => {
+    for (const c of node.childNodes) {
+      if (c.nodeType === Node.TEXT_NODE) text += c.nodeValue;
+      else if (c.nodeType !== Node.ELEMENT_NODE || c.classList.contains('visually-hidden')) continue;
+      else if (c.classList.contains('withheld') || c.classList.contains('empty')) {
+        if (c.classList.contains('withheld') && c.title) reasons.add(c.title);
+      } else walk(c);
+    }
+  };
+  walk(cell);
+  return text.replace(/[ \t\n\r\f]+/g, ' ').trim();
+}
+
+// csvField quotes a field as RFC 4180 asks: in double quotes, its quotes doubled, when it
+// holds a comma, a quote or a line break (or starts or ends with a space).
+function csvField(s) {
+  return /[",\r\n]|^ | $/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// tableRows are the rows of a table as shown: its head, bodies and foot (not its caption),
+// each row its cells' text, then one row per reason a withheld mark gives, after an
+// empty row.
+export function tableRows(table) {
+  const reasons = new Set();
+  const rows = [...table.querySelectorAll(':scope > thead > tr, :scope > tbody > tr, :scope > tfoot > tr')]
+    .map((tr) => [...tr.cells].map((c) => cellText(c, reasons)));
+  if (reasons.size) rows.push([''], ...[...reasons].map((r) => [r]));
+  return rows;
+}
+
+// tableCSV is the table as an RFC 4180 CSV text (CRLF line ends), after a byte-order
+// mark so that spreadsheets read it as UTF-8 (Kazakh, Kyrgyz and Russian letters).
+export function tableCSV(table) {
+  return `\uFEFF${tableRows(table).map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+}
+
+// tableDownload is a download link for a table that has no export on the server: the CSV
+// of the table as it stands when the link is used (rows loaded later included), made in
+// the page (a blob: address, let go a minute later). name names the file:
+// casewatch-<name>-<lang>.csv.
+export function tableDownload(table, name) {
+  const id = `dl-${++uid}`;
+  const file = `casewatch-${String(name).replace(/[^A-Za-z0-9_-]+/g, '-')}-${String(state.lang || 'en').toLowerCase()}.csv`;
+  const caption = table.querySelector(':scope > caption[id]');
+  const region = table.closest('[aria-labelledby]');
+  let url = null;
+  const link = h('a', {
+    href: '#', download: file, class: 'download-link table-download-link', dataset: { format: 'csv' },
+    'aria-describedby': caption ? caption.id : region ? region.getAttribute('aria-labelledby') : null,
+  }, h('span', { class: 'download-icon', 'aria-hidden': 'true' }, '⤓'), ' ', t('tbCsv'));
+  // A fresh file whenever the link is about to be used: clicked, focused or pointed at
+  // (so that "save link as" gets it too).
+  const make = () => {
+    if (url) URL.revokeObjectURL(url);
+    url = URL.createObjectURL(new Blob([tableCSV(table)], { type: 'text/csv;charset=utf-8' }));
+    link.href = url;
+    const made = url;
+    setTimeout(() => {
+      if (url !== made) return;
+      URL.revokeObjectURL(made);
+      url = null;
+      link.href = '#';
+    }, 60000);
+  };
+  link.addEventListener('click', make);
+  link.addEventListener('focus', make);
+  link.addEventListener('pointerenter', make);
+  return h('div', { class: 'downloads table-download', role: 'group', 'aria-labelledby': id },
+    h('span', { class: 'downloads-label', id }, t('dlLabel')),
+    h('ul', { class: 'downloads-list' }, h('li', null, link)));
+}

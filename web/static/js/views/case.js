@@ -2,6 +2,7 @@
 
 import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
+import { tableDownload } from '../downloads.js';
 import { t } from '../i18n.js';
 import { Q_CASE } from '../queries.js';
 import { session, state } from '../state.js';
@@ -112,18 +113,21 @@ export async function viewCase(r, ctx) {
     ])
     : h('p', { class: 'muted' }, t('noOutcome'));
 
-  const appeals = (c.appeals || []).length
-    ? h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'sec-appeals', tabindex: '0' },
-      h('table', { class: 'data' },
-        h('thead', null, h('tr', null, [t('colLevel'), t('colFiledBy'), t('colFiled'), t('colStatus'), t('fieldDecidedMonth'), t('colFineAfter')]
-          .map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', null, c.appeals.map((a) => h('tr', null,
-          h('th', { scope: 'row' }, term('AppealLevel', a.level)),
-          h('td', null, a.filedBy ? term('AppealParty', a.filedBy) : dash()),
-          h('td', { class: 'nowrap' }, orDash(a.filedMonth)),
-          h('td', null, term('AppealStatus', a.status)),
-          h('td', { class: 'nowrap' }, orDash(a.decidedMonth)),
-          h('td', { class: 'num' }, fineBandNode(a.fineBand)))))))
+  const appealsTable = (c.appeals || []).length
+    ? h('table', { class: 'data' },
+      h('thead', null, h('tr', null, [t('colLevel'), t('colFiledBy'), t('colFiled'), t('colStatus'), t('fieldDecidedMonth'), t('colFineAfter')]
+        .map((x) => h('th', { scope: 'col' }, x)))),
+      h('tbody', null, c.appeals.map((a) => h('tr', null,
+        h('th', { scope: 'row' }, term('AppealLevel', a.level)),
+        h('td', null, a.filedBy ? term('AppealParty', a.filedBy) : dash()),
+        h('td', { class: 'nowrap' }, orDash(a.filedMonth)),
+        h('td', null, term('AppealStatus', a.status)),
+        h('td', { class: 'nowrap' }, orDash(a.decidedMonth)),
+        h('td', { class: 'num' }, fineBandNode(a.fineBand))))))
+    : null;
+  const appeals = appealsTable
+    ? [h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'sec-appeals', tabindex: '0' }, appealsTable),
+      tableDownload(appealsTable, `case-${c.reference}-appeals`)]
     : h('p', { class: 'muted' }, t('noAppeals'));
 
   const timeline = (c.timeline || []).length

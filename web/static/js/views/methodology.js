@@ -3,6 +3,7 @@
 
 import { gql } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
+import { tableDownload } from '../downloads.js';
 import { methodology, t } from '../i18n.js';
 import { Q_METHODOLOGY } from '../queries.js';
 import { state } from '../state.js';
@@ -55,20 +56,21 @@ function fillPerturbationTable(box, text, dc) {
   const moves = [...new Set(dc.perturbationTable.flatMap((r) => r.outcomes.map((o) => o.perturbation)))].sort((a, b) => a - b);
   const fill = (pattern, value) => pattern.split('{0}').join(value);
   const sign = (n) => (n > 0 ? `+${n}` : String(n));
+  const table = h('table', { class: 'data perturbation-table' },
+    h('caption', { id: 'perturbation-caption' }, text.tableCaption),
+    h('thead', null, h('tr', null,
+      h('th', { scope: 'col' }, text.colCount),
+      moves.map((p) => h('th', { scope: 'col', class: 'num' }, sign(p))))),
+    h('tbody', null, dc.perturbationTable.map((r) => h('tr', null,
+      h('th', { scope: 'row' }, r.orMore ? fill(text.orMore, fmtInt(r.count)) : fmtInt(r.count)),
+      moves.map((p) => {
+        const o = r.outcomes.find((x) => x.perturbation === p);
+        return h('td', { class: 'num' }, o ? fmtPercent(o.probability) : '');
+      })))));
   box.replaceChildren(
     h('p', null, fill(text.parameters, fmtInt(dc.suppressionThreshold))),
-    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': text.tableCaption },
-      h('table', { class: 'data perturbation-table' },
-        h('caption', null, text.tableCaption),
-        h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, text.colCount),
-          moves.map((p) => h('th', { scope: 'col', class: 'num' }, sign(p))))),
-        h('tbody', null, dc.perturbationTable.map((r) => h('tr', null,
-          h('th', { scope: 'row' }, r.orMore ? fill(text.orMore, fmtInt(r.count)) : fmtInt(r.count)),
-          moves.map((p) => {
-            const o = r.outcomes.find((x) => x.perturbation === p);
-            return h('td', { class: 'num' }, o ? fmtPercent(o.probability) : '');
-          })))))));
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': text.tableCaption }, table),
+    tableDownload(table, 'perturbation-table'));
 }
 
 const LICENCE_URL = 'https://creativecommons.org/licenses/by/4.0/';

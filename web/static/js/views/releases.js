@@ -5,6 +5,7 @@ import { setTitle, showErrors, showException, updateRelease } from '../chrome.js
 import { t } from '../i18n.js';
 import { Q_RELEASES } from '../queries.js';
 import { state } from '../state.js';
+import { tableDownload } from '../downloads.js';
 import { badge, dash, fmtInt, fmtTime, h, orDash } from '../util.js';
 
 const RELEASES_PAGE_SIZE = 20;
@@ -17,9 +18,9 @@ function releaseRows(edges) {
     h('td', { class: 'nowrap' }, fmtTime(rel.publishedAt)),
     h('td', { class: 'note' }, orDash(rel.note)),
     h('td', null, rel.synthetic ? badge(t('syntheticBadge'), 'badge-synthetic') : t('real')),
-    h('td', { class: 'num' }, fmtInt(rel.rowsAdded)),
-    h('td', { class: 'num' }, fmtInt(rel.rowsUpdated)),
-    h('td', { class: 'num' }, fmtInt(rel.rowsUnchanged)),
+    h('td', { class: 'num', dataset: { value: rel.rowsAdded } }, fmtInt(rel.rowsAdded)),
+    h('td', { class: 'num', dataset: { value: rel.rowsUpdated } }, fmtInt(rel.rowsUpdated)),
+    h('td', { class: 'num', dataset: { value: rel.rowsUnchanged } }, fmtInt(rel.rowsUnchanged)),
     h('td', null, rel.checksum ? h('code', { class: 'checksum' }, rel.checksum) : dash())));
 }
 
@@ -67,12 +68,13 @@ export async function viewReleases(r, ctx) {
     more.append(btn);
   };
   renderMore();
+  const table = h('table', { class: 'data' },
+    h('caption', { id: 'releases-caption', class: 'visually-hidden' }, t('releasesTitle')),
+    h('thead', null, h('tr', null, [t('colVersion'), t('colPublished'), t('colNote'), t('colData'), t('colAdded'), t('colUpdated'), t('colUnchanged'), t('colChecksum')]
+      .map((x) => h('th', { scope: 'col' }, x)))),
+    tbody);
   results.replaceChildren(
-    h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'releases-caption', tabindex: '0' },
-      h('table', { class: 'data' },
-        h('caption', { id: 'releases-caption', class: 'visually-hidden' }, t('releasesTitle')),
-        h('thead', null, h('tr', null, [t('colVersion'), t('colPublished'), t('colNote'), t('colData'), t('colAdded'), t('colUpdated'), t('colUnchanged'), t('colChecksum')]
-          .map((x) => h('th', { scope: 'col' }, x)))),
-        tbody)),
+    h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': 'releases-caption', tabindex: '0' }, table),
+    tableDownload(table, 'releases'),
     more);
 }

@@ -5,6 +5,7 @@
 
 import { gql, prefetch } from '../api.js';
 import { setTitle, showErrors, updateRelease } from '../chrome.js';
+import { tableDownload } from '../downloads.js';
 import { t } from '../i18n.js';
 import { Q_SOURCES } from '../queries.js';
 import { state } from '../state.js';
@@ -14,11 +15,12 @@ import {
 
 function simpleTable(captionId, caption, headers, rows, cls) {
   if (!rows.length) return h('p', { class: 'empty-state' }, t('noRows'));
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' },
-    h('table', { class: `data ${cls || ''}`.trim() },
-      h('caption', { id: captionId, class: 'visually-hidden' }, caption),
-      h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
-      h('tbody', null, rows)));
+  const table = h('table', { class: `data ${cls || ''}`.trim() },
+    h('caption', { id: captionId, class: 'visually-hidden' }, caption),
+    h('thead', null, h('tr', null, headers.map((x) => h('th', { scope: 'col' }, x)))),
+    h('tbody', null, rows));
+  return [h('div', { class: 'table-wrap', role: 'region', 'aria-labelledby': captionId, tabindex: '0' }, table),
+    tableDownload(table, `sources-${captionId.replace(/^cap-/, '')}`)];
 }
 
 // The units of official figures and index units, in the language; an unknown unit as given.
@@ -68,13 +70,13 @@ function populationSection(pops, regionNames) {
     h('th', { scope: 'row' }, name(code)),
     years.map((y) => {
       const p = kz.find((x) => x.code === code && x.year === y);
-      return h('td', { class: 'num' }, p ? fmtNumber(p.value, 1) : orDash(null));
+      return h('td', { class: 'num', dataset: p ? { value: p.value } : null }, p ? fmtNumber(p.value, 1) : orDash(null));
     })));
   const kzSources = [...new Set(kz.map((p) => p.source))];
 
   const kgRows = kg.slice().sort((a, b) => byName(a.code, b.code)).map((p) => h('tr', null,
     h('th', { scope: 'row' }, name(p.code)),
-    h('td', { class: 'num' }, fmtNumber(p.value, 1)),
+    h('td', { class: 'num', dataset: { value: p.value } }, fmtNumber(p.value, 1)),
     h('td', null, measureText(p)),
     h('td', { class: 'note source-text' }, p.source)));
   const kgNotes = [...new Set(kg.map((p) => p.note).filter(Boolean))];
