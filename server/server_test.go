@@ -8,7 +8,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +32,7 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	env["ADDR"] = "127.0.0.1:0"
 	unlimited(env)
 	dumpsIn(t, env)
+	seededCopy(t, env)
 	getenv := func(k string) string { return env[k] }
 	stdoutR, stdoutW := io.Pipe()
 	done := make(chan error, 1)
@@ -61,6 +65,60 @@ func start(t testing.TB, env map[string]string, args ...string) *server {
 	t.Cleanup(func() { _ = s.stop() })
 	waitReady(t, s.url, func() string { return "" })
 	return s
+}
+
+// seedTemplates are demo databases seeded once per test run, by DEMO_CASES and threshold.
+var seedTemplates struct {
+	sync.Mutex
+	paths map[string]string
+}
+
+// seededCopy gives a test's new SQLite database the demo dataset by copying a database seeded
+// once for its DEMO_CASES (with the `seed` command, which seeds as the server does), instead
+// of the server seeding it on start: under the race detector seeding takes a minute or more,
+// and most browser tests want the same few thousand cases. The server finds the release and
+// seeds nothing. A test that names an existing file, turns the demo off or asks for no
+// particular size is left alone.
+func seededCopy(t testing.TB, env map[string]string) {
+	t.Helper()
+	path, ok := strings.CutPrefix(env["DATABASE_URL"], "sqlite:")
+	if !ok || strings.ContainsAny(path, "?#") || env["DEMO"] == "false" || env["DEMO_CASES"] == "" {
+		return
+	}
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	key := env["DEMO_CASES"] + "/" + env["SUPPRESSION_THRESHOLD"]
+	seedTemplates.Lock()
+	defer seedTemplates.Unlock()
+	template, ok := seedTemplates.paths[key]
+	if !ok {
+		dir, err := os.MkdirTemp("", "casewatch-seed-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		template = filepath.Join(dir, "demo.db")
+		seedEnv := map[string]string{"DATABASE_URL": "sqlite:" + template, "SUPPRESSION_THRESHOLD": env["SUPPRESSION_THRESHOLD"]}
+		if err := run(context.Background(), []string{"seed", "--cases", env["DEMO_CASES"]}, func(k string) string { return seedEnv[k] }, io.Discard, io.Discard); err != nil {
+			t.Fatalf("seeding the template of %s demo cases: %v", env["DEMO_CASES"], err)
+		}
+		if seedTemplates.paths == nil {
+			seedTemplates.paths = map[string]string{}
+		}
+		seedTemplates.paths[key] = template
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		data, err := os.ReadFile(template + suffix)
+		if errors.Is(err, os.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path+suffix, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // dumpsIn gives a test's server a dumps directory of its own unless the test names one:
