@@ -74,7 +74,7 @@ func (a *API) BuildDump(ctx context.Context, d DumpStore) (*dumps.Manifest, erro
 		now, err = r.currentRelease(ctx)
 	}
 	if err == nil && (now == nil || now.ID != rel.ID) {
-		err = fmt.Errorf("release %d came while the dump of release %d was written", now.Version(), rel.Version())
+		err = fmt.Errorf("the release changed while the dump of release %d was written", rel.Version())
 	}
 	if err != nil {
 		os.RemoveAll(staged)
