@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -134,7 +135,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// stops before the store closes.
 	watchCtx, stopWatching := context.WithCancel(ctx)
 	watched := make(chan struct{})
-	defer func() { stopWatching(); <-watched }()
+	var dumping sync.WaitGroup // the dumper, which reads the store too
+	defer func() { stopWatching(); <-watched; dumping.Wait() }()
 	go func() {
 		defer close(watched)
 		if err := app.prepare(ctx, cfg, ref); err != nil {
@@ -154,7 +156,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("fact table built", "took", time.Since(start).Round(time.Millisecond))
 		app.ready.Store(true)
 		log.Info("ready", "redis", rdb != nil)
-		go dump.run(watchCtx, api)
+		dumping.Go(func() { dump.run(watchCtx, api) })
 		dump.trigger()
 		// The webhook worker stops before the store closes.
 		hooksDone := make(chan struct{})
