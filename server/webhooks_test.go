@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -101,26 +100,12 @@ func errorCode(r map[string]any) string {
 	return c
 }
 
-// uploadCases imports a CSV file through the importCases mutation.
+// uploadCases imports a CSV file through the importCases mutation (upload, cache_test.go).
 func uploadCases(t *testing.T, url, token, content string) map[string]any {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	_ = mw.WriteField("operations", `{"query":"mutation($f: Upload!) { importCases(file: $f) { release { version } rowsAdded } }","variables":{"f":null}}`)
-	_ = mw.WriteField("map", `{"0":["variables.f"]}`)
-	fw, _ := mw.CreateFormFile("0", "cases.csv")
-	_, _ = io.WriteString(fw, content)
-	_ = mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	_, _, b := upload(t, url, token, "", "release { version } rowsAdded", content)
 	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
 	return out
