@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -94,6 +95,11 @@ func (r *Resolver) feedHandler() http.Handler {
 			}
 			return parseFileOption(key, list, &lang, &bom)
 		})
+		if err == nil && f.Search != nil {
+			// A feed is public and cached by anyone in between; searches are never shared
+			// (design §9), and a feed is priced as a cheap read.
+			err = errors.New("search: a feed takes no search; use the case list")
+		}
 		filtered := err == nil && !reflect.ValueOf(f).IsZero()
 		if err == nil {
 			f, err = r.checkFilter(ctx, &f)

@@ -204,6 +204,11 @@ func TestDecidedCasesFeed(t *testing.T) {
 				t.Errorf("the feeds of two filters share the id %s", en.IDs[0])
 			}
 			rec := httptest.NewRecorder()
+			f.api.Feed.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feed.atom?search=Zhanibekova", nil))
+			if rec.Code != http.StatusBadRequest || strings.Contains(rec.Body.String(), "Zhanibekova") {
+				t.Errorf("a search in a feed: %d %s", rec.Code, rec.Body)
+			}
+			rec = httptest.NewRecorder()
 			f.api.Feed.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/feed.atom?categories=INSULT_OR_LIBLE", nil))
 			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "categories") {
 				t.Errorf("a misspelt filter: %d %s", rec.Code, rec.Body)
