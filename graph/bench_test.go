@@ -101,12 +101,28 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 		{"three-filters/first-20+totalCount", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION, INSULT_OR_LIBEL], platforms: [TELEGRAM]}) { totalCount edges { node { ` + benchCaseFields + ` } } } }`},
 		{"region-year-decision/first-20", `{ cases(first: 20, filter: {regions: ["KZ-75"], reportedFrom: "2025-01-01", reportedTo: "2025-12-31", decisions: [LIABLE]}, orderBy: DECIDED_DESC) { edges { node { ` + benchCaseFields + ` } } } }`},
 	}
+	benchQueriesOnEachBackend(b, queries)
+}
+
+// BenchmarkPeerQuestions: the three questions of the peer comparison (.ci/peer/run),
+// uncached, through the whole GraphQL handler in process: a first page and the count of
+// a filter by jurisdiction and category, and cases and fines by region and year.
+func BenchmarkPeerQuestions(b *testing.B) {
+	queries := []benchQuery{
+		{"first-page", `{ cases(first: 20, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION]}, orderBy: REPORTED_DESC) { edges { node { reference jurisdiction region { code } category platform reportedMonth outcome { decision sanction } } } } }`},
+		{"count", `{ cases(first: 1, filter: {jurisdiction: KZ, categories: [FALSE_INFORMATION]}) { totalCount } }`},
+		{"region-year", `{ statistics(groupBy: [REGION], interval: YEAR) { buckets { key { code } period count fines { currency count total } } } }`},
+	}
+	benchQueriesOnEachBackend(b, queries)
+}
+
+// benchQueriesOnEachBackend runs the queries through the handler (benchQueries) on each
+// backend's benchmark dataset.
+func benchQueriesOnEachBackend(b *testing.B, queries []benchQuery) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for name, dbURL := range benchBackends(b) {
 		b.Run(name, func(b *testing.B) {
-			s := openBenchStore(b, dbURL)
-			h := benchHandler(b, s, log)
-			benchQueries(b, h, queries)
+			benchQueries(b, benchHandler(b, openBenchStore(b, dbURL), log), queries)
 		})
 	}
 }
@@ -161,14 +177,7 @@ func BenchmarkStatistics(b *testing.B) {
 		{"concern-kind-decision/filtered", `{ statistics(groupBy: [CONCERN, DEFENDANT_KIND, DECISION], filter: {jurisdiction: KZ, reportedFrom: "2024-01-01"}) { buckets { key { code } ` + figures + ` } } }`},
 		{"funnel", `{ funnel(filter: {concerns: [CORE_EXPRESSION]}) { steps { step count shareOfPrevious } } }`},
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	for name, dbURL := range benchBackends(b) {
-		b.Run(name, func(b *testing.B) {
-			s := openBenchStore(b, dbURL)
-			h := benchHandler(b, s, log)
-			benchQueries(b, h, queries)
-		})
-	}
+	benchQueriesOnEachBackend(b, queries)
 }
 
 // BenchmarkStatisticsFactTable: building the statistics' fact table from the store, as a

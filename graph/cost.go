@@ -32,7 +32,7 @@ const (
 	costStatistics = 25_000  // one statistics question: a pass over the fact table
 	costFunnel     = 40_000  // the funnel: a pass, and the detection steps
 	costDetections = 40_000  // detection counts
-	costSearch     = 150_000 // a search not asked before: a scan of the case summaries in SQL
+	costSearch     = 150_000 // a search not asked before: a read of the summaries' token list (stats/words.go)
 	// costIntrospection: the schema's hundred-odd types, whatever the selection lists.
 	costIntrospection = 20_000
 

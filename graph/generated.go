@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	FunnelStep() FunnelStepResolver
 	Mutation() MutationResolver
 	OfficialFigure() OfficialFigureResolver
+	Outcome() OutcomeResolver
 	Population() PopulationResolver
 	Query() QueryResolver
 	Region() RegionResolver
@@ -88,27 +89,27 @@ type ComplexityRoot struct {
 	}
 
 	Case struct {
-		Appeals            func(childComplexity int) int
-		Article            func(childComplexity int) int
-		Category           func(childComplexity int) int
-		Concern            func(childComplexity int) int
-		Corrections        func(childComplexity int) int
-		Defendant          func(childComplexity int) int
-		ExpertConclusion   func(childComplexity int) int
-		FirstRelease       func(childComplexity int) int
-		Generalized        func(childComplexity int) int
-		ID                 func(childComplexity int) int
-		Jurisdiction       func(childComplexity int) int
-		Liability          func(childComplexity int) int
-		Outcome            func(childComplexity int) int
-		Platform           func(childComplexity int) int
-		ProsecutorDecision func(childComplexity int) int
-		Reference          func(childComplexity int) int
-		Region             func(childComplexity int) int
-		ReportedMonth      func(childComplexity int) int
-		Stage              func(childComplexity int) int
-		Summary            func(childComplexity int) int
-		Timeline           func(childComplexity int) int
+		Appeals                func(childComplexity int) int
+		Article                func(childComplexity int) int
+		Concern                func(childComplexity int) int
+		Corrections            func(childComplexity int) int
+		Defendant              func(childComplexity int) int
+		ExpertConclusion       func(childComplexity int) int
+		FirstRelease           func(childComplexity int) int
+		Generalized            func(childComplexity int) int
+		ID                     func(childComplexity int) int
+		Jurisdiction           func(childComplexity int) int
+		Liability              func(childComplexity int) int
+		ProsecutorDecision     func(childComplexity int) int
+		PublishedCategory      func(childComplexity int) int
+		PublishedOutcome       func(childComplexity int) int
+		PublishedPlatform      func(childComplexity int) int
+		PublishedReportedMonth func(childComplexity int) int
+		Reference              func(childComplexity int) int
+		Region                 func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+		Summary                func(childComplexity int) int
+		Timeline               func(childComplexity int) int
 	}
 
 	CaseConnection struct {
@@ -514,15 +515,11 @@ type CaseResolver interface {
 	ID(ctx context.Context, obj *model.Case) (string, error)
 
 	Region(ctx context.Context, obj *model.Case) (*model.Region, error)
-	Category(ctx context.Context, obj *model.Case) (*model.ContentCategory, error)
 
-	Platform(ctx context.Context, obj *model.Case) (*model.Platform, error)
 	Article(ctx context.Context, obj *model.Case) (*model.Article, error)
 
-	ReportedMonth(ctx context.Context, obj *model.Case) (string, error)
-
 	Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error)
-	Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error)
+
 	Appeals(ctx context.Context, obj *model.Case) ([]*model.Appeal, error)
 	Timeline(ctx context.Context, obj *model.Case) ([]*model.CaseEvent, error)
 
@@ -574,6 +571,9 @@ type OfficialFigureResolver interface {
 	Definition(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
 
 	Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error)
+}
+type OutcomeResolver interface {
+	Fine(ctx context.Context, obj *model.Outcome) (*gqlmodel.Money, error)
 }
 type PopulationResolver interface {
 	Source(ctx context.Context, obj *model.Population, lang *model.Lang) (string, error)
@@ -801,12 +801,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Article(childComplexity), true
-	case "Case.category":
-		if e.ComplexityRoot.Case.Category == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Case.Category(childComplexity), true
 	case "Case.concern":
 		if e.ComplexityRoot.Case.Concern == nil {
 			break
@@ -861,24 +855,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Liability(childComplexity), true
-	case "Case.outcome":
-		if e.ComplexityRoot.Case.Outcome == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Case.Outcome(childComplexity), true
-	case "Case.platform":
-		if e.ComplexityRoot.Case.Platform == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Case.Platform(childComplexity), true
 	case "Case.prosecutorDecision":
 		if e.ComplexityRoot.Case.ProsecutorDecision == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Case.ProsecutorDecision(childComplexity), true
+	case "Case.category":
+		if e.ComplexityRoot.Case.PublishedCategory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.PublishedCategory(childComplexity), true
+	case "Case.outcome":
+		if e.ComplexityRoot.Case.PublishedOutcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.PublishedOutcome(childComplexity), true
+	case "Case.platform":
+		if e.ComplexityRoot.Case.PublishedPlatform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.PublishedPlatform(childComplexity), true
+	case "Case.reportedMonth":
+		if e.ComplexityRoot.Case.PublishedReportedMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Case.PublishedReportedMonth(childComplexity), true
 	case "Case.reference":
 		if e.ComplexityRoot.Case.Reference == nil {
 			break
@@ -891,12 +897,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Case.Region(childComplexity), true
-	case "Case.reportedMonth":
-		if e.ComplexityRoot.Case.ReportedMonth == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Case.ReportedMonth(childComplexity), true
 	case "Case.stage":
 		if e.ComplexityRoot.Case.Stage == nil {
 			break
@@ -5929,7 +5929,7 @@ func (ec *executionContext) _Case_category(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Case_category(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Case().Category(ctx, obj)
+			return obj.PublishedCategory(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentCategory) graphql.Marshaler {
@@ -5940,7 +5940,7 @@ func (ec *executionContext) _Case_category(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Case_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, true, true, "ContentCategory")
+	return graphql.NewScalarFieldContext("Case", field, true, false, "ContentCategory")
 }
 
 func (ec *executionContext) _Case_concern(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -5975,7 +5975,7 @@ func (ec *executionContext) _Case_platform(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Case_platform(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Case().Platform(ctx, obj)
+			return obj.PublishedPlatform(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
@@ -5986,7 +5986,7 @@ func (ec *executionContext) _Case_platform(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Case_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, true, true, "Platform")
+	return graphql.NewScalarFieldContext("Case", field, true, false, "Platform")
 }
 
 func (ec *executionContext) _Case_article(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -6076,7 +6076,7 @@ func (ec *executionContext) _Case_reportedMonth(ctx context.Context, field graph
 			return ec.fieldContext_Case_reportedMonth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Case().ReportedMonth(ctx, obj)
+			return obj.PublishedReportedMonth(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6087,7 +6087,7 @@ func (ec *executionContext) _Case_reportedMonth(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Case_reportedMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Case", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Case", field, true, false, "String")
 }
 
 func (ec *executionContext) _Case_expertConclusion(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
@@ -6177,11 +6177,11 @@ func (ec *executionContext) _Case_outcome(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Case_outcome(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Case().Outcome(ctx, obj)
+			return obj.PublishedOutcome(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
-			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
+			return ec.marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐOutcome(ctx, selections, v)
 		},
 		true,
 		false,
@@ -6192,7 +6192,7 @@ func (ec *executionContext) fieldContext_Case_outcome(_ context.Context, field g
 		Object:     "Case",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Outcome(ctx, field)
 		},
@@ -9429,7 +9429,7 @@ func (ec *executionContext) fieldContext_OfficialFigure_verified(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9452,7 +9452,7 @@ func (ec *executionContext) fieldContext_Outcome_decision(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Decision")
 }
 
-func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9475,7 +9475,7 @@ func (ec *executionContext) fieldContext_Outcome_decidedMonth(_ context.Context,
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
 }
 
-func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9498,7 +9498,7 @@ func (ec *executionContext) fieldContext_Outcome_sanction(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Sanction")
 }
 
-func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9507,7 +9507,7 @@ func (ec *executionContext) _Outcome_fine(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Outcome_fine(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Fine, nil
+			return ec.Resolvers.Outcome().Fine(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *gqlmodel.Money) graphql.Marshaler {
@@ -9521,8 +9521,8 @@ func (ec *executionContext) fieldContext_Outcome_fine(_ context.Context, field g
 	fc = &graphql.FieldContext{
 		Object:     "Outcome",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
 		},
@@ -9530,7 +9530,7 @@ func (ec *executionContext) fieldContext_Outcome_fine(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Outcome_fineBand(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Outcome) (ret graphql.Marshaler) {
+func (ec *executionContext) _Outcome_fineBand(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14560,22 +14560,20 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Case_region(ctx, field, obj)
 				})
 		case "category":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Case_category(ctx, field, obj)
-				})
+			out.Values[i] = ec._Case_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "concern":
 			out.Values[i] = ec._Case_concern(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "platform":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Case_platform(ctx, field, obj)
-				})
+			out.Values[i] = ec._Case_platform(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "article":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -14593,11 +14591,10 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reportedMonth":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Case_reportedMonth(ctx, field, obj)
-				})
+			out.Values[i] = ec._Case_reportedMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "expertConclusion":
 			out.Values[i] = ec._Case_expertConclusion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14615,11 +14612,10 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 					return ec._Case_defendant(ctx, field, obj)
 				})
 		case "outcome":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Case_outcome(ctx, field, obj)
-				})
+			out.Values[i] = ec._Case_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "appeals":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15959,7 +15955,7 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 
 var outcomeImplementors = []string{"Outcome"}
 
-func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.Outcome) graphql.Marshaler {
+func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -15971,27 +15967,28 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		case "decision":
 			out.Values[i] = ec._Outcome_decision(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decidedMonth":
 			out.Values[i] = ec._Outcome_decidedMonth(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sanction":
 			out.Values[i] = ec._Outcome_sanction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fine":
-			out.Values[i] = ec._Outcome_fine(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_fine(ctx, field, obj)
+				})
 		case "fineBand":
 			out.Values[i] = ec._Outcome_fineBand(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19571,7 +19568,7 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋcasewatchᚋcasewatchᚋ
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.Outcome) graphql.Marshaler {
+func (ec *executionContext) marshalOOutcome2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

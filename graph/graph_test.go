@@ -45,7 +45,7 @@ func ptr[T any](v T) *T { return &v }
 // gender): every case is listed.
 func newFixture(t *testing.T, databaseURL string, n int) *fixture {
 	t.Helper()
-	return loadFixture(t, databaseURL, n, nil)
+	return loadFixture(t, databaseURL, n, model.Generalizer{})
 }
 
 // newGeneralizedFixture is newFixture with the cases generalised as the server does, with
@@ -66,7 +66,7 @@ func loadFixture(t *testing.T, databaseURL string, n int, generalize model.Gener
 	pick := func(codes []string) string { return codes[rng.IntN(len(codes))] }
 	f := &fixture{store: st, ref: ref}
 	_, err := st.Load(ctx, model.Release{Synthetic: true}, func(b *store.Batch) error {
-		if generalize != nil {
+		if generalize.Apply != nil {
 			b.GeneralizeWith(generalize)
 		}
 		for i := range n {
@@ -848,6 +848,7 @@ func TestSearchLimits(t *testing.T) {
 // export go on past them rather than ending early.
 func TestPagesGoOnPastCasesGoneFromTheStore(t *testing.T) {
 	f := newFixture(t, storetest.SQLiteURL(t), 40)
+	f.engine.RowCache = 0 // rows read again at once, not after the seconds they are kept
 	before, _ := f.walk(t, nil, "REPORTED_DESC", 5)
 	if len(before) != 40 {
 		t.Fatalf("%d cases listed, want 40", len(before))
@@ -1000,5 +1001,30 @@ func TestKyrgyzLabels(t *testing.T) {
 		if w := model.FunnelStepKindVocabulary.Label(s.Step, model.LangKY); s.Label != w || w == s.Step {
 			t.Errorf("funnel step %s in Kyrgyz = %q, want %q", s.Step, s.Label, w)
 		}
+	}
+}
+
+// TestSearchPagesKeepNoRows: a page of a list is read from the store once and then kept
+// for a few seconds, for every visitor; a search's page is read from the store every
+// time, so that no visitor's search makes another's answer faster.
+func TestSearchPagesKeepNoRows(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 60)
+	const page = `query($f: CaseFilter) { cases(first: 5, filter: $f) { edges { node { reference } } } }`
+	statements := func(filter map[string]any) int64 {
+		t.Helper()
+		before := f.store.Statements()
+		var a casesAnswer
+		f.data(t, page, map[string]any{"f": filter}, &a)
+		if len(a.Cases.Edges) == 0 {
+			t.Fatalf("%v: no cases", filter)
+		}
+		return f.store.Statements() - before
+	}
+	plain, search := map[string]any{"jurisdiction": "KZ"}, map[string]any{"search": "номер"}
+	statements(plain)
+	statements(search)
+	// Asked again: the plain page needs the release generation only, the search its rows too.
+	if p, s := statements(plain), statements(search); s != p+1 {
+		t.Fatalf("asked again, the plain page ran %d statements and the search %d; want the search one more (its rows)", p, s)
 	}
 }

@@ -37,6 +37,7 @@ type Store interface {
 type Engine interface {
 	ListCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) ([]model.CaseKey, bool, error)
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
+	Cases(ctx context.Context, ids []int64) ([]model.Case, error)
 	CountDetections(ctx context.Context, f model.DetectionFilter, groupBy []model.DetectionDimension, interval *model.Interval) ([]model.DetectionBucket, error)
 	Statistics(ctx context.Context, req stats.Request) (*model.Statistics, error)
 	Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.Funnel, error)
@@ -79,14 +80,22 @@ type Resolver struct {
 
 // listCases returns up to first cases of a case list after the key, their keys, the key
 // the next page follows (the engine's last, whether or not the store still had its case),
-// and whether more follow: the engine picks the page, the store reads its rows.
+// and whether more follow: the engine picks the page, and reads its rows from the store or
+// from the rows it keeps.
 func (r *Resolver) listCases(ctx context.Context, f model.CaseFilter, o model.CaseOrder, first int, after *model.CaseKey) (cases []model.Case, keys []model.CaseKey, next *model.CaseKey, more bool, err error) {
 	keys, more, err = r.engine.ListCases(ctx, f, o, first, after)
 	if err != nil || len(keys) == 0 {
 		return nil, nil, nil, more, err
 	}
 	next = &keys[len(keys)-1]
-	cases, err = r.store.CasesByID(ctx, model.CaseKeyIDs(keys))
+	// The engine keeps recent pages' rows, shared by every visitor; a search's are read
+	// from the store each time, as searches are never shared (stats/search.go): a page
+	// answered faster would tell that someone had just looked at the same cases.
+	read := r.engine.Cases
+	if f.Search != nil {
+		read = r.store.CasesByID
+	}
+	cases, err = read(ctx, model.CaseKeyIDs(keys))
 	if err != nil {
 		return nil, nil, nil, false, err
 	}

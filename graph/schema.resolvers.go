@@ -84,20 +84,6 @@ func (r *caseResolver) Region(ctx context.Context, obj *model.Case) (*model.Regi
 	return r.ref.Region(*obj.RegionCode), nil
 }
 
-func (r *caseResolver) Category(ctx context.Context, obj *model.Case) (*model.ContentCategory, error) {
-	if obj.Category == "" { // withheld
-		return nil, nil
-	}
-	return &obj.Category, nil
-}
-
-func (r *caseResolver) Platform(ctx context.Context, obj *model.Case) (*model.Platform, error) {
-	if obj.Platform == "" { // withheld
-		return nil, nil
-	}
-	return &obj.Platform, nil
-}
-
 // Article is the resolver for the article field.
 func (r *caseResolver) Article(ctx context.Context, obj *model.Case) (*model.Article, error) {
 	if obj.ArticleCode == nil {
@@ -106,27 +92,9 @@ func (r *caseResolver) Article(ctx context.Context, obj *model.Case) (*model.Art
 	return r.article(ctx, obj.Jurisdiction, *obj.ArticleCode)
 }
 
-// ReportedMonth is the resolver for the reportedMonth field.
-func (r *caseResolver) ReportedMonth(ctx context.Context, obj *model.Case) (string, error) {
-	return obj.ReportedOn, nil // obj is the case view: a period
-}
-
 // Defendant is the resolver for the defendant field.
 func (r *caseResolver) Defendant(ctx context.Context, obj *model.Case) (*gqlmodel.DefendantProfile, error) {
 	return &gqlmodel.DefendantProfile{Kind: obj.DefendantKind, AgeBand: obj.AgeBand, Gender: obj.DefendantGender}, nil
-}
-
-// Outcome is the resolver for the outcome field.
-func (r *caseResolver) Outcome(ctx context.Context, obj *model.Case) (*gqlmodel.Outcome, error) {
-	if obj.CourtDecision == nil {
-		return nil, nil
-	}
-	return &gqlmodel.Outcome{
-		Decision:     *obj.CourtDecision,
-		DecidedMonth: obj.CourtOn,
-		Sanction:     obj.Sanction,
-		FineBand:     obj.FineBand,
-	}, nil
 }
 
 // Appeals is the resolver for the appeals field.
@@ -323,6 +291,11 @@ func (r *officialFigureResolver) Definition(ctx context.Context, obj *model.Offi
 // Verified is the resolver for the verified field.
 func (r *officialFigureResolver) Verified(ctx context.Context, obj *model.OfficialFigure, lang *model.Lang) (string, error) {
 	return obj.Verified.In(langOr(lang)), nil
+}
+
+// Fine is the resolver for the fine field.
+func (r *outcomeResolver) Fine(ctx context.Context, obj *model.Outcome) (*gqlmodel.Money, error) {
+	return nil, nil // the case view publishes a fine as a band, never its amount
 }
 
 // Source is the resolver for the source field.
@@ -784,6 +757,8 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) OfficialFigure() OfficialFigureResolver { return &officialFigureResolver{r} }
 
+func (r *Resolver) Outcome() OutcomeResolver { return &outcomeResolver{r} }
+
 func (r *Resolver) Population() PopulationResolver { return &populationResolver{r} }
 
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
@@ -821,6 +796,7 @@ type (
 	funnelStepResolver              struct{ *Resolver }
 	mutationResolver                struct{ *Resolver }
 	officialFigureResolver          struct{ *Resolver }
+	outcomeResolver                 struct{ *Resolver }
 	populationResolver              struct{ *Resolver }
 	queryResolver                   struct{ *Resolver }
 	regionResolver                  struct{ *Resolver }

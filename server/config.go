@@ -49,6 +49,7 @@ type config struct {
 	trustedProxies  string
 	publicURL       string
 	dumpsDir        string
+	factsFile       string
 	dumpsS3         dumps.S3Options
 	// webhookAllowLoopback accepts http:// webhook URLs to this machine (tests, local
 	// development); webhookBackoff is the first retry's wait, webhookPauseAfter the failures
@@ -87,6 +88,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs.IntVar(&c.rateLimit, "rate-limit", c.envInt(getenv, "RATE_LIMIT", defaultRateLimit), "cost points per minute for a client without an API key; 0 for no limit (env RATE_LIMIT)")
 	fs.IntVar(&c.rateLimitReader, "rate-limit-reader", c.envInt(getenv, "RATE_LIMIT_READER", -1), "cost points per minute for an API key; -1 for ten times --rate-limit, 0 for no limit (env RATE_LIMIT_READER)")
 	fs.StringVar(&c.publicURL, "public-url", env("PUBLIC_URL", ""), "scheme and host the portal is reached at, for the feed's absolute links; empty: the request's host (env PUBLIC_URL)")
+	fs.StringVar(&c.factsFile, "facts-file", env("FACTS_FILE", "auto"), "where the in-memory fact table is kept between starts; auto: next to a SQLite database (PATH.facts), none for PostgreSQL; empty for none (env FACTS_FILE)")
 	fs.StringVar(&c.dumpsDir, "dumps-dir", env("DUMPS_DIR", "casewatch-dumps"), "directory of the release dumps (/dumps/); empty for none (env DUMPS_DIR)")
 	fs.StringVar(&c.dumpsS3.Bucket, "dumps-s3-bucket", env("DUMPS_S3_BUCKET", ""), "keep the dumps in this bucket of an S3-compatible store instead of DUMPS_DIR (env DUMPS_S3_BUCKET; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
 	fs.StringVar(&c.dumpsS3.Endpoint, "dumps-s3-endpoint", env("DUMPS_S3_ENDPOINT", "s3.amazonaws.com"), "host[:port] of the S3-compatible store (env DUMPS_S3_ENDPOINT)")
@@ -177,6 +179,21 @@ func parseProxies(s string) ([]netip.Prefix, error) {
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
 	}
 	return out, nil
+}
+
+// snapshotFile is where the engine keeps its tables between starts (stats.Engine.SnapshotFile),
+// "" for nowhere. By default a SQLite database has it beside; a PostgreSQL database, which
+// several instances on several machines may share, only where FACTS_FILE says.
+func (c *config) snapshotFile() string {
+	if c.factsFile != "auto" {
+		return c.factsFile
+	}
+	if path, ok := store.SQLitePath(c.databaseURL); ok {
+		if path, _, _ = strings.Cut(path, "?"); path != "" && !strings.Contains(path, ":memory:") {
+			return path + ".facts"
+		}
+	}
+	return ""
 }
 
 // secretKey returns the configured secret, or the public demo key with demo=true.

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,7 +27,7 @@ func importCmd(ctx context.Context, args []string, getenv func(string) string, s
 	dryRun := fs.Bool("dry-run", false, "check and count, write nothing")
 	note := fs.String("note", "", "a note for the release")
 	format := fs.String("format", "", "csv or ndjson (default: from the file name)")
-	if err := cfg.parse(fs, interleave(args)); err != nil {
+	if err := cfg.parse(fs, interleave(fs, args)); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -122,8 +124,21 @@ func describeImport(res *ingest.Result) string {
 }
 
 // interleave moves flags after the file name to the front, so "import FILE --dry-run"
-// works as well as "import --dry-run FILE".
-func interleave(args []string) []string {
+// (or "import FILE --database-url URL") works as well as "import --dry-run FILE". A flag
+// of fs that is not boolean takes the next argument as its value.
+func interleave(fs *flag.FlagSet, args []string) []string {
+	takesValue := func(a string) bool {
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			return false
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			return false
+		}
+		b, isBool := f.Value.(interface{ IsBoolFlag() bool })
+		return !isBool || !b.IsBoolFlag()
+	}
 	var flags, rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -133,7 +148,7 @@ func interleave(args []string) []string {
 			return append(flags, append([]string{"--"}, rest...)...)
 		case len(a) > 1 && a[0] == '-':
 			flags = append(flags, a)
-			if (a == "--note" || a == "-note" || a == "--format" || a == "-format") && i+1 < len(args) {
+			if takesValue(a) && i+1 < len(args) {
 				flags = append(flags, args[i+1])
 				i++
 			}

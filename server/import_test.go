@@ -103,6 +103,11 @@ func TestImportCommand(t *testing.T) {
 	if err != nil || !strings.Contains(out, "no changes") {
 		t.Fatalf("re-import: %q %v", out, err)
 	}
+	// A flag of the configuration after the file takes its value too.
+	out, _, err = runCmd(t, map[string]string{"CASEWATCH_SECRET": "s3cret"}, "import", good, "--database-url", db, "--dry-run")
+	if err != nil || !strings.Contains(out, "dry run") {
+		t.Fatalf("import FILE --database-url URL: %q %v", out, err)
+	}
 
 	// Bad rows: every problem reported with its line and column, nothing written.
 	bad := writeFile(t, "bad.csv", importHeader+

@@ -49,6 +49,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer st.Close()
 	reg := prometheus.NewRegistry()
 	engine := stats.NewEngine(st, ref, secret)
+	engine.SnapshotFile, engine.Log = cfg.snapshotFile(), log
+	defer engine.Close() // before the store closes
 	dumpStore, err := cfg.openDumps(ctx)
 	if err != nil {
 		return err
@@ -76,6 +78,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		},
 	})
 	defer answers.Close()
+	// The engine answers the release the cache follows (polled, announced, or refreshed by
+	// an import here) rather than asking SQL on every question.
+	engine.Generation = func(ctx context.Context) (int64, error) {
+		if g, known := answers.Generation(); known {
+			return g, nil
+		}
+		return st.Generation(ctx)
+	}
 	opts := graph.Options{Store: st, Engine: engine, Reference: ref, Secret: secret, Threshold: cfg.threshold,
 		Log: log, Documents: answers.Documents(), PublicURL: cfg.publicURL, Webhooks: hooks, Audit: st}
 	opts.Dumps = dumpStore
@@ -153,7 +163,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Error("fact table not built", "err", err)
 			return
 		}
-		log.Info("fact table built", "took", time.Since(start).Round(time.Millisecond))
+		log.Info("fact table ready", "took", time.Since(start).Round(time.Millisecond))
 		app.ready.Store(true)
 		log.Info("ready", "redis", rdb != nil)
 		dumping.Go(func() { dump.run(watchCtx, api) })

@@ -80,19 +80,6 @@ type Money struct {
 type Mutation struct {
 }
 
-// First-instance court decision.
-type Outcome struct {
-	Decision model.Decision `json:"decision"`
-	// Quarter of the decision (e.g. 2024-Q2, or the year alone); null while pending.
-	DecidedMonth *string `json:"decidedMonth,omitempty"`
-	// Null when none, or withheld (see Case.generalized).
-	Sanction *model.Sanction `json:"sanction,omitempty"`
-	// Always null: the case view publishes a fine as a band (fineBand), never its amount.
-	Fine *Money `json:"fine,omitempty"`
-	// Band of the fine imposed by the first instance; null when none or withheld.
-	FineBand *model.FineBand `json:"fineBand,omitempty"`
-}
-
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`

@@ -29,17 +29,17 @@ func BenchmarkCaseView(b *testing.B) {
 	var qis []model.QuasiIdentifiers
 	var masks [][]string
 	gen := privacy.Generalizer(k, ref.FineBand)
-	capture := func(recs []model.QuasiIdentifiers) [][]string {
-		qis = recs
-		masks = gen(recs)
-		return masks
+	capture := func(recs []model.QuasiIdentifiers) [][]string { // called once per year group
+		out := gen.Apply(recs)
+		qis, masks = append(qis, recs...), append(masks, out...)
+		return out
 	}
 	s := storetest.Open(b, storetest.SQLiteURL(b))
-	if _, err := demo.Seed(ctx, s, ref, demo.Options{Generalize: capture}); err != nil {
+	if _, err := demo.Seed(ctx, s, ref, demo.Options{Generalize: model.Generalizer{Apply: capture}}); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		masks = gen(qis)
+		masks = gen.Apply(qis)
 	}
 	m := measureCaseView(qis, masks, k, ref.FineBand)
 	b.ReportMetric(m.loss, "loss")

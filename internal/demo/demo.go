@@ -89,7 +89,7 @@ func Seed(ctx context.Context, s *store.Store, ref *reference.Data, opts Options
 	note := note(opts.Cases, dets.total(), opts.Seed, opts.Until)
 	rel := model.Release{Note: &note, Synthetic: true}
 	return s.Load(ctx, rel, func(b *store.Batch) error {
-		if opts.Generalize != nil {
+		if opts.Generalize.Apply != nil {
 			b.GeneralizeWith(opts.Generalize)
 		}
 		if err := dets.write(ctx, b); err != nil {

@@ -184,3 +184,43 @@ func (c *Case) DeriveStage(appeals []Appeal) CaseStage {
 	}
 	return CaseStageInvestigation
 }
+
+// The fields of the case view that need nothing but the case are methods rather than
+// resolvers: gqlgen resolves a resolver in a goroutine of its own, twenty cases a page.
+
+// PublishedCategory is the category as the case view publishes it; nil when withheld.
+func (c *Case) PublishedCategory() *ContentCategory {
+	if c.Category == "" {
+		return nil
+	}
+	return &c.Category
+}
+
+// PublishedPlatform is the platform as the case view publishes it; nil when withheld.
+func (c *Case) PublishedPlatform() *Platform {
+	if c.Platform == "" {
+		return nil
+	}
+	return &c.Platform
+}
+
+// PublishedReportedMonth is the period of report the case view publishes: a quarter or a
+// year (the view's ReportedOn holds it).
+func (c *Case) PublishedReportedMonth() string { return c.ReportedOn }
+
+// Outcome is the first-instance decision as the case view publishes it.
+type Outcome struct {
+	Decision Decision
+	// DecidedMonth is the published period of the decision; nil while pending.
+	DecidedMonth *string
+	Sanction     *Sanction
+	FineBand     *FineBand
+}
+
+// PublishedOutcome is the case view's outcome; nil while there is no decision.
+func (c *Case) PublishedOutcome() *Outcome {
+	if c.CourtDecision == nil {
+		return nil
+	}
+	return &Outcome{Decision: *c.CourtDecision, DecidedMonth: c.CourtOn, Sanction: c.Sanction, FineBand: c.FineBand}
+}

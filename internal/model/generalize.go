@@ -12,8 +12,14 @@ type QuasiIdentifiers struct {
 	Appeals      []Appeal
 }
 
-// Generalizer decides what each case's case-level view coarsens or withholds: one entry
-// per case, the names Case.generalized lists (the Generalized* constants), in order.
-// privacy.Generalizer makes the one the server uses; the store calls it, over the cases of
-// the years a release touches, before the release commits.
-type Generalizer func([]QuasiIdentifiers) [][]string
+// Generalizer decides what each case's case-level view coarsens or withholds: Apply gives
+// one entry per case, the names Case.generalized lists (the Generalized* constants), in
+// order. privacy.Generalizer makes the one the server uses; the store calls it, over the
+// cases of the years a release touches, before the release commits.
+type Generalizer struct {
+	// Rule names the rule and its parameters. A store that generalised every case under a
+	// rule of the same name need not do it again (store.Regeneralize); an empty Rule names
+	// none, and a store generalises anew after it.
+	Rule  string
+	Apply func([]QuasiIdentifiers) [][]string
+}

@@ -1,16 +1,52 @@
 package privacy
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/casewatch/casewatch/internal/model"
 )
 
+// RuleVersion numbers what Generalize (with model.PublishedView) decides. Raise it with any
+// change to what they decide: a store generalised under another version generalises every
+// case anew when the server starts. TestRuleVersionFollowsTheRule (internal/demo) fails
+// until it is raised after such a change.
+const RuleVersion = 1
+
 // Generalizer returns Generalize with threshold k and the fine bands of band
 // (reference.Data.FineBand): the rule the store applies to every release (model.Generalizer).
+// Its Rule names RuleVersion, k and the bands, so that a store generalised under the same
+// name need not be generalised again.
 func Generalizer(k int, band model.FineBander) model.Generalizer {
-	return func(qis []model.QuasiIdentifiers) [][]string { return Generalize(qis, k, band) }
+	return model.Generalizer{
+		Rule:  fmt.Sprintf("case view v%d k=%d bands %s", RuleVersion, k, bandsDigest(band)),
+		Apply: func(qis []model.QuasiIdentifiers) [][]string { return Generalize(qis, k, band) },
+	}
+}
+
+// bandsDigest sums up the bands band gives to fines across the years and amounts fines
+// have, so that reference data with another index unit (or other band edges) names another
+// rule. Amounts step by 2% from 100 to ten billion: finer than any band.
+func bandsDigest(band model.FineBander) string {
+	h := sha256.New()
+	for _, j := range model.JurisdictionVocabulary.Codes() {
+		for year := 2000; year <= 2040; year++ {
+			date := fmt.Sprintf("%d-07-01", year)
+			for amount := 100.0; amount < 1e10; amount *= 1.02 {
+				if b := band(model.Jurisdiction(j), date, int64(amount)); b != nil {
+					to := -1
+					if b.To != nil {
+						to = *b.To
+					}
+					fmt.Fprintf(h, "%s %d %d %d %d %s\n", j, year, int64(amount), b.From, to, b.IndexUnit)
+				}
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // The names Generalize reports generalised fields by (Case.generalized in the API).

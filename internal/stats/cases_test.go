@@ -32,13 +32,13 @@ func TestCaseListsDoNotFindWithheldValues(t *testing.T) {
 					Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview, ReportedOn: reported}}
 			}
 			withhold := func(fields ...string) model.Generalizer {
-				return func(qis []model.QuasiIdentifiers) [][]string {
+				return model.Generalizer{Apply: func(qis []model.QuasiIdentifiers) [][]string {
 					out := make([][]string, len(qis))
 					for i := range qis {
 						out[i] = fields
 					}
 					return out
-				}
+				}}
 			}
 			importAs := func(generalize model.Generalizer, recs ...*store.CaseRecord) {
 				t.Helper()
@@ -135,7 +135,7 @@ func TestCaseListsFilterAndOrderOnThePublishedView(t *testing.T) {
 					Category: model.ContentCategoryFalseInformation, Concern: model.ConcernCoreExpression, Platform: model.PlatformX,
 					Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview, ReportedOn: reported}}
 			}
-			opts := store.ImportOptions{Generalize: generalize, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint("KZ-", r.SourceKey, n) }}
+			opts := store.ImportOptions{Generalize: model.Generalizer{Apply: generalize}, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint("KZ-", r.SourceKey, n) }}
 			if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {
 				for _, r := range []*store.CaseRecord{rec("a", "2024-05-10"), rec("b", "2024-05-20"), rec("c", "2024-02-01"), rec("d", "2024-05-15")} {
 					if err := b.Put(ctx, r); err != nil {

@@ -64,7 +64,7 @@ type detectionTable struct {
 // detectionTable returns the detections of the store's current release generation,
 // reading the releases committed since the last call first.
 func (e *Engine) detectionTable(ctx context.Context) (*detectionTable, error) {
-	gen, err := e.store.Generation(ctx)
+	gen, err := e.generation(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -45,11 +45,8 @@ func (e *Engine) Funnel(ctx context.Context, f model.CaseFilter, k int) (*model.
 		func(f *fact) bool { return f.flags&appealSucceeded != 0 },
 	}
 	cells := make([]privacy.Cell, len(caseSteps))
-	for i := range s.facts {
+	for i := range m.members(len(s.facts)) {
 		fc := &s.facts[i]
-		if !m.match(fc) {
-			continue
-		}
 		for step, ok := range reached {
 			if !ok(fc) {
 				break

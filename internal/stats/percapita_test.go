@@ -35,7 +35,7 @@ func TestPerCapitaUsesThePopulationOfTheBucketsYear(t *testing.T) {
 			add(model.JurisdictionKZ, "KZ-75", "2026-02-10", 30)
 			add(model.JurisdictionKG, "KG-GB", "2024-07-10", 20)
 			opts := store.ImportOptions{
-				Generalize: func(qis []model.QuasiIdentifiers) [][]string { return make([][]string, len(qis)) },
+				Generalize: model.Generalizer{Apply: func(qis []model.QuasiIdentifiers) [][]string { return make([][]string, len(qis)) }},
 				Reference:  func(r *store.CaseRecord, n int) string { return fmt.Sprint("R-", r.SourceKey, n) },
 			}
 			if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {

@@ -7,62 +7,23 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
+
 	"github.com/casewatch/casewatch/internal/store"
 )
 
-// A search is the one filter the fact table cannot answer: summaries are text, and keeping
-// them in memory would cost more than the whole table. SQL finds the matching cases by a
-// scan of every summary (store.CaseIDsMatchingSearch), tens of milliseconds at 50,000
-// cases. One page of a list asks twice (the page and its totalCount), an export pages
-// through the list, and GraphQL aliases ask several times in one request; so the matches
-// are kept per release generation and search, in a small cache, and the scan runs once.
+// A search is found through the summaries' tokens (words.go), in memory. One page of a
+// list asks twice (the page and its totalCount), an export pages through the list, and
+// GraphQL aliases ask several times in one request; so the matches are kept per release
+// generation and search, in a small cache, and the tokens are read once.
 //
 // The cache belongs to one request (WithSearches), never to the engine: shared between
-// visitors, a search answered faster than its scan would tell a visitor that someone else
-// had searched for the same words since the release. A later request scans again.
+// visitors, a search answered faster than the first time would tell a visitor that someone
+// else had searched for the same words since the release.
 
-// searchCacheSize bounds the searches kept. A kept search costs a bit per case id (125 KB
-// at a million cases), so the cache stays under 4 MB there.
+// searchCacheSize bounds the searches kept. A kept search costs at most a bit per case
+// (125 KB at a million cases), so the cache stays under 4 MB there.
 const searchCacheSize = 32
-
-// maxBitmapID bounds the ids a caseSet keeps in a bitmap (8 MB); ids spread wider than
-// that go in a map instead. Case ids are numbered from 1 without gaps, so this is a guard.
-const maxBitmapID = 1 << 26
-
-// caseSet is a set of case ids: a bit per id up to the largest.
-type caseSet struct {
-	bits   []uint64
-	sparse map[int64]struct{} // used instead of bits when ids exceed maxBitmapID
-}
-
-func newCaseSet(ids []int64) *caseSet {
-	var largest int64
-	for _, id := range ids {
-		largest = max(largest, id)
-	}
-	if largest > maxBitmapID {
-		s := &caseSet{sparse: make(map[int64]struct{}, len(ids))}
-		for _, id := range ids {
-			s.sparse[id] = struct{}{}
-		}
-		return s
-	}
-	s := &caseSet{bits: make([]uint64, largest/64+1)}
-	for _, id := range ids {
-		if id >= 0 {
-			s.bits[id/64] |= 1 << (id % 64)
-		}
-	}
-	return s
-}
-
-func (s *caseSet) has(id int64) bool {
-	if s.sparse != nil {
-		_, ok := s.sparse[id]
-		return ok
-	}
-	return id >= 0 && id/64 < int64(len(s.bits)) && s.bits[id/64]&(1<<(id%64)) != 0
-}
 
 // searchCache keeps the cases matched by the most recent searches of one request, least
 // recently used out first. Concurrent questions of the request for a search not yet kept
@@ -75,9 +36,8 @@ type searchCache struct {
 
 type searchEntry struct {
 	key   string
-	ready chan struct{} // closed once cases or err is set
-	cases *caseSet
-	err   error
+	ready chan struct{}   // closed once cases is set
+	cases *roaring.Bitmap // positions in the snapshot of the generation
 }
 
 // searchKey names a search of one generation by its words, as SQL matches them: searches
@@ -95,17 +55,15 @@ func WithSearches(ctx context.Context) context.Context {
 	return context.WithValue(ctx, searchesKey{}, &searchCache{})
 }
 
-// matching returns the cases of generation gen whose summary holds every word of search.
-func (e *Engine) matching(ctx context.Context, gen int64, search string) (*caseSet, error) {
+// matching returns the positions of the facts of s whose summary holds every word of
+// search.
+func (e *Engine) matching(ctx context.Context, s *snapshot, search string) (*roaring.Bitmap, error) {
+	words := store.SearchWords(search)
 	c, _ := ctx.Value(searchesKey{}).(*searchCache)
 	if c == nil {
-		ids, err := e.store.CaseIDsMatchingSearch(ctx, search)
-		if err != nil {
-			return nil, err
-		}
-		return newCaseSet(ids), nil
+		return s.words.match(words), nil
 	}
-	key := searchKey(gen, search)
+	key := searchKey(s.generation, search)
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = map[string]*list.Element{}
@@ -116,16 +74,7 @@ func (e *Engine) matching(ctx context.Context, gen int64, search string) (*caseS
 		en := el.Value.(*searchEntry)
 		select {
 		case <-en.ready:
-			if en.err == nil {
-				return en.cases, nil
-			}
-			// The scan failed for the request that ran it (which may have been
-			// cancelled): scan for this one.
-			ids, err := e.store.CaseIDsMatchingSearch(ctx, search)
-			if err != nil {
-				return nil, err
-			}
-			return newCaseSet(ids), nil
+			return en.cases, nil
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -137,23 +86,7 @@ func (e *Engine) matching(ctx context.Context, gen int64, search string) (*caseS
 		delete(c.entries, old.key)
 	}
 	c.mu.Unlock()
-
-	// The scan reads the database as it is now, which may be a release newer than gen;
-	// the next question then moves to that release, and its searches scan again.
-	ids, err := e.store.CaseIDsMatchingSearch(ctx, search)
-	if err == nil {
-		en.cases = newCaseSet(ids)
-	}
-	en.err = err
+	en.cases = s.words.match(words)
 	close(en.ready)
-	if err != nil {
-		// Not kept: a cancelled request must not fail the next one.
-		c.mu.Lock()
-		if el, ok := c.entries[key]; ok && el.Value == en {
-			c.order.Remove(el)
-			delete(c.entries, key)
-		}
-		c.mu.Unlock()
-	}
-	return en.cases, en.err
+	return en.cases, nil
 }

@@ -11,11 +11,15 @@
 package stats
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
+	"log/slog"
 	"math"
 	"runtime"
 	"slices"
@@ -23,6 +27,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/casewatch/casewatch/internal/model"
 	"github.com/casewatch/casewatch/internal/privacy"
@@ -33,9 +39,10 @@ import (
 // Store is what the engine needs of the SQL store.
 type Store interface {
 	Generation(ctx context.Context) (int64, error)
+	Release(ctx context.Context, id int64) (*model.Release, error)
 	EachCaseFact(ctx context.Context, after int64, fn func(*store.CaseFact) error) error
 	CountCases(ctx context.Context, f model.CaseFilter) (int, error)
-	CaseIDsMatchingSearch(ctx context.Context, search string) ([]int64, error)
+	CasesByID(ctx context.Context, ids []int64) ([]model.Case, error)
 	EachDetection(ctx context.Context, after, upTo int64, fn func(*store.DetectionRow) error) error
 }
 
@@ -118,8 +125,11 @@ type fact struct {
 	reportedPeriod, decidedPeriod uint16
 	codes                         [nColumns]uint16
 	// view flags what the case-level view withholds (viewRegion, …).
-	view  uint16
-	flags uint8
+	view uint16
+	// fineCode numbers the fine's jurisdiction, amount and year (snapshot.fines); 0 when
+	// there is no fine or the dictionary is full (then fine is counted as it is).
+	fineCode uint16
+	flags    uint8
 }
 
 // dictionary numbers the codes of one column: 0 is NONE, then the codes in the order they
@@ -155,20 +165,71 @@ func (d *dictionary) clone() *dictionary {
 	return c
 }
 
+// fineEntry is what a fine is counted by: its jurisdiction's code, amount and year.
+type fineEntry struct {
+	jurisdiction uint16
+	key          fineKey
+}
+
+// fineDictionary numbers the fines' entries from 1. Fines are multiples of a yearly index
+// unit, so there are few: a few thousand among a million fines.
+type fineDictionary struct {
+	entries []fineEntry // entries[0] is unused: code 0 is none
+	index   map[fineEntry]uint16
+}
+
+func newFineDictionary(entries []fineEntry) *fineDictionary {
+	if len(entries) == 0 {
+		entries = []fineEntry{{}}
+	}
+	d := &fineDictionary{entries: entries, index: make(map[fineEntry]uint16, len(entries))}
+	for i, e := range entries[1:] {
+		d.index[e] = uint16(i + 1)
+	}
+	return d
+}
+
+// code returns e's code, adding it; 0 once the codes are used up.
+func (d *fineDictionary) code(e fineEntry) uint16 {
+	if c, ok := d.index[e]; ok {
+		return c
+	}
+	if len(d.entries) > math.MaxUint16 {
+		return 0
+	}
+	d.entries = append(d.entries, e)
+	c := uint16(len(d.entries) - 1)
+	d.index[e] = c
+	return c
+}
+
+func (d *fineDictionary) clone() *fineDictionary {
+	return newFineDictionary(slices.Clone(d.entries))
+}
+
 // snapshot is the fact table of one release generation. It is never changed once
 // published; a newer release gets a new snapshot.
 type snapshot struct {
 	generation int64
 	facts      []fact // ordered by id
 	dicts      [nColumns]*dictionary
+	fines      *fineDictionary
 	// byPerson lists the facts that have a defendant, by pseudonym then position.
 	byPerson []int32
 	// repeatFacts lists, defendant after defendant, the facts of every defendant with two
 	// or more cases; defendant g's are repeatFacts[repeatStarts[g]:repeatStarts[g+1]].
 	repeatFacts, repeatStarts []int32
+	// index finds the facts a filter matches (index.go), words those a search does (words.go).
+	index *index
+	words *words
 	// orders serve case lists; built by order() on first use.
 	ordersOnce sync.Once
 	orders     caseOrders
+	ordered    atomic.Bool // orders are built
+	// rows keeps case rows read for this release (rows.go); the one part of a snapshot
+	// that changes, behind its own lock.
+	rowsOnce sync.Once
+	rows     *lru.Cache[int64, keptRow]
 }
 
 // groupRepeatDefendants fills byPerson, repeatFacts and repeatStarts. When old is given,
@@ -188,27 +249,7 @@ func (s *snapshot) groupRepeatDefendants(old *snapshot, changed []int32) {
 		}
 		slices.SortFunc(s.byPerson, byPerson)
 	} else {
-		isChanged := make([]bool, len(s.facts))
-		var fresh []int32
-		for _, i := range changed {
-			if !isChanged[i] && s.facts[i].pseudonym != 0 {
-				fresh = append(fresh, i)
-			}
-			isChanged[i] = true
-		}
-		slices.SortFunc(fresh, byPerson)
-		// The facts old kept keep their pseudonyms and positions, so their order holds.
-		s.byPerson = make([]int32, 0, len(old.byPerson)+len(fresh))
-		for _, i := range old.byPerson {
-			if isChanged[i] {
-				continue
-			}
-			for len(fresh) > 0 && byPerson(fresh[0], i) < 0 {
-				s.byPerson, fresh = append(s.byPerson, fresh[0]), fresh[1:]
-			}
-			s.byPerson = append(s.byPerson, i)
-		}
-		s.byPerson = append(s.byPerson, fresh...)
+		s.byPerson = mergeChanged(old.byPerson, len(s.facts), changed, func(i int32) bool { return s.facts[i].pseudonym != 0 }, byPerson)
 	}
 	s.repeatFacts, s.repeatStarts = s.repeatFacts[:0], s.repeatStarts[:0]
 	for i := 0; i < len(s.byPerson); {
@@ -223,6 +264,33 @@ func (s *snapshot) groupRepeatDefendants(old *snapshot, changed []int32) {
 		i = j
 	}
 	s.repeatStarts = append(s.repeatStarts, int32(len(s.repeatFacts)))
+}
+
+// mergeChanged returns old, positions of n facts sorted by cmp, with the positions in
+// changed taken out and those of them that keep says belong put back in their places:
+// the facts old kept keep their values and positions, so their order holds, and only the
+// changed ones need sorting (a release changes thousands of a million).
+func mergeChanged(old []int32, n int, changed []int32, keep func(int32) bool, cmp func(a, b int32) int) []int32 {
+	isChanged := make([]bool, n)
+	var fresh []int32
+	for _, i := range changed {
+		if !isChanged[i] && keep(i) {
+			fresh = append(fresh, i)
+		}
+		isChanged[i] = true
+	}
+	slices.SortFunc(fresh, cmp)
+	out := make([]int32, 0, len(old)+len(fresh))
+	for _, i := range old {
+		if isChanged[i] {
+			continue
+		}
+		for len(fresh) > 0 && cmp(fresh[0], i) < 0 {
+			out, fresh = append(out, fresh[0]), fresh[1:]
+		}
+		out = append(out, i)
+	}
+	return append(out, fresh...)
 }
 
 func newSnapshot(ref *reference.Data) *snapshot {
@@ -244,6 +312,7 @@ func newSnapshot(ref *reference.Data) *snapshot {
 	}
 	s.dicts[colProsecutor] = vocab(model.ProsecutorDecisionVocabulary)
 	s.dicts[colExpert] = vocab(model.ExpertConclusionVocabulary)
+	s.fines = newFineDictionary(nil)
 	return s
 }
 
@@ -253,6 +322,21 @@ type Engine struct {
 	ref   *reference.Data
 	// MaxBuckets bounds the buckets of one statistics answer.
 	MaxBuckets int
+	// RowCache bounds the case rows kept in memory per release (Cases); 0 keeps none.
+	RowCache int
+	// Generation, when set, tells the current release generation instead of the store:
+	// a server that follows the releases already (cache.Cache.Generation) saves a round
+	// trip to SQL on every question.
+	Generation func(context.Context) (int64, error)
+	// SnapshotFile, when set, is where the tables are kept between starts (snapfile.go):
+	// read once on first use, written after each release.
+	SnapshotFile string
+	// Log receives what happens to the snapshot file; nil for none.
+	Log *slog.Logger
+	// saving serialises writes of the snapshot file; saved is the generation last written.
+	saving sync.Mutex
+	saved  int64
+	savers sync.WaitGroup
 	// passes admits one pass over the facts per processor: more at once would not finish
 	// sooner, only hold more memory while they wait for the processor.
 	passes chan struct{}
@@ -289,7 +373,7 @@ func NewEngine(st Store, ref *reference.Data, secret []byte) *Engine {
 	for code := range shared {
 		delete(articles, code)
 	}
-	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, passes: make(chan struct{}, runtime.GOMAXPROCS(0)),
+	return &Engine{store: st, ref: ref, MaxBuckets: DefaultMaxBuckets, RowCache: DefaultRowCache, passes: make(chan struct{}, runtime.GOMAXPROCS(0)),
 		orderKey: orderKey(secret), secret: slices.Clone(secret), articleJurisdiction: articles}
 }
 
@@ -331,28 +415,95 @@ func checkThreshold(k int) error {
 	return nil
 }
 
-// snapshot returns the fact table of the store's current release generation, bringing it
-// up to date first when a release has been committed since.
+// snapshot returns the fact table of the current release generation, bringing it up to
+// date first when a release has been committed since. Like the detections, the table never
+// goes back to an older generation (a database restored to an older release needs a
+// restart of the server).
 func (e *Engine) snapshot(ctx context.Context) (*snapshot, error) {
-	gen, err := e.store.Generation(ctx)
+	gen, err := e.generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if s := e.current.Load(); s != nil && s.generation == gen {
+	if s := e.current.Load(); s != nil && s.generation >= gen {
 		return s, nil
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s := e.current.Load()
-	if s != nil && s.generation == gen {
+	if s != nil && s.generation >= gen {
 		return s, nil
+	}
+	if s == nil && e.SnapshotFile != "" {
+		s = e.startFromFile(ctx)
+		if s != nil && s.generation == gen {
+			e.current.Store(s)
+			return s, nil
+		}
 	}
 	next, err := e.refresh(ctx, s, gen)
 	if err != nil {
 		return nil, err
 	}
 	e.current.Store(next)
+	if e.SnapshotFile != "" {
+		e.savers.Go(func() { e.save(context.WithoutCancel(ctx), next) })
+	}
 	return next, nil
+}
+
+// startFromFile returns the fact table kept in the snapshot file, nil when there is none
+// to start from; it installs the file's detection table too.
+func (e *Engine) startFromFile(ctx context.Context) *snapshot {
+	start := time.Now()
+	s, t, err := e.loadSnapshot(ctx)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			e.logger().Warn("fact table snapshot not used", "file", e.SnapshotFile, "err", err)
+		}
+		return nil
+	}
+	e.saved = s.generation
+	if e.detections.Load() == nil {
+		e.detections.Store(t)
+	}
+	e.logger().Info("fact table read from its snapshot", "file", e.SnapshotFile, "release", s.generation,
+		"cases", len(s.facts), "took", time.Since(start).Round(time.Millisecond))
+	return s
+}
+
+// save writes s to the snapshot file unless a table as new is there already.
+func (e *Engine) save(ctx context.Context, s *snapshot) {
+	e.saving.Lock()
+	defer e.saving.Unlock()
+	if e.saved >= s.generation || e.current.Load() != s {
+		return // written already, or a newer table will be
+	}
+	t, err := e.detectionsOf(ctx, s.generation)
+	if err == nil {
+		err = e.saveSnapshot(ctx, s, t)
+	}
+	if err != nil {
+		e.logger().Warn("fact table snapshot not written", "file", e.SnapshotFile, "err", err)
+		return
+	}
+	e.saved = s.generation
+}
+
+func (e *Engine) generation(ctx context.Context) (int64, error) {
+	if e.Generation != nil {
+		return e.Generation(ctx)
+	}
+	return e.store.Generation(ctx)
+}
+
+// Close waits for a snapshot file being written: call it before closing the store.
+func (e *Engine) Close() { e.savers.Wait() }
+
+func (e *Engine) logger() *slog.Logger {
+	if e.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return e.Log
 }
 
 // refresh returns a snapshot of generation gen: old patched with the cases changed after
@@ -377,6 +528,7 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 		for i, d := range old.dicts {
 			next.dicts[i] = d.clone()
 		}
+		next.fines = old.fines.clone()
 		after = old.generation
 	}
 	next.generation = gen
@@ -384,6 +536,13 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	var replaced []int32 // positions of the facts a patch replaced
 	rank := newRanker(e.orderKey)
 	recordKey := privacy.RecordKeys(e.secret)
+	// A full read comes in id order, so summaries are indexed at the positions they take;
+	// a patch keeps the changed ones by case until the new facts have their places.
+	var built *wordsBuilder
+	texts := map[int64][]byte{}
+	if after == 0 {
+		built = newWordsBuilder()
+	}
 	err := e.store.EachCaseFact(ctx, after, func(cf *store.CaseFact) error {
 		f, err := next.convert(cf)
 		if err != nil {
@@ -392,11 +551,18 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 		f.rank = rank(cf.Reference)
 		f.key = recordKey(cf.Reference)
 		if after > 0 {
+			if cf.SearchText != nil {
+				texts[f.id] = bytes.Clone(cf.SearchText)
+			} else {
+				texts[f.id] = nil
+			}
 			if i, ok := slices.BinarySearchFunc(next.facts[:n], f.id, func(x fact, id int64) int { return cmp.Compare(x.id, id) }); ok {
 				next.facts[i] = f
 				replaced = append(replaced, int32(i))
 				return nil
 			}
+		} else if cf.SearchText != nil {
+			built.add(uint32(len(next.facts)), cf.SearchText)
 		}
 		next.facts = append(next.facts, f)
 		return nil
@@ -410,21 +576,51 @@ func (e *Engine) refresh(ctx context.Context, old *snapshot, gen int64) (*snapsh
 	byID := func(a, b fact) int { return cmp.Compare(a.id, b.id) }
 	added := next.facts[n:]
 	if !slices.IsSortedFunc(added, byID) {
+		if old == nil {
+			return nil, errors.New("the cases were not read in id order")
+		}
 		slices.SortFunc(added, byID)
 	}
 	if n > 0 && len(added) > 0 && added[0].id < next.facts[n-1].id {
-		slices.SortFunc(next.facts, byID) // not expected: positions move, so group anew
-		old = nil
+		// Not expected: the new cases would move older ones, and their summaries are not
+		// at hand to index again, so the table is read anew.
+		return e.refresh(ctx, nil, gen)
 	}
 	if old == nil {
 		next.groupRepeatDefendants(nil, nil)
+		next.index = buildIndex(next.facts)
+		next.words = built.done()
+		next.order(false) // built now rather than in the first list's time
 		return next, nil
 	}
 	for i := n; i < len(next.facts); i++ {
 		replaced = append(replaced, int32(i))
 	}
 	next.groupRepeatDefendants(old, replaced)
+	next.index = old.index.patch(old.facts, next.facts, replaced)
+	next.patchOrders(old, replaced)
+	byPosition := make(map[int32][]byte, len(texts))
+	for _, i := range replaced {
+		if text := texts[next.facts[i].id]; text != nil {
+			byPosition[i] = text
+		}
+	}
+	next.words = old.words.patch(replaced, byPosition)
 	return next, nil
+}
+
+// monthRange returns the first and last month of report or decision of any fact.
+func (s *snapshot) monthRange() (first, last uint16) {
+	first = math.MaxUint16
+	for k := range s.index.bitmaps {
+		if kind := k.kind(); kind == kindReportedMonth || kind == kindDecidedMonth {
+			first, last = min(first, k.value()), max(last, k.value())
+		}
+	}
+	if first > last {
+		return 0, 0
+	}
+	return first, last
 }
 
 // concernOf returns the concern code of a category code.
@@ -500,6 +696,7 @@ func (s *snapshot) convert(cf *store.CaseFact) (fact, error) {
 	if cf.FineAmount.Valid {
 		f.fine = cf.FineAmount.Int64
 		f.flags |= hasFine
+		f.fineCode = s.fines.code(fineEntry{f.codes[column(model.DimensionJurisdiction)], fineKey{f.fine, int(f.decided) / 12}})
 	}
 	if cf.Pseudonym != nil {
 		// A 64-bit hash of the pseudonym tells defendants apart as well as the pseudonym

@@ -56,6 +56,11 @@ type acc struct {
 	// By first-instance decision date; decisions are those with days to decision.
 	liable, fined, appealed, succeeded, decisions privacy.Cell
 	fines                                         map[uint16]*fineHistogram // by jurisdiction code
+	// fineCodes lists the fines of the bucket by their code (snapshot.fines) until the
+	// pass is over, and fineKeys sums their record keys by jurisdiction code: appending
+	// costs less than counting in a histogram fine by fine (tallyFines).
+	fineCodes []uint16
+	fineKeys  [4]uint32
 	// days holds the days from report to decision of each decision: two bytes a case
 	// whatever the number of buckets (a histogram per bucket would cost kilobytes each).
 	// The total keeps its buckets' lists instead of a copy.
@@ -81,6 +86,29 @@ func (a *acc) merge(b *acc) {
 		a.fines[j].cell.Key += h.cell.Key
 	}
 	a.dayChunks = append(a.dayChunks, b.days)
+}
+
+// tallyFines moves the fines listed by code into the bucket's histograms. counts is
+// scratch space of one count per code, all zero, and left so.
+func (a *acc) tallyFines(d *fineDictionary, counts []int32) {
+	var seen []uint16
+	for _, c := range a.fineCodes {
+		if counts[c] == 0 {
+			seen = append(seen, c)
+		}
+		counts[c]++
+	}
+	for _, c := range seen {
+		e := d.entries[c]
+		a.addFines(e.jurisdiction, e.key, int(counts[c]))
+		counts[c] = 0
+	}
+	for j, sum := range a.fineKeys {
+		if h := a.fines[uint16(j)]; h != nil {
+			h.cell.Key += sum
+		}
+	}
+	a.fineCodes, a.fineKeys = nil, [4]uint32{}
 }
 
 // fineHistogram counts fines by amount and decision year. Fines are few distinct amounts
@@ -166,21 +194,53 @@ func (e *Engine) aggregate(s *snapshot, m *matcher, req Request) (cols []int, li
 	fineCode := code(column(model.DimensionSanction), string(model.SanctionFine))
 	colJurisdiction, colDecision, colSanction, colAppeal := column(model.DimensionJurisdiction), column(model.DimensionDecision), column(model.DimensionSanction), column(model.DimensionAppealStatus)
 
-	buckets := map[uint64]*acc{}
+	// The buckets are found by their codes and period: in a table with a slot for every
+	// combination when there are few enough (a look-up per fact in a map cost more than
+	// the rest of the pass), otherwise in a map.
+	var buckets []*acc
+	slots := s.bucketSlots(cols, period)
+	var table []*acc
+	var byKey map[uint64]*acc
+	if slots.size > 0 {
+		table = make([]*acc, slots.size)
+	} else {
+		byKey = map[uint64]*acc{}
+	}
 	total = &acc{period: -1}
 	get := func(f *fact, month uint16) *acc {
-		var key uint64
-		var kc [3]uint16
-		for i, c := range cols {
-			kc[i] = f.codes[c]
-			key |= uint64(kc[i]) << (16 * i)
+		var p int
+		if i := int(month) - int(slots.firstMonth); i >= 0 && i < len(slots.periodOf) {
+			p = int(slots.periodOf[i])
+		} else {
+			p = period(month)
 		}
-		p := period(month)
-		key |= uint64(p+1) << 48
-		a := buckets[key]
+		var a *acc
+		var slot int
+		var key uint64
+		if table != nil {
+			for i, c := range cols {
+				slot = slot*slots.dims[i] + int(f.codes[c])
+			}
+			slot = slot*slots.periods + p - slots.firstPeriod
+			a = table[slot]
+		} else {
+			for i, c := range cols {
+				key |= uint64(f.codes[c]) << (16 * i)
+			}
+			key |= uint64(p+1) << 48
+			a = byKey[key]
+		}
 		if a == nil {
-			a = &acc{codes: kc, period: p, index: int32(len(buckets))}
-			buckets[key] = a
+			a = &acc{period: p, index: int32(len(buckets))}
+			for i, c := range cols {
+				a.codes[i] = f.codes[c]
+			}
+			buckets = append(buckets, a)
+			if table != nil {
+				table[slot] = a
+			} else {
+				byKey[key] = a
+			}
 		}
 		return a
 	}
@@ -214,8 +274,14 @@ func (e *Engine) aggregate(s *snapshot, m *matcher, req Request) (cols []int, li
 			a.fined.Add(f.key)
 		}
 		if f.flags&hasFine != 0 {
-			h := a.addFines(f.codes[colJurisdiction], fineKey{f.fine, int(f.decided) / 12}, 1)
-			h.cell.Key += uint32(f.key)
+			if j := f.codes[colJurisdiction]; f.fineCode != 0 && int(j) < len(a.fineKeys) {
+				// Counted by code once the pass is done (tallyFines).
+				a.fineCodes = append(a.fineCodes, f.fineCode)
+				a.fineKeys[j] += uint32(f.key)
+			} else {
+				h := a.addFines(j, fineKey{f.fine, int(f.decided) / 12}, 1)
+				h.cell.Key += uint32(f.key)
+			}
 		}
 		if days, ok := f.daysToDecision(); ok {
 			a.days = append(a.days, int16(min(days, math.MaxInt16)))
@@ -228,11 +294,8 @@ func (e *Engine) aggregate(s *snapshot, m *matcher, req Request) (cols []int, li
 			}
 		}
 	}
-	for i := range s.facts {
+	for i := range m.members(len(s.facts)) {
 		f := &s.facts[i]
-		if !m.match(f) {
-			continue
-		}
 		a := get(f, f.reported)
 		reported(a, f)
 		if reportBucket != nil {
@@ -255,12 +318,44 @@ func (e *Engine) aggregate(s *snapshot, m *matcher, req Request) (cols []int, li
 		s.countRepeatDefendants(reportBucket, total)
 	}
 	list = make([]*acc, 0, len(buckets))
+	counts := make([]int32, len(s.fines.entries))
 	for _, a := range buckets {
+		a.tallyFines(s.fines, counts)
 		list = append(list, a)
 		total.merge(a)
 	}
 	s.sortBuckets(list, cols)
 	return cols, list, total, nil
+}
+
+// maxBucketSlots bounds the table of buckets aggregate makes (8 bytes a slot).
+const maxBucketSlots = 1 << 17
+
+// bucketSlots numbers the combinations of codes of cols and periods a question can have.
+type bucketSlots struct {
+	dims                 []int // codes of each column
+	firstPeriod, periods int
+	size                 int // 0: too many for a table
+	// firstMonth and periodOf (by month from firstMonth) spare a call of the period
+	// function per fact.
+	firstMonth uint16
+	periodOf   []int32
+}
+
+func (s *snapshot) bucketSlots(cols []int, period func(uint16) int) bucketSlots {
+	first, last := s.monthRange()
+	b := bucketSlots{firstPeriod: period(first), periods: period(last) - period(first) + 1, size: 1, firstMonth: first}
+	for m := first; m <= last && m >= first; m++ {
+		b.periodOf = append(b.periodOf, int32(period(m)))
+	}
+	for _, c := range cols {
+		b.dims = append(b.dims, len(s.dicts[c].codes))
+		b.size *= len(s.dicts[c].codes)
+	}
+	if b.size *= b.periods; b.size > maxBucketSlots || b.size <= 0 {
+		b.size = 0
+	}
+	return b
 }
 
 // periodFunc maps a month index to the index of its period, -1 without an interval.

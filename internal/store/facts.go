@@ -29,6 +29,8 @@ type CaseFact struct {
 	AppealFine, CassationFine       sql.NullInt64
 	// Generalized lists the fields the case-level view withholds (cases.generalized).
 	Generalized sql.RawBytes
+	// SearchText is the summary as a search matches it (SearchText), nil without one.
+	SearchText sql.RawBytes
 }
 
 // EachCaseFact calls fn for every case changed by a release after the given one, or for
@@ -40,7 +42,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 		c.defendant_kind, c.stage, c.court_decision, c.sanction, c.appeal_status,
 		c.prosecutor_decision, c.expert_conclusion,
 		CASE WHEN c.case_opened_on IS NULL THEN 0 ELSE 1 END, c.reported_on, c.court_on,
-		c.fine_amount, c.pseudonym, a.status, a.fine_amount, x.status, x.fine_amount, c.generalized
+		c.fine_amount, c.pseudonym, a.status, a.fine_amount, x.status, x.fine_amount, c.generalized, c.search_text
 		FROM cases c
 		LEFT JOIN appeals a ON a.case_id = c.id AND a.level = 'APPEAL'
 		LEFT JOIN appeals x ON x.case_id = c.id AND x.level = 'CASSATION'`
@@ -63,7 +65,7 @@ func (s *Store) EachCaseFact(ctx context.Context, after int64, fn func(*CaseFact
 		&f.Liability, &f.DefendantKind, &f.Stage, &f.Decision, &f.Sanction, &f.AppealStatus,
 		&f.Prosecutor, &f.Expert, &opened, &f.ReportedOn, &f.CourtOn, &f.FineAmount,
 		&f.Pseudonym, &f.AppealOutcome, &f.AppealFine, &f.CassationOutcome, &f.CassationFine,
-		&f.Generalized}
+		&f.Generalized, &f.SearchText}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err

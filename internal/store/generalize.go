@@ -45,6 +45,29 @@ func generalize(ctx context.Context, tx *writeTx, fn model.Generalizer, g *yearG
 	return len(changes), nil
 }
 
+// generalizeEvery runs generalize over every case, one (jurisdiction, year) group at a
+// time: generalisation never looks across groups, so the result is the same as over all
+// cases at once, and memory holds one year's cases rather than the whole table (at ten
+// million cases, gigabytes).
+func generalizeEvery(ctx context.Context, tx *writeTx, fn model.Generalizer, release int64) (int, error) {
+	var groups []struct {
+		Jurisdiction model.Jurisdiction `db:"jurisdiction"`
+		Year         string             `db:"year"`
+	}
+	if err := tx.selectx(ctx, &groups, "SELECT DISTINCT jurisdiction, substr(reported_on, 1, 4) AS year FROM cases ORDER BY 1, 2"); err != nil {
+		return 0, fmt.Errorf("generalize: %w", err)
+	}
+	changed := 0
+	for _, g := range groups {
+		n, err := generalize(ctx, tx, fn, &yearGroup{g.Jurisdiction, g.Year}, release)
+		if err != nil {
+			return 0, err
+		}
+		changed += n
+	}
+	return changed, nil
+}
+
 // readQuasiIdentifiers reads the published fields of the cases of one jurisdiction and
 // year, or of all cases when g is nil, with their appeals.
 func readQuasiIdentifiers(ctx context.Context, r *runner, g *yearGroup) ([]model.QuasiIdentifiers, error) {
@@ -91,7 +114,7 @@ type generalizedChange struct {
 // generalizedChanges runs fn over the cases' quasi-identifiers and lists the cases whose
 // generalised fields differ from what is stored.
 func generalizedChanges(qis []model.QuasiIdentifiers, fn model.Generalizer) ([]generalizedChange, error) {
-	masks := fn(qis)
+	masks := fn.Apply(qis)
 	if len(masks) != len(qis) {
 		return nil, errors.New("generalize: one answer per case expected")
 	}
@@ -108,10 +131,22 @@ func generalizedChanges(qis []model.QuasiIdentifiers, fn model.Generalizer) ([]g
 // release of its own (noted as such), or nothing when nothing changed: the server runs it
 // on start, so that a database generalised under an older rule or another threshold
 // publishes by the current one. It returns that release, nil when there was none.
+//
+// When every case was last generalised under a rule of the same name (fn.Rule), it reads
+// nothing: the pass reads every case, most of a minute at a million.
 func (s *Store) Regeneralize(ctx context.Context, fn model.Generalizer) (_ *model.Release, err error) {
 	defer derrors.Wrap(&err, "store.Regeneralize")
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if fn.Rule != "" {
+		var rules []string
+		if err := s.pool.selectx(ctx, &rules, "SELECT value FROM settings WHERE name = ?", settingGeneralizedBy); err != nil {
+			return nil, err
+		}
+		if len(rules) == 1 && rules[0] == fn.Rule {
+			return nil, nil
+		}
+	}
 	var out *model.Release
 	err = s.inWriteTx(ctx, func(tx *writeTx) (bool, error) {
 		var synthetic bool
@@ -124,9 +159,12 @@ func (s *Store) Regeneralize(ctx context.Context, fn model.Generalizer) (_ *mode
 		if err != nil {
 			return false, err
 		}
-		n, err := generalize(ctx, tx, fn, nil, rel.ID)
+		n, err := generalizeEvery(ctx, tx, fn, rel.ID)
 		if err != nil || n == 0 {
 			return false, err // nothing changed: rolled back, no release
+		}
+		if err := recordRule(ctx, tx, fn.Rule, true); err != nil {
+			return false, err
 		}
 		out = &rel
 		return true, w.finish(ctx, &rel)
@@ -134,5 +172,30 @@ func (s *Store) Regeneralize(ctx context.Context, fn model.Generalizer) (_ *mode
 	if err != nil {
 		return nil, err
 	}
+	if out == nil && fn.Rule != "" { // nothing changed: every case is as the rule has it
+		if err := s.inWriteTx(ctx, func(tx *writeTx) (bool, error) {
+			return true, recordRule(ctx, tx, fn.Rule, true)
+		}); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// settingGeneralizedBy names the setting that holds the rule (model.Generalizer.Rule)
+// every case was last generalised under; absent when none is known to hold for all.
+const settingGeneralizedBy = "generalized_by"
+
+// recordRule notes, in a write that generalised cases under rule, what that means for
+// every case: after all cases were generalised (every), they all follow rule; after some
+// were, they all still follow the recorded rule only when it is rule, and otherwise no
+// rule is known to hold for all of them. An empty rule names none.
+func recordRule(ctx context.Context, tx *writeTx, rule string, every bool) error {
+	if every && rule != "" {
+		_, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, settingGeneralizedBy, rule)
+		return err
+	}
+	_, err := tx.exec(ctx, "DELETE FROM settings WHERE name = ? AND value <> ?", settingGeneralizedBy, rule)
+	return err
 }

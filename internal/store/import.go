@@ -121,12 +121,15 @@ func (s *Store) Import(ctx context.Context, opts ImportOptions, fill func(*Impor
 		if res.Added+res.Updated+res.NewArticles == 0 || opts.DryRun {
 			return false, nil // rolled back: nothing to publish
 		}
-		if opts.Generalize != nil {
+		if opts.Generalize.Apply != nil {
 			for g := range b.touched {
 				if _, err := generalize(ctx, tx, opts.Generalize, &g, rel.ID); err != nil {
 					return false, err
 				}
 			}
+		}
+		if err := recordRule(ctx, tx, opts.Generalize.Rule, false); err != nil {
+			return false, err
 		}
 		rel.RowsAdded, rel.RowsUpdated, rel.RowsUnchanged = res.Added, res.Updated, res.Unchanged
 		rel.Checksum = opts.Release.Checksum

@@ -70,10 +70,15 @@ func (s *Store) Load(ctx context.Context, rel model.Release, fill func(*Batch) e
 		if err := w.flush(ctx); err != nil {
 			return false, err
 		}
-		if b.generalize != nil {
-			if _, err := generalize(ctx, tx, b.generalize, nil, rel.ID); err != nil {
+		if b.generalize.Apply != nil {
+			if _, err := generalizeEvery(ctx, tx, b.generalize, rel.ID); err != nil {
 				return false, err
 			}
+			if err := recordRule(ctx, tx, b.generalize.Rule, true); err != nil {
+				return false, err
+			}
+		} else if err := recordRule(ctx, tx, "", false); err != nil {
+			return false, err
 		}
 		rel.RowsAdded = w.added
 		return true, w.finish(ctx, &rel)

@@ -111,12 +111,21 @@ func Open(ctx context.Context, databaseURL string) (_ *Store, err error) {
 	return s, nil
 }
 
+// SQLitePath returns the file a SQLite DATABASE_URL names (with any query), ok false for
+// another backend.
+func SQLitePath(u string) (path string, ok bool) {
+	if !strings.HasPrefix(u, "sqlite:") && !strings.HasSuffix(u, ".db") {
+		return "", false
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//"), true
+}
+
 func parseURL(u string) (backend Backend, driver, dsn string, err error) {
 	switch {
 	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
 		return Postgres, "pgx", u, nil
 	case strings.HasPrefix(u, "sqlite:"), strings.HasSuffix(u, ".db"):
-		path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		path, _ := SQLitePath(u)
 		if path == "" {
 			return "", "", "", fmt.Errorf("DATABASE_URL %q names no file; use sqlite:casewatch.db", u)
 		}

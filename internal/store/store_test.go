@@ -83,7 +83,7 @@ func TestImportGeneralizesTheYearsItTouches(t *testing.T) {
 			Concern: model.ConcernOther, Platform: model.PlatformX, Liability: model.LiabilityAdministrative,
 			Stage: model.CaseStageExpertReview, ReportedOn: reported, RegionCode: ptr("KZ-75")}}
 	}
-	opts := store.ImportOptions{Generalize: withholdAll, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint(r.SourceKey, n) }}
+	opts := store.ImportOptions{Generalize: model.Generalizer{Apply: withholdAll}, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint(r.SourceKey, n) }}
 	if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error {
 		if err := b.Put(ctx, rec("a", "2023-05-01")); err != nil {
 			return err
@@ -124,9 +124,9 @@ func TestLoadGeneralizesBeforeCommit(t *testing.T) {
 				}
 				return out
 			}
-			load := func(prefix string, n int, fn model.Generalizer) error {
+			load := func(prefix string, n int, fn func([]model.QuasiIdentifiers) [][]string) error {
 				_, err := s.Load(ctx, model.Release{Synthetic: true}, func(batch *store.Batch) error {
-					batch.GeneralizeWith(fn)
+					batch.GeneralizeWith(model.Generalizer{Apply: fn})
 					for i := range n {
 						err := batch.AddCase(ctx, &store.CaseRecord{
 							Case: model.Case{Reference: fmt.Sprintf("KZ-2024-%s%05d", prefix, i), Jurisdiction: model.JurisdictionKZ,
@@ -182,5 +182,68 @@ func TestSchemaVersionIsTheLastMigration(t *testing.T) {
 	last := entries[len(entries)-1].Name()
 	if want := fmt.Sprintf("%05d_", store.SchemaVersion()); !strings.HasPrefix(last, want) {
 		t.Fatalf("SchemaVersion %d, last migration %s", store.SchemaVersion(), last)
+	}
+}
+
+// Regeneralize reads every case only when they were not all generalised under the rule it
+// is given: a server starting again with the same rule finds nothing to do, a new rule
+// generalises anew once, and an import under another rule (or none named) makes the next
+// start generalise everything again.
+func TestRegeneralizeOnlyUnderANewRule(t *testing.T) {
+	for _, b := range storetest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := context.Background()
+			s := storetest.Open(t, b.URL)
+			var calls int
+			rule := func(name string, withheld ...string) model.Generalizer {
+				return model.Generalizer{Rule: name, Apply: func(qis []model.QuasiIdentifiers) [][]string {
+					calls++
+					out := make([][]string, len(qis))
+					for i := range out {
+						out[i] = withheld
+					}
+					return out
+				}}
+			}
+			rec := func(key string) *store.CaseRecord {
+				return &store.CaseRecord{SourceKey: key, Case: model.Case{Reference: "KZ-" + key, Jurisdiction: model.JurisdictionKZ,
+					Category: model.ContentCategoryOther, Concern: model.ConcernOther, Platform: model.PlatformX,
+					Liability: model.LiabilityAdministrative, Stage: model.CaseStageExpertReview, ReportedOn: "2024-05-01", RegionCode: ptr("KZ-75")}}
+			}
+			if _, err := s.Load(ctx, model.Release{Synthetic: true}, func(batch *store.Batch) error {
+				batch.GeneralizeWith(rule("r1"))
+				return batch.AddCase(ctx, rec("a"))
+			}); err != nil {
+				t.Fatal(err)
+			}
+			regeneralize := func(g model.Generalizer, wantCalls int, wantRelease bool) {
+				t.Helper()
+				calls = 0
+				rel, err := s.Regeneralize(ctx, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if calls != wantCalls || (rel != nil) != wantRelease {
+					t.Fatalf("Regeneralize(%q): rule applied %d times, release %v; want %d, %v", g.Rule, calls, rel != nil, wantCalls, wantRelease)
+				}
+			}
+			regeneralize(rule("r1"), 0, false)
+			regeneralize(rule("r2", "region"), 1, true)
+			regeneralize(rule("r2", "region"), 0, false)
+			regeneralize(rule("", "region"), 1, false) // a rule with no name is always applied
+
+			importUnder := func(g model.Generalizer, key string) {
+				t.Helper()
+				opts := store.ImportOptions{Generalize: g, Reference: func(r *store.CaseRecord, n int) string { return fmt.Sprint("KZ-", r.SourceKey, n) }}
+				if _, err := s.Import(ctx, opts, func(b *store.ImportBatch) error { return b.Put(ctx, rec(key)) }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			importUnder(rule("r2", "region"), "b")
+			regeneralize(rule("r2", "region"), 0, false)
+			importUnder(rule("r3"), "c") // generalised its year under another rule
+			regeneralize(rule("r2", "region"), 1, true)
+			regeneralize(rule("r2", "region"), 0, false)
+		})
 	}
 }
