@@ -7,9 +7,24 @@ import (
 
 // CaseConnection is a page of cases. The total is counted only when a query asks for it.
 type CaseConnection struct {
-	Edges    []*gqlmodel.CaseEdge
+	Edges    []*CaseEdge
 	PageInfo *gqlmodel.PageInfo
 	filter   model.CaseFilter
+}
+
+// CaseEdge is a case of a page and its place in the list. Its cursor is sealed only when a
+// query asks for it (sealing is a good part of a page's cost, and most pages are read
+// without their edges' cursors).
+type CaseEdge struct {
+	Node    *model.Case
+	key     model.CaseKey
+	list    string
+	cursors *cursorSealer
+}
+
+// Cursor is the edge's opaque cursor.
+func (e *CaseEdge) Cursor() string {
+	return e.cursors.seal(e.list, caseCursor{Period: e.key.Period, Rank: e.key.Rank, ID: e.key.ID})
 }
 
 // ReleaseConnection is a page of releases.

@@ -6409,8 +6409,8 @@ func (ec *executionContext) _CaseConnection_edges(ctx context.Context, field gra
 			return obj.Edges, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
-			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*CaseEdge) graphql.Marshaler {
+			return ec.marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚐCaseEdgeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6461,7 +6461,7 @@ func (ec *executionContext) fieldContext_CaseConnection_pageInfo(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6470,7 +6470,7 @@ func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.
 			return ec.fieldContext_CaseEdge_cursor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
+			return obj.Cursor(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6481,10 +6481,10 @@ func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CaseEdge", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CaseEdge", field, true, false, "String")
 }
 
-func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.CaseEdge) (ret graphql.Marshaler) {
+func (ec *executionContext) _CaseEdge_node(ctx context.Context, field graphql.CollectedField, obj *CaseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14714,7 +14714,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 
 var caseEdgeImplementors = []string{"CaseEdge"}
 
-func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *gqlmodel.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet, obj *CaseEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17597,7 +17597,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // region    ***************************** type.gotpl *****************************
 
 func (ec *executionContext) marshalNAppeal2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Appeal) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAppeal2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppeal(ctx, sel, v[i])
@@ -17651,7 +17651,7 @@ func (ec *executionContext) marshalNAppealStatus2githubᚗcomᚋcasewatchᚋcase
 }
 
 func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Article) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNArticle2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐArticle(ctx, sel, v[i])
@@ -17704,11 +17704,11 @@ func (ec *executionContext) marshalNCaseConnection2ᚖgithubᚗcomᚋcasewatch�
 	return ec._CaseConnection(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.CaseEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚐCaseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CaseEdge) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx, sel, v[i])
+		return ec.marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚐCaseEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17720,7 +17720,7 @@ func (ec *executionContext) marshalNCaseEdge2ᚕᚖgithubᚗcomᚋcasewatchᚋca
 	return ret
 }
 
-func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *gqlmodel.CaseEdge) graphql.Marshaler {
+func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚐCaseEdge(ctx context.Context, sel ast.SelectionSet, v *CaseEdge) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CaseEdge!")
 		return graphql.Null
@@ -17729,7 +17729,7 @@ func (ec *executionContext) marshalNCaseEdge2ᚖgithubᚗcomᚋcasewatchᚋcasew
 }
 
 func (ec *executionContext) marshalNCaseEvent2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CaseEvent) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCaseEvent2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseEvent(ctx, sel, v[i])
@@ -17783,7 +17783,7 @@ func (ec *executionContext) marshalNCaseStage2githubᚗcomᚋcasewatchᚋcasewat
 }
 
 func (ec *executionContext) marshalNCategory2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategoryᚄ(ctx context.Context, sel ast.SelectionSet, v []*gqlmodel.Category) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋgraphᚋgqlmodelᚐCategory(ctx, sel, v[i])
@@ -17928,7 +17928,7 @@ func (ec *executionContext) marshalNDetectionAction2githubᚗcomᚋcasewatchᚋc
 }
 
 func (ec *executionContext) marshalNDetectionBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DetectionBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDetectionBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionBucket(ctx, sel, v[i])
@@ -18001,7 +18001,7 @@ func (ec *executionContext) marshalNDetectionDimensionValue2githubᚗcomᚋcasew
 }
 
 func (ec *executionContext) marshalNDetectionDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DetectionDimensionValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDetectionDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimensionValue(ctx, sel, v[i])
@@ -18074,7 +18074,7 @@ func (ec *executionContext) marshalNDimensionValue2githubᚗcomᚋcasewatchᚋca
 }
 
 func (ec *executionContext) marshalNDimensionValue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValueᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DimensionValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDimensionValue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimensionValue(ctx, sel, v[i])
@@ -18102,7 +18102,7 @@ func (ec *executionContext) marshalNDumpFile2githubᚗcomᚋcasewatchᚋcasewatc
 }
 
 func (ec *executionContext) marshalNDumpFile2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFileᚄ(ctx context.Context, sel ast.SelectionSet, v []dumps.File) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDumpFile2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋdumpsᚐFile(ctx, sel, v[i])
@@ -18118,7 +18118,7 @@ func (ec *executionContext) marshalNDumpFile2ᚕgithubᚗcomᚋcasewatchᚋcasew
 }
 
 func (ec *executionContext) marshalNFineStats2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStatsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FineStats) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFineStats2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFineStats(ctx, sel, v[i])
@@ -18164,7 +18164,7 @@ func (ec *executionContext) marshalNFunnel2ᚖgithubᚗcomᚋcasewatchᚋcasewat
 }
 
 func (ec *executionContext) marshalNFunnelStep2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FunnelStep) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFunnelStep2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStep(ctx, sel, v[i])
@@ -18221,7 +18221,7 @@ func (ec *executionContext) marshalNImportIssue2githubᚗcomᚋcasewatchᚋcasew
 }
 
 func (ec *executionContext) marshalNImportIssue2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []ingest.Issue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImportIssue2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐIssue(ctx, sel, v[i])
@@ -18245,7 +18245,7 @@ func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋcasewatchᚋc
 }
 
 func (ec *executionContext) marshalNIndexUnit2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐIndexUnitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IndexUnit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIndexUnit2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐIndexUnit(ctx, sel, v[i])
@@ -18313,7 +18313,7 @@ func (ec *executionContext) marshalNLiability2githubᚗcomᚋcasewatchᚋcasewat
 }
 
 func (ec *executionContext) marshalNOfficialFigure2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐOfficialFigureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OfficialFigure) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNOfficialFigure2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐOfficialFigure(ctx, sel, v[i])
@@ -18349,7 +18349,7 @@ func (ec *executionContext) marshalNPerturbationOutcome2githubᚗcomᚋcasewatch
 }
 
 func (ec *executionContext) marshalNPerturbationOutcome2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []privacy.PerturbationOutcome) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerturbationOutcome2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationOutcome(ctx, sel, v[i])
@@ -18365,7 +18365,7 @@ func (ec *executionContext) marshalNPerturbationOutcome2ᚕgithubᚗcomᚋcasewa
 }
 
 func (ec *executionContext) marshalNPerturbationRow2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRowᚄ(ctx context.Context, sel ast.SelectionSet, v []*privacy.PerturbationRow) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPerturbationRow2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋprivacyᚐPerturbationRow(ctx, sel, v[i])
@@ -18408,7 +18408,7 @@ func (ec *executionContext) marshalNPopulation2githubᚗcomᚋcasewatchᚋcasewa
 }
 
 func (ec *executionContext) marshalNPopulation2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Population) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPopulation2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx, sel, v[i])
@@ -18424,7 +18424,7 @@ func (ec *executionContext) marshalNPopulation2ᚕgithubᚗcomᚋcasewatchᚋcas
 }
 
 func (ec *executionContext) marshalNPopulation2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Population) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPopulation2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPopulation(ctx, sel, v[i])
@@ -18456,7 +18456,7 @@ func (ec *executionContext) marshalNRateLimit2ᚖgithubᚗcomᚋcasewatchᚋcase
 }
 
 func (ec *executionContext) marshalNRegion2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Region) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegion(ctx, sel, v[i])
@@ -18499,7 +18499,7 @@ func (ec *executionContext) marshalNRegionNameMatch2githubᚗcomᚋcasewatchᚋc
 }
 
 func (ec *executionContext) marshalNRegionNameMatch2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []ingest.RegionNameMatch) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRegionNameMatch2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋingestᚐRegionNameMatch(ctx, sel, v[i])
@@ -18574,7 +18574,7 @@ func (ec *executionContext) marshalNSource2githubᚗcomᚋcasewatchᚋcasewatch�
 }
 
 func (ec *executionContext) marshalNStatBucket2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatBucket) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatBucket2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐStatBucket(ctx, sel, v[i])
@@ -18653,7 +18653,7 @@ func (ec *executionContext) marshalNTerm2githubᚗcomᚋcasewatchᚋcasewatchᚋ
 }
 
 func (ec *executionContext) marshalNTerm2ᚕgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐTermᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Term) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNTerm2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐTerm(ctx, sel, v[i])
@@ -18697,7 +18697,7 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalNVocabulary2ᚕᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐVocabularyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Vocabulary) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNVocabulary2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐVocabulary(ctx, sel, v[i])

@@ -133,12 +133,13 @@ func newHandler(r *Resolver, docs Documents) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 32 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	queries := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(DefaultLimits.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: docs})
 	// After the persisted query is in place, before gqlgen parses and validates it.
-	srv.Use(&limitsExtension{lim: DefaultLimits})
+	srv.Use(&limitsExtension{lim: DefaultLimits, parsed: queries})
 	srv.Use(RateLimits{}) // charges the cost limitsExtension published
 	srv.SetErrorPresenter(presentError(r.log))
 	srv.SetRecoverFunc(recoverPanic(r.log))

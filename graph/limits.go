@@ -398,6 +398,9 @@ func asInt(v any) (int, bool) {
 type limitsExtension struct {
 	lim    Limits
 	schema *ast.Schema
+	// parsed is gqlgen's query cache: documents it parsed and validated before, which
+	// need not be parsed again here (their analysis still runs: it depends on variables).
+	parsed graphql.Cache[*ast.QueryDocument]
 }
 
 var _ interface {
@@ -419,10 +422,14 @@ func (e *limitsExtension) Validate(es graphql.ExecutableSchema) error {
 // MutateOperationParameters runs after the persisted-query extension has put the document
 // in place, and before gqlgen parses it.
 func (e *limitsExtension) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, e.lim.MaxTokens)
-	if err != nil {
-		// gqlgen parses the same text next and reports the syntax error with its position.
-		return nil
+	doc, known := e.parsed.Get(ctx, p.Query)
+	if !known {
+		var err error
+		doc, err = parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, e.lim.MaxTokens)
+		if err != nil {
+			// gqlgen parses the same text next and reports the syntax error with its position.
+			return nil
+		}
 	}
 	a, gerr := Analyze(e.schema, doc, p.OperationName, p.Variables, e.lim)
 	if gerr != nil {

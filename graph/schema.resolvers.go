@@ -391,12 +391,12 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 		return nil, internal(err)
 	}
 	loadersFrom(ctx).notePage(cases)
-	conn := &CaseConnection{filter: f, Edges: make([]*gqlmodel.CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
+	conn := &CaseConnection{filter: f, Edges: make([]*CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
+	edges := make([]CaseEdge, len(cases))
 	for i := range cases {
 		cases[i] = cases[i].PublishedView(nil, r.ref.FineBand).Case
-		k := keys[i]
-		cursor := r.cursors.seal(caseList(order), caseCursor{Period: k.Period, Rank: k.Rank, ID: k.ID})
-		conn.Edges[i] = &gqlmodel.CaseEdge{Cursor: cursor, Node: &cases[i]}
+		edges[i] = CaseEdge{Node: &cases[i], key: keys[i], list: caseList(order), cursors: r.cursors}
+		conn.Edges[i] = &edges[i]
 	}
 	if next != nil {
 		// The list's own last key: the next page follows it even when a case of this one

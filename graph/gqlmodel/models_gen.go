@@ -7,11 +7,6 @@ import (
 	"github.com/casewatch/casewatch/internal/privacy"
 )
 
-type CaseEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *model.Case `json:"node"`
-}
-
 type Category struct {
 	Code    model.ContentCategory `json:"code"`
 	Concern model.Concern         `json:"concern"`

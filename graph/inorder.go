@@ -1,0 +1,37 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// marshalInOrder marshals a list's elements one after another on the calling goroutine. It
+// takes the place of graphql.MarshalSliceConcurrently, with the same signature, in the
+// generated marshalers of the lists named in internal/inorder: gqlgen starts a goroutine for
+// every element of every list of objects, which is most of a page's cost when the elements
+// are values in memory (a new goroutine's stack grows several times to marshal a case). The
+// lists named there have elements whose fields never wait: they are computed in memory, or
+// loaded for a whole page at once by the loaders (loaders.go), so nothing is gained by
+// running them side by side. As gqlgen does, a panic in one element is reported as an error
+// at its path and the element becomes null.
+func marshalInOrder(ctx context.Context, length int, _ int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	out := make(graphql.Array, length)
+	for i := range length {
+		elementCtx := graphql.WithFieldContext(ctx, &graphql.FieldContext{Index: &i})
+		if omitPanicHandler {
+			out[i] = marshalElement(elementCtx, i)
+			continue
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					graphql.AddError(elementCtx, graphql.Recover(elementCtx, r))
+					out[i] = graphql.Null
+				}
+			}()
+			out[i] = marshalElement(elementCtx, i)
+		}()
+	}
+	return out
+}

@@ -1,0 +1,46 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// A list marshalled in order is the list gqlgen would marshal: each element sees its own
+// index, and a panic in one element makes that element null with an error at its path,
+// leaving the others.
+func TestMarshalInOrder(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter,
+		func(context.Context, any) error { return errors.New("internal system error") })
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{Field: graphql.CollectedField{}})
+	var indexes []int
+	out := marshalInOrder(ctx, 4, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		indexes = append(indexes, *graphql.GetFieldContext(ctx).Index)
+		if i == 2 {
+			panic("element 2")
+		}
+		return graphql.MarshalInt(i * 10)
+	})
+	if len(indexes) != 4 || indexes[0] != 0 || indexes[3] != 3 {
+		t.Fatalf("elements saw indexes %v, want 0 to 3 in order", indexes)
+	}
+	if out[2] != graphql.Null {
+		t.Errorf("the element that panicked is %v, want null", out[2])
+	}
+	var b strings.Builder
+	out.MarshalGQL(&b)
+	if b.String() != "[0,10,null,30]" {
+		t.Errorf("the list is %s, want [0,10,null,30]", b.String())
+	}
+	errs := graphql.GetErrors(ctx)
+	if len(errs) != 1 || errs[0].Message != "internal system error" {
+		t.Fatalf("errors %v, want the one of element 2", errs)
+	}
+	if p := errs[0].Path; len(p) == 0 || p[len(p)-1] != ast.PathIndex(2) {
+		t.Errorf("the error's path is %v, want it to end at index 2", p)
+	}
+}
