@@ -42,12 +42,16 @@ type matcher struct {
 	// searched holds the positions of the facts a search matched; nil without a search.
 	searched *roaring.Bitmap
 	// parts are the bitmaps whose intersection is the facts that match (narrow), the
-	// smallest first; none when every fact does. They are the index's and never changed.
-	// set is their intersection, made when a question needs the facts one by one (members):
-	// a count and a walk along a case order need not make it.
-	parts  []*roaring.Bitmap
-	set    *roaring.Bitmap
-	setFor bool // set is made
+	// smallest first; none when every fact does. without, when not nil, holds facts taken
+	// out of that intersection: those whose view withholds a value the filter asks about,
+	// when they are few (a few thousand of a million for most lists), since subtracting
+	// them costs a fraction of intersecting with the many that remain. Both are the
+	// index's and never changed. set is the facts that match, made when a question needs
+	// them one by one (members): a count and a walk along a case order need not make it.
+	parts   []*roaring.Bitmap
+	without *roaring.Bitmap
+	set     *roaring.Bitmap
+	setFor  bool // set is made
 }
 
 // compile turns f into a matcher. The statistics filter matches the exact stored values:
@@ -136,18 +140,22 @@ func (e *Engine) compile(ctx context.Context, s *snapshot, f model.CaseFilter, s
 			return nil, err
 		}
 	}
-	m.parts = m.narrow(s)
+	m.narrow(s)
 	return m, nil
 }
 
-// narrow finds the facts m matches in s's index: for each restricted column the union of
-// its allowed codes' bitmaps, for a date range the union of its months' (or periods'),
-// and the facts that publish what a case list filters by; their intersection is exactly
-// the facts match accepts (TestIndexAgreesWithMatch). It returns the bitmaps to intersect,
-// the smallest first; none for every fact.
-func (m *matcher) narrow(s *snapshot) []*roaring.Bitmap {
+// narrow finds the facts m matches in s's index (m.parts and m.without): for each
+// restricted column the union of its allowed codes' bitmaps, for a date range the union of
+// its months' (or periods'), and the facts that publish what a case list filters by, or,
+// when they are fewer, those that withhold it, to take out; what remains is exactly the
+// facts match accepts (TestIndexAgreesWithMatch). The parts to intersect come the smallest
+// first; none for every fact.
+func (m *matcher) narrow(s *snapshot) {
+	m.parts, m.without = m.narrowParts(s)
+}
+
+func (m *matcher) narrowParts(s *snapshot) (parts []*roaring.Bitmap, without *roaring.Bitmap) {
 	x := s.index
-	var parts []*roaring.Bitmap
 	none := false
 	need := func(b *roaring.Bitmap) {
 		if b == nil {
@@ -184,26 +192,40 @@ func (m *matcher) narrow(s *snapshot) []*roaring.Bitmap {
 		need(m.searched)
 	}
 	if none {
-		return []*roaring.Bitmap{roaring.New()}
+		return []*roaring.Bitmap{roaring.New()}, nil
 	}
 	if m.withheld != 0 {
-		// The facts that withhold none of those values, kept per snapshot: a word-by-word
-		// AND costs a fraction of removing the withheld facts.
-		parts = append(parts, x.publishing(m.withheld))
+		// Both kept per snapshot. When many facts withhold one of those values (a filter by
+		// region), a word-by-word AND with those that publish them costs a fraction of
+		// removing the others; when few do, removing them is the cheaper.
+		if w := x.withholding(m.withheld); w != nil && int(w.GetCardinality()) <= x.n/2 {
+			without = w
+		} else if w != nil {
+			parts = append(parts, x.publishing(m.withheld))
+		}
 	}
 	slices.SortFunc(parts, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
-	return parts
+	return parts, without
 }
 
-// matching returns the bitmap of the facts m matches, nil for every fact.
-func (m *matcher) matching() *roaring.Bitmap {
+// matching returns the bitmap of the facts m matches among n, nil for every fact.
+func (m *matcher) matching(n int) *roaring.Bitmap {
 	if !m.setFor {
 		switch len(m.parts) {
 		case 0:
+			if m.without != nil {
+				m.set = roaring.Flip(m.without, 0, uint64(n))
+			}
 		case 1:
 			m.set = m.parts[0]
+			if m.without != nil {
+				m.set = roaring.AndNot(m.set, m.without)
+			}
 		default:
 			m.set = roaring.FastAnd(m.parts...)
+			if m.without != nil {
+				m.set.AndNot(m.without) // the intersection is m's own
+			}
 		}
 		m.setFor = true
 	}
@@ -223,22 +245,34 @@ func orOf(bitmaps []*roaring.Bitmap) *roaring.Bitmap {
 
 // count returns the number of facts m matches among n.
 func (m *matcher) count(n int) int {
-	switch len(m.parts) {
+	c := intersection(n, m.parts)
+	if m.without != nil && c > 0 {
+		// Those of the few facts taken out that are in the intersection: the parts are
+		// intersected with them, the smallest, first, so no large bitmap is made.
+		c -= intersection(n, append([]*roaring.Bitmap{m.without}, m.parts...))
+	}
+	return c
+}
+
+// intersection returns the number of facts among n in every one of parts, the smallest
+// first (all n for none).
+func intersection(n int, parts []*roaring.Bitmap) int {
+	switch len(parts) {
 	case 0:
 		return n
 	case 1:
-		return int(m.parts[0].GetCardinality())
+		return int(parts[0].GetCardinality())
 	case 2:
-		return int(m.parts[0].AndCardinality(m.parts[1]))
+		return int(parts[0].AndCardinality(parts[1]))
 	}
-	last := len(m.parts) - 1
-	return int(roaring.FastAnd(m.parts[:last]...).AndCardinality(m.parts[last]))
+	last := len(parts) - 1
+	return int(roaring.FastAnd(parts[:last]...).AndCardinality(parts[last]))
 }
 
 // members yields, in order, the positions among n facts of those m matches.
 func (m *matcher) members(n int) iter.Seq[int] {
 	return func(yield func(int) bool) {
-		set := m.matching()
+		set := m.matching(n)
 		if set == nil {
 			for i := range n {
 				if !yield(i) {
@@ -271,7 +305,7 @@ func (m *matcher) has(i int) bool {
 			return false
 		}
 	}
-	return true
+	return m.without == nil || !m.without.Contains(uint32(i))
 }
 
 // match is the definition of a filter, fact by fact, that narrow computes from the index;

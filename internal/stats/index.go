@@ -62,14 +62,15 @@ type index struct {
 	// n is the number of facts; the bitmap of all of them is [0, n).
 	n int
 	// publishers keeps, by a set of view flags, the facts whose view withholds none of
-	// them (publishing), made on first use: case lists ask for a few such sets only.
-	publishers sync.Map // uint16 → *roaring.Bitmap
+	// them (publishing), and withholders those that withhold one at least (withholding),
+	// made on first use: case lists ask for a few such sets only.
+	publishers, withholders sync.Map // uint16 → *roaring.Bitmap
 }
 
-// publishing returns the facts whose case-level view withholds none of the values flagged
-// in withheld (viewRegion, …).
-func (x *index) publishing(withheld uint16) *roaring.Bitmap {
-	if b, ok := x.publishers.Load(withheld); ok {
+// withholding returns the facts whose case-level view withholds one at least of the values
+// flagged in withheld; nil for none.
+func (x *index) withholding(withheld uint16) *roaring.Bitmap {
+	if b, ok := x.withholders.Load(withheld); ok {
 		return b.(*roaring.Bitmap)
 	}
 	var flagged []*roaring.Bitmap
@@ -77,6 +78,19 @@ func (x *index) publishing(withheld uint16) *roaring.Bitmap {
 		if w := x.get(keyOf(kindView, uint16(1)<<bits.TrailingZeros16(v))); w != nil {
 			flagged = append(flagged, w)
 		}
+	}
+	b := orOf(flagged)
+	if b != nil {
+		x.withholders.Store(withheld, b)
+	}
+	return b
+}
+
+// publishing returns the facts whose case-level view withholds none of the values flagged
+// in withheld (viewRegion, …).
+func (x *index) publishing(withheld uint16) *roaring.Bitmap {
+	if b, ok := x.publishers.Load(withheld); ok {
+		return b.(*roaring.Bitmap)
 	}
 	// Kept as plain bitmaps, not runs: intersecting a run with a bitmap makes a bitmap of
 	// the run first, on every question.
@@ -87,8 +101,8 @@ func (x *index) publishing(withheld uint16) *roaring.Bitmap {
 	if x.n%64 != 0 {
 		words[len(words)-1] = 1<<(x.n%64) - 1
 	}
-	if len(flagged) > 0 {
-		orOf(flagged).Iterate(func(p uint32) bool {
+	if w := x.withholding(withheld); w != nil {
+		w.Iterate(func(p uint32) bool {
 			words[p/64] &^= 1 << (p % 64)
 			return true
 		})
