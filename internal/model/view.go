@@ -121,17 +121,29 @@ type View struct {
 }
 
 // Withheld reports whether the case is left out of the case-level view.
-func (c *Case) Withheld() bool { return c.generalized()[GeneralizedCase] }
+func (c *Case) Withheld() bool { return c.generalized().has(GeneralizedCase) }
 
 // generalized returns the fields c.Generalized names, and the two the view always withholds.
-func (c *Case) generalized() map[string]bool {
-	w := map[string]bool{GeneralizedAgeBand: true, GeneralizedGender: true}
-	for f := range strings.SplitSeq(c.Generalized, ",") {
-		if f != "" {
-			w[f] = true
+func (c *Case) generalized() generalizedFields { return generalizedFields(c.Generalized) }
+
+// generalizedFields is a Case.Generalized: names separated by commas. It is read where it
+// is, without a set made of it, as every case of every page is viewed through it.
+type generalizedFields string
+
+// has reports whether the field name is generalised: named, or one of the two the view
+// always withholds.
+func (g generalizedFields) has(name string) bool {
+	if name == GeneralizedAgeBand || name == GeneralizedGender {
+		return true
+	}
+	for rest := string(g); rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, ",")
+		if f == name {
+			return true
 		}
 	}
-	return w
+	return false
 }
 
 // PublishedView returns what the case-level view shows of c (as stored) and its appeals,
@@ -140,7 +152,7 @@ func (c *Case) generalized() map[string]bool {
 // itself go through it, so what is checked for k-anonymity is what is shown.
 func (c *Case) PublishedView(appeals []Appeal, band FineBander) View {
 	w := c.generalized()
-	v := View{Case: *c, Withheld: w[GeneralizedCase]}
+	v := View{Case: *c, Withheld: w.has(GeneralizedCase)}
 	p := &v.Case
 	period := periodOf(w)
 	at := func(d *string) *string {
@@ -153,25 +165,25 @@ func (c *Case) PublishedView(appeals []Appeal, band FineBander) View {
 	p.FineBand = fineBand(w, band, c.Jurisdiction, c.FineAmount, firstDate(c.CourtOn, &c.ReportedOn))
 	p.FineAmount = nil
 	p.AgeBand, p.DefendantGender = nil, nil
-	if w[GeneralizedKind] {
+	if w.has(GeneralizedKind) {
 		p.DefendantKind = nil
 	}
-	if w[GeneralizedRegion] {
+	if w.has(GeneralizedRegion) {
 		p.RegionCode = nil
 	}
-	if w[GeneralizedPlatform] {
+	if w.has(GeneralizedPlatform) {
 		p.Platform = ""
 	}
-	if w[GeneralizedArticle] {
+	if w.has(GeneralizedArticle) {
 		p.ArticleCode = nil
 	}
-	if w[GeneralizedSanction] || w[GeneralizedAppeals] {
+	if w.has(GeneralizedSanction) || w.has(GeneralizedAppeals) {
 		p.Sanction = nil
 	}
-	if w[GeneralizedAppeals] {
+	if w.has(GeneralizedAppeals) {
 		p.AppealStatus = nil
 	}
-	if w[GeneralizedCategory] {
+	if w.has(GeneralizedCategory) {
 		p.Category = ""
 	}
 	p.ReportedOn = period(c.ReportedOn)
@@ -185,7 +197,7 @@ func (c *Case) PublishedView(appeals []Appeal, band FineBander) View {
 // Generalized are read): nil when the view withholds them.
 func (c *Case) PublishedAppeals(appeals []Appeal, band FineBander) []Appeal {
 	w := c.generalized()
-	if w[GeneralizedAppeals] || w[GeneralizedCase] {
+	if w.has(GeneralizedAppeals) || w.has(GeneralizedCase) {
 		return nil
 	}
 	period := periodOf(w)
@@ -205,8 +217,8 @@ func (c *Case) PublishedAppeals(appeals []Appeal, band FineBander) []Appeal {
 	return out
 }
 
-func periodOf(w map[string]bool) func(string) string {
-	if w[GeneralizedDates] {
+func periodOf(w generalizedFields) func(string) string {
+	if w.has(GeneralizedDates) {
 		return Year
 	}
 	return Quarter
@@ -214,8 +226,8 @@ func periodOf(w map[string]bool) func(string) string {
 
 // fineBand is the band of a fine the view publishes, nil when it withholds it. date gives
 // the year of the index unit (its first four characters).
-func fineBand(w map[string]bool, band FineBander, j Jurisdiction, amount *int64, date *string) *FineBand {
-	if amount == nil || band == nil || w[GeneralizedFine] || w[GeneralizedSanction] || w[GeneralizedAppeals] {
+func fineBand(w generalizedFields, band FineBander, j Jurisdiction, amount *int64, date *string) *FineBand {
+	if amount == nil || band == nil || w.has(GeneralizedFine) || w.has(GeneralizedSanction) || w.has(GeneralizedAppeals) {
 		return nil
 	}
 	return band(j, *date, *amount)
