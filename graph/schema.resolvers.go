@@ -392,10 +392,10 @@ func (r *queryResolver) Cases(ctx context.Context, filter *model.CaseFilter, ord
 	}
 	loadersFrom(ctx).notePage(cases)
 	conn := &CaseConnection{filter: f, Edges: make([]*CaseEdge, len(cases)), PageInfo: &gqlmodel.PageInfo{HasNextPage: more}}
-	edges := make([]CaseEdge, len(cases))
+	edges, list := make([]CaseEdge, len(cases)), caseList(order)
 	for i := range cases {
 		cases[i] = cases[i].PublishedView(nil, r.ref.FineBand).Case
-		edges[i] = CaseEdge{Node: &cases[i], key: keys[i], list: caseList(order), cursors: r.cursors}
+		edges[i] = CaseEdge{Node: &cases[i], key: keys[i], list: list, cursors: r.cursors}
 		conn.Edges[i] = &edges[i]
 	}
 	if next != nil {
