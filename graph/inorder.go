@@ -9,7 +9,7 @@ import (
 // marshalInOrder marshals a list's elements one after another on the calling goroutine. It
 // takes the place of graphql.MarshalSliceConcurrently, with the same signature, in the
 // generated marshalers of the lists named in internal/inorder: gqlgen starts a goroutine for
-// every element of every list of objects, which is most of a page's cost when the elements
+// every element of every list of objects, a fifth of a page's CPU when the elements
 // are values in memory (a new goroutine's stack grows several times to marshal a case). The
 // lists named there have elements whose fields never wait: they are computed in memory, or
 // loaded for a whole page at once by the loaders (loaders.go), so nothing is gained by
