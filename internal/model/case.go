@@ -187,8 +187,10 @@ func (c *Case) DeriveStage(appeals []Appeal) CaseStage {
 
 // The fields of the case view that need nothing but the case are methods rather than
 // resolvers: gqlgen resolves a resolver in a goroutine of its own, twenty cases a page.
+// They read c as it is, so c must be a case view (PublishedView(…).Case), as every Case
+// the API answers is: called on a stored case, they would publish its exact values.
 
-// PublishedCategory is the category as the case view publishes it; nil when withheld.
+// PublishedCategory is the category of the case view c; nil when withheld.
 func (c *Case) PublishedCategory() *ContentCategory {
 	if c.Category == "" {
 		return nil
@@ -196,7 +198,7 @@ func (c *Case) PublishedCategory() *ContentCategory {
 	return &c.Category
 }
 
-// PublishedPlatform is the platform as the case view publishes it; nil when withheld.
+// PublishedPlatform is the platform of the case view c; nil when withheld.
 func (c *Case) PublishedPlatform() *Platform {
 	if c.Platform == "" {
 		return nil
@@ -204,8 +206,8 @@ func (c *Case) PublishedPlatform() *Platform {
 	return &c.Platform
 }
 
-// PublishedReportedMonth is the period of report the case view publishes: a quarter or a
-// year (the view's ReportedOn holds it).
+// PublishedReportedMonth is the period of report of the case view c: a quarter or a year
+// (the view's ReportedOn holds it).
 func (c *Case) PublishedReportedMonth() string { return c.ReportedOn }
 
 // Outcome is the first-instance decision as the case view publishes it.
@@ -217,7 +219,7 @@ type Outcome struct {
 	FineBand     *FineBand
 }
 
-// PublishedOutcome is the case view's outcome; nil while there is no decision.
+// PublishedOutcome is the outcome of the case view c; nil while there is no decision.
 func (c *Case) PublishedOutcome() *Outcome {
 	if c.CourtDecision == nil {
 		return nil
