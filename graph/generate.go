@@ -1,6 +1,6 @@
 package graph
 
-// gqlgen reads gqlgen.yml and writes paths relative to the module root; inorder then has the
-// lists named in graph/internal/inorder marshalled in order (see marshalInOrder).
+// gqlgen reads gqlgen.yml and writes paths relative to the module root; execpatch then
+// rewrites what gqlgen has no setting for (see graph/internal/execpatch).
 //go:generate sh -c "cd .. && go tool gqlgen generate"
-//go:generate go run ./internal/inorder generated.go
+//go:generate go run ./internal/execpatch generated.go

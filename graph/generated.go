@@ -14382,7 +14382,7 @@ func (ec *executionContext) _Appeal(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, appealImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14448,7 +14448,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14532,7 +14532,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14674,7 +14674,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14718,7 +14718,7 @@ func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14756,7 +14756,7 @@ func (ec *executionContext) _CaseEvent(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, caseEventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14806,7 +14806,7 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, categoryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14850,7 +14850,7 @@ func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, correctionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14890,7 +14890,7 @@ func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, defendantProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14933,7 +14933,7 @@ func (ec *executionContext) _DetectionBucket(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, detectionBucketImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14976,7 +14976,7 @@ func (ec *executionContext) _DetectionDimensionValue(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, detectionDimensionValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15020,7 +15020,7 @@ func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, detectionStatisticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15058,7 +15058,7 @@ func (ec *executionContext) _DimensionValue(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15102,7 +15102,7 @@ func (ec *executionContext) _DisclosureControl(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, disclosureControlImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15185,7 +15185,7 @@ func (ec *executionContext) _Dump(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, dumpImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15240,7 +15240,7 @@ func (ec *executionContext) _DumpFile(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, dumpFileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15305,7 +15305,7 @@ func (ec *executionContext) _FineBand(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, fineBandImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15353,7 +15353,7 @@ func (ec *executionContext) _FineStats(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, fineStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15426,7 +15426,7 @@ func (ec *executionContext) _Funnel(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, funnelImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15464,7 +15464,7 @@ func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15528,7 +15528,7 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, importIssueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15571,7 +15571,7 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, importResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15639,7 +15639,7 @@ func (ec *executionContext) _IndexUnit(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, indexUnitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15697,7 +15697,7 @@ func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, indexedFineStatsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15760,7 +15760,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, moneyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15816,7 +15816,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -15884,7 +15884,7 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, officialFigureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -15959,7 +15959,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16013,7 +16013,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16051,7 +16051,7 @@ func (ec *executionContext) _PerturbationOutcome(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, perturbationOutcomeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16094,7 +16094,7 @@ func (ec *executionContext) _PerturbationRow(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, perturbationRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16137,7 +16137,7 @@ func (ec *executionContext) _Population(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, populationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16210,7 +16210,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -16365,7 +16365,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16418,7 +16418,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16503,7 +16503,7 @@ func (ec *executionContext) _RegionNameMatch(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, regionNameMatchImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16551,7 +16551,7 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16632,7 +16632,7 @@ func (ec *executionContext) _ReleaseConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16676,7 +16676,7 @@ func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16714,7 +16714,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16753,7 +16753,7 @@ func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, statBucketImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16866,7 +16866,7 @@ func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, statisticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16914,7 +16914,7 @@ func (ec *executionContext) _Term(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, termImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16953,7 +16953,7 @@ func (ec *executionContext) _Vocabulary(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, vocabularyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -16991,7 +16991,7 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17073,7 +17073,7 @@ func (ec *executionContext) _WebhookAttempt(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookAttemptImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17128,7 +17128,7 @@ func (ec *executionContext) _WebhookCreated(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookCreatedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17166,7 +17166,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17240,7 +17240,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17293,7 +17293,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17341,7 +17341,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17399,7 +17399,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17457,7 +17457,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -17515,7 +17515,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := undeferred(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

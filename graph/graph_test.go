@@ -673,6 +673,8 @@ func TestBadInputIsBadUserInput(t *testing.T) {
 		{"bad node id", `{ node(id: "%%%") { id } }`, nil},
 		{"unknown field", `{ cases { nope } }`, nil},
 		{"syntax error", `{ cases( }`, nil},
+		{"@defer", `{ regions { code ... @defer { name } } }`, nil},
+		{"@defer in a fragment", `{ regions { ...Named @defer(label: "names") } } fragment Named on Region { name }`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

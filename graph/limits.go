@@ -137,6 +137,14 @@ func (a *analyzer) directives(ds ast.DirectiveList) {
 	if a.directiveCount > a.lim.MaxDirectives {
 		a.fail(CodeTooComplex, "the document has more than %d directives", a.lim.MaxDirectives)
 	}
+	for _, d := range ds {
+		// Incremental delivery needs a transport this server does not offer: over its GET
+		// and POST a deferred field would come back null, its payload dropped. The
+		// executor relies on this refusal (see undeferred).
+		if d.Name == "defer" || d.Name == "stream" {
+			a.fail(CodeBadUserInput, "@%s is not supported: every answer comes whole; ask without it", d.Name)
+		}
+	}
 }
 
 // selectionSet analyses set on parent (nil when unknown: validation will say why) at

@@ -8,7 +8,7 @@ import (
 
 // marshalInOrder marshals a list's elements one after another on the calling goroutine. It
 // takes the place of graphql.MarshalSliceConcurrently, with the same signature, in the
-// generated marshalers of the lists named in internal/inorder: gqlgen starts a goroutine for
+// generated marshalers of the lists named in internal/execpatch: gqlgen starts a goroutine for
 // every element of every list of objects, a fifth of a page's CPU when the elements
 // are values in memory (a new goroutine's stack grows several times to marshal a case). The
 // lists named there have elements whose fields never wait: they are computed in memory, or
@@ -34,4 +34,14 @@ func marshalInOrder(ctx context.Context, length int, _ int64, omitPanicHandler b
 		}()
 	}
 	return out
+}
+
+// undeferred takes the place of graphql.NewDeferredGroup in every generated object
+// marshaler (internal/execpatch): a group that holds no deferred field. gqlgen's own works
+// out the object's path and makes a map on every object of every answer — a tenth of a page
+// of cases — for fields marked @defer, which Analyze refuses: over GET and POST their
+// payloads would be lost. Were a deferred field to reach an object anyway, gqlgen would find
+// no field set here and panic, and the panic would be answered as an internal error.
+func undeferred(ctx context.Context) graphql.DeferredGroup {
+	return graphql.DeferredGroup{Context: ctx}
 }
