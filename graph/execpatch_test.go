@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,5 +43,27 @@ func TestMarshalInOrder(t *testing.T) {
 	}
 	if p := errs[0].Path; len(p) == 0 || p[len(p)-1] != ast.PathIndex(2) {
 		t.Errorf("the error's path is %v, want it to end at index 2", p)
+	}
+}
+
+// writeObject writes what gqlgen's field set writes: the fields in order, a response name
+// once (the first), for a few fields and for many.
+func TestWriteObject(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 16, 17, 40} {
+		var fields []graphql.CollectedField
+		var values []graphql.Marshaler
+		for i := range n {
+			name := fmt.Sprintf("f%d", i%(n/2+1)) // the later half repeats names
+			fields = append(fields, graphql.CollectedField{Field: &ast.Field{Alias: name, Name: name}})
+			values = append(values, graphql.MarshalInt(i))
+		}
+		fs := graphql.NewFieldSet(fields)
+		copy(fs.Values, values)
+		var want, got strings.Builder
+		fs.MarshalGQL(&want)
+		writeObject(fields, values).MarshalGQL(&got)
+		if got.String() != want.String() {
+			t.Errorf("%d fields: wrote %s, gqlgen writes %s", n, got.String(), want.String())
+		}
 	}
 }

@@ -5306,46 +5306,16 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _Appeal_level(ctx context.Context, field graphql.CollectedField, obj *model.Appeal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appeal_level(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Level, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AppealLevel) graphql.Marshaler {
-			return ec.marshalNAppealLevel2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealLevel(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNAppealLevel2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealLevel(ctx, field.Selections, obj.Level)
 }
 func (ec *executionContext) fieldContext_Appeal_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appeal", field, false, false, "AppealLevel")
 }
 
 func (ec *executionContext) _Appeal_filedBy(ctx context.Context, field graphql.CollectedField, obj *model.Appeal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appeal_filedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.FiledBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AppealParty) graphql.Marshaler {
-			return ec.marshalOAppealParty2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealParty(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOAppealParty2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealParty(ctx, field.Selections, obj.FiledBy)
 }
 func (ec *executionContext) fieldContext_Appeal_filedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appeal", field, false, false, "AppealParty")
@@ -5375,23 +5345,8 @@ func (ec *executionContext) fieldContext_Appeal_filedMonth(_ context.Context, fi
 }
 
 func (ec *executionContext) _Appeal_status(ctx context.Context, field graphql.CollectedField, obj *model.Appeal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Appeal_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AppealStatus) graphql.Marshaler {
-			return ec.marshalNAppealStatus2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealStatus(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNAppealStatus2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAppealStatus(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Appeal_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Appeal", field, false, false, "AppealStatus")
@@ -5508,23 +5463,8 @@ func (ec *executionContext) fieldContext_Article_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Article_code(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Article_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Article_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
@@ -5619,46 +5559,16 @@ func (ec *executionContext) fieldContext_Article_codeName(ctx context.Context, f
 }
 
 func (ec *executionContext) _Article_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Article_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_Article_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _Article_liability(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Article_liability(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Liability, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Liability) graphql.Marshaler {
-			return ec.marshalNLiability2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLiability(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNLiability2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLiability(ctx, field.Selections, obj.Liability)
 }
 func (ec *executionContext) fieldContext_Article_liability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "Liability")
@@ -5753,23 +5663,8 @@ func (ec *executionContext) fieldContext_Article_penalties(ctx context.Context, 
 }
 
 func (ec *executionContext) _Article_listed(ctx context.Context, field graphql.CollectedField, obj *model.Article) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Article_listed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Listed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Listed)
 }
 func (ec *executionContext) fieldContext_Article_listed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Article", field, false, false, "Boolean")
@@ -5843,46 +5738,16 @@ func (ec *executionContext) fieldContext_Case_id(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Case_reference(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_reference(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reference, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Reference)
 }
 func (ec *executionContext) fieldContext_Case_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
 }
 
 func (ec *executionContext) _Case_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_Case_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "Jurisdiction")
@@ -5921,69 +5786,24 @@ func (ec *executionContext) fieldContext_Case_region(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Case_category(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_category(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedCategory(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ContentCategory) graphql.Marshaler {
-			return ec.marshalOContentCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOContentCategory2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, field.Selections, obj.PublishedCategory())
 }
 func (ec *executionContext) fieldContext_Case_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, true, false, "ContentCategory")
 }
 
 func (ec *executionContext) _Case_concern(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_concern(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Concern, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Concern) graphql.Marshaler {
-			return ec.marshalNConcern2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐConcern(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNConcern2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐConcern(ctx, field.Selections, obj.Concern)
 }
 func (ec *executionContext) fieldContext_Case_concern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "Concern")
 }
 
 func (ec *executionContext) _Case_platform(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_platform(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedPlatform(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Platform) graphql.Marshaler {
-			return ec.marshalOPlatform2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOPlatform2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐPlatform(ctx, field.Selections, obj.PublishedPlatform())
 }
 func (ec *executionContext) fieldContext_Case_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, true, false, "Platform")
@@ -6022,115 +5842,40 @@ func (ec *executionContext) fieldContext_Case_article(_ context.Context, field g
 }
 
 func (ec *executionContext) _Case_liability(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_liability(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Liability, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Liability) graphql.Marshaler {
-			return ec.marshalNLiability2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLiability(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNLiability2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐLiability(ctx, field.Selections, obj.Liability)
 }
 func (ec *executionContext) fieldContext_Case_liability(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "Liability")
 }
 
 func (ec *executionContext) _Case_stage(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CaseStage) graphql.Marshaler {
-			return ec.marshalNCaseStage2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseStage(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNCaseStage2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseStage(ctx, field.Selections, obj.Stage)
 }
 func (ec *executionContext) fieldContext_Case_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "CaseStage")
 }
 
 func (ec *executionContext) _Case_reportedMonth(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_reportedMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedReportedMonth(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.PublishedReportedMonth())
 }
 func (ec *executionContext) fieldContext_Case_reportedMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, true, false, "String")
 }
 
 func (ec *executionContext) _Case_expertConclusion(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_expertConclusion(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpertConclusion, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ExpertConclusion) graphql.Marshaler {
-			return ec.marshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐExpertConclusion(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOExpertConclusion2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐExpertConclusion(ctx, field.Selections, obj.ExpertConclusion)
 }
 func (ec *executionContext) fieldContext_Case_expertConclusion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "ExpertConclusion")
 }
 
 func (ec *executionContext) _Case_prosecutorDecision(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_prosecutorDecision(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ProsecutorDecision, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProsecutorDecision) graphql.Marshaler {
-			return ec.marshalOProsecutorDecision2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐProsecutorDecision(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOProsecutorDecision2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐProsecutorDecision(ctx, field.Selections, obj.ProsecutorDecision)
 }
 func (ec *executionContext) fieldContext_Case_prosecutorDecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "ProsecutorDecision")
@@ -6265,23 +6010,8 @@ func (ec *executionContext) fieldContext_Case_timeline(_ context.Context, field 
 }
 
 func (ec *executionContext) _Case_summary(ctx context.Context, field graphql.CollectedField, obj *model.Case) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Case_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_Case_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Case", field, false, false, "String")
@@ -6462,23 +6192,8 @@ func (ec *executionContext) fieldContext_CaseConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _CaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CaseEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor())
 }
 func (ec *executionContext) fieldContext_CaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseEdge", field, true, false, "String")
@@ -6517,23 +6232,8 @@ func (ec *executionContext) fieldContext_CaseEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _CaseEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.CaseEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseEvent_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CaseEventKind) graphql.Marshaler {
-			return ec.marshalNCaseEventKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseEventKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNCaseEventKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐCaseEventKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_CaseEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseEvent", field, false, false, "CaseEventKind")
@@ -6563,23 +6263,8 @@ func (ec *executionContext) fieldContext_CaseEvent_month(_ context.Context, fiel
 }
 
 func (ec *executionContext) _CaseEvent_result(ctx context.Context, field graphql.CollectedField, obj *model.CaseEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CaseEvent_result(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Result, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Result)
 }
 func (ec *executionContext) fieldContext_CaseEvent_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CaseEvent", field, false, false, "String")
@@ -6630,46 +6315,16 @@ func (ec *executionContext) fieldContext_CaseEvent_label(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Category_code(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Category_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ContentCategory) graphql.Marshaler {
-			return ec.marshalNContentCategory2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNContentCategory2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐContentCategory(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Category_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Category", field, false, false, "ContentCategory")
 }
 
 func (ec *executionContext) _Category_concern(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Category) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Category_concern(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Concern, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Concern) graphql.Marshaler {
-			return ec.marshalNConcern2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐConcern(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNConcern2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐConcern(ctx, field.Selections, obj.Concern)
 }
 func (ec *executionContext) fieldContext_Category_concern(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Category", field, false, false, "Concern")
@@ -6775,69 +6430,24 @@ func (ec *executionContext) fieldContext_Correction_fields(_ context.Context, fi
 }
 
 func (ec *executionContext) _DefendantProfile_kind(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DefendantProfile_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DefendantKind) graphql.Marshaler {
-			return ec.marshalODefendantKind2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDefendantKind(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalODefendantKind2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDefendantKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_DefendantProfile_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "DefendantKind")
 }
 
 func (ec *executionContext) _DefendantProfile_ageBand(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DefendantProfile_ageBand(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AgeBand, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AgeBand) graphql.Marshaler {
-			return ec.marshalOAgeBand2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAgeBand(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOAgeBand2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐAgeBand(ctx, field.Selections, obj.AgeBand)
 }
 func (ec *executionContext) fieldContext_DefendantProfile_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "AgeBand")
 }
 
 func (ec *executionContext) _DefendantProfile_gender(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DefendantProfile) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DefendantProfile_gender(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Gender, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-			return ec.marshalOGender2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐGender(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOGender2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐGender(ctx, field.Selections, obj.Gender)
 }
 func (ec *executionContext) fieldContext_DefendantProfile_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DefendantProfile", field, false, false, "Gender")
@@ -6876,92 +6486,32 @@ func (ec *executionContext) fieldContext_DetectionBucket_key(_ context.Context, 
 }
 
 func (ec *executionContext) _DetectionBucket_period(ctx context.Context, field graphql.CollectedField, obj *model.DetectionBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetectionBucket_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Period)
 }
 func (ec *executionContext) fieldContext_DetectionBucket_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DetectionBucket", field, false, false, "String")
 }
 
 func (ec *executionContext) _DetectionBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.DetectionBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetectionBucket_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_DetectionBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DetectionBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DetectionDimensionValue_dimension(ctx context.Context, field graphql.CollectedField, obj *model.DetectionDimensionValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetectionDimensionValue_dimension(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Dimension, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DetectionDimension) graphql.Marshaler {
-			return ec.marshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNDetectionDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDetectionDimension(ctx, field.Selections, obj.Dimension)
 }
 func (ec *executionContext) fieldContext_DetectionDimensionValue_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DetectionDimensionValue", field, false, false, "DetectionDimension")
 }
 
 func (ec *executionContext) _DetectionDimensionValue_code(ctx context.Context, field graphql.CollectedField, obj *model.DetectionDimensionValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetectionDimensionValue_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_DetectionDimensionValue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DetectionDimensionValue", field, false, false, "String")
@@ -7044,69 +6594,24 @@ func (ec *executionContext) fieldContext_DetectionStatistics_buckets(_ context.C
 }
 
 func (ec *executionContext) _DetectionStatistics_total(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DetectionStatistics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DetectionStatistics_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_DetectionStatistics_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DetectionStatistics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DimensionValue_dimension(ctx context.Context, field graphql.CollectedField, obj *model.DimensionValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DimensionValue_dimension(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Dimension, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNDimension2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDimension(ctx, field.Selections, obj.Dimension)
 }
 func (ec *executionContext) fieldContext_DimensionValue_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DimensionValue", field, false, false, "Dimension")
 }
 
 func (ec *executionContext) _DimensionValue_code(ctx context.Context, field graphql.CollectedField, obj *model.DimensionValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DimensionValue_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_DimensionValue_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DimensionValue", field, false, false, "String")
@@ -7157,92 +6662,32 @@ func (ec *executionContext) fieldContext_DimensionValue_label(ctx context.Contex
 }
 
 func (ec *executionContext) _DisclosureControl_method(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_method(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Method, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Method)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "String")
 }
 
 func (ec *executionContext) _DisclosureControl_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_suppressionThreshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SuppressionThreshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SuppressionThreshold)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DisclosureControl_cellKeys(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_cellKeys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CellKeys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.CellKeys)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_cellKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DisclosureControl_maxPerturbation(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_maxPerturbation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MaxPerturbation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MaxPerturbation)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_maxPerturbation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
@@ -7318,23 +6763,8 @@ func (ec *executionContext) fieldContext_DisclosureControl_magnitudeShareMax(_ c
 }
 
 func (ec *executionContext) _DisclosureControl_minQuantileValues(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_minQuantileValues(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinQuantileValues, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MinQuantileValues)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_minQuantileValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
@@ -7364,23 +6794,8 @@ func (ec *executionContext) fieldContext_DisclosureControl_quantileRankShare(_ c
 }
 
 func (ec *executionContext) _DisclosureControl_minRepeatDefendantCases(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.DisclosureControl) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DisclosureControl_minRepeatDefendantCases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.MinRepeatDefendantCases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.MinRepeatDefendantCases)
 }
 func (ec *executionContext) fieldContext_DisclosureControl_minRepeatDefendantCases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisclosureControl", field, false, false, "Int")
@@ -7465,46 +6880,16 @@ func (ec *executionContext) fieldContext_Dump_sumsPath(_ context.Context, field 
 }
 
 func (ec *executionContext) _Dump_licence(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dump_licence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Licence, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Licence)
 }
 func (ec *executionContext) fieldContext_Dump_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dump", field, false, false, "String")
 }
 
 func (ec *executionContext) _Dump_citation(ctx context.Context, field graphql.CollectedField, obj *dumps.Manifest) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Dump_citation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Citation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Citation)
 }
 func (ec *executionContext) fieldContext_Dump_citation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dump", field, false, false, "String")
@@ -7543,92 +6928,32 @@ func (ec *executionContext) fieldContext_Dump_files(_ context.Context, field gra
 }
 
 func (ec *executionContext) _DumpFile_name(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DumpFile_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_DumpFile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _DumpFile_table(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DumpFile_table(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Table, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Table)
 }
 func (ec *executionContext) fieldContext_DumpFile_table(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _DumpFile_format(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DumpFile_format(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Format, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Format)
 }
 func (ec *executionContext) fieldContext_DumpFile_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _DumpFile_rows(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DumpFile_rows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Rows)
 }
 func (ec *executionContext) fieldContext_DumpFile_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "Int")
@@ -7658,23 +6983,8 @@ func (ec *executionContext) fieldContext_DumpFile_bytes(_ context.Context, field
 }
 
 func (ec *executionContext) _DumpFile_sha256(ctx context.Context, field graphql.CollectedField, obj *dumps.File) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DumpFile_sha256(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SHA256, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.SHA256)
 }
 func (ec *executionContext) fieldContext_DumpFile_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DumpFile", field, false, false, "String")
@@ -7704,161 +7014,56 @@ func (ec *executionContext) fieldContext_DumpFile_path(_ context.Context, field 
 }
 
 func (ec *executionContext) _FineBand_from(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineBand_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.From, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.From)
 }
 func (ec *executionContext) fieldContext_FineBand_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineBand", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FineBand_to(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineBand_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.To, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.To)
 }
 func (ec *executionContext) fieldContext_FineBand_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineBand", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FineBand_indexUnit(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineBand_indexUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IndexUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.IndexUnit)
 }
 func (ec *executionContext) fieldContext_FineBand_indexUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineBand", field, false, false, "String")
 }
 
 func (ec *executionContext) _FineBand_label(ctx context.Context, field graphql.CollectedField, obj *model.FineBand) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineBand_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Label())
 }
 func (ec *executionContext) fieldContext_FineBand_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineBand", field, true, false, "String")
 }
 
 func (ec *executionContext) _FineStats_currency(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineStats_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_FineStats_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineStats", field, false, false, "String")
 }
 
 func (ec *executionContext) _FineStats_count(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineStats_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_FineStats_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FineStats_total(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineStats_total(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Total)
 }
 func (ec *executionContext) fieldContext_FineStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
@@ -7934,46 +7139,16 @@ func (ec *executionContext) fieldContext_FineStats_p90(_ context.Context, field 
 }
 
 func (ec *executionContext) _FineStats_min(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineStats_min(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Min, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Min)
 }
 func (ec *executionContext) fieldContext_FineStats_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FineStats_max(ctx context.Context, field graphql.CollectedField, obj *model.FineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FineStats_max(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Max, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Max)
 }
 func (ec *executionContext) fieldContext_FineStats_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FineStats", field, false, false, "Int")
@@ -8044,46 +7219,16 @@ func (ec *executionContext) fieldContext_Funnel_steps(_ context.Context, field g
 }
 
 func (ec *executionContext) _Funnel_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Funnel) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Funnel_suppressionThreshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SuppressionThreshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SuppressionThreshold)
 }
 func (ec *executionContext) fieldContext_Funnel_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Funnel", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FunnelStep_step(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FunnelStep_step(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Step, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.FunnelStepKind) graphql.Marshaler {
-			return ec.marshalNFunnelStepKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNFunnelStepKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐFunnelStepKind(ctx, field.Selections, obj.Step)
 }
 func (ec *executionContext) fieldContext_FunnelStep_step(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "FunnelStepKind")
@@ -8134,92 +7279,32 @@ func (ec *executionContext) fieldContext_FunnelStep_label(ctx context.Context, f
 }
 
 func (ec *executionContext) _FunnelStep_count(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FunnelStep_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_FunnelStep_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FunnelStep_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FunnelStep_suppressed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Suppressed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Suppressed)
 }
 func (ec *executionContext) fieldContext_FunnelStep_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FunnelStep_perturbed(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FunnelStep_perturbed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Perturbed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Perturbed)
 }
 func (ec *executionContext) fieldContext_FunnelStep_perturbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FunnelStep_available(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_FunnelStep_available(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Available, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Available)
 }
 func (ec *executionContext) fieldContext_FunnelStep_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Boolean")
@@ -8249,69 +7334,24 @@ func (ec *executionContext) fieldContext_FunnelStep_shareOfPrevious(_ context.Co
 }
 
 func (ec *executionContext) _ImportIssue_line(ctx context.Context, field graphql.CollectedField, obj *ingest.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportIssue_line(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Line, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Line)
 }
 func (ec *executionContext) fieldContext_ImportIssue_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportIssue_column(ctx context.Context, field graphql.CollectedField, obj *ingest.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportIssue_column(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Column, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Column)
 }
 func (ec *executionContext) fieldContext_ImportIssue_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportIssue_message(ctx context.Context, field graphql.CollectedField, obj *ingest.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportIssue_message(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Message, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Message)
 }
 func (ec *executionContext) fieldContext_ImportIssue_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportIssue", field, false, false, "String")
@@ -8350,115 +7390,40 @@ func (ec *executionContext) fieldContext_ImportResult_release(_ context.Context,
 }
 
 func (ec *executionContext) _ImportResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportResult_dryRun(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DryRun, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.DryRun)
 }
 func (ec *executionContext) fieldContext_ImportResult_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ImportResult_rowsAdded(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportResult_rowsAdded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Added, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Added)
 }
 func (ec *executionContext) fieldContext_ImportResult_rowsAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportResult_rowsUpdated(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportResult_rowsUpdated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Updated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Updated)
 }
 func (ec *executionContext) fieldContext_ImportResult_rowsUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportResult_rowsUnchanged(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportResult_rowsUnchanged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unchanged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Unchanged)
 }
 func (ec *executionContext) fieldContext_ImportResult_rowsUnchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportResult_newArticles(ctx context.Context, field graphql.CollectedField, obj *ingest.Result) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportResult_newArticles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NewArticles, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.NewArticles)
 }
 func (ec *executionContext) fieldContext_ImportResult_newArticles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
@@ -8529,115 +7494,40 @@ func (ec *executionContext) fieldContext_ImportResult_regionsByName(_ context.Co
 }
 
 func (ec *executionContext) _IndexUnit_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexUnit_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_IndexUnit_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexUnit", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _IndexUnit_year(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexUnit_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_IndexUnit_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexUnit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IndexUnit_unit(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexUnit_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Unit)
 }
 func (ec *executionContext) fieldContext_IndexUnit_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexUnit", field, false, false, "String")
 }
 
 func (ec *executionContext) _IndexUnit_value(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexUnit_value(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Value)
 }
 func (ec *executionContext) fieldContext_IndexUnit_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexUnit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IndexUnit_currency(ctx context.Context, field graphql.CollectedField, obj *model.IndexUnit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexUnit_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_IndexUnit_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexUnit", field, false, false, "String")
@@ -8676,23 +7566,8 @@ func (ec *executionContext) fieldContext_IndexUnit_source(_ context.Context, fie
 }
 
 func (ec *executionContext) _IndexedFineStats_unit(ctx context.Context, field graphql.CollectedField, obj *model.IndexedFineStats) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IndexedFineStats_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Unit)
 }
 func (ec *executionContext) fieldContext_IndexedFineStats_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IndexedFineStats", field, false, false, "String")
@@ -8837,46 +7712,16 @@ func (ec *executionContext) fieldContext_IndexedFineStats_max(_ context.Context,
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_amount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Amount)
 }
 func (ec *executionContext) fieldContext_Money_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Money_currency(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_currency(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Currency)
 }
 func (ec *executionContext) fieldContext_Money_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
@@ -8906,46 +7751,16 @@ func (ec *executionContext) fieldContext_Money_indexUnits(_ context.Context, fie
 }
 
 func (ec *executionContext) _Money_indexUnit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_indexUnit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IndexUnit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.IndexUnit)
 }
 func (ec *executionContext) fieldContext_Money_indexUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "String")
 }
 
 func (ec *executionContext) _Money_indexYear(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.Money) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Money_indexYear(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IndexYear, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.IndexYear)
 }
 func (ec *executionContext) fieldContext_Money_indexYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Money", field, false, false, "Int")
@@ -9172,46 +7987,16 @@ func (ec *executionContext) fieldContext_Mutation_deleteWebhook(ctx context.Cont
 }
 
 func (ec *executionContext) _OfficialFigure_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.OfficialFigure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfficialFigure_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_OfficialFigure_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _OfficialFigure_metric(ctx context.Context, field graphql.CollectedField, obj *model.OfficialFigure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfficialFigure_metric(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Metric, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Metric)
 }
 func (ec *executionContext) fieldContext_OfficialFigure_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
@@ -9287,23 +8072,8 @@ func (ec *executionContext) fieldContext_OfficialFigure_value(_ context.Context,
 }
 
 func (ec *executionContext) _OfficialFigure_unit(ctx context.Context, field graphql.CollectedField, obj *model.OfficialFigure) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OfficialFigure_unit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Unit)
 }
 func (ec *executionContext) fieldContext_OfficialFigure_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfficialFigure", field, false, false, "String")
@@ -9430,69 +8200,24 @@ func (ec *executionContext) fieldContext_OfficialFigure_verified(ctx context.Con
 }
 
 func (ec *executionContext) _Outcome_decision(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Outcome_decision(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Decision, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Decision) graphql.Marshaler {
-			return ec.marshalNDecision2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDecision(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNDecision2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐDecision(ctx, field.Selections, obj.Decision)
 }
 func (ec *executionContext) fieldContext_Outcome_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Decision")
 }
 
 func (ec *executionContext) _Outcome_decidedMonth(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Outcome_decidedMonth(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DecidedMonth, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DecidedMonth)
 }
 func (ec *executionContext) fieldContext_Outcome_decidedMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
 }
 
 func (ec *executionContext) _Outcome_sanction(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Outcome_sanction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sanction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Sanction) graphql.Marshaler {
-			return ec.marshalOSanction2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐSanction(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOSanction2ᚖgithubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐSanction(ctx, field.Selections, obj.Sanction)
 }
 func (ec *executionContext) fieldContext_Outcome_sanction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Sanction")
@@ -9563,92 +8288,32 @@ func (ec *executionContext) fieldContext_Outcome_fineBand(_ context.Context, fie
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PerturbationOutcome_perturbation(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationOutcome) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PerturbationOutcome_perturbation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Perturbation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Perturbation)
 }
 func (ec *executionContext) fieldContext_PerturbationOutcome_perturbation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PerturbationOutcome", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PerturbationOutcome_keys(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationOutcome) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PerturbationOutcome_keys(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Keys, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Keys)
 }
 func (ec *executionContext) fieldContext_PerturbationOutcome_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PerturbationOutcome", field, false, false, "Int")
@@ -9678,46 +8343,16 @@ func (ec *executionContext) fieldContext_PerturbationOutcome_probability(_ conte
 }
 
 func (ec *executionContext) _PerturbationRow_count(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PerturbationRow_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_PerturbationRow_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PerturbationRow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PerturbationRow_orMore(ctx context.Context, field graphql.CollectedField, obj *privacy.PerturbationRow) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PerturbationRow_orMore(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.OrMore, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.OrMore)
 }
 func (ec *executionContext) fieldContext_PerturbationRow_orMore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PerturbationRow", field, false, false, "Boolean")
@@ -9756,69 +8391,24 @@ func (ec *executionContext) fieldContext_PerturbationRow_outcomes(_ context.Cont
 }
 
 func (ec *executionContext) _Population_code(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Population_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Population_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
 }
 
 func (ec *executionContext) _Population_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Population_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_Population_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Population", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _Population_year(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Population_year(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Year, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Year)
 }
 func (ec *executionContext) fieldContext_Population_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Population", field, false, false, "Int")
@@ -9848,46 +8438,16 @@ func (ec *executionContext) fieldContext_Population_value(_ context.Context, fie
 }
 
 func (ec *executionContext) _Population_measure(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Population_measure(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Measure, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Measure)
 }
 func (ec *executionContext) fieldContext_Population_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
 }
 
 func (ec *executionContext) _Population_asOf(ctx context.Context, field graphql.CollectedField, obj *model.Population) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Population_asOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AsOf, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.AsOf)
 }
 func (ec *executionContext) fieldContext_Population_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Population", field, false, false, "String")
@@ -10778,115 +9338,40 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _RateLimit_limit(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RateLimit_limit(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Limit, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Limit)
 }
 func (ec *executionContext) fieldContext_RateLimit_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_cost(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RateLimit_cost(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cost, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Cost)
 }
 func (ec *executionContext) fieldContext_RateLimit_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_remaining(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RateLimit_remaining(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Remaining, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Remaining)
 }
 func (ec *executionContext) fieldContext_RateLimit_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RateLimit_resetAt(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RateLimit_resetAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ResetAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNTime2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNTime2string(ctx, field.Selections, obj.ResetAt)
 }
 func (ec *executionContext) fieldContext_RateLimit_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Time")
 }
 
 func (ec *executionContext) _RateLimit_used(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.RateLimit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RateLimit_used(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Used, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Used)
 }
 func (ec *executionContext) fieldContext_RateLimit_used(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RateLimit", field, false, false, "Int")
@@ -10916,69 +9401,24 @@ func (ec *executionContext) fieldContext_Region_id(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Region_code(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Region_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
 }
 
 func (ec *executionContext) _Region_jurisdiction(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_jurisdiction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Jurisdiction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Jurisdiction) graphql.Marshaler {
-			return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNJurisdiction2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐJurisdiction(ctx, field.Selections, obj.Jurisdiction)
 }
 func (ec *executionContext) fieldContext_Region_jurisdiction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Jurisdiction")
 }
 
 func (ec *executionContext) _Region_kind(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.RegionKind) graphql.Marshaler {
-			return ec.marshalNRegionKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegionKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNRegionKind2githubᚗcomᚋcasewatchᚋcasewatchᚋinternalᚋmodelᚐRegionKind(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Region_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "RegionKind")
@@ -11029,46 +9469,16 @@ func (ec *executionContext) fieldContext_Region_name(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Region_seat(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_seat(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Seat, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2string(ctx, field.Selections, obj.Seat)
 }
 func (ec *executionContext) fieldContext_Region_seat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
 }
 
 func (ec *executionContext) _Region_population(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_population(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Population, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Population)
 }
 func (ec *executionContext) fieldContext_Region_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Int")
@@ -11098,23 +9508,8 @@ func (ec *executionContext) fieldContext_Region_populationDate(_ context.Context
 }
 
 func (ec *executionContext) _Region_populationSource(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_populationSource(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PopulationSource, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PopulationSource)
 }
 func (ec *executionContext) fieldContext_Region_populationSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "String")
@@ -11153,46 +9548,16 @@ func (ec *executionContext) fieldContext_Region_populations(_ context.Context, f
 }
 
 func (ec *executionContext) _Region_createdYear(ctx context.Context, field graphql.CollectedField, obj *model.Region) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Region_createdYear(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedYear, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.CreatedYear)
 }
 func (ec *executionContext) fieldContext_Region_createdYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Region", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RegionNameMatch_name(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionNameMatch_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_RegionNameMatch_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionNameMatch", field, false, false, "String")
@@ -11263,23 +9628,8 @@ func (ec *executionContext) fieldContext_RegionNameMatch_sharedWith(_ context.Co
 }
 
 func (ec *executionContext) _RegionNameMatch_rows(ctx context.Context, field graphql.CollectedField, obj *ingest.RegionNameMatch) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RegionNameMatch_rows(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rows, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Rows)
 }
 func (ec *executionContext) fieldContext_RegionNameMatch_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegionNameMatch", field, false, false, "Int")
@@ -11309,46 +9659,16 @@ func (ec *executionContext) fieldContext_Release_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Release_version(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Version())
 }
 func (ec *executionContext) fieldContext_Release_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Release_publishedAt(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_publishedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PublishedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNTime2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNTime2string(ctx, field.Selections, obj.PublishedAt)
 }
 func (ec *executionContext) fieldContext_Release_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Time")
@@ -11399,115 +9719,40 @@ func (ec *executionContext) fieldContext_Release_note(ctx context.Context, field
 }
 
 func (ec *executionContext) _Release_synthetic(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_synthetic(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Synthetic, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Synthetic)
 }
 func (ec *executionContext) fieldContext_Release_synthetic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Release_rowsAdded(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_rowsAdded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RowsAdded, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowsAdded)
 }
 func (ec *executionContext) fieldContext_Release_rowsAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Release_rowsUpdated(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_rowsUpdated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RowsUpdated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowsUpdated)
 }
 func (ec *executionContext) fieldContext_Release_rowsUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Release_rowsUnchanged(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_rowsUnchanged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RowsUnchanged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.RowsUnchanged)
 }
 func (ec *executionContext) fieldContext_Release_rowsUnchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Release_checksum(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Checksum, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Checksum)
 }
 func (ec *executionContext) fieldContext_Release_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
@@ -11633,23 +9878,8 @@ func (ec *executionContext) fieldContext_ReleaseConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _ReleaseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *gqlmodel.ReleaseEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ReleaseEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ReleaseEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReleaseEdge", field, false, false, "String")
@@ -11732,23 +9962,8 @@ func (ec *executionContext) fieldContext_Source_title(ctx context.Context, field
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
@@ -11787,161 +10002,56 @@ func (ec *executionContext) fieldContext_StatBucket_key(_ context.Context, field
 }
 
 func (ec *executionContext) _StatBucket_period(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_period(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Period, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Period)
 }
 func (ec *executionContext) fieldContext_StatBucket_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatBucket_count(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_StatBucket_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatBucket_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_suppressed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Suppressed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Suppressed)
 }
 func (ec *executionContext) fieldContext_StatBucket_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _StatBucket_liable(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_liable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Liable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Liable)
 }
 func (ec *executionContext) fieldContext_StatBucket_liable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatBucket_fined(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_fined(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Fined, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Fined)
 }
 func (ec *executionContext) fieldContext_StatBucket_fined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatBucket_appealed(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_appealed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Appealed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Appealed)
 }
 func (ec *executionContext) fieldContext_StatBucket_appealed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatBucket_appealsSucceeded(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_appealsSucceeded(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AppealsSucceeded, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.AppealsSucceeded)
 }
 func (ec *executionContext) fieldContext_StatBucket_appealsSucceeded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
@@ -12049,23 +10159,8 @@ func (ec *executionContext) fieldContext_StatBucket_expertNoOffenceRate(_ contex
 }
 
 func (ec *executionContext) _StatBucket_repeatDefendants(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_repeatDefendants(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RepeatDefendants, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.RepeatDefendants)
 }
 func (ec *executionContext) fieldContext_StatBucket_repeatDefendants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
@@ -12141,23 +10236,8 @@ func (ec *executionContext) fieldContext_StatBucket_finedPer100k(_ context.Conte
 }
 
 func (ec *executionContext) _StatBucket_populationYear(ctx context.Context, field graphql.CollectedField, obj *model.StatBucket) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatBucket_populationYear(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PopulationYear, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.PopulationYear)
 }
 func (ec *executionContext) fieldContext_StatBucket_populationYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatBucket", field, false, false, "Int")
@@ -12228,69 +10308,24 @@ func (ec *executionContext) fieldContext_Statistics_total(_ context.Context, fie
 }
 
 func (ec *executionContext) _Statistics_suppressionThreshold(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statistics_suppressionThreshold(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SuppressionThreshold, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.SuppressionThreshold)
 }
 func (ec *executionContext) fieldContext_Statistics_suppressionThreshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Statistics_perturbed(ctx context.Context, field graphql.CollectedField, obj *model.Statistics) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statistics_perturbed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Perturbed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Perturbed)
 }
 func (ec *executionContext) fieldContext_Statistics_perturbed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statistics", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Term_code(ctx context.Context, field graphql.CollectedField, obj *model.Term) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Term_code(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Code, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Code)
 }
 func (ec *executionContext) fieldContext_Term_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Term", field, false, false, "String")
@@ -12341,23 +10376,8 @@ func (ec *executionContext) fieldContext_Term_label(ctx context.Context, field g
 }
 
 func (ec *executionContext) _Vocabulary_name(ctx context.Context, field graphql.CollectedField, obj *model.Vocabulary) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Vocabulary_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Vocabulary_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Vocabulary", field, false, false, "String")
@@ -12419,69 +10439,24 @@ func (ec *executionContext) fieldContext_Webhook_id(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Webhook_url(ctx context.Context, field graphql.CollectedField, obj *store.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_Webhook_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
 }
 
 func (ec *executionContext) _Webhook_filter(ctx context.Context, field graphql.CollectedField, obj *store.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_filter(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Filter, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Filter)
 }
 func (ec *executionContext) fieldContext_Webhook_filter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
 }
 
 func (ec *executionContext) _Webhook_createdBy(ctx context.Context, field graphql.CollectedField, obj *store.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_createdBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.CreatedBy)
 }
 func (ec *executionContext) fieldContext_Webhook_createdBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
@@ -12534,23 +10509,8 @@ func (ec *executionContext) fieldContext_Webhook_paused(_ context.Context, field
 }
 
 func (ec *executionContext) _Webhook_pausedReason(ctx context.Context, field graphql.CollectedField, obj *store.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_pausedReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PausedReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.PausedReason)
 }
 func (ec *executionContext) fieldContext_Webhook_pausedReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "String")
@@ -12580,23 +10540,8 @@ func (ec *executionContext) fieldContext_Webhook_pausedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Webhook_consecutiveFailures(ctx context.Context, field graphql.CollectedField, obj *store.Webhook) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Webhook_consecutiveFailures(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ConsecutiveFailures, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.ConsecutiveFailures)
 }
 func (ec *executionContext) fieldContext_Webhook_consecutiveFailures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Webhook", field, false, false, "Int")
@@ -12647,23 +10592,8 @@ func (ec *executionContext) fieldContext_Webhook_deliveries(ctx context.Context,
 }
 
 func (ec *executionContext) _WebhookAttempt_attempt(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookAttempt_attempt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Attempt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNInt2int(ctx, field.Selections, obj.Attempt)
 }
 func (ec *executionContext) fieldContext_WebhookAttempt_attempt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookAttempt", field, false, false, "Int")
@@ -12716,46 +10646,16 @@ func (ec *executionContext) fieldContext_WebhookAttempt_durationMs(_ context.Con
 }
 
 func (ec *executionContext) _WebhookAttempt_statusCode(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookAttempt_statusCode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StatusCode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.StatusCode)
 }
 func (ec *executionContext) fieldContext_WebhookAttempt_statusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookAttempt", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookAttempt_error(ctx context.Context, field graphql.CollectedField, obj *store.WebhookAttempt) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookAttempt_error(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Error, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Error)
 }
 func (ec *executionContext) fieldContext_WebhookAttempt_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookAttempt", field, false, false, "String")
@@ -12794,23 +10694,8 @@ func (ec *executionContext) fieldContext_WebhookCreated_webhook(_ context.Contex
 }
 
 func (ec *executionContext) _WebhookCreated_secret(ctx context.Context, field graphql.CollectedField, obj *WebhookCreated) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookCreated_secret(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Secret, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Secret)
 }
 func (ec *executionContext) fieldContext_WebhookCreated_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookCreated", field, false, false, "String")
@@ -12863,23 +10748,8 @@ func (ec *executionContext) fieldContext_WebhookDelivery_releaseVersion(_ contex
 }
 
 func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *store.WebhookDelivery) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_WebhookDelivery_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
@@ -13010,69 +10880,24 @@ func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Cont
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Directive_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___Directive_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Directive_isRepeatable(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsRepeatable, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
 }
 func (ec *executionContext) fieldContext___Directive_isRepeatable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Directive", field, false, false, "Boolean")
@@ -13146,138 +10971,48 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___EnumValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___EnumValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___EnumValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
 }
 func (ec *executionContext) fieldContext___EnumValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___EnumValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___EnumValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason())
 }
 func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__EnumValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___Field_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Field_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___Field_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
@@ -13360,92 +11095,32 @@ func (ec *executionContext) fieldContext___Field_type(_ context.Context, field g
 }
 
 func (ec *executionContext) ___Field_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
 }
 func (ec *executionContext) fieldContext___Field_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___Field_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Field_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason())
 }
 func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Field", field, true, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNString2string(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext___InputValue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_description(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___InputValue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
@@ -13484,92 +11159,32 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_defaultValue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DefaultValue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
 }
 func (ec *executionContext) fieldContext___InputValue_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, false, false, "String")
 }
 
 func (ec *executionContext) ___InputValue_isDeprecated(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_isDeprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsDeprecated(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsDeprecated())
 }
 func (ec *executionContext) fieldContext___InputValue_isDeprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) ___InputValue_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___InputValue_deprecationReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.DeprecationReason(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DeprecationReason())
 }
 func (ec *executionContext) fieldContext___InputValue_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__InputValue", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Schema_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Schema) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Schema_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___Schema_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Schema", field, true, false, "String")
@@ -13736,92 +11351,32 @@ func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, 
 }
 
 func (ec *executionContext) ___Type_kind(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalN__TypeKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalN__TypeKind2string(ctx, field.Selections, obj.Kind())
 }
 func (ec *executionContext) fieldContext___Type_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "__TypeKind")
 }
 
 func (ec *executionContext) ___Type_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Name())
 }
 func (ec *executionContext) fieldContext___Type_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_description(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Description())
 }
 func (ec *executionContext) fieldContext___Type_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
 }
 
 func (ec *executionContext) ___Type_specifiedByURL(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_specifiedByURL(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpecifiedByURL(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.SpecifiedByURL())
 }
 func (ec *executionContext) fieldContext___Type_specifiedByURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "String")
@@ -14056,23 +11611,8 @@ func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field 
 }
 
 func (ec *executionContext) ___Type_isOneOf(ctx context.Context, field graphql.CollectedField, obj *introspection.Type) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext___Type_isOneOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.IsOneOf(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalOBoolean2bool(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	// A plain leaf (graph/internal/execpatch).
+	return ec.marshalOBoolean2bool(ctx, field.Selections, obj.IsOneOf())
 }
 func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("__Type", field, true, false, "Boolean")
@@ -14439,7 +11979,7 @@ func (ec *executionContext) _Appeal(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var articleImplementors = []string{"Article", "Node"}
@@ -14523,7 +12063,7 @@ func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var caseImplementors = []string{"Case", "Node"}
@@ -14665,7 +12205,7 @@ func (ec *executionContext) _Case(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var caseConnectionImplementors = []string{"CaseConnection"}
@@ -14709,7 +12249,7 @@ func (ec *executionContext) _CaseConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var caseEdgeImplementors = []string{"CaseEdge"}
@@ -14747,7 +12287,7 @@ func (ec *executionContext) _CaseEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var caseEventImplementors = []string{"CaseEvent"}
@@ -14797,7 +12337,7 @@ func (ec *executionContext) _CaseEvent(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var categoryImplementors = []string{"Category"}
@@ -14841,7 +12381,7 @@ func (ec *executionContext) _Category(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var correctionImplementors = []string{"Correction"}
@@ -14881,7 +12421,7 @@ func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var defendantProfileImplementors = []string{"DefendantProfile"}
@@ -14924,7 +12464,7 @@ func (ec *executionContext) _DefendantProfile(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var detectionBucketImplementors = []string{"DetectionBucket"}
@@ -14967,7 +12507,7 @@ func (ec *executionContext) _DetectionBucket(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var detectionDimensionValueImplementors = []string{"DetectionDimensionValue"}
@@ -15011,7 +12551,7 @@ func (ec *executionContext) _DetectionDimensionValue(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var detectionStatisticsImplementors = []string{"DetectionStatistics"}
@@ -15049,7 +12589,7 @@ func (ec *executionContext) _DetectionStatistics(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var dimensionValueImplementors = []string{"DimensionValue"}
@@ -15093,7 +12633,7 @@ func (ec *executionContext) _DimensionValue(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var disclosureControlImplementors = []string{"DisclosureControl"}
@@ -15176,7 +12716,7 @@ func (ec *executionContext) _DisclosureControl(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var dumpImplementors = []string{"Dump"}
@@ -15231,7 +12771,7 @@ func (ec *executionContext) _Dump(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var dumpFileImplementors = []string{"DumpFile"}
@@ -15296,7 +12836,7 @@ func (ec *executionContext) _DumpFile(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var fineBandImplementors = []string{"FineBand"}
@@ -15344,7 +12884,7 @@ func (ec *executionContext) _FineBand(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var fineStatsImplementors = []string{"FineStats"}
@@ -15417,7 +12957,7 @@ func (ec *executionContext) _FineStats(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var funnelImplementors = []string{"Funnel"}
@@ -15455,7 +12995,7 @@ func (ec *executionContext) _Funnel(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var funnelStepImplementors = []string{"FunnelStep"}
@@ -15519,7 +13059,7 @@ func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var importIssueImplementors = []string{"ImportIssue"}
@@ -15562,7 +13102,7 @@ func (ec *executionContext) _ImportIssue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var importResultImplementors = []string{"ImportResult"}
@@ -15630,7 +13170,7 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var indexUnitImplementors = []string{"IndexUnit"}
@@ -15688,7 +13228,7 @@ func (ec *executionContext) _IndexUnit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var indexedFineStatsImplementors = []string{"IndexedFineStats"}
@@ -15751,7 +13291,7 @@ func (ec *executionContext) _IndexedFineStats(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var moneyImplementors = []string{"Money"}
@@ -15804,7 +13344,7 @@ func (ec *executionContext) _Money(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -15875,7 +13415,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var officialFigureImplementors = []string{"OfficialFigure"}
@@ -15950,7 +13490,7 @@ func (ec *executionContext) _OfficialFigure(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var outcomeImplementors = []string{"Outcome"}
@@ -16004,7 +13544,7 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -16042,7 +13582,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var perturbationOutcomeImplementors = []string{"PerturbationOutcome"}
@@ -16085,7 +13625,7 @@ func (ec *executionContext) _PerturbationOutcome(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var perturbationRowImplementors = []string{"PerturbationRow"}
@@ -16128,7 +13668,7 @@ func (ec *executionContext) _PerturbationRow(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var populationImplementors = []string{"Population"}
@@ -16198,7 +13738,7 @@ func (ec *executionContext) _Population(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var queryImplementors = []string{"Query"}
@@ -16356,7 +13896,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var rateLimitImplementors = []string{"RateLimit"}
@@ -16409,7 +13949,7 @@ func (ec *executionContext) _RateLimit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var regionImplementors = []string{"Region", "Node"}
@@ -16494,7 +14034,7 @@ func (ec *executionContext) _Region(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var regionNameMatchImplementors = []string{"RegionNameMatch"}
@@ -16542,7 +14082,7 @@ func (ec *executionContext) _RegionNameMatch(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var releaseImplementors = []string{"Release", "Node"}
@@ -16623,7 +14163,7 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var releaseConnectionImplementors = []string{"ReleaseConnection"}
@@ -16667,7 +14207,7 @@ func (ec *executionContext) _ReleaseConnection(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var releaseEdgeImplementors = []string{"ReleaseEdge"}
@@ -16705,7 +14245,7 @@ func (ec *executionContext) _ReleaseEdge(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var sourceImplementors = []string{"Source"}
@@ -16744,7 +14284,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var statBucketImplementors = []string{"StatBucket"}
@@ -16857,7 +14397,7 @@ func (ec *executionContext) _StatBucket(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var statisticsImplementors = []string{"Statistics"}
@@ -16905,7 +14445,7 @@ func (ec *executionContext) _Statistics(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var termImplementors = []string{"Term"}
@@ -16944,7 +14484,7 @@ func (ec *executionContext) _Term(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var vocabularyImplementors = []string{"Vocabulary"}
@@ -16982,7 +14522,7 @@ func (ec *executionContext) _Vocabulary(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var webhookImplementors = []string{"Webhook"}
@@ -17064,7 +14604,7 @@ func (ec *executionContext) _Webhook(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var webhookAttemptImplementors = []string{"WebhookAttempt"}
@@ -17119,7 +14659,7 @@ func (ec *executionContext) _WebhookAttempt(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var webhookCreatedImplementors = []string{"WebhookCreated"}
@@ -17157,7 +14697,7 @@ func (ec *executionContext) _WebhookCreated(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var webhookDeliveryImplementors = []string{"WebhookDelivery"}
@@ -17231,7 +14771,7 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -17284,7 +14824,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -17332,7 +14872,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -17390,7 +14930,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -17448,7 +14988,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -17506,7 +15046,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -17589,7 +15129,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return writeObject(fields, out.Values)
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -131,7 +131,7 @@ func newHandler(r *Resolver, docs Documents) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 32 << 20})
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
