@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"io"
 
@@ -61,7 +62,13 @@ type object struct {
 }
 
 func (o *object) MarshalGQL(w io.Writer) {
-	_, _ = io.WriteString(w, "{")
+	// gqlgen writes an answer into a bytes.Buffer: written to as such, not through io.Writer.
+	b, ok := w.(*bytes.Buffer)
+	if !ok {
+		b = new(bytes.Buffer)
+		defer func() { _, _ = w.Write(b.Bytes()) }()
+	}
+	b.WriteByte('{')
 	var written map[string]bool // response names, for objects of many fields
 	if len(o.fields) > 16 {
 		written = make(map[string]bool, len(o.fields))
@@ -78,16 +85,16 @@ func (o *object) MarshalGQL(w io.Writer) {
 			continue
 		}
 		if !first {
-			_, _ = io.WriteString(w, ",")
+			b.WriteByte(',')
 		}
 		first = false
 		// A response name is a GraphQL name ([_A-Za-z][_0-9A-Za-z]*): nothing to escape.
-		_, _ = io.WriteString(w, `"`)
-		_, _ = io.WriteString(w, name)
-		_, _ = io.WriteString(w, `":`)
-		o.values[i].MarshalGQL(w)
+		b.WriteByte('"')
+		b.WriteString(name)
+		b.WriteString(`":`)
+		o.values[i].MarshalGQL(b)
 	}
-	_, _ = io.WriteString(w, "}")
+	b.WriteByte('}')
 }
 
 func writtenBefore(fields []graphql.CollectedField, name string) bool {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,6 +65,12 @@ func TestWriteObject(t *testing.T) {
 		writeObject(fields, values).MarshalGQL(&got)
 		if got.String() != want.String() {
 			t.Errorf("%d fields: wrote %s, gqlgen writes %s", n, got.String(), want.String())
+		}
+		var buf bytes.Buffer // what gqlgen writes an answer into
+		buf.WriteString("[")
+		writeObject(fields, values).MarshalGQL(&buf)
+		if buf.String() != "["+want.String() {
+			t.Errorf("%d fields, into a bytes.Buffer: wrote %s, gqlgen writes %s", n, buf.String(), want.String())
 		}
 	}
 }

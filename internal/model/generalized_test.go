@@ -8,6 +8,14 @@ func TestGeneralizedFieldsHas(t *testing.T) {
 	names := []string{GeneralizedAgeBand, GeneralizedGender, GeneralizedKind, GeneralizedRegion, GeneralizedDates,
 		GeneralizedPlatform, GeneralizedFine, GeneralizedArticle, GeneralizedAppeals, GeneralizedSanction,
 		GeneralizedCategory, GeneralizedCase}
+	var all generalizedFields
+	for _, n := range names {
+		b := generalizedBit(n)
+		if b == 0 || all&b != 0 {
+			t.Errorf("%s has no bit of its own", n)
+		}
+		all |= b
+	}
 	for _, c := range []struct {
 		generalized string
 		want        []string
@@ -25,7 +33,7 @@ func TestGeneralizedFieldsHas(t *testing.T) {
 			want[n] = true
 		}
 		for _, n := range names {
-			if got := generalizedFields(c.generalized).has(n); got != want[n] {
+			if got := generalizedOf(c.generalized).has(n); got != want[n] {
 				t.Errorf("%q has %s = %v, want %v", c.generalized, n, got, want[n])
 			}
 		}

@@ -124,26 +124,60 @@ type View struct {
 func (c *Case) Withheld() bool { return c.generalized().has(GeneralizedCase) }
 
 // generalized returns the fields c.Generalized names, and the two the view always withholds.
-func (c *Case) generalized() generalizedFields { return generalizedFields(c.Generalized) }
+func (c *Case) generalized() generalizedFields { return generalizedOf(c.Generalized) }
 
-// generalizedFields is a Case.Generalized: names separated by commas. It is read where it
-// is, without a set made of it, as every case of every page is viewed through it.
-type generalizedFields string
+// generalizedFields is the set of fields a Case.Generalized names, one bit each. Every case
+// of every page is viewed through it, a dozen questions each: the names are read once.
+type generalizedFields uint16
+
+// generalizedOf reads a Case.Generalized (names separated by commas); names it does not
+// know are left out.
+func generalizedOf(generalized string) generalizedFields {
+	g := generalizedBit(GeneralizedAgeBand) | generalizedBit(GeneralizedGender)
+	for rest := generalized; rest != ""; {
+		var f string
+		f, rest, _ = strings.Cut(rest, ",")
+		g |= generalizedBit(f)
+	}
+	return g
+}
+
+// generalizedBit is the bit of a field name, 0 for a name that is none of them.
+func generalizedBit(name string) generalizedFields {
+	switch name {
+	case GeneralizedAgeBand:
+		return 1 << 0
+	case GeneralizedGender:
+		return 1 << 1
+	case GeneralizedKind:
+		return 1 << 2
+	case GeneralizedRegion:
+		return 1 << 3
+	case GeneralizedDates:
+		return 1 << 4
+	case GeneralizedPlatform:
+		return 1 << 5
+	case GeneralizedFine:
+		return 1 << 6
+	case GeneralizedArticle:
+		return 1 << 7
+	case GeneralizedAppeals:
+		return 1 << 8
+	case GeneralizedSanction:
+		return 1 << 9
+	case GeneralizedCategory:
+		return 1 << 10
+	case GeneralizedCase:
+		return 1 << 11
+	}
+	return 0
+}
 
 // has reports whether the field name is generalised: named, or one of the two the view
 // always withholds.
 func (g generalizedFields) has(name string) bool {
-	if name == GeneralizedAgeBand || name == GeneralizedGender {
-		return true
-	}
-	for rest := string(g); rest != ""; {
-		var f string
-		f, rest, _ = strings.Cut(rest, ",")
-		if f == name {
-			return true
-		}
-	}
-	return false
+	b := generalizedBit(name)
+	return b != 0 && g&b != 0
 }
 
 // PublishedView returns what the case-level view shows of c (as stored) and its appeals,

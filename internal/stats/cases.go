@@ -121,13 +121,22 @@ func sortByPeriod(facts []fact, positions []int32, month func(*fact) uint16) []i
 // periodOf formats a periodKey as the view publishes it, "2024-Q2" or "2024"; 0
 // (undecided) is "".
 func periodOf(p uint16) string {
+	year := p / 5
 	switch {
 	case p == 0:
 		return ""
-	case p%5 == 4:
-		return fmt.Sprintf("%04d", p/5)
+	case year > 9999: // no date has such a year; written as fmt would
+		if p%5 == 4 {
+			return fmt.Sprintf("%04d", year)
+		}
+		return fmt.Sprintf("%04d-Q%d", year, p%5+1)
 	}
-	return fmt.Sprintf("%04d-Q%d", p/5, p%5+1)
+	// Every key of every page is written here: without fmt.
+	b := [7]byte{byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-', 'Q', byte('1' + p%5)}
+	if p%5 == 4 {
+		return string(b[:4])
+	}
+	return string(b[:])
 }
 
 // parsePeriod reads a key's period back into a periodKey.

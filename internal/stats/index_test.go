@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -168,4 +169,26 @@ func TestIndexAgreesWithMatch(t *testing.T) {
 		t.Fatal("no filter took withheld facts out: the sparse case is not tested")
 	}
 	check(sparse)
+}
+
+// A period written into a case key reads back as itself, and is written as fmt writes it.
+func TestPeriodRoundTrip(t *testing.T) {
+	for _, year := range []uint16{1, 7, 99, 999, 2024, 9999} {
+		for q := range uint16(5) {
+			p := year*5 + q
+			want := fmt.Sprintf("%04d-Q%d", year, q+1)
+			if q == 4 {
+				want = fmt.Sprintf("%04d", year)
+			}
+			if got := periodOf(p); got != want {
+				t.Errorf("periodOf(%d) = %q, want %q", p, got, want)
+			}
+			if back, err := parsePeriod(periodOf(p)); err != nil || back != p {
+				t.Errorf("parsePeriod(%q) = %d, %v; want %d", periodOf(p), back, err, p)
+			}
+		}
+	}
+	if periodOf(0) != "" {
+		t.Errorf("periodOf(0) = %q, want none", periodOf(0))
+	}
 }
