@@ -54,6 +54,13 @@ func (e *internalError) Unwrap() error { return e.cause }
 // through it, so no SQL or driver message reaches an answer.
 func internal(err error) error { return &internalError{cause: err} }
 
+// timeLimitError says that the query at path ran past its time limit.
+func timeLimitError(path ast.Path) *gqlerror.Error {
+	gerr := gqlerror.ErrorPathf(path, "the query ran past its time limit: ask for less at once, or split it")
+	errcode.Set(gerr, CodeTooComplex)
+	return gerr
+}
+
 // presentError gives every error one of the contract's codes. gqlgen's own parse and
 // validation failures, and argument values its scalars reject, are the client's input.
 func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
@@ -61,9 +68,7 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 		// A statement cut off by the deadline may fail with a driver error of its own
 		// ("bad connection"): the deadline is still the cause, and the client's to know.
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			gerr := gqlerror.ErrorPathf(graphql.GetPath(ctx), "the query ran past its time limit: ask for less at once, or split it")
-			errcode.Set(gerr, CodeTooComplex)
-			return gerr
+			return timeLimitError(graphql.GetPath(ctx))
 		}
 		var ie *internalError
 		if errors.As(err, &ie) {

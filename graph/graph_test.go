@@ -1030,3 +1030,18 @@ func TestSearchPagesKeepNoRows(t *testing.T) {
 		t.Fatalf("asked again, the plain page ran %d statements and the search %d; want the search one more (its rows)", p, s)
 	}
 }
+
+// TestClientGoneMidRequest: a request whose client has gone before its operation runs gets
+// nothing written — not a panic answered 500, as a nil answer once made of it.
+func TestClientGoneMidRequest(t *testing.T) {
+	f := newFixture(t, storetest.SQLiteURL(t), 5)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ cases(first: 2) { totalCount } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	f.api.GraphQL.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Fatalf("status %d, body %q; want nothing written", rec.Code, rec.Body.String())
+	}
+}

@@ -136,6 +136,8 @@ func newHandler(r *Resolver, docs Documents) http.Handler {
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(DefaultLimits.MaxTokens)
+	// No extension may intercept fields (AroundFields, InterceptField): the plain leaf
+	// fields of the generated executor do not pass through them (internal/execpatch).
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: docs})
 	// After the persisted query is in place, before gqlgen parses and validates it.

@@ -47,7 +47,16 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		return
 	}
 	answer, ctx := exec.DispatchOperation(ctx, oc)
-	writeAnswer(w, answer(ctx))
+	a := answer(ctx)
+	if a == nil {
+		// gqlgen gives no answer once the context is done before execution begins: the
+		// client has gone (nothing to write), or the operation's deadline passed.
+		if r.Context().Err() != nil {
+			return
+		}
+		a = exec.DispatchError(graphql.WithOperationContext(ctx, oc), gqlerror.List{timeLimitError(nil)})
+	}
+	writeAnswer(w, a)
 }
 
 // answerMediaType is the media type of the answer, as transport.POST chooses it: the first
